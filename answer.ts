@@ -1,0 +1,120 @@
+/**
+ * The answer inside a chat completion, checked: whatever a server sends, the
+ * program prints text or says in one sentence why there is none.
+ *
+ * @module
+ */
+import type { ChatCompletion } from "openai/resources/chat/completions";
+import type { CompletionUsage } from "openai/resources/completions";
+
+/** A response that holds no answer to print; its message says why. */
+export class AnswerError extends Error {
+  override name = "AnswerError";
+}
+
+/**
+ * Returns the text of the first choice of a completion.
+ *
+ * The SDK hands back whatever the server sent, so this checks the shape
+ * rather than trusting the type: a proxy's HTML page arrives as a string.
+ *
+ * @example
+ * ```ts
+ * import { answerOf } from "./answer.ts";
+ * const text = answerOf({
+ *   choices: [{ message: { content: "Paris." }, finish_reason: "stop" }],
+ * });
+ * console.log(text); // Paris.
+ * ```
+ *
+ * @throws {AnswerError} when the completion has no choice, the model refused,
+ * or the message has no content.
+ */
+export function answerOf(completion: unknown): string {
+  if (typeof completion === "string") {
+    throw new AnswerError(
+      "the server answered with text, not JSON: check that OPENAI_BASE_URL " +
+        "is an OpenAI-compatible API (it usually ends in /v1)",
+    );
+  }
+  const choices = (completion as Partial<ChatCompletion> | null)?.choices;
+  if (!Array.isArray(choices)) {
+    throw new AnswerError(
+      "the server's response is not a chat completion (it has no choices): " +
+        "check that OPENAI_BASE_URL is an OpenAI-compatible API",
+    );
+  }
+  if (choices.length === 0) {
+    throw new AnswerError("the server returned no answer (choices is empty)");
+  }
+  const { message, finish_reason } = choices[0] ?? {};
+  if (typeof message?.content === "string") return message.content;
+  if (message?.refusal) {
+    throw new AnswerError(`the model refused: ${message.refusal}`);
+  }
+  throw new AnswerError(
+    `the server returned no text (finish_reason: ${finish_reason ?? "none"})`,
+  );
+}
+
+/**
+ * Says why an answer stopped early, or `undefined` when it simply ended.
+ *
+ * @example
+ * ```ts
+ * import { stopNote } from "./answer.ts";
+ * console.log(stopNote("length"));
+ * // the answer was cut off at the model's token limit (finish_reason: length)
+ * ```
+ */
+export function stopNote(
+  finishReason: string | null | undefined,
+): string | undefined {
+  switch (finishReason) {
+    case "length":
+      return "the answer was cut off at the model's token limit (finish_reason: length)";
+    case "content_filter":
+      return "the answer was stopped by the content filter (finish_reason: content_filter)";
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * One line for `--verbose`: the model that answered, token usage, latency,
+ * and the provider when a g4f server names one.
+ *
+ * @example
+ * ```ts
+ * import { usageLine } from "./answer.ts";
+ * const line = usageLine({
+ *   model: "gpt-4o-2024-08-06",
+ *   usage: { prompt_tokens: 24, completion_tokens: 8, total_tokens: 32 },
+ * }, 812);
+ * console.log(line);
+ * // model gpt-4o-2024-08-06, tokens 24 in + 8 out = 32, 812 ms
+ * ```
+ */
+export function usageLine(
+  completion: {
+    model?: string;
+    usage?: Partial<CompletionUsage> | null;
+    provider?: unknown;
+  },
+  milliseconds: number,
+): string {
+  const parts = [`model ${completion.model || "unknown"}`];
+  if (typeof completion.provider === "string" && completion.provider) {
+    parts.push(`provider ${completion.provider}`);
+  }
+  const usage = completion.usage;
+  parts.push(
+    usage
+      ? `tokens ${usage.prompt_tokens ?? "?"} in + ${
+        usage.completion_tokens ?? "?"
+      } out = ${usage.total_tokens ?? "?"}`
+      : "tokens not reported",
+  );
+  parts.push(`${Math.round(milliseconds)} ms`);
+  return parts.join(", ");
+}

@@ -1,0 +1,94 @@
+/**
+ * Where to send the request and with which key: the `OPENAI_*` environment
+ * variables, with a `.env` file in the working directory as a fallback.
+ *
+ * @module
+ */
+import { parseEnv } from "node:util";
+import type { Io } from "./io.ts";
+
+/** The endpoint used when `OPENAI_BASE_URL` is not set. */
+export const OPENAI_API = "https://api.openai.com/v1";
+
+/**
+ * The key sent to a custom endpoint when no key is set. g4f's `g4f api`
+ * treats the bearer token `secret` as "no key"; Ollama, LM Studio and
+ * llama.cpp ignore the key altogether.
+ */
+export const NO_KEY = "secret";
+
+/** The environment variables the program reads, and the SDK with it. */
+export const ENV_VARIABLES = [
+  "OPENAI_API_KEY",
+  "OPENAI_BASE_URL",
+  "OPENAI_ORG_ID",
+  "OPENAI_PROJECT_ID",
+] as const;
+
+/** How to reach the API. */
+export interface Config {
+  apiKey: string;
+  /** The API's base URL, without a trailing slash. */
+  baseURL: string;
+  organization: string | null;
+  project: string | null;
+}
+
+/** A configuration the program cannot run with; its message says the fix. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Reads the configuration from the environment, falling back to `.env`.
+ * A variable set in the environment, even to an empty string, wins over the
+ * file; a missing file is not an error.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "./config.ts";
+ * const config = await loadConfig({
+ *   env: (name) => ({ OPENAI_BASE_URL: "http://localhost:1337/v1" })[name],
+ *   readTextFile: () => Promise.resolve(undefined),
+ * });
+ * console.log(config.baseURL); // http://localhost:1337/v1
+ * ```
+ *
+ * @throws {ConfigError} when no key is set for OpenAI's API, or the
+ * base URL is not an http(s) URL.
+ */
+export async function loadConfig(
+  io: Pick<Io, "env" | "readTextFile">,
+): Promise<Config> {
+  const text = await io.readTextFile(".env");
+  const file = text === undefined ? {} : parseEnv(text);
+  const read = (name: (typeof ENV_VARIABLES)[number]) => {
+    const value = io.env(name) ?? file[name];
+    return value?.trim() || undefined;
+  };
+
+  const baseURL = read("OPENAI_BASE_URL");
+  const apiKey = read("OPENAI_API_KEY");
+  if (baseURL !== undefined && !isHttpURL(baseURL)) {
+    throw new ConfigError(
+      `OPENAI_BASE_URL must be an http:// or https:// URL, not "${baseURL}"`,
+    );
+  }
+  const endpoint = (baseURL ?? OPENAI_API).replace(/\/+$/, "");
+  if (apiKey === undefined && new URL(endpoint).host === "api.openai.com") {
+    throw new ConfigError(
+      "OPENAI_API_KEY is not set: export it, or put OPENAI_API_KEY=... in a .env file here " +
+        "(a server set in OPENAI_BASE_URL may need none)",
+    );
+  }
+  return {
+    apiKey: apiKey ?? NO_KEY,
+    baseURL: endpoint,
+    organization: read("OPENAI_ORG_ID") ?? null,
+    project: read("OPENAI_PROJECT_ID") ?? null,
+  };
+}
+
+function isHttpURL(text: string): boolean {
+  return URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
+}

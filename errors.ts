@@ -1,0 +1,165 @@
+/**
+ * Every way the program can fail, told as one sentence a user can act on,
+ * with the exit code that goes with it.
+ *
+ * @module
+ */
+import OpenAI from "openai";
+import { AnswerError } from "./answer.ts";
+import { ConfigError } from "./config.ts";
+import { IdleTimeoutError } from "./idle.ts";
+import { UsageError } from "./options.ts";
+
+/** Exit codes, as documented in the README and in `--help`. */
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  interrupted: 130,
+} as const;
+
+/** The reason a request was aborted when the user pressed Ctrl-C. */
+export class InterruptedError extends Error {
+  override name = "InterruptedError";
+  constructor() {
+    super("interrupted");
+  }
+}
+
+/** What to tell the user, and how to exit. */
+export interface Failure {
+  message: string;
+  exitCode: number;
+}
+
+/** What the failed request was for, to name it in messages. */
+export interface RequestContext {
+  model: string;
+  baseURL: string;
+}
+
+/** The longest server message quoted in a failure. */
+const MAX_QUOTE = 300;
+
+/**
+ * Describes a failure in one line.
+ *
+ * @example
+ * ```ts
+ * import { describeFailure } from "./errors.ts";
+ * import { UsageError } from "./options.ts";
+ * const { message, exitCode } = describeFailure(new UsageError("unknown option --x"));
+ * console.log(message, exitCode); // unknown option --x (see --help) 2
+ * ```
+ */
+export function describeFailure(
+  error: unknown,
+  context?: RequestContext,
+): Failure {
+  if (error instanceof UsageError) {
+    return { message: `${error.message} (see --help)`, exitCode: EXIT.usage };
+  }
+  if (error instanceof ConfigError) {
+    return { message: error.message, exitCode: EXIT.usage };
+  }
+  if (error instanceof Deno.errors.NotCapable) {
+    return {
+      message: "main.ts needs to read the OPENAI_* environment variables and " +
+        ".env: run `deno task start`, or add --allow-env --allow-read=.env",
+      exitCode: EXIT.usage,
+    };
+  }
+  if (error instanceof InterruptedError) {
+    return { message: "interrupted", exitCode: EXIT.interrupted };
+  }
+  return { message: describeRequestFailure(error, context), exitCode: 1 };
+}
+
+function describeRequestFailure(
+  error: unknown,
+  context: RequestContext = { model: "?", baseURL: "the server" },
+): string {
+  const { model, baseURL } = context;
+  const server = hostOf(baseURL);
+  if (error instanceof AnswerError) return error.message;
+  if (error instanceof IdleTimeoutError) {
+    return `${error.message} (${server}): try again, or allow longer with --timeout`;
+  }
+  if (error instanceof OpenAI.APIConnectionError) {
+    return describeConnectionFailure(error, server);
+  }
+  if (error instanceof OpenAI.APIError) {
+    const said = serverMessage(error);
+    switch (error.status) {
+      case undefined:
+        return `the server reported an error: ${said}`;
+      case 401:
+        return `${server} rejected the API key (401): check OPENAI_API_KEY`;
+      case 403:
+        return `${server} denied access (403): ${said}`;
+      case 404:
+        return error.code === "model_not_found" || said.includes(model)
+          ? `the model "${model}" was not found at ${server} (404): choose another with --model`
+          : `${baseURL}/chat/completions was not found (404): check OPENAI_BASE_URL ` +
+            `(it usually ends in /v1) and the model "${model}"`;
+      case 429:
+        return `${server} is rate limiting or out of quota (429), still after retries: ${said}`;
+    }
+    if (error.status >= 500) {
+      return `${server} failed (${error.status}), still after retries: ${said}`;
+    }
+    return `${server} refused the request (${error.status}): ${said}`;
+  }
+  if (error instanceof SyntaxError) {
+    return `the response from ${server} is not valid JSON (cut off, or not an ` +
+      "OpenAI-compatible API?)";
+  }
+  return `unexpected error: ${oneLine(String(error))}`;
+}
+
+function describeConnectionFailure(
+  error: InstanceType<typeof OpenAI.APIConnectionError>,
+  server: string,
+): string {
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return `${server} did not answer in time: try again, or allow longer with --timeout`;
+  }
+  const cause = causes(error);
+  if (/refused/i.test(cause)) {
+    return `could not connect to ${server}: connection refused (is the server running?)`;
+  }
+  if (/dns|lookup|resolve|name or service|getaddrinfo/i.test(cause)) {
+    return `could not find the host of ${server} (DNS lookup failed): check OPENAI_BASE_URL and your network`;
+  }
+  const detail = cause.split(": ").pop() || error.message;
+  return `could not reach ${server}: ${oneLine(detail)}`;
+}
+
+/** The messages of an error's causes, innermost last, joined by ": ". */
+function causes(error: Error): string {
+  const messages = [];
+  for (let e = error.cause; e instanceof Error; e = e.cause) {
+    messages.push(e.message);
+  }
+  return messages.join(": ");
+}
+
+/** The server's own words from an API error, on one line, HTML left out. */
+function serverMessage(error: InstanceType<typeof OpenAI.APIError>): string {
+  const body = (error.error as { message?: unknown } | undefined)?.message ??
+    error.message.replace(/^\d{3} /, "");
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  if (/<(!doctype|html|head|body)\b/i.test(text)) {
+    return "it answered with an HTML page, not JSON (a proxy or gateway in the way?)";
+  }
+  return oneLine(text) || "no details given";
+}
+
+function hostOf(baseURL: string): string {
+  return URL.canParse(baseURL) ? new URL(baseURL).host : baseURL;
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > MAX_QUOTE ? `${line.slice(0, MAX_QUOTE - 1)}…` : line;
+}

@@ -1,0 +1,76 @@
+/**
+ * The program's view of the outside world, so that tests can run the whole
+ * program in-process: arguments, environment, files, stdin, stdout, stderr,
+ * the network and Ctrl-C all come through one {@linkcode Io} object.
+ *
+ * @module
+ */
+
+/** A sink for text. `write` is synchronous so that output order is exact. */
+export interface Output {
+  write(text: string): void;
+}
+
+/** Everything the program touches outside itself. */
+export interface Io {
+  /** Command-line arguments, without the program name. */
+  args: string[];
+  /** Reads one environment variable. */
+  env(name: string): string | undefined;
+  /** Reads a text file, or returns `undefined` when it does not exist. */
+  readTextFile(path: string): Promise<string | undefined>;
+  /** The text piped to stdin, or `undefined` when stdin is a terminal. */
+  stdin(): Promise<string | undefined>;
+  stdout: Output;
+  stderr: Output;
+  /** The `fetch` the OpenAI client sends its requests through. */
+  fetch: typeof globalThis.fetch;
+  /**
+   * Calls `handler` when the user presses Ctrl-C, until disposed; outside
+   * that span Ctrl-C ends the program as usual.
+   */
+  onInterrupt(handler: () => void): Disposable;
+}
+
+/**
+ * Writes every byte of `text` to a Deno file synchronously: one system call
+ * per write, no promise, and nothing left in a buffer when the process exits.
+ */
+function fileOutput(file: { writeSync(p: Uint8Array): number }): Output {
+  const encoder = new TextEncoder();
+  return {
+    write(text) {
+      let bytes = encoder.encode(text);
+      while (bytes.length > 0) bytes = bytes.subarray(file.writeSync(bytes));
+    },
+  };
+}
+
+/** The real world: Deno's process, files, terminal and network. */
+export function denoIo(): Io {
+  return {
+    args: Deno.args,
+    env: (name) => Deno.env.get(name),
+    async readTextFile(path) {
+      try {
+        return await Deno.readTextFile(path);
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) return undefined;
+        throw error;
+      }
+    },
+    async stdin() {
+      if (Deno.stdin.isTerminal()) return undefined;
+      return await new Response(Deno.stdin.readable).text();
+    },
+    stdout: fileOutput(Deno.stdout),
+    stderr: fileOutput(Deno.stderr),
+    fetch: globalThis.fetch,
+    onInterrupt(handler) {
+      Deno.addSignalListener("SIGINT", handler);
+      return {
+        [Symbol.dispose]: () => Deno.removeSignalListener("SIGINT", handler),
+      };
+    },
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * Asks gpt-4o a question through any OpenAI-compatible API and prints the
+ * answer: a Deno port of gpt4free's `text_completions_demo_async.py`.
+ *
+ * ```sh
+ * deno task start                          # the seed's question
+ * deno task start --stream "Why is the sky blue?"
+ * ```
+ *
+ * @module
+ */
+import OpenAI from "openai";
+import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import { answerOf, stopNote, usageLine } from "./answer.ts";
+import { loadConfig, NO_KEY } from "./config.ts";
+import project from "./deno.json" with { type: "json" };
+import {
+  describeFailure,
+  EXIT,
+  InterruptedError,
+  type RequestContext,
+} from "./errors.ts";
+import { IdleTimeout } from "./idle.ts";
+import { denoIo, type Io } from "./io.ts";
+import { DEFAULT_QUESTION, parseOptions, USAGE } from "./options.ts";
+import { printStream } from "./stream.ts";
+
+/** Runs the program once and returns its exit code. */
+export async function main(io: Io): Promise<number> {
+  const request = new AbortController();
+  let context: RequestContext | undefined;
+  let apiKey = "";
+  let textOpen = false; // streamed text on stdout still wants its newline
+  const stdout = {
+    write(text: string) {
+      io.stdout.write(text);
+      textOpen = true;
+    },
+  };
+  try {
+    const options = parseOptions(io.args);
+    if (options.help) return print(io, USAGE);
+    if (options.version) return print(io, `${project.version}\n`);
+    const config = await loadConfig(io);
+    if (config.apiKey !== NO_KEY) apiKey = config.apiKey;
+    context = { model: options.model, baseURL: config.baseURL };
+    const prompt = joinPrompt(options.prompt, await io.stdin());
+
+    using idle = new IdleTimeout(options.timeoutSeconds, request);
+    using _ = io.onInterrupt(() => request.abort(new InterruptedError()));
+    const client = new OpenAI({
+      ...config,
+      adminAPIKey: null,
+      webhookSecret: null,
+      logLevel: "off",
+      fetch: idle.wrap(io.fetch),
+    });
+    const messages: ChatCompletionMessageParam[] = [
+      { role: "system", content: options.system },
+      { role: "user", content: prompt },
+    ];
+    const started = performance.now();
+
+    let completion;
+    let text;
+    if (options.stream) {
+      const stream = await client.chat.completions.create({
+        model: options.model,
+        messages,
+        stream: true,
+        ...(options.verbose || options.json
+          ? { stream_options: { include_usage: true } }
+          : {}),
+      }, { signal: request.signal });
+      completion = await printStream(stream, stdout, {
+        keepText: options.json,
+        signal: request.signal,
+      });
+    } else {
+      completion = await client.chat.completions.create({
+        model: options.model,
+        messages,
+      }, { signal: request.signal });
+      text = answerOf(completion);
+    }
+
+    if (options.json) {
+      print(io, redact(`${JSON.stringify(completion, null, 2)}\n`, apiKey));
+    } else if (text !== undefined) {
+      print(io, `${text}\n`);
+    } else if (textOpen) {
+      print(io, "\n");
+    }
+    const note = stopNote(completion.choices[0]?.finish_reason);
+    if (note) io.stderr.write(`${note}\n`);
+    if (options.verbose) {
+      const line = usageLine(completion, performance.now() - started);
+      io.stderr.write(redact(`${line}\n`, apiKey));
+    }
+    return EXIT.ok;
+  } catch (error) {
+    if (textOpen) io.stdout.write("\n");
+    const failure = describeFailure(request.signal.reason ?? error, context);
+    io.stderr.write(redact(`${failure.message}\n`, apiKey));
+    return failure.exitCode;
+  }
+}
+
+/** The prompt words and piped text, or the seed's question when both are empty. */
+function joinPrompt(words: string, piped: string | undefined): string {
+  const parts = [words.trim(), piped?.trim() ?? ""].filter(Boolean);
+  return parts.length ? parts.join("\n\n") : DEFAULT_QUESTION;
+}
+
+function print(io: Io, text: string): number {
+  io.stdout.write(text);
+  return EXIT.ok;
+}
+
+/** Masks the API key wherever it would appear. */
+function redact(text: string, apiKey: string): string {
+  return apiKey.length >= 4 ? text.replaceAll(apiKey, "[redacted]") : text;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(denoIo()));
+}

@@ -1,0 +1,717 @@
+/**
+ * The whole program, run in-process: arguments, environment, stdin, stdout
+ * and stderr are injected, and the OpenAI client's `fetch` is a fake that
+ * answers like gpt-4o or like a broken server. Every run also checks that the
+ * API key appears in no output.
+ */
+import assert from "node:assert/strict";
+import { DEFAULT_SYSTEM, USAGE } from "./options.ts";
+import { main } from "./main.ts";
+import type { Io } from "./io.ts";
+import {
+  ANSWER,
+  apiError,
+  chunk,
+  completion,
+  QUESTION,
+  sse,
+  streamOf,
+  usageChunk,
+} from "./testdata/fixtures.ts";
+import project from "./deno.json" with { type: "json" };
+
+const KEY = "sk-proj-TESTKEY0123456789abcdefTESTKEY";
+
+/** What the fake server saw of one request. */
+interface Seen {
+  url: string;
+  authorization: string | null;
+  body: Record<string, unknown>;
+  signal: AbortSignal;
+}
+
+interface Setup {
+  env?: Record<string, string>;
+  dotenv?: string;
+  stdin?: string;
+  /** Answers each request; `interrupt` presses Ctrl-C. */
+  reply?: (seen: Seen, interrupt: () => void) => Response | Promise<Response>;
+}
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+  requests: Seen[];
+}
+
+async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
+  const env = setup.env ?? { OPENAI_API_KEY: KEY };
+  const requests: Seen[] = [];
+  let stdout = "";
+  let stderr = "";
+  let interrupt = () => {};
+  const io: Io = {
+    args,
+    env: (name) => env[name],
+    readTextFile: (path) => {
+      assert.equal(path, ".env");
+      return Promise.resolve(setup.dotenv);
+    },
+    stdin: () => Promise.resolve(setup.stdin),
+    stdout: { write: (text) => void (stdout += text) },
+    stderr: { write: (text) => void (stderr += text) },
+    fetch: async (input, init) => {
+      const seen = {
+        url: String(input),
+        authorization: new Headers(init?.headers).get("authorization"),
+        body: JSON.parse(String(init?.body)),
+        signal: init!.signal!,
+      };
+      requests.push(seen);
+      const reply = setup.reply ?? (() => json(completion()));
+      return await reply(seen, interrupt);
+    },
+    onInterrupt(handler) {
+      interrupt = handler;
+      return { [Symbol.dispose]: () => void (interrupt = () => {}) };
+    },
+  };
+  const code = await main(io);
+  for (const output of [stdout, stderr]) {
+    assert.ok(!output.includes(KEY), `the API key leaked: ${output}`);
+    assert.ok(!output.includes(KEY.slice(8, 24)), `part of the key leaked`);
+  }
+  return { code, stdout, stderr, requests };
+}
+
+function json(body: unknown, status = 200, headers = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+/** A response whose body arrives in the given pieces, then ends or stalls. */
+function pieces(
+  parts: (string | Uint8Array)[],
+  { stall = false, contentType = "text/event-stream" } = {},
+): Response {
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const part = parts.shift();
+      if (part !== undefined) {
+        controller.enqueue(
+          typeof part === "string" ? encoder.encode(part) : part,
+        );
+      } else if (stall) {
+        await new Promise(() => {});
+      } else {
+        controller.close();
+      }
+    },
+  });
+  return new Response(body, { headers: { "content-type": contentType } });
+}
+
+/** Resolves never, rejects when the request is aborted. */
+function hang(seen: Seen): Promise<Response> {
+  return new Promise((_, reject) =>
+    seen.signal.addEventListener("abort", () => reject(seen.signal.reason))
+  );
+}
+
+// --- the seed demo ---------------------------------------------------------
+
+Deno.test("main() asks gpt-4o the seed's question and prints the answer", async () => {
+  const { code, stdout, stderr, requests } = await run([]);
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 0,
+    stdout: `${ANSWER}\n`,
+    stderr: "",
+  });
+  assert.equal(requests.length, 1);
+  assert.equal(requests[0].url, "https://api.openai.com/v1/chat/completions");
+  assert.equal(requests[0].authorization, `Bearer ${KEY}`);
+  assert.deepEqual(requests[0].body, {
+    model: "gpt-4o",
+    messages: [
+      { role: "system", content: "You are a helpful assistant." },
+      { role: "user", content: QUESTION },
+    ],
+  });
+});
+
+Deno.test("main() asks the arguments, joined, with piped stdin after a blank line", async () => {
+  const { requests } = await run(["Summarise", "this:"], {
+    stdin: "Marbury v. Madison\n",
+  });
+  assert.deepEqual(requests[0].body.messages, [
+    { role: "system", content: DEFAULT_SYSTEM },
+    { role: "user", content: "Summarise this:\n\nMarbury v. Madison" },
+  ]);
+});
+
+Deno.test("main() asks piped stdin alone, and the seed's question when stdin is empty", async () => {
+  const piped = await run([], { stdin: "What is certiorari?" });
+  const empty = await run([], { stdin: " \n" });
+  assert.deepEqual(
+    [piped, empty].map((r) =>
+      (r.requests[0].body.messages as { content: string }[])[1].content
+    ),
+    ["What is certiorari?", QUESTION],
+  );
+});
+
+Deno.test("main() sends --model and --system", async () => {
+  const { requests } = await run([
+    "-m",
+    "gpt-4o-mini",
+    "--system",
+    "Be brief.",
+    "Hi",
+  ]);
+  assert.deepEqual(requests[0].body, {
+    model: "gpt-4o-mini",
+    messages: [
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "Hi" },
+    ],
+  });
+});
+
+Deno.test("main() --json prints the whole completion", async () => {
+  const { code, stdout } = await run(["--json"]);
+  assert.equal(code, 0);
+  assert.deepEqual(JSON.parse(stdout), completion());
+  assert.ok(stdout.endsWith("}\n"));
+});
+
+Deno.test("main() --verbose reports model, provider, tokens and latency on stderr", async () => {
+  const { stdout, stderr } = await run(["-v"], {
+    reply: () => json(completion(ANSWER, { provider: "PollinationsAI" })),
+  });
+  assert.equal(stdout, `${ANSWER}\n`);
+  assert.match(
+    stderr,
+    /^model gpt-4o-2024-08-06, provider PollinationsAI, tokens 27 in \+ 18 out = 45, \d+ ms\n$/,
+  );
+});
+
+Deno.test("main() prints an answer cut at the token limit and says so", async () => {
+  const { code, stdout, stderr } = await run([], {
+    reply: () => json(completion("A case", { finish_reason: "length" })),
+  });
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 0,
+    stdout: "A case\n",
+    stderr:
+      "the answer was cut off at the model's token limit (finish_reason: length)\n",
+  });
+});
+
+// --- usage and configuration -----------------------------------------------
+
+Deno.test("main() --help prints usage on stdout and sends nothing", async () => {
+  for (const flag of ["--help", "-h"]) {
+    const { code, stdout, stderr, requests } = await run([flag]);
+    assert.deepEqual({ code, stdout, stderr, sent: requests.length }, {
+      code: 0,
+      stdout: USAGE,
+      stderr: "",
+      sent: 0,
+    });
+  }
+});
+
+Deno.test("main() --version prints the version from deno.json", async () => {
+  const { code, stdout } = await run(["--version"]);
+  assert.deepEqual({ code, stdout }, {
+    code: 0,
+    stdout: `${project.version}\n`,
+  });
+});
+
+Deno.test("main() rejects bad command lines with exit 2 and one line", async () => {
+  const cases: [string[], string][] = [
+    [["--bogus"], "unknown option --bogus (see --help)\n"],
+    [["-x"], "unknown option -x (see --help)\n"],
+    [["--model"], "-m, --model needs a value (see --help)\n"],
+    [["--stream=yes"], "--stream takes no value (see --help)\n"],
+    [
+      ["--timeout", "0"],
+      '--timeout takes a positive number of seconds, not "0" (see --help)\n',
+    ],
+    [
+      ["--timeout", "-1"],
+      '--timeout needs a value; write --timeout=VALUE for one that starts with "-" (see --help)\n',
+    ],
+    [
+      ["--timeout=-1"],
+      '--timeout takes a positive number of seconds, not "-1" (see --help)\n',
+    ],
+    [
+      ["--timeout", "Infinity"],
+      '--timeout takes a positive number of seconds, not "Infinity" (see --help)\n',
+    ],
+    [
+      ["--timeout", "soon"],
+      '--timeout takes a positive number of seconds, not "soon" (see --help)\n',
+    ],
+  ];
+  for (const [args, stderr] of cases) {
+    const outcome = await run(args);
+    assert.deepEqual(
+      {
+        code: outcome.code,
+        stdout: outcome.stdout,
+        stderr: outcome.stderr,
+        sent: outcome.requests.length,
+      },
+      { code: 2, stdout: "", stderr, sent: 0 },
+      args.join(" "),
+    );
+  }
+});
+
+Deno.test("main() without OPENAI_API_KEY for OpenAI's API exits 2 and sends nothing", async () => {
+  const { code, stdout, stderr, requests } = await run([], { env: {} });
+  assert.deepEqual({ code, stdout, stderr, sent: requests.length }, {
+    code: 2,
+    stdout: "",
+    stderr:
+      "OPENAI_API_KEY is not set: export it, or put OPENAI_API_KEY=... in a " +
+      ".env file here (a server set in OPENAI_BASE_URL may need none)\n",
+    sent: 0,
+  });
+});
+
+Deno.test("main() rejects an OPENAI_BASE_URL that is not http(s)", async () => {
+  const { code, stderr } = await run([], {
+    env: { OPENAI_BASE_URL: "localhost:1337/v1" },
+  });
+  assert.deepEqual({ code, stderr }, {
+    code: 2,
+    stderr:
+      'OPENAI_BASE_URL must be an http:// or https:// URL, not "localhost:1337/v1"\n',
+  });
+});
+
+Deno.test("main() reads the key from .env, and a set variable wins over it", async () => {
+  const dotenv =
+    `OPENAI_API_KEY=${KEY}\nOPENAI_BASE_URL=http://127.0.0.1:1337/v1\n`;
+  const fromFile = await run([], { env: {}, dotenv });
+  const overridden = await run([], {
+    env: { OPENAI_BASE_URL: "http://127.0.0.1:11434/v1/" },
+    dotenv,
+  });
+  assert.equal(
+    fromFile.requests[0].url,
+    "http://127.0.0.1:1337/v1/chat/completions",
+  );
+  assert.equal(fromFile.requests[0].authorization, `Bearer ${KEY}`);
+  assert.equal(
+    overridden.requests[0].url,
+    "http://127.0.0.1:11434/v1/chat/completions",
+  );
+});
+
+Deno.test("main() sends g4f's 'no key' token to a custom server when no key is set", async () => {
+  const { code, requests } = await run([], {
+    env: { OPENAI_BASE_URL: "http://localhost:1337/v1" },
+  });
+  assert.equal(code, 0);
+  assert.equal(requests[0].authorization, "Bearer secret");
+});
+
+Deno.test("main() without env permission exits 2 and names the task to run", async () => {
+  const io = {
+    env: () => {
+      throw new Deno.errors.NotCapable(
+        'Requires env access to "OPENAI_API_KEY"',
+      );
+    },
+  };
+  let stderr = "";
+  const code = await main({
+    args: [],
+    env: io.env,
+    readTextFile: () => Promise.resolve(undefined),
+    stdin: () => Promise.resolve(undefined),
+    stdout: { write: () => assert.fail("nothing goes to stdout") },
+    stderr: { write: (text) => void (stderr += text) },
+    fetch: () => assert.fail("no request is sent"),
+    onInterrupt: () => ({ [Symbol.dispose]() {} }),
+  });
+  assert.deepEqual({ code, stderr }, {
+    code: 2,
+    stderr:
+      "main.ts needs to read the OPENAI_* environment variables and .env: " +
+      "run `deno task start`, or add --allow-env --allow-read=.env\n",
+  });
+});
+
+// --- what the server says back ----------------------------------------------
+
+async function failure(reply: Setup["reply"], args: string[] = []) {
+  const { code, stdout, stderr, requests } = await run(args, { reply });
+  return { code, stdout, stderr, tries: requests.length };
+}
+
+Deno.test("main() reports a rejected key (401) without showing it", async () => {
+  const said = `Incorrect API key provided: ${KEY}.`;
+  assert.deepEqual(
+    await failure(() =>
+      json(apiError(said, "invalid_request_error", "invalid_api_key"), 401)
+    ),
+    {
+      code: 1,
+      stdout: "",
+      stderr:
+        "api.openai.com rejected the API key (401): check OPENAI_API_KEY\n",
+      tries: 1,
+    },
+  );
+});
+
+Deno.test("main() quotes the server on 403, with the key masked", async () => {
+  const said = `Project for key ${KEY} has no access to model gpt-4o.`;
+  assert.deepEqual(
+    await failure(() => json(apiError(said, "invalid_request_error"), 403)),
+    {
+      code: 1,
+      stdout: "",
+      stderr:
+        "api.openai.com denied access (403): Project for key [redacted] has no access to model gpt-4o.\n",
+      tries: 1,
+    },
+  );
+});
+
+Deno.test("main() names the model the server does not have (404)", async () => {
+  const said =
+    "The model `gpt-5o` does not exist or you do not have access to it.";
+  assert.deepEqual(
+    await failure(
+      () =>
+        json(apiError(said, "invalid_request_error", "model_not_found"), 404),
+      ["-m", "gpt-5o"],
+    ),
+    {
+      code: 1,
+      stdout: "",
+      stderr:
+        'the model "gpt-5o" was not found at api.openai.com (404): choose another with --model\n',
+      tries: 1,
+    },
+  );
+});
+
+Deno.test("main() points at OPENAI_BASE_URL when the path is not found (404)", async () => {
+  const { code, stderr } = await run([], {
+    env: { OPENAI_BASE_URL: "http://127.0.0.1:1337" },
+    reply: () => new Response("404 page not found", { status: 404 }),
+  });
+  assert.deepEqual({ code, stderr }, {
+    code: 1,
+    stderr:
+      "http://127.0.0.1:1337/chat/completions was not found (404): check " +
+      'OPENAI_BASE_URL (it usually ends in /v1) and the model "gpt-4o"\n',
+  });
+});
+
+Deno.test("main() gives up on 429 after the SDK's two retries", async () => {
+  const said = "Rate limit reached for gpt-4o on tokens per min (TPM).";
+  assert.deepEqual(
+    await failure(() =>
+      json(apiError(said, "tokens", "rate_limit_exceeded"), 429, {
+        "retry-after-ms": "0",
+      })
+    ),
+    {
+      code: 1,
+      stdout: "",
+      stderr:
+        `api.openai.com is rate limiting or out of quota (429), still after retries: ${said}\n`,
+      tries: 3,
+    },
+  );
+});
+
+Deno.test("main() reports a proxy's HTML error page (502) in one line", async () => {
+  const page =
+    "<html><head><title>502 Bad Gateway</title></head><body><center>" +
+    "<h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>";
+  assert.deepEqual(
+    await failure(() =>
+      new Response(page, {
+        status: 502,
+        headers: { "content-type": "text/html", "retry-after-ms": "0" },
+      })
+    ),
+    {
+      code: 1,
+      stdout: "",
+      stderr:
+        "api.openai.com failed (502), still after retries: it answered with an " +
+        "HTML page, not JSON (a proxy or gateway in the way?)\n",
+      tries: 3,
+    },
+  );
+});
+
+Deno.test("main() reports an HTML page answered with 200", async () => {
+  assert.deepEqual(
+    await failure(() =>
+      new Response("<!doctype html><title>Open WebUI</title>", {
+        headers: { "content-type": "text/html" },
+      })
+    ),
+    {
+      code: 1,
+      stdout: "",
+      stderr:
+        "the server answered with text, not JSON: check that OPENAI_BASE_URL is " +
+        "an OpenAI-compatible API (it usually ends in /v1)\n",
+      tries: 1,
+    },
+  );
+});
+
+Deno.test("main() reports a truncated JSON body", async () => {
+  const body = JSON.stringify(completion()).slice(0, 120);
+  assert.deepEqual(
+    await failure(() =>
+      new Response(body, { headers: { "content-type": "application/json" } })
+    ),
+    {
+      code: 1,
+      stdout: "",
+      stderr:
+        "the response from api.openai.com is not valid JSON (cut off, or not an " +
+        "OpenAI-compatible API?)\n",
+      tries: 1,
+    },
+  );
+});
+
+Deno.test("main() reports JSON that is not a chat completion", async () => {
+  assert.deepEqual(await failure(() => json({ detail: "Not Found" })), {
+    code: 1,
+    stdout: "",
+    stderr:
+      "the server's response is not a chat completion (it has no choices): " +
+      "check that OPENAI_BASE_URL is an OpenAI-compatible API\n",
+    tries: 1,
+  });
+});
+
+Deno.test("main() reports empty choices, a refusal and missing content", async () => {
+  const cases: [Record<string, unknown>, string][] = [
+    [
+      { ...completion(), choices: [] },
+      "the server returned no answer (choices is empty)\n",
+    ],
+    [
+      completion(null, { refusal: "I'm sorry, I can't help with that." }),
+      "the model refused: I'm sorry, I can't help with that.\n",
+    ],
+    [
+      completion(null, { finish_reason: "tool_calls" }),
+      "the server returned no text (finish_reason: tool_calls)\n",
+    ],
+  ];
+  for (const [body, stderr] of cases) {
+    assert.deepEqual(await failure(() => json(body)), {
+      code: 1,
+      stdout: "",
+      stderr,
+      tries: 1,
+    });
+  }
+});
+
+Deno.test("main() reports a refused connection after the SDK's retries", async () => {
+  const refused = new TypeError("fetch failed", {
+    cause: new Error(
+      "error sending request for url (http://127.0.0.1:1337/v1/chat/completions): " +
+        "client error (Connect): tcp connect error: Connection refused (os error 111)",
+    ),
+  });
+  const { code, stderr, requests } = await run([], {
+    env: { OPENAI_BASE_URL: "http://127.0.0.1:1337/v1" },
+    reply: () => Promise.reject(refused),
+  });
+  assert.deepEqual({ code, stderr, tries: requests.length }, {
+    code: 1,
+    stderr:
+      "could not connect to 127.0.0.1:1337: connection refused (is the server running?)\n",
+    tries: 3,
+  });
+});
+
+Deno.test("main() reports a DNS failure", async () => {
+  const dns = new TypeError("fetch failed", {
+    cause: new Error(
+      "error sending request for url (http://g4f.invalid/v1/chat/completions): client " +
+        "error (Connect): dns error: failed to lookup address information: Name or service not known",
+    ),
+  });
+  const { code, stderr } = await run([], {
+    env: { OPENAI_BASE_URL: "http://g4f.invalid/v1" },
+    reply: () => Promise.reject(dns),
+  });
+  assert.deepEqual({ code, stderr }, {
+    code: 1,
+    stderr:
+      "could not find the host of g4f.invalid (DNS lookup failed): check " +
+      "OPENAI_BASE_URL and your network\n",
+  });
+});
+
+Deno.test("main() gives up when no response arrives within --timeout", async () => {
+  const started = performance.now();
+  const { code, stdout, stderr, requests } = await run(["--timeout", "0.2"], {
+    reply: hang,
+  });
+  const elapsed = performance.now() - started;
+  assert.deepEqual({ code, stdout, stderr, tries: requests.length }, {
+    code: 1,
+    stdout: "",
+    stderr:
+      "no data arrived from the server for 0.2 s (api.openai.com): try again, or " +
+      "allow longer with --timeout\n",
+    tries: 1,
+  });
+  assert.ok(elapsed >= 190 && elapsed < 2000, `gave up after ${elapsed} ms`);
+});
+
+Deno.test("main() exits 130 when Ctrl-C interrupts a request in flight", async () => {
+  const { code, stdout, stderr } = await run([], {
+    reply: (seen, interrupt) => {
+      setTimeout(interrupt, 10);
+      return hang(seen);
+    },
+  });
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 130,
+    stdout: "",
+    stderr: "interrupted\n",
+  });
+});
+
+// --- streaming ----------------------------------------------------------------
+
+Deno.test("main() --stream prints the deltas and one newline", async () => {
+  const { code, stdout, stderr, requests } = await run(["--stream"], {
+    reply: () => pieces([streamOf(["A case ", "reaches ", "the Court."])]),
+  });
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 0,
+    stdout: "A case reaches the Court.\n",
+    stderr: "",
+  });
+  assert.equal(requests[0].body.stream, true);
+  assert.equal(requests[0].body.stream_options, undefined);
+});
+
+Deno.test("main() --stream keeps the text and exits 1 when the stream is cut off", async () => {
+  const cut = sse([
+    chunk({ content: "A case " }),
+    chunk({ content: "reaches" }),
+  ]);
+  const { code, stdout, stderr } = await run(["--stream"], {
+    reply: () => pieces([cut]),
+  });
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 1,
+    stdout: "A case reaches\n",
+    stderr:
+      "the answer was cut off: the stream ended before the server finished it\n",
+  });
+});
+
+Deno.test("main() --stream shows an error sent inside a 200 stream", async () => {
+  const body = sse([
+    chunk({ content: "A case " }),
+    {
+      ...chunk({ content: "" }),
+      error: { code: 400, message: "Token limit reached" },
+    },
+  ]) + "data: [DONE]\n\n";
+  const { code, stdout, stderr } = await run(["--stream"], {
+    reply: () => pieces([body]),
+  });
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 1,
+    stdout: "A case \n",
+    stderr: "the server reported an error: Token limit reached\n",
+  });
+});
+
+Deno.test("main() --stream gives up on a stalled stream within --timeout", async () => {
+  const started = performance.now();
+  const { code, stdout, stderr } = await run(["--stream", "--timeout", "0.2"], {
+    reply: () => pieces([sse([chunk({ content: "A case" })])], { stall: true }),
+  });
+  const elapsed = performance.now() - started;
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 1,
+    stdout: "A case\n",
+    stderr:
+      "no data arrived from the server for 0.2 s (api.openai.com): try again, or " +
+      "allow longer with --timeout\n",
+  });
+  assert.ok(elapsed >= 190 && elapsed < 2000, `gave up after ${elapsed} ms`);
+});
+
+Deno.test("main() --stream exits 130 on Ctrl-C and keeps the printed text", async () => {
+  const { code, stdout, stderr } = await run(["--stream"], {
+    reply: (_, interrupt) => {
+      setTimeout(interrupt, 20);
+      return pieces([sse([chunk({ content: "A case" })])], { stall: true });
+    },
+  });
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 130,
+    stdout: "A case\n",
+    stderr: "interrupted\n",
+  });
+});
+
+Deno.test("main() --stream --json --verbose prints the assembled completion and usage", async () => {
+  const { code, stdout, stderr, requests } = await run([
+    "--stream",
+    "--json",
+    "-v",
+  ], {
+    reply: () =>
+      pieces([
+        streamOf(["A case ", "reaches ", "the Court."], { usage: true }),
+      ]),
+  });
+  assert.equal(code, 0);
+  assert.deepEqual(requests[0].body.stream_options, { include_usage: true });
+  assert.deepEqual(JSON.parse(stdout), {
+    id: "chatcmpl-Dq3mYc9fUg3Ml0QaSx8ZiO5dWb2tV",
+    object: "chat.completion",
+    created: 1790000001,
+    model: "gpt-4o-2024-08-06",
+    choices: [{
+      index: 0,
+      message: {
+        role: "assistant",
+        content: "A case reaches the Court.",
+        refusal: null,
+      },
+      finish_reason: "stop",
+      logprobs: null,
+    }],
+    usage: usageChunk().usage,
+  });
+  assert.match(
+    stderr,
+    /^model gpt-4o-2024-08-06, tokens 27 in \+ 3 out = 30, \d+ ms\n$/,
+  );
+});
