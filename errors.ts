@@ -147,7 +147,7 @@ function causes(error: Error): string {
 /** The server's own words from an API error, on one line, HTML left out. */
 function serverMessage(error: InstanceType<typeof OpenAI.APIError>): string {
   const body = (error.error as { message?: unknown } | undefined)?.message ??
-    error.message.replace(/^\d{3} /, "");
+    error.message.replace(/^\d{3} /, "").replace("status code (no body)", "");
   const text = typeof body === "string" ? body : JSON.stringify(body);
   if (/<(!doctype|html|head|body)\b/i.test(text)) {
     return "it answered with an HTML page, not JSON (a proxy or gateway in the way?)";

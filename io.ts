@@ -33,10 +33,16 @@ export interface Io {
 }
 
 /**
- * Writes every byte of `text` to a Deno file synchronously: one system call
- * per write, no promise, and nothing left in a buffer when the process exits.
+ * Writes every byte of `text` to a file synchronously, looping over partial
+ * writes: no promise per write, and nothing left in a buffer at exit.
+ *
+ * @example
+ * ```ts
+ * import { fileOutput } from "./io.ts";
+ * fileOutput(Deno.stdout).write("Hello\n");
+ * ```
  */
-function fileOutput(file: { writeSync(p: Uint8Array): number }): Output {
+export function fileOutput(file: { writeSync(p: Uint8Array): number }): Output {
   const encoder = new TextEncoder();
   return {
     write(text) {

@@ -130,7 +130,8 @@ function describeParseError(error: unknown): string {
         return `${option} takes no value`;
       }
       if (message.includes("ambiguous")) {
-        return `${option} needs a value; write ${option}=VALUE for one that starts with "-"`;
+        const long = message.match(/'(--[\w-]+)=-XYZ'/)?.[1] ?? option;
+        return `${option} needs a value; write ${long}=VALUE for one that starts with "-"`;
       }
       return `${option.replace(" <value>", "")} needs a value`;
     default:

@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { IdleTimeout, IdleTimeoutError } from "./idle.ts";
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A fetch whose body sends `count` chunks `gap` ms apart, then ends or stalls. */
+function trickle(count: number, gap: number, stall = false) {
+  return (_input: RequestInfo | URL, init?: RequestInit) => {
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await delay(gap);
+        if (sent++ < count) return controller.enqueue(new Uint8Array([sent]));
+        if (!stall) return controller.close();
+        await new Promise((_, reject) =>
+          init?.signal?.addEventListener(
+            "abort",
+            () => reject(init.signal!.reason),
+          )
+        );
+      },
+    });
+    return Promise.resolve(new Response(body));
+  };
+}
+
+Deno.test("IdleTimeout lets a slow body through while each gap is shorter", async () => {
+  const controller = new AbortController();
+  using idle = new IdleTimeout(0.1, controller);
+  const response = await idle.wrap(trickle(6, 40))("http://127.0.0.1/");
+  const bytes = await response.bytes();
+  assert.deepEqual([...bytes], [1, 2, 3, 4, 5, 6]);
+  await delay(150); // past the bound after the body ended: nothing fires
+  assert.equal(controller.signal.aborted, false);
+});
+
+Deno.test("IdleTimeout aborts with IdleTimeoutError when a body stalls", async () => {
+  const controller = new AbortController();
+  using idle = new IdleTimeout(0.05, controller);
+  const response = await idle.wrap(trickle(2, 10, true))("http://127.0.0.1/", {
+    signal: controller.signal,
+  });
+  const started = performance.now();
+  await assert.rejects(response.bytes(), new IdleTimeoutError(0.05));
+  const waited = performance.now() - started;
+  assert.ok(waited >= 45 && waited < 1000, `aborted after ${waited} ms`);
+  assert.deepEqual(controller.signal.reason, new IdleTimeoutError(0.05));
+});
+
+Deno.test("IdleTimeout aborts when no response arrives at all", async () => {
+  const controller = new AbortController();
+  using idle = new IdleTimeout(0.05, controller);
+  const never = (_: RequestInfo | URL, init?: RequestInit) =>
+    new Promise<Response>((_, reject) =>
+      init?.signal?.addEventListener("abort", () => reject(init.signal!.reason))
+    );
+  await assert.rejects(
+    idle.wrap(never)("http://127.0.0.1/", { signal: controller.signal }),
+    new IdleTimeoutError(0.05),
+  );
+});
+
+Deno.test("IdleTimeout stops counting once disposed", async () => {
+  const controller = new AbortController();
+  {
+    using idle = new IdleTimeout(0.03, controller);
+    idle.restart();
+  }
+  await delay(60);
+  assert.equal(controller.signal.aborted, false);
+});
+
+Deno.test("IdleTimeoutError names the bound in seconds", () => {
+  assert.equal(
+    new IdleTimeoutError(120).message,
+    "no data arrived from the server for 120 s",
+  );
+});

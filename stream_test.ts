@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import { Stream } from "openai/streaming";
+import type { ChatCompletionChunk } from "openai/resources/chat/completions";
+import { AnswerError } from "./answer.ts";
+import { printStream } from "./stream.ts";
+import { chunk, sse, streamOf, usageChunk } from "./testdata/fixtures.ts";
+
+/** Parses raw bytes with the SDK's own SSE decoder, as the program does. */
+function parse(parts: (string | Uint8Array)[]): Stream<ChatCompletionChunk> {
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const part = parts.shift();
+      if (part === undefined) return controller.close();
+      controller.enqueue(
+        typeof part === "string" ? encoder.encode(part) : part,
+      );
+    },
+  });
+  return Stream.fromSSEResponse(new Response(body), new AbortController());
+}
+
+async function print(parts: (string | Uint8Array)[], keepText = false) {
+  const writes: string[] = [];
+  const completion = await printStream(parse(parts), {
+    write: (text) => void writes.push(text),
+  }, { keepText });
+  return { writes, completion };
+}
+
+Deno.test("printStream() writes each delta as it arrives", async () => {
+  const { writes, completion } = await print([
+    streamOf(["The", " capital", "."]),
+  ]);
+  assert.deepEqual(writes, ["The", " capital", "."]);
+  assert.equal(completion.choices[0].finish_reason, "stop");
+  assert.equal(completion.choices[0].message.content, "");
+});
+
+Deno.test("printStream() keeps the text instead of writing it for --json", async () => {
+  const { writes, completion } = await print(
+    [streamOf(["The", " capital"], { usage: true })],
+    true,
+  );
+  assert.deepEqual(writes, []);
+  assert.deepEqual(completion, {
+    id: "chatcmpl-Dq3mYc9fUg3Ml0QaSx8ZiO5dWb2tV",
+    object: "chat.completion",
+    created: 1790000001,
+    model: "gpt-4o-2024-08-06",
+    choices: [{
+      index: 0,
+      message: { role: "assistant", content: "The capital", refusal: null },
+      finish_reason: "stop",
+      logprobs: null,
+    }],
+    usage: usageChunk().usage,
+  });
+});
+
+Deno.test("printStream() parses what real servers send", async () => {
+  const azureFirst = {
+    ...chunk({}),
+    id: "",
+    model: "",
+    choices: [],
+    prompt_filter_results: [],
+  };
+  const openRouter = {
+    ...chunk({ content: "B" }),
+    provider: "OpenAI",
+    native_finish_reason: null,
+  };
+  const ollamaEmpty = {
+    ...chunk({ content: "C" }),
+    choices: [{ index: 0, delta: { content: "C" }, finish_reason: "" }],
+  };
+  const text = [
+    ": OPENROUTER PROCESSING\r\n\r\n",
+    `data: ${JSON.stringify(azureFirst)}\r\n\r\n`,
+    `data:${JSON.stringify(chunk({ content: "A" }))}\n\n`,
+    `data: ${JSON.stringify(openRouter)}\r\n\r\n`,
+    ": keep-alive\n\n",
+    `data: ${JSON.stringify(ollamaEmpty)}\n\n`,
+    `data: ${JSON.stringify(chunk({}, "stop"))}\n\n`,
+    "data: [DONE]\n\n",
+  ].join("");
+  const { writes, completion } = await print([text]);
+  assert.deepEqual(writes, ["A", "B", "C"]);
+  assert.equal(completion.provider, "OpenAI");
+  assert.equal(completion.choices[0].finish_reason, "stop");
+});
+
+Deno.test("printStream() joins characters split across network reads", async () => {
+  const bytes = new TextEncoder().encode(streamOf(["Größe ", "🏛️ ", "最高裁"]));
+  const pieces = [];
+  for (let i = 0; i < bytes.length; i += 3) {
+    pieces.push(bytes.subarray(i, i + 3));
+  }
+  const { writes } = await print(pieces);
+  assert.equal(writes.join(""), "Größe 🏛️ 最高裁");
+});
+
+Deno.test("printStream() reports a stream that ends before a finish_reason", async () => {
+  for (
+    const body of [
+      sse([chunk({ content: "cut" })]),
+      sse([chunk({ content: "cut" })]) + "data: [DONE]\n\n",
+    ]
+  ) {
+    const writes: string[] = [];
+    await assert.rejects(
+      printStream(parse([body]), { write: (text) => void writes.push(text) }),
+      new AnswerError(
+        "the answer was cut off: the stream ended before the server finished it",
+      ),
+    );
+    assert.deepEqual(writes, ["cut"]);
+  }
+});
+
+Deno.test("printStream() reports a streamed refusal as an error", async () => {
+  const body = sse([
+    chunk({ role: "assistant", content: null, refusal: "" }),
+    chunk({ refusal: "I'm sorry, " }),
+    chunk({ refusal: "I can't help with that." }),
+    chunk({}, "stop"),
+  ]);
+  await assert.rejects(
+    print([body]),
+    new AnswerError("the model refused: I'm sorry, I can't help with that."),
+  );
+});
+
+Deno.test("printStream() rethrows the reason of an abort that ended the stream", async () => {
+  const controller = new AbortController();
+  const reason = new Error("stop");
+  controller.abort(reason);
+  async function* none(): AsyncGenerator<ChatCompletionChunk> {}
+  await assert.rejects(
+    printStream(none(), { write: () => {} }, { signal: controller.signal }),
+    reason,
+  );
+});
