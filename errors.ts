@@ -110,6 +110,9 @@ function describeRequestFailure(
     }
     return `${server} refused the request (${error.status}): ${said}`;
   }
+  if (error instanceof TypeError && /body|connection/i.test(error.message)) {
+    return `the connection to ${server} broke off before the answer was complete: try again`;
+  }
   if (error instanceof SyntaxError) {
     return `the response from ${server} is not valid JSON (cut off, or not an ` +
       "OpenAI-compatible API?)";

@@ -86,6 +86,10 @@ Deno.test("describeFailure() names the server and the fix for request failures",
       ),
       "the server reported an error: Provider returned error",
     ],
+    [
+      new TypeError("error reading a body from connection"),
+      "the connection to localhost:1337 broke off before the answer was complete: try again",
+    ],
     [new RangeError("odd\n  thing"), "unexpected error: RangeError: odd thing"],
   ];
   for (const [error, message] of cases) {

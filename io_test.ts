@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { denoIo, fileOutput } from "./io.ts";
+import { BufferedOutput, denoIo, fileOutput } from "./io.ts";
 
 const canRead = (await Deno.permissions.query({ name: "read", path: "." }))
   .state === "granted";
@@ -35,4 +35,47 @@ Deno.test({
   async fn() {
     await assert.rejects(denoIo().readTextFile("testdata"));
   },
+});
+
+function recorder() {
+  const writes: string[] = [];
+  return {
+    writes,
+    output: { write: (text: string) => void writes.push(text) },
+  };
+}
+
+Deno.test("BufferedOutput gathers the writes of one turn of the event loop into one", async () => {
+  const { writes, output } = recorder();
+  using buffered = new BufferedOutput(output);
+  buffered.write("A case ");
+  buffered.write("reaches ");
+  buffered.write("");
+  assert.deepEqual(writes, []);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.deepEqual(writes, ["A case reaches "]);
+  buffered.write("the Court.");
+  buffered.endLine();
+  assert.deepEqual(writes, ["A case reaches ", "the Court.\n"]);
+});
+
+Deno.test("BufferedOutput writes at once past its limit, and flushes when disposed", () => {
+  const { writes, output } = recorder();
+  {
+    using buffered = new BufferedOutput(output, 4);
+    buffered.write("abc");
+    buffered.write("de");
+    assert.deepEqual(writes, ["abcde"]);
+    buffered.write("f");
+  }
+  assert.deepEqual(writes, ["abcde", "f"]);
+});
+
+Deno.test("BufferedOutput.endLine() adds a newline only after unfinished text", () => {
+  const { writes, output } = recorder();
+  const buffered = new BufferedOutput(output);
+  buffered.endLine(); // nothing written yet: no empty line
+  buffered.write("done\n");
+  buffered.endLine();
+  assert.deepEqual(writes, ["done\n"]);
 });

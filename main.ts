@@ -21,22 +21,16 @@ import {
   type RequestContext,
 } from "./errors.ts";
 import { IdleTimeout } from "./idle.ts";
-import { denoIo, type Io } from "./io.ts";
+import { BufferedOutput, denoIo, type Io } from "./io.ts";
 import { DEFAULT_QUESTION, parseOptions, USAGE } from "./options.ts";
 import { printStream } from "./stream.ts";
 
 /** Runs the program once and returns its exit code. */
 export async function main(io: Io): Promise<number> {
   const request = new AbortController();
+  const answer = new BufferedOutput(io.stdout);
   let context: RequestContext | undefined;
   let apiKey = "";
-  let textOpen = false; // streamed text on stdout still wants its newline
-  const stdout = {
-    write(text: string) {
-      io.stdout.write(text);
-      textOpen = true;
-    },
-  };
   try {
     const options = parseOptions(io.args);
     if (options.help) return print(io, USAGE);
@@ -59,10 +53,10 @@ export async function main(io: Io): Promise<number> {
       { role: "system", content: options.system },
       { role: "user", content: prompt },
     ];
+    const { signal } = request;
     const started = performance.now();
 
     let completion;
-    let text;
     if (options.stream) {
       const stream = await client.chat.completions.create({
         model: options.model,
@@ -71,26 +65,24 @@ export async function main(io: Io): Promise<number> {
         ...(options.verbose || options.json
           ? { stream_options: { include_usage: true } }
           : {}),
-      }, { signal: request.signal });
-      completion = await printStream(stream, stdout, {
+      }, { signal });
+      completion = await printStream(stream, answer, {
         keepText: options.json,
-        signal: request.signal,
+        signal,
       });
     } else {
       completion = await client.chat.completions.create({
         model: options.model,
         messages,
-      }, { signal: request.signal });
-      text = answerOf(completion);
+      }, { signal });
+      const text = answerOf(completion);
+      if (!options.json) answer.write(text);
     }
 
     if (options.json) {
-      print(io, redact(`${JSON.stringify(completion, null, 2)}\n`, apiKey));
-    } else if (text !== undefined) {
-      print(io, `${text}\n`);
-    } else if (textOpen) {
-      print(io, "\n");
+      answer.write(redact(JSON.stringify(completion, null, 2), apiKey));
     }
+    answer.endLine();
     const note = stopNote(completion.choices[0]?.finish_reason);
     if (note) io.stderr.write(`${note}\n`);
     if (options.verbose) {
@@ -99,7 +91,7 @@ export async function main(io: Io): Promise<number> {
     }
     return EXIT.ok;
   } catch (error) {
-    if (textOpen) io.stdout.write("\n");
+    answer.endLine();
     const failure = describeFailure(request.signal.reason ?? error, context);
     io.stderr.write(redact(`${failure.message}\n`, apiKey));
     return failure.exitCode;

@@ -1,0 +1,468 @@
+/**
+ * End to end: the real program as a user runs it (`deno run` with the start
+ * task's permissions) against a scripted server on 127.0.0.1. Each case
+ * checks the exit code, the exact stdout and stderr, and that the API key
+ * appears in neither.
+ */
+import assert from "node:assert/strict";
+import project from "./deno.json" with { type: "json" };
+import { ANSWER, QUESTION } from "./testdata/fixtures.ts";
+import {
+  AWKWARD_TEXT,
+  bigCount,
+  type FakeServer,
+  PIECE,
+  startServer,
+} from "./testdata/server.ts";
+
+const KEY = "sk-proj-E2EKEY0123456789abcdefE2EKEY";
+const DOTENV_KEY = "sk-dotenv-file-key-0000-fromfile";
+
+/** The permission flags of `deno task start`, taken from deno.json. */
+const TASK_FLAGS = project.tasks.start.command.split(" ")
+  .filter((word) => word.startsWith("--"));
+const MAIN = new URL("./main.ts", import.meta.url).pathname;
+const TESTDATA = new URL("./testdata/", import.meta.url).pathname;
+
+const permitted = await Promise.all([
+  Deno.permissions.query({ name: "net", host: "127.0.0.1" }),
+  Deno.permissions.query({ name: "run", command: "deno" }),
+  Deno.permissions.query({ name: "read", path: TESTDATA }),
+]).then((states) => states.every(({ state }) => state === "granted"));
+
+/** A test that needs to start servers and processes. */
+function e2e(name: string, fn: (server: FakeServer) => Promise<void>) {
+  Deno.test({
+    name: permitted ? name : `${name} (ignored: needs --allow-net=127.0.0.1 ` +
+      "--allow-run=deno --allow-read=.; run `deno task test`)",
+    ignore: !permitted,
+    async fn() {
+      await using server = startServer();
+      await fn(server);
+    },
+  });
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** What deno itself needs from the environment; no OPENAI_* variable. */
+const PASSED_ENV = Object.fromEntries(
+  ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "SystemRoot", "LOCALAPPDATA"]
+    .flatMap((name) => {
+      const value = permitted ? Deno.env.get(name) : undefined;
+      return value === undefined ? [] : [[name, value]];
+    }),
+);
+
+interface RunOptions {
+  baseURL?: string;
+  /** `null` leaves OPENAI_API_KEY unset; the default is a test key. */
+  key?: null;
+  stdin?: string;
+  flags?: string[];
+  cwd?: string;
+  /** Sends SIGINT once this resolves. */
+  interrupt?: () => Promise<void>;
+  /** Sees stdout so far, as it grows. */
+  onStdout?: (text: string) => void;
+}
+
+/** Runs main.ts as `deno task start` would, and collects what it printed. */
+async function program(args: string[], options: RunOptions = {}): Promise<Run> {
+  const started = performance.now();
+  const child = new Deno.Command("deno", {
+    args: ["run", ...(options.flags ?? TASK_FLAGS), MAIN, ...args],
+    cwd: options.cwd ?? TESTDATA,
+    clearEnv: true,
+    env: {
+      ...PASSED_ENV,
+      NO_COLOR: "1",
+      ...(options.baseURL ? { OPENAI_BASE_URL: options.baseURL } : {}),
+      ...(options.key === undefined ? { OPENAI_API_KEY: KEY } : {}),
+    },
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.close();
+  }
+  options.interrupt?.().then(() => child.kill("SIGINT"));
+  const [out, err, status] = await Promise.all([
+    collect(child.stdout, options.onStdout),
+    collect(child.stderr),
+    child.status,
+  ]);
+  const run = {
+    code: status.code,
+    stdout: out,
+    stderr: err,
+    ms: performance.now() - started,
+  };
+  for (const key of [KEY, DOTENV_KEY]) {
+    assert.ok(!run.stdout.includes(key), "the API key leaked to stdout");
+    assert.ok(!run.stderr.includes(key), "the API key leaked to stderr");
+  }
+  return run;
+}
+
+/** Reads a stream to text, showing the text so far to `watch`. */
+async function collect(
+  stream: ReadableStream<Uint8Array>,
+  watch?: (text: string) => void,
+): Promise<string> {
+  let text = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) {
+    text += decoder.decode(chunk, { stream: true });
+    watch?.(text);
+  }
+  return text + decoder.decode();
+}
+
+/** Resolves once `condition` holds, checking every 10 ms. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/** The outcome without the elapsed time, for exact comparison. */
+function seen({ code, stdout, stderr }: Run) {
+  return { code, stdout, stderr };
+}
+
+// --- answers -------------------------------------------------------------------
+
+e2e("start asks the seed's question and prints the answer", async (server) => {
+  const run = await program([], { baseURL: server.url("ok") });
+  assert.deepEqual(seen(run), { code: 0, stdout: `${ANSWER}\n`, stderr: "" });
+});
+
+e2e("start appends piped stdin to the prompt", async (server) => {
+  const run = await program(["--json", "Summarise:"], {
+    baseURL: server.url("ok"),
+    stdin: "Marbury v. Madison\n",
+  });
+  assert.equal(run.code, 0);
+  assert.equal(JSON.parse(run.stdout).choices[0].message.content, ANSWER);
+});
+
+e2e(
+  "start --stream prints the answer, and --verbose names g4f's provider",
+  async (server) => {
+    const stream = await program(["--stream"], { baseURL: server.url("ok") });
+    const verbose = await program(["-v"], { baseURL: server.url("g4f") });
+    assert.deepEqual(seen(stream), {
+      code: 0,
+      stdout: "A case reaches the Court.\n",
+      stderr: "",
+    });
+    assert.equal(verbose.stdout, `${ANSWER}\n`);
+    assert.match(
+      verbose.stderr,
+      /^model gpt-4o-2024-08-06, provider Copilot, tokens 27 in \+ 18 out = 45, \d+ ms\n$/,
+    );
+  },
+);
+
+e2e(
+  "start reads the key from .env in the working directory, never over a set one",
+  async (server) => {
+    const cwd = `${TESTDATA}dotenv/`;
+    const fromFile = await program([], {
+      baseURL: server.url("auth"),
+      key: null,
+      cwd,
+    });
+    const fromEnv = await program([], { baseURL: server.url("auth"), cwd });
+    const noKey = await program([], { baseURL: server.url("auth"), key: null });
+    assert.deepEqual(
+      [fromFile, fromEnv, noKey].map((run) => run.stdout),
+      ["key …file\n", "key …EKEY\n", "no key\n"],
+    );
+  },
+);
+
+// --- bad input ----------------------------------------------------------------
+
+e2e(
+  "start rejects bad usage and a missing key with exit 2 and one line",
+  async (server) => {
+    const runs = await Promise.all([
+      program(["--bogus"], { baseURL: server.url("ok") }),
+      program(["--timeout", "soon"], { baseURL: server.url("ok") }),
+      program([], { key: null }),
+    ]);
+    assert.deepEqual(runs.map(seen), [
+      { code: 2, stdout: "", stderr: "unknown option --bogus (see --help)\n" },
+      {
+        code: 2,
+        stdout: "",
+        stderr:
+          '--timeout takes a positive number of seconds, not "soon" (see --help)\n',
+      },
+      {
+        code: 2,
+        stdout: "",
+        stderr:
+          "OPENAI_API_KEY is not set: export it, or put OPENAI_API_KEY=... in a " +
+          ".env file here (a server set in OPENAI_BASE_URL may need none)\n",
+      },
+    ]);
+    assert.equal(server.hits.size, 0);
+  },
+);
+
+e2e(
+  "the design card's `deno run --allow-net main.ts` without a terminal exits 2",
+  async (server) => {
+    const run = await program([], {
+      baseURL: server.url("ok"),
+      flags: ["--allow-net"],
+    });
+    assert.deepEqual(seen(run), {
+      code: 2,
+      stdout: "",
+      stderr:
+        "main.ts needs to read the OPENAI_* environment variables and .env: " +
+        "run `deno task start`, or add --allow-env --allow-read=.env\n",
+    });
+  },
+);
+
+e2e(
+  "start explains each failed response in one line with exit 1",
+  async (server) => {
+    const cases: [string, string[], string][] = [
+      [
+        "unauthorized",
+        [],
+        "127.0.0.1:PORT rejected the API key (401): check OPENAI_API_KEY",
+      ],
+      [
+        "echo-key",
+        [],
+        "127.0.0.1:PORT denied access (403): key Bearer [redacted] is not allowed here",
+      ],
+      [
+        "no-model",
+        ["-m", "gpt-5o"],
+        'the model "gpt-5o" was not found at 127.0.0.1:PORT (404): choose another with --model',
+      ],
+      [
+        "rate-limited",
+        [],
+        "127.0.0.1:PORT is rate limiting or out of quota (429), still after retries: " +
+        "Rate limit reached for gpt-4o.",
+      ],
+      [
+        "server-error",
+        [],
+        "127.0.0.1:PORT failed (500), still after retries: The server had an error.",
+      ],
+      [
+        "html-502",
+        [],
+        "127.0.0.1:PORT failed (502), still after retries: it answered with an HTML " +
+        "page, not JSON (a proxy or gateway in the way?)",
+      ],
+      [
+        "truncated",
+        [],
+        "the response from 127.0.0.1:PORT is not valid JSON (cut off, or not an " +
+        "OpenAI-compatible API?)",
+      ],
+      ["empty-choices", [], "the server returned no answer (choices is empty)"],
+      ["refusal", [], "the model refused: I'm sorry, I can't help with that."],
+      ["null-content", [], "the server returned no text (finish_reason: stop)"],
+    ];
+    const port = new URL(server.url("ok")).port;
+    const runs = await Promise.all(
+      cases.map(([scenario, args]) =>
+        program(args, { baseURL: server.url(scenario) })
+      ),
+    );
+    assert.deepEqual(
+      runs.map(seen),
+      cases.map(([, , stderr]) => ({
+        code: 1,
+        stdout: "",
+        stderr: `${stderr.replace("PORT", port)}\n`,
+      })),
+    );
+    assert.equal(server.hits.get("rate-limited"), 3);
+    assert.equal(server.hits.get("server-error"), 3);
+  },
+);
+
+e2e("start reports a refused connection", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  listener.close();
+  const run = await program([], { baseURL: `http://127.0.0.1:${port}/v1` });
+  assert.deepEqual(seen(run), {
+    code: 1,
+    stdout: "",
+    stderr:
+      `could not connect to 127.0.0.1:${port}: connection refused (is the server running?)\n`,
+  });
+});
+
+e2e(
+  "start gives up on a server that accepts and never answers, within --timeout",
+  async (server) => {
+    const run = await program(["--timeout", "0.5"], {
+      baseURL: server.url("hang"),
+    });
+    const port = new URL(server.url("ok")).port;
+    assert.deepEqual(seen(run), {
+      code: 1,
+      stdout: "",
+      stderr:
+        `no data arrived from the server for 0.5 s (127.0.0.1:${port}): try again, ` +
+        "or allow longer with --timeout\n",
+    });
+    assert.ok(run.ms > 500 && run.ms < 5000, `took ${run.ms} ms`);
+  },
+);
+
+e2e("Ctrl-C stops a request in flight with exit 130", async (server) => {
+  const run = await program([], {
+    baseURL: server.url("hang"),
+    interrupt: () => until(() => server.hits.get("hang") === 1),
+  });
+  assert.deepEqual(seen(run), {
+    code: 130,
+    stdout: "",
+    stderr: "interrupted\n",
+  });
+});
+
+// --- streaming ------------------------------------------------------------------
+
+e2e(
+  "start --stream keeps the text and says why when a stream ends early",
+  async (server) => {
+    const port = new URL(server.url("ok")).port;
+    const runs = await Promise.all(
+      ["stream-cut", "stream-length", "stream-error", "stream-reset"].map(
+        (scenario) => program(["--stream"], { baseURL: server.url(scenario) }),
+      ),
+    );
+    assert.deepEqual(runs.map(seen), [
+      {
+        code: 1,
+        stdout: "A case reaches\n",
+        stderr:
+          "the answer was cut off: the stream ended before the server finished it\n",
+      },
+      {
+        code: 0,
+        stdout: "A case\n",
+        stderr:
+          "the answer was cut off at the model's token limit (finish_reason: length)\n",
+      },
+      {
+        code: 1,
+        stdout: "A case \n",
+        stderr: "the server reported an error: Token limit reached\n",
+      },
+      {
+        code: 1,
+        stdout: "A case\n",
+        stderr:
+          `the connection to 127.0.0.1:${port} broke off before the answer was complete: try again\n`,
+      },
+    ]);
+  },
+);
+
+e2e(
+  "start --stream gives up on a stalled stream within --timeout",
+  async (server) => {
+    const run = await program(["--stream", "--timeout", "0.5"], {
+      baseURL: server.url("stream-stall"),
+    });
+    const port = new URL(server.url("ok")).port;
+    assert.deepEqual(seen(run), {
+      code: 1,
+      stdout: "A case\n",
+      stderr:
+        `no data arrived from the server for 0.5 s (127.0.0.1:${port}): try again, ` +
+        "or allow longer with --timeout\n",
+    });
+    assert.ok(run.ms > 500 && run.ms < 5000, `took ${run.ms} ms`);
+  },
+);
+
+e2e(
+  "Ctrl-C mid-stream keeps the printed text, ends the line and exits 130",
+  async (server) => {
+    let printed = () => false;
+    const run = await program(["--stream"], {
+      baseURL: server.url("stream-stall"),
+      onStdout: (text) => void (printed = () => text.length > 0),
+      interrupt: () => until(() => printed()),
+    });
+    assert.deepEqual(seen(run), {
+      code: 130,
+      stdout: "A case\n",
+      stderr: "interrupted\n",
+    });
+  },
+);
+
+e2e(
+  "start --stream parses bytes split inside characters, `data:` and CRLF",
+  async (server) => {
+    const run = await program(["--stream"], { baseURL: server.url("awkward") });
+    assert.deepEqual(seen(run), {
+      code: 0,
+      stdout: `${AWKWARD_TEXT}\n`,
+      stderr: "",
+    });
+  },
+);
+
+e2e("start prints a 5 MiB answer whole, streamed or not", async (server) => {
+  const expected = `${PIECE.repeat(bigCount())}\n`;
+  const [plain, streamed] = await Promise.all([
+    program([], { baseURL: server.url("big") }),
+    program(["--stream"], { baseURL: server.url("big") }),
+  ]);
+  for (const run of [plain, streamed]) {
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, "");
+    assert.ok(run.stdout === expected, "the answer differs from what was sent");
+  }
+});
+
+e2e("start --stream prints a 20,000-chunk stream exactly", async (server) => {
+  const run = await program(["--stream"], {
+    baseURL: server.url("stream-chunks", 20_000),
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stderr, "");
+  assert.ok(run.stdout === `${"word ".repeat(20_000)}\n`, "chunks were lost");
+});
+
+e2e(
+  "start --stream asks for usage only with --verbose or --json",
+  async (server) => {
+    const run = await program(["--stream", "--json"], {
+      baseURL: server.url("ok"),
+    });
+    const completion = JSON.parse(run.stdout);
+    assert.equal(
+      completion.choices[0].message.content,
+      "A case reaches the Court.",
+    );
+    assert.equal(QUESTION.length > 0, true);
+  },
+);

@@ -1,0 +1,313 @@
+/**
+ * A scripted OpenAI-compatible server on 127.0.0.1 for the end-to-end tests
+ * and the benchmark. The first path segment of the base URL picks the
+ * scenario and an optional second one its size, e.g.
+ * `http://127.0.0.1:PORT/stream-chunks/20000/v1`.
+ *
+ * @module
+ */
+import {
+  ANSWER,
+  apiError,
+  chunk,
+  completion,
+  sse,
+  streamOf,
+} from "./fixtures.ts";
+
+const encoder = new TextEncoder();
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What a scenario gets: the request, its JSON body and the size segment. */
+interface Call {
+  request: Request;
+  body: { stream?: boolean; model?: string; messages?: unknown[] };
+  size: number;
+  /** Aborts when the server shuts down, so that no handler outlives it. */
+  closing: AbortSignal;
+}
+
+function json(body: unknown, status = 200, headers = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+function events(body: ReadableStream<Uint8Array> | string): Response {
+  return new Response(body, {
+    headers: { "content-type": "text/event-stream" },
+  });
+}
+
+type Piece = string | Uint8Array | undefined;
+
+/** A body made by `next` piece by piece, so that memory stays flat. */
+function generated(
+  next: (index: number) => Promise<Piece> | Piece,
+): ReadableStream<Uint8Array> {
+  let index = 0;
+  return new ReadableStream({
+    async pull(controller) {
+      const piece = await next(index++);
+      if (piece === undefined) controller.close();
+      else {
+        controller.enqueue(
+          typeof piece === "string" ? encoder.encode(piece) : piece,
+        );
+      }
+    },
+  });
+}
+
+/** `count` content deltas of `piece`, then a finish chunk and [DONE]. */
+function deltaStream(count: number, piece: string) {
+  const event = sse([chunk({ content: piece })]);
+  const batch = 256; // events per write: the server must not be the bottleneck
+  let left = count;
+  return generated((i) => {
+    if (i === 0) return sse([chunk({ role: "assistant", content: "" })]);
+    if (left > 0) {
+      const n = Math.min(batch, left);
+      left -= n;
+      return event.repeat(n);
+    }
+    if (left-- === 0) return sse([chunk({}, "stop")]) + "data: [DONE]\n\n";
+  });
+}
+
+/** The piece that big answers are made of: 64 bytes with multi-byte text. */
+export const PIECE = "Certiorari — the Court decides which cases it hears. ¶ ";
+
+/** How many pieces make an answer of about `bytes` bytes (default 5 MiB). */
+export function bigCount(bytes = 0): number {
+  return Math.ceil((bytes || 5 * 1024 * 1024) / PIECE.length);
+}
+
+/** Splits `text` at the byte offsets where parsers tend to break. */
+export function awkwardSplit(text: string): Uint8Array[] {
+  const bytes = encoder.encode(text);
+  const cuts = new Set<number>();
+  for (let i = 1; i < bytes.length; i++) {
+    const inCharacter = (bytes[i] & 0xc0) === 0x80; // a UTF-8 continuation
+    const inCrlf = bytes[i - 1] === 0x0d && bytes[i] === 0x0a;
+    const inData = bytes[i - 2] === 0x64 && bytes[i - 1] === 0x61; // "da|ta:"
+    if (inCharacter || inCrlf || inData) cuts.add(i);
+  }
+  const pieces = [];
+  let start = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    pieces.push(bytes.subarray(start, cut));
+    start = cut;
+  }
+  return pieces;
+}
+
+/** The stream that `awkward` sends, with CRLF line ends and comments. */
+export const AWKWARD_TEXT = "Größe 🏛️ 最高裁 data: done";
+function awkwardBody(): string {
+  return (": keep-alive\n\n" +
+    streamOf(["Größe ", "🏛️ ", "最高裁", " data: done"])).replaceAll(
+      "\n",
+      "\r\n",
+    );
+}
+
+/** Never answers; lets go when the server stops. */
+function hang({ closing }: Call): Promise<Response> {
+  return new Promise((resolve) =>
+    closing.addEventListener(
+      "abort",
+      () => resolve(new Response(null, { status: 499 })),
+    )
+  );
+}
+
+const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
+  {
+    ok: ({ body }) =>
+      body.stream
+        ? events(streamOf(["A case ", "reaches ", "the Court."]))
+        : json(completion()),
+    g4f: ({ body }) =>
+      body.stream
+        ? events(
+          sse([{ ...chunk({ content: "Hi" }), provider: "Copilot" }]) +
+            sse([{ ...chunk({}, "stop"), provider: "Copilot" }]),
+        )
+        : json(completion(ANSWER, { provider: "Copilot" })),
+    /** Says which key arrived, by its last four characters only. */
+    auth: ({ request }) => {
+      const token = request.headers.get("authorization")?.replace(
+        /^Bearer /,
+        "",
+      ) ?? "";
+      return json(
+        completion(token === "secret" ? "no key" : `key …${token.slice(-4)}`),
+      );
+    },
+    /** Echoes the bearer token in an error, as a careless proxy might. */
+    "echo-key": ({ request }) =>
+      json(
+        apiError(
+          `key ${request.headers.get("authorization")} is not allowed here`,
+          "invalid_request_error",
+        ),
+        403,
+      ),
+    unauthorized: () =>
+      json(
+        apiError("Incorrect API key provided.", "invalid_request_error"),
+        401,
+      ),
+    "no-model": ({ body }) =>
+      json(
+        apiError(
+          `The model \`${body.model}\` does not exist or you do not have access to it.`,
+          "invalid_request_error",
+          "model_not_found",
+        ),
+        404,
+      ),
+    "rate-limited": () =>
+      json(
+        apiError(
+          "Rate limit reached for gpt-4o.",
+          "tokens",
+          "rate_limit_exceeded",
+        ),
+        429,
+        { "retry-after-ms": "10" },
+      ),
+    "server-error": () =>
+      json(apiError("The server had an error.", "server_error"), 500, {
+        "retry-after-ms": "10",
+      }),
+    "html-502": () =>
+      new Response("<html><body><h1>502 Bad Gateway</h1></body></html>", {
+        status: 502,
+        headers: { "content-type": "text/html", "retry-after-ms": "10" },
+      }),
+    truncated: () =>
+      new Response(JSON.stringify(completion()).slice(0, 100), {
+        headers: { "content-type": "application/json" },
+      }),
+    "empty-choices": () => json({ ...completion(), choices: [] }),
+    refusal: () =>
+      json(completion(null, { refusal: "I'm sorry, I can't help with that." })),
+    "null-content": () => json(completion(null)),
+    hang,
+    /** A non-streaming answer of `size` bytes (default 5 MiB). */
+    big: ({ body, size }) => {
+      const count = bigCount(size);
+      return body.stream
+        ? events(deltaStream(count, PIECE))
+        : json(completion(PIECE.repeat(count)));
+    },
+    /** `size` deltas of one short word each. */
+    "stream-chunks": ({ size }) => events(deltaStream(size || 20_000, "word ")),
+    /** `size` deltas, 25 ms apart, each carrying its send time. */
+    "stream-timed": ({ size }) =>
+      events(generated(async (i) => {
+        if (i === 0) return sse([chunk({ role: "assistant", content: "" })]);
+        if (i <= (size || 40)) {
+          await delay(25);
+          return sse([chunk({ content: `${Date.now()}\n` })]);
+        }
+        if (i === (size || 40) + 1) {
+          return sse([chunk({}, "stop")]) + "data: [DONE]\n\n";
+        }
+      })),
+    "stream-cut": () =>
+      events(
+        sse([chunk({ content: "A case " }), chunk({ content: "reaches" })]),
+      ),
+    "stream-length": () => events(streamOf(["A case"], { finish: "length" })),
+    "stream-error": () =>
+      events(
+        sse([chunk({ content: "A case " })]) +
+          sse([{
+            ...chunk({ content: "" }),
+            error: { code: 400, message: "Token limit reached" },
+          }]) +
+          "data: [DONE]\n\n",
+      ),
+    "stream-stall": (call) =>
+      events(
+        generated((i) =>
+          i === 0
+            ? sse([chunk({ content: "A case" })])
+            : hang(call).then(() => undefined)
+        ),
+      ),
+    "stream-reset": () =>
+      events(
+        new ReadableStream({
+          async pull(controller) {
+            controller.enqueue(
+              encoder.encode(sse([chunk({ content: "A case" })])),
+            );
+            await delay(20);
+            controller.error(new Error("connection reset by the test"));
+          },
+        }),
+      ),
+    awkward: () => {
+      const pieces = awkwardSplit(awkwardBody());
+      return events(generated(async (i) => {
+        if (i >= pieces.length) return undefined;
+        await delay(1);
+        return pieces[i];
+      }));
+    },
+  };
+
+/** A running scripted server. */
+export interface FakeServer extends AsyncDisposable {
+  /** The base URL to put in OPENAI_BASE_URL for a scenario. */
+  url(scenario: string, size?: number): string;
+  /** Requests served so far, by scenario. */
+  hits: Map<string, number>;
+}
+
+/**
+ * Starts the server on a free port of 127.0.0.1.
+ *
+ * @example
+ * ```ts ignore
+ * import { startServer } from "./testdata/server.ts";
+ * await using server = startServer();
+ * console.log(server.url("ok")); // http://127.0.0.1:PORT/ok/v1
+ * ```
+ */
+export function startServer(): FakeServer {
+  const hits = new Map<string, number>();
+  const closing = new AbortController();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async (request) => {
+      const [name, second] = new URL(request.url).pathname.split("/").slice(1);
+      const scenario = scenarios[name];
+      if (!scenario) return json(apiError(`no scenario ${name}`, "test"), 400);
+      hits.set(name, (hits.get(name) ?? 0) + 1);
+      const body = await request.json();
+      return await scenario({
+        request,
+        body,
+        size: Number(second) || 0,
+        closing: closing.signal,
+      });
+    },
+  );
+  return {
+    url: (scenario, size) =>
+      `http://127.0.0.1:${server.addr.port}/${scenario}${
+        size ? `/${size}` : ""
+      }/v1`,
+    hits,
+    [Symbol.asyncDispose]() {
+      closing.abort();
+      return server.shutdown();
+    },
+  };
+}
