@@ -16,6 +16,8 @@ import {
 } from "./fixtures.ts";
 
 const encoder = new TextEncoder();
+/** Milliseconds since the epoch, with a fraction: comparable across processes. */
+export const now = () => performance.timeOrigin + performance.now();
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What a scenario gets: the request, its JSON body and the size segment. */
@@ -206,13 +208,13 @@ const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
     },
     /** `size` deltas of one short word each. */
     "stream-chunks": ({ size }) => events(deltaStream(size || 20_000, "word ")),
-    /** `size` deltas, 25 ms apart, each carrying its send time. */
+    /** `size` deltas, 25 ms apart, each the time it was sent and a newline. */
     "stream-timed": ({ size }) =>
       events(generated(async (i) => {
         if (i === 0) return sse([chunk({ role: "assistant", content: "" })]);
         if (i <= (size || 40)) {
           await delay(25);
-          return sse([chunk({ content: `${Date.now()}\n` })]);
+          return sse([chunk({ content: `${now().toFixed(3)}\n` })]);
         }
         if (i === (size || 40) + 1) {
           return sse([chunk({}, "stop")]) + "data: [DONE]\n\n";

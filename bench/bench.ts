@@ -1,0 +1,372 @@
+/**
+ * `deno task bench [--quick]`: times whole processes against a local
+ * OpenAI-compatible server, the commands alternating run by run, and prints
+ * medians with ratios against a baseline from the same run.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import project from "../deno.json" with { type: "json" };
+import { VERSION as SDK_VERSION } from "openai/version";
+import { ANSWER } from "../testdata/fixtures.ts";
+import { bigCount, now, PIECE, startServer } from "../testdata/server.ts";
+import { median, medianRatio, table } from "./stats.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    quick: { type: "boolean", default: false },
+    runs: { type: "string" },
+  },
+});
+const quick = values.quick;
+const runs = Number(values.runs ?? (quick ? 3 : 21));
+const root = new URL("..", import.meta.url).pathname;
+
+await using server = startServer();
+
+interface Command {
+  name: string;
+  cmd: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+interface Outcome {
+  ms: number;
+  stdout: string;
+  peakKiB: number;
+}
+
+const TASK_FLAGS = project.tasks.start.command.split(" ")
+  .filter((word) => word.startsWith("--"));
+
+/** Runs one command to its end; fails loudly unless it answered correctly. */
+async function time(
+  command: Command,
+  baseURL: string,
+  expected?: string,
+): Promise<Outcome> {
+  const started = performance.now();
+  const child = new Deno.Command(command.cmd, {
+    args: command.args,
+    cwd: root,
+    env: {
+      OPENAI_BASE_URL: baseURL,
+      OPENAI_API_KEY: "sk-bench",
+      NO_COLOR: "1",
+      ...command.env,
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const peak = watchPeakMemory(child.pid);
+  const { code, stdout, stderr } = await child.output();
+  const ms = performance.now() - started;
+  const text = new TextDecoder().decode(stdout);
+  if (code !== 0 || (expected !== undefined && text !== expected)) {
+    throw new Error(
+      `${command.name} failed (exit ${code}): ${
+        new TextDecoder().decode(stderr).trim() || "its output differs"
+      }`,
+    );
+  }
+  return { ms, stdout: text, peakKiB: await peak.stop() };
+}
+
+/**
+ * Samples a process's peak resident memory (VmHWM) every 10 ms on Linux.
+ * Deno allows reading another process's /proc entry only with --allow-all,
+ * so a bash loop reads it; its last reading is the peak (VmHWM only grows).
+ */
+function watchPeakMemory(pid: number) {
+  const script = `peak=0
+while [ -e /proc/${pid}/status ]; do
+  while read -r key value _; do
+    [ "$key" = VmHWM: ] && peak=$value
+  done < /proc/${pid}/status 2>/dev/null
+  sleep 0.01
+done
+echo "$peak"`;
+  const sampler = new Deno.Command("bash", {
+    args: ["-c", script],
+    stdout: "piped",
+    stderr: "null",
+  }).output().then(
+    ({ stdout }) => Number(new TextDecoder().decode(stdout).trim()) || 0,
+    () => 0, // no bash: memory is not measured
+  );
+  return { stop: () => sampler };
+}
+
+/** Runs every command `runs` times, rotating the order each round. */
+async function alternate(
+  commands: Command[],
+  baseURL: string,
+  expected: string,
+): Promise<Map<string, number[]>> {
+  const times = new Map(
+    commands.map((command) => [command.name, [] as number[]]),
+  );
+  for (let round = 0; round < runs; round++) {
+    for (let i = 0; i < commands.length; i++) {
+      const command = commands[(round + i) % commands.length];
+      const { ms } = await time(command, baseURL, expected);
+      times.get(command.name)!.push(ms);
+    }
+  }
+  return times;
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const x = (value: number) => `${value.toFixed(2)}×`;
+
+/** The openai package in Deno's npm cache, for Node.js to import. */
+async function sdkForNode(): Promise<string | undefined> {
+  const info = await new Deno.Command("deno", { args: ["info", "--json"] })
+    .output();
+  const { npmCache } = JSON.parse(new TextDecoder().decode(info.stdout));
+  const path = `${npmCache}/registry.npmjs.org/openai/${SDK_VERSION}/index.mjs`;
+  try {
+    await Deno.stat(path);
+    return path;
+  } catch {
+    return undefined;
+  }
+}
+
+async function nodeVersion(): Promise<string | undefined> {
+  try {
+    const { stdout } = await new Deno.Command("node", { args: ["--version"] })
+      .output();
+    return new TextDecoder().decode(stdout).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+// --- the machine --------------------------------------------------------------
+
+const cpu = (() => {
+  try {
+    return Deno.readTextFileSync("/proc/cpuinfo").match(
+      /model name\s*:\s*(.+)/,
+    )?.[1];
+  } catch {
+    return undefined;
+  }
+})();
+const node = await nodeVersion();
+const sdkPath = node ? await sdkForNode() : undefined;
+console.log(
+  `Machine: ${
+    cpu ?? Deno.build.arch
+  }, ${navigator.hardwareConcurrency} cores, ` +
+    `${Deno.build.os} ${Deno.osRelease()}; Deno ${Deno.version.deno}; ` +
+    `Node.js ${node ?? "not installed"}; ${runs} runs per command` +
+    (quick ? " (quick mode: figures are rough)" : ""),
+);
+
+// --- one non-streaming request --------------------------------------------------
+
+const deno = (name: string, args: string[]): Command => ({
+  name,
+  cmd: "deno",
+  args,
+});
+const project_task = deno("project: deno task start", [
+  "task",
+  "--quiet",
+  "start",
+]);
+const project_run = deno("project: deno run main.ts (the task's command)", [
+  "run",
+  ...TASK_FLAGS,
+  "main.ts",
+]);
+const sdkDemo = deno("bare SDK demo (Deno)", [
+  "run",
+  "--allow-net",
+  "--allow-env",
+  "bench/sdk_demo.ts",
+]);
+const floor = deno("bare fetch floor (Deno)", [
+  "run",
+  "--allow-net",
+  "--allow-env",
+  "bench/fetch_demo.ts",
+]);
+const nodePeer: Command | undefined = sdkPath
+  ? {
+    name: `Node.js ${node} + the same SDK`,
+    cmd: "node",
+    args: ["bench/node_demo.mjs"],
+    env: { BENCH_OPENAI_SDK: sdkPath },
+  }
+  : undefined;
+
+/**
+ * The stretch question: does one minified bundle (what `deno task compile`
+ * could embed instead of 245 modules) start faster? Built by a `deno bundle`
+ * subprocess into bench/.bundle/; skipped when that fails.
+ */
+async function bundled(): Promise<string | undefined> {
+  const out = "bench/.bundle/main.js";
+  const { success } = await new Deno.Command("deno", {
+    args: [
+      "bundle",
+      "--quiet",
+      "--minify",
+      "--platform=deno",
+      "-o",
+      out,
+      "main.ts",
+    ],
+    cwd: root,
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  return success ? out : undefined;
+}
+const bundle = await bundled();
+const project_bundle = bundle
+  ? deno("project, bundled: deno bundle --minify", [
+    "run",
+    ...TASK_FLAGS,
+    bundle,
+  ])
+  : undefined;
+
+const oneRequest = [project_task, project_run, sdkDemo, floor];
+if (project_bundle) oneRequest.splice(2, 0, project_bundle);
+if (nodePeer) oneRequest.push(nodePeer);
+const one = await alternate(oneRequest, server.url("ok"), `${ANSWER}\n`);
+const sdkTimes = one.get(sdkDemo.name)!;
+console.log("\nOne non-streaming request, whole process:\n");
+console.log(table(
+  ["command", "median", "× bare SDK", "× fetch floor", "× Node.js"],
+  oneRequest.map(({ name }) => {
+    const times = one.get(name)!;
+    return [
+      name,
+      ms(median(times)),
+      x(medianRatio(times, sdkTimes)),
+      x(medianRatio(times, one.get(floor.name)!)),
+      nodePeer ? x(medianRatio(times, one.get(nodePeer.name)!)) : "no node",
+    ];
+  }),
+));
+if (!project_bundle) console.log("\n`deno bundle` failed: no bundled rows.");
+if (!nodePeer) {
+  console.log(
+    `\nNode.js peer skipped: ${
+      node
+        ? "the openai package is not in Deno's npm cache"
+        : "node is not installed"
+    }.`,
+  );
+}
+
+// --- a 20,000-chunk stream --------------------------------------------------------
+
+const chunks = quick ? 2_000 : 20_000;
+const streamProject = deno("project: --stream", [
+  "run",
+  ...TASK_FLAGS,
+  "main.ts",
+  "--stream",
+]);
+const streamFloor = deno("bare fetch + SSE split + JSON.parse loop", [
+  "run",
+  "--allow-net",
+  "--allow-env",
+  "bench/fetch_stream.ts",
+]);
+const streamBundle = project_bundle
+  ? deno("project, bundled: --stream", [...project_bundle.args, "--stream"])
+  : undefined;
+const streamCommands = [streamProject, streamFloor];
+if (streamBundle) streamCommands.splice(1, 0, streamBundle);
+const streamed = await alternate(
+  streamCommands,
+  server.url("stream-chunks", chunks),
+  `${"word ".repeat(chunks)}\n`,
+);
+console.log(
+  `\nA ${chunks.toLocaleString("en")}-chunk stream, whole process:\n`,
+);
+console.log(table(
+  ["command", "median", "× fetch loop"],
+  streamCommands.map(({ name }) => [
+    name,
+    ms(median(streamed.get(name)!)),
+    x(medianRatio(streamed.get(name)!, streamed.get(streamFloor.name)!)),
+  ]),
+));
+
+// --- delta-to-stdout latency ------------------------------------------------------
+
+const deltas = 40;
+const delays: number[] = [];
+let lost = 0;
+for (let round = 0; round < (quick ? 1 : 5); round++) {
+  const child = new Deno.Command("deno", {
+    args: ["run", ...TASK_FLAGS, "main.ts", "--stream"],
+    cwd: root,
+    env: {
+      OPENAI_BASE_URL: server.url("stream-timed", deltas),
+      OPENAI_API_KEY: "sk-bench",
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  let pending = "";
+  let received = 0;
+  for await (
+    const text of child.stdout.pipeThrough(new TextDecoderStream())
+  ) {
+    const arrived = now();
+    const lines = (pending + text).split("\n");
+    pending = lines.pop()!;
+    for (const line of lines.filter(Boolean)) {
+      delays.push(arrived - Number(line));
+      received++;
+    }
+  }
+  await child.status;
+  lost += deltas - received;
+}
+console.log(
+  `\nDelta to stdout, ${deltas} deltas 25 ms apart (${delays.length} seen): ` +
+    `median ${ms(median(delays))}, worst ${ms(Math.max(...delays))}, ` +
+    `${lost} lost.`,
+);
+
+// --- peak memory -------------------------------------------------------------------
+
+const sizes = quick ? [1, 8] : [1, 50];
+const peaks: number[] = [];
+for (const mib of sizes) {
+  const bytes = mib * 1024 * 1024;
+  const samples = [];
+  for (let round = 0; round < (quick ? 1 : 3); round++) {
+    const { peakKiB } = await time(
+      streamProject,
+      server.url("big", bytes),
+      `${PIECE.repeat(bigCount(bytes))}\n`,
+    );
+    samples.push(peakKiB);
+  }
+  peaks.push(median(samples));
+}
+console.log("\nPeak RSS streaming an answer (VmHWM, sampled every 10 ms):\n");
+console.log(table(
+  ["answer", "peak RSS", "× the smallest"],
+  sizes.map((mib, i) => [
+    `${mib} MiB`,
+    peaks[i] ? `${(peaks[i] / 1024).toFixed(1)} MiB` : "not measured",
+    peaks[i] ? x(peaks[i] / peaks[0]) : "-",
+  ]),
+));

@@ -1,0 +1,71 @@
+/**
+ * The arithmetic of the benchmark: medians, ratios and a Markdown table.
+ *
+ * @module
+ */
+
+/**
+ * The median of some numbers; the mean of the middle two for an even count.
+ *
+ * @example
+ * ```ts
+ * import { median } from "./stats.ts";
+ * console.log(median([3, 1, 2, 10])); // 2.5
+ * ```
+ *
+ * @throws {RangeError} for no numbers.
+ */
+export function median(values: number[]): number {
+  if (values.length === 0) throw new RangeError("median() of no values");
+  const sorted = values.toSorted((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2
+    ? sorted[middle]
+    : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * The median of the per-round ratios `times[i] / baseline[i]`: runs of the
+ * same round share the machine's state, so drift cancels out.
+ *
+ * @example
+ * ```ts
+ * import { medianRatio } from "./stats.ts";
+ * console.log(medianRatio([110, 90, 300], [100, 100, 100])); // 1.1
+ * ```
+ *
+ * @throws {RangeError} when the two lists differ in length or are empty.
+ */
+export function medianRatio(times: number[], baseline: number[]): number {
+  if (times.length !== baseline.length) {
+    throw new RangeError(
+      `medianRatio() needs paired runs, not ${times.length} and ${baseline.length}`,
+    );
+  }
+  return median(times.map((time, i) => time / baseline[i]));
+}
+
+/**
+ * A Markdown table, columns padded to line up.
+ *
+ * @example
+ * ```ts
+ * import { table } from "./stats.ts";
+ * console.log(table(["what", "ms"], [["floor", "81"]]));
+ * // | what  | ms |
+ * // | ----- | -- |
+ * // | floor | 81 |
+ * ```
+ */
+export function table(head: string[], rows: string[][]): string {
+  const widths = head.map((cell, i) =>
+    Math.max(cell.length, ...rows.map((row) => row[i]?.length ?? 0))
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(" | ")} |`;
+  return [
+    line(head),
+    line(widths.map((width) => "-".repeat(width))),
+    ...rows.map(line),
+  ].join("\n");
+}
