@@ -466,3 +466,31 @@ e2e(
     assert.equal(QUESTION.length > 0, true);
   },
 );
+
+e2e(
+  "start stops quietly when the reader of stdout goes away (`| head`)",
+  async (server) => {
+    const child = new Deno.Command("deno", {
+      args: ["run", ...TASK_FLAGS, MAIN, "--stream"],
+      cwd: TESTDATA,
+      clearEnv: true,
+      env: {
+        ...PASSED_ENV,
+        OPENAI_BASE_URL: server.url("big", 1024 * 1024),
+        OPENAI_API_KEY: KEY,
+      },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stdout.getReader();
+    const { value } = await reader.read();
+    await reader.cancel();
+    const [status, stderr] = await Promise.all([
+      child.status,
+      collect(child.stderr),
+    ]);
+    assert.ok(value && value.length > 0);
+    assert.deepEqual({ code: status.code, stderr }, { code: 0, stderr: "" });
+  },
+);

@@ -34,7 +34,9 @@ export interface Io {
 
 /**
  * Writes every byte of `text` to a file synchronously, looping over partial
- * writes: no promise per write, and nothing left in a buffer at exit.
+ * writes: no promise per write, and nothing left in a buffer at exit. When
+ * the reader goes away (`| head`), later writes are dropped quietly, as a
+ * command-line tool does on a broken pipe.
  *
  * @example
  * ```ts
@@ -44,10 +46,18 @@ export interface Io {
  */
 export function fileOutput(file: { writeSync(p: Uint8Array): number }): Output {
   const encoder = new TextEncoder();
+  let closed = false;
   return {
     write(text) {
       let bytes = encoder.encode(text);
-      while (bytes.length > 0) bytes = bytes.subarray(file.writeSync(bytes));
+      try {
+        while (!closed && bytes.length > 0) {
+          bytes = bytes.subarray(file.writeSync(bytes));
+        }
+      } catch (error) {
+        if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+        closed = true;
+      }
     },
   };
 }

@@ -17,6 +17,28 @@ Deno.test("fileOutput() writes all of the text across partial writes", () => {
   assert.equal(new TextDecoder().decode(new Uint8Array(written)), "Größe");
 });
 
+Deno.test("fileOutput() drops writes quietly once the reader has gone", () => {
+  let calls = 0;
+  const output = fileOutput({
+    writeSync() {
+      calls++;
+      throw new Deno.errors.BrokenPipe("Broken pipe (os error 32)");
+    },
+  });
+  output.write("first");
+  output.write("second");
+  assert.equal(calls, 1);
+});
+
+Deno.test("fileOutput() passes on other write errors", () => {
+  const output = fileOutput({
+    writeSync() {
+      throw new Deno.errors.PermissionDenied("no");
+    },
+  });
+  assert.throws(() => output.write("x"), Deno.errors.PermissionDenied);
+});
+
 Deno.test({
   name: "denoIo().readTextFile() returns undefined for a missing file" +
     (canRead ? "" : " (ignored: needs --allow-read; run `deno task test`)"),
