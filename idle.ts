@@ -56,7 +56,13 @@ export class IdleTimeout implements Disposable {
   wrap(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
     return async (input, init) => {
       this.restart();
-      const response = await fetch(input, init);
+      let response;
+      try {
+        response = await fetch(input, init);
+      } catch (error) {
+        clearTimeout(this.#timer); // the SDK may wait, then retry
+        throw error;
+      }
       this.restart();
       if (response.body === null) return response;
       const body = response.body.pipeThrough(

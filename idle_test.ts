@@ -60,6 +60,15 @@ Deno.test("IdleTimeout aborts when no response arrives at all", async () => {
   );
 });
 
+Deno.test("IdleTimeout stops counting when fetch fails, while the SDK waits to retry", async () => {
+  const controller = new AbortController();
+  using idle = new IdleTimeout(0.03, controller);
+  const refused = () => Promise.reject(new TypeError("connection refused"));
+  await assert.rejects(idle.wrap(refused)("http://127.0.0.1/"), TypeError);
+  await delay(60);
+  assert.equal(controller.signal.aborted, false);
+});
+
 Deno.test("IdleTimeout stops counting once disposed", async () => {
   const controller = new AbortController();
   {
