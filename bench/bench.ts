@@ -340,7 +340,8 @@ for (let round = 0; round < (quick ? 1 : 5); round++) {
 }
 console.log(
   `\nDelta to stdout, ${deltas} deltas 25 ms apart (${delays.length} seen): ` +
-    `median ${ms(median(delays))}, worst ${ms(Math.max(...delays))}, ` +
+    `median ${ms(median(delays))} (${x(median(delays) / 25)} the gap), ` +
+    `worst ${ms(Math.max(...delays))} (${x(Math.max(...delays) / 25)}), ` +
     `${lost} lost.`,
 );
 
