@@ -23,7 +23,12 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** What a scenario gets: the request, its JSON body and the size segment. */
 interface Call {
   request: Request;
-  body: { stream?: boolean; model?: string; messages?: unknown[] };
+  body: {
+    stream?: boolean;
+    stream_options?: unknown;
+    model?: string;
+    messages?: unknown[];
+  };
   size: number;
   /** Aborts when the server shuts down, so that no handler outlives it. */
   closing: AbortSignal;
@@ -242,18 +247,6 @@ const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
             : hang(call).then(() => undefined)
         ),
       ),
-    "stream-reset": () =>
-      events(
-        new ReadableStream({
-          async pull(controller) {
-            controller.enqueue(
-              encoder.encode(sse([chunk({ content: "A case" })])),
-            );
-            await delay(20);
-            controller.error(new Error("connection reset by the test"));
-          },
-        }),
-      ),
     awkward: () => {
       const pieces = awkwardSplit(awkwardBody());
       return events(generated(async (i) => {
@@ -264,12 +257,55 @@ const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
     },
   };
 
+/**
+ * The `stream-reset` scenario, on a raw TCP listener: it answers 200 with one
+ * chunk of a stream, then closes the connection in the middle of the chunked
+ * body, as a crashing server or a dropped connection does.
+ */
+function startBreaker() {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const event = encoder.encode(sse([chunk({ content: "A case" })]));
+  const serve = async (conn: Deno.Conn) => {
+    await readRequest(conn);
+    await conn.write(encoder.encode(
+      "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n" +
+        `transfer-encoding: chunked\r\n\r\n${event.length.toString(16)}\r\n`,
+    ));
+    await conn.write(event);
+    await conn.write(encoder.encode("\r\n"));
+    await delay(20);
+    conn.close(); // no terminating zero-length chunk: the body breaks off
+  };
+  (async () => {
+    for await (const conn of listener) serve(conn).catch(() => conn.close());
+  })().catch(() => {}); // the listener was closed
+  return {
+    url: `http://127.0.0.1:${listener.addr.port}/stream-reset/v1`,
+    close: () => listener.close(),
+  };
+}
+
+/** Reads one HTTP request with a content-length body, and drops it. */
+async function readRequest(conn: Deno.Conn): Promise<void> {
+  const buffer = new Uint8Array(1 << 16);
+  let text = "";
+  let read;
+  while ((read = await conn.read(buffer)) !== null) {
+    text += new TextDecoder().decode(buffer.subarray(0, read));
+    const end = text.indexOf("\r\n\r\n");
+    const length = Number(text.match(/content-length: *(\d+)/i)?.[1] ?? 0);
+    if (end >= 0 && encoder.encode(text.slice(end + 4)).length >= length) {
+      return;
+    }
+  }
+}
+
 /** A running scripted server. */
 export interface FakeServer extends AsyncDisposable {
   /** The base URL to put in OPENAI_BASE_URL for a scenario. */
   url(scenario: string, size?: number): string;
-  /** Requests served so far, by scenario. */
-  hits: Map<string, number>;
+  /** The JSON bodies of the requests served so far, by scenario. */
+  requests: Map<string, Call["body"][]>;
 }
 
 /**
@@ -283,16 +319,17 @@ export interface FakeServer extends AsyncDisposable {
  * ```
  */
 export function startServer(): FakeServer {
-  const hits = new Map<string, number>();
+  const requests = new Map<string, Call["body"][]>();
   const closing = new AbortController();
+  const breaker = startBreaker();
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     async (request) => {
       const [name, second] = new URL(request.url).pathname.split("/").slice(1);
       const scenario = scenarios[name];
       if (!scenario) return json(apiError(`no scenario ${name}`, "test"), 400);
-      hits.set(name, (hits.get(name) ?? 0) + 1);
       const body = await request.json();
+      requests.set(name, [...requests.get(name) ?? [], body]);
       return await scenario({
         request,
         body,
@@ -303,13 +340,16 @@ export function startServer(): FakeServer {
   );
   return {
     url: (scenario, size) =>
-      `http://127.0.0.1:${server.addr.port}/${scenario}${
-        size ? `/${size}` : ""
-      }/v1`,
-    hits,
-    [Symbol.asyncDispose]() {
+      scenario === "stream-reset"
+        ? breaker.url
+        : `http://127.0.0.1:${server.addr.port}/${scenario}${
+          size ? `/${size}` : ""
+        }/v1`,
+    requests,
+    async [Symbol.asyncDispose]() {
       closing.abort();
-      return server.shutdown();
+      breaker.close();
+      await server.shutdown();
     },
   };
 }
