@@ -286,7 +286,13 @@ const streamFloor = deno("bare fetch + SSE split + JSON.parse loop", [
 const streamBundle = project_bundle
   ? deno("project, bundled: --stream", [...project_bundle.args, "--stream"])
   : undefined;
-const streamCommands = [streamProject, streamFloor];
+const streamSdk = deno("bare SDK stream loop (Deno)", [
+  "run",
+  "--allow-net",
+  "--allow-env",
+  "bench/sdk_stream.ts",
+]);
+const streamCommands = [streamProject, streamSdk, streamFloor];
 if (streamBundle) streamCommands.splice(1, 0, streamBundle);
 const streamed = await alternate(
   streamCommands,
@@ -297,10 +303,11 @@ console.log(
   `\nA ${chunks.toLocaleString("en")}-chunk stream, whole process:\n`,
 );
 console.log(table(
-  ["command", "median", "× fetch loop"],
+  ["command", "median", "× SDK loop", "× fetch loop"],
   streamCommands.map(({ name }) => [
     name,
     ms(median(streamed.get(name)!)),
+    x(medianRatio(streamed.get(name)!, streamed.get(streamSdk.name)!)),
     x(medianRatio(streamed.get(name)!, streamed.get(streamFloor.name)!)),
   ]),
 ));
@@ -347,7 +354,7 @@ console.log(
 
 // --- peak memory -------------------------------------------------------------------
 
-const sizes = quick ? [1, 8] : [1, 50];
+const sizes = quick ? [1, 8] : [1, 50, 200];
 const peaks: number[] = [];
 for (const mib of sizes) {
   const bytes = mib * 1024 * 1024;
