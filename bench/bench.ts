@@ -355,26 +355,30 @@ console.log(
 // --- peak memory -------------------------------------------------------------------
 
 const sizes = quick ? [1, 8] : [1, 50, 200];
-const peaks: number[] = [];
-for (const mib of sizes) {
+/** Median peak RSS in KiB of `command` streaming an answer of `mib` MiB. */
+async function peakOf(command: Command, mib: number): Promise<number> {
   const bytes = mib * 1024 * 1024;
+  const expected = `${PIECE.repeat(bigCount(bytes))}\n`;
   const samples = [];
   for (let round = 0; round < (quick ? 1 : 3); round++) {
-    const { peakKiB } = await time(
-      streamProject,
-      server.url("big", bytes),
-      `${PIECE.repeat(bigCount(bytes))}\n`,
-    );
+    const { peakKiB } = await time(command, server.url("big", bytes), expected);
     samples.push(peakKiB);
   }
-  peaks.push(median(samples));
+  return median(samples);
 }
+const peaks: [number, number][] = [];
+for (const mib of sizes) {
+  peaks.push([await peakOf(streamProject, mib), await peakOf(streamSdk, mib)]);
+}
+const mibOf = (kib: number) => kib ? `${(kib / 1024).toFixed(1)} MiB` : "-";
 console.log("\nPeak RSS streaming an answer (VmHWM, sampled every 10 ms):\n");
 console.log(table(
-  ["answer", "peak RSS", "× the smallest"],
+  ["answer", "project", "× 1 MiB", "bare SDK loop", "× 1 MiB"],
   sizes.map((mib, i) => [
     `${mib} MiB`,
-    peaks[i] ? `${(peaks[i] / 1024).toFixed(1)} MiB` : "not measured",
-    peaks[i] ? x(peaks[i] / peaks[0]) : "-",
+    mibOf(peaks[i][0]),
+    peaks[i][0] ? x(peaks[i][0] / peaks[0][0]) : "not measured",
+    mibOf(peaks[i][1]),
+    peaks[i][1] ? x(peaks[i][1] / peaks[0][1]) : "not measured",
   ]),
 ));
