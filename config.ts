@@ -17,13 +17,19 @@ export const OPENAI_API = "https://api.openai.com/v1";
  */
 export const NO_KEY = "secret";
 
-/** The environment variables the program reads, and the SDK with it. */
+/** The environment variables the program reads. */
 export const ENV_VARIABLES = [
   "OPENAI_API_KEY",
   "OPENAI_BASE_URL",
   "OPENAI_ORG_ID",
   "OPENAI_PROJECT_ID",
 ] as const;
+
+/**
+ * The one variable the SDK's constructor reads whatever it is given; every
+ * other setting is passed to it, so it reads no other.
+ */
+export const SDK_ENV_VARIABLE = "OPENAI_CUSTOM_HEADERS";
 
 /** How to reach the API. */
 export interface Config {

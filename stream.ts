@@ -62,7 +62,8 @@ export async function printStream(
     const choice = chunk.choices?.[0];
     if (choice === undefined || choice.index > 0) continue;
     const text = choice.delta?.content;
-    if (text) keepText ? content += text : out.write(text);
+    if (text && keepText) content += text;
+    else if (text) out.write(text);
     if (choice.delta?.refusal) refusal += choice.delta.refusal;
     finishReason = choice.finish_reason || finishReason;
   }
