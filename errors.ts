@@ -72,7 +72,10 @@ export function describeFailure(
   if (error instanceof InterruptedError) {
     return { message: "interrupted", exitCode: EXIT.interrupted };
   }
-  return { message: describeRequestFailure(error, context), exitCode: 1 };
+  return {
+    message: describeRequestFailure(error, context),
+    exitCode: EXIT.failed,
+  };
 }
 
 function describeRequestFailure(
