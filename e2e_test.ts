@@ -72,10 +72,9 @@ interface RunOptions {
   onStdout?: (text: string) => void;
 }
 
-/** Runs main.ts as `deno task start` would, and collects what it printed. */
-async function program(args: string[], options: RunOptions = {}): Promise<Run> {
-  const started = performance.now();
-  const child = new Deno.Command("deno", {
+/** Starts main.ts as `deno task start` would, in a clean environment. */
+function spawn(args: string[], options: RunOptions = {}): Deno.ChildProcess {
+  return new Deno.Command("deno", {
     args: ["run", ...(options.flags ?? TASK_FLAGS), MAIN, ...args],
     cwd: options.cwd ?? TESTDATA,
     clearEnv: true,
@@ -89,6 +88,12 @@ async function program(args: string[], options: RunOptions = {}): Promise<Run> {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+}
+
+/** Runs main.ts to its end and collects what it printed. */
+async function program(args: string[], options: RunOptions = {}): Promise<Run> {
+  const started = performance.now();
+  const child = spawn(args, options);
   if (options.stdin !== undefined) {
     const writer = child.stdin.getWriter();
     await writer.write(new TextEncoder().encode(options.stdin));
@@ -476,19 +481,9 @@ e2e(
 e2e(
   "start stops quietly when the reader of stdout goes away (`| head`)",
   async (server) => {
-    const child = new Deno.Command("deno", {
-      args: ["run", ...TASK_FLAGS, MAIN, "--stream"],
-      cwd: TESTDATA,
-      clearEnv: true,
-      env: {
-        ...PASSED_ENV,
-        OPENAI_BASE_URL: server.url("big", 1024 * 1024),
-        OPENAI_API_KEY: KEY,
-      },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = spawn(["--stream"], {
+      baseURL: server.url("big", 1024 * 1024),
+    });
     const reader = child.stdout.getReader();
     const { value } = await reader.read();
     await reader.cancel();

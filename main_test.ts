@@ -326,17 +326,14 @@ Deno.test("main() sends g4f's 'no key' token to a custom server when no key is s
 });
 
 Deno.test("main() without env permission exits 2 and names the task to run", async () => {
-  const io = {
+  let stderr = "";
+  const code = await main({
+    args: [],
     env: () => {
       throw new Deno.errors.NotCapable(
         'Requires env access to "OPENAI_API_KEY"',
       );
     },
-  };
-  let stderr = "";
-  const code = await main({
-    args: [],
-    env: io.env,
     readTextFile: () => Promise.resolve(undefined),
     stdin: () => Promise.resolve(undefined),
     stdout: { write: () => assert.fail("nothing goes to stdout") },
