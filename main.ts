@@ -11,19 +11,19 @@
  */
 import OpenAI from "openai";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import { answerOf, stopNote, usageLine } from "./answer.ts";
-import { loadConfig, NO_KEY } from "./config.ts";
+import { answerOf, stopNote, usageLine } from "./src/answer.ts";
+import { loadConfig, NO_KEY } from "./src/config.ts";
 import project from "./deno.json" with { type: "json" };
 import {
   describeFailure,
   EXIT,
   InterruptedError,
   type RequestContext,
-} from "./errors.ts";
-import { IdleTimeout } from "./idle.ts";
-import { BufferedOutput, denoIo, type Io } from "./io.ts";
-import { DEFAULT_QUESTION, parseOptions, USAGE } from "./options.ts";
-import { printStream } from "./stream.ts";
+} from "./src/errors.ts";
+import { IdleTimeout } from "./src/idle.ts";
+import { BufferedOutput, denoIo, type Io } from "./src/io.ts";
+import { DEFAULT_QUESTION, parseOptions, USAGE } from "./src/options.ts";
+import { printStream } from "./src/stream.ts";
 
 /** Runs the program once and returns its exit code. */
 export async function main(io: Io): Promise<number> {

@@ -5,9 +5,9 @@
  * API key appears in no output.
  */
 import assert from "node:assert/strict";
-import { DEFAULT_SYSTEM, USAGE } from "./options.ts";
+import { DEFAULT_SYSTEM, USAGE } from "./src/options.ts";
 import { main } from "./main.ts";
-import type { Io } from "./io.ts";
+import type { Io } from "./src/io.ts";
 import {
   ANSWER,
   apiError,

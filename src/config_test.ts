@@ -7,7 +7,7 @@ import {
   OPENAI_API,
   SDK_ENV_VARIABLE,
 } from "./config.ts";
-import project from "./deno.json" with { type: "json" };
+import project from "../deno.json" with { type: "json" };
 
 function source(env: Record<string, string>, dotenv?: string) {
   return {

@@ -3,7 +3,7 @@ import { Stream } from "openai/streaming";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { AnswerError } from "./answer.ts";
 import { printStream } from "./stream.ts";
-import { chunk, sse, streamOf, usageChunk } from "./testdata/fixtures.ts";
+import { chunk, sse, streamOf, usageChunk } from "../testdata/fixtures.ts";
 
 /** Parses raw bytes with the SDK's own SSE decoder, as the program does. */
 function parse(parts: (string | Uint8Array)[]): Stream<ChatCompletionChunk> {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { AnswerError, answerOf, stopNote, usageLine } from "./answer.ts";
-import { ANSWER, completion } from "./testdata/fixtures.ts";
+import { ANSWER, completion } from "../testdata/fixtures.ts";
 
 Deno.test("answerOf() returns the first choice's content", () => {
   assert.equal(answerOf(completion()), ANSWER);
