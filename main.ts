@@ -22,7 +22,13 @@ import {
 } from "./src/errors.ts";
 import { IdleTimeout } from "./src/idle.ts";
 import { BufferedOutput, denoIo, type Io } from "./src/io.ts";
-import { DEFAULT_QUESTION, parseOptions, USAGE } from "./src/options.ts";
+import {
+  DEFAULT_MODEL,
+  DEFAULT_QUESTION,
+  DEFAULT_SYSTEM,
+  parseOptions,
+  USAGE,
+} from "./src/options.ts";
 import { printStream } from "./src/stream.ts";
 
 /** Runs the program once and returns its exit code. */
@@ -37,7 +43,8 @@ export async function main(io: Io): Promise<number> {
     if (options.version) return print(io, `${project.version}\n`);
     const config = await loadConfig(io);
     if (config.apiKey !== NO_KEY) apiKey = config.apiKey;
-    context = { model: options.model, baseURL: config.baseURL };
+    const model = options.model ?? DEFAULT_MODEL;
+    context = { model, baseURL: config.baseURL };
     const prompt = joinPrompt(options.prompt, await io.stdin());
 
     using idle = new IdleTimeout(options.timeoutSeconds, request);
@@ -50,7 +57,7 @@ export async function main(io: Io): Promise<number> {
       fetch: idle.wrap(io.fetch),
     });
     const messages: ChatCompletionMessageParam[] = [
-      { role: "system", content: options.system },
+      { role: "system", content: options.system ?? DEFAULT_SYSTEM },
       { role: "user", content: prompt },
     ];
     const { signal } = request;
@@ -59,7 +66,7 @@ export async function main(io: Io): Promise<number> {
     let completion;
     if (options.stream) {
       const stream = await client.chat.completions.create({
-        model: options.model,
+        model,
         messages,
         stream: true,
         ...(options.verbose || options.json
@@ -72,7 +79,7 @@ export async function main(io: Io): Promise<number> {
       });
     } else {
       completion = await client.chat.completions.create({
-        model: options.model,
+        model,
         messages,
       }, { signal });
       const text = answerOf(completion);

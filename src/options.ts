@@ -18,18 +18,28 @@ export const DEFAULT_TIMEOUT_SECONDS = 120;
 /** Usage text printed by `--help`. */
 export const USAGE = `Ask a chat model a question and print the answer.
 
-Usage: deno task start [options] [prompt...]
+Usage: gpt4o [options] [prompt...]      (or: deno task start [options] [prompt...])
+       gpt4o --chat [options]           (or: deno task chat [options])
 
 The prompt is the arguments joined by spaces; text piped to stdin is appended
 after a blank line. With neither, it asks "${DEFAULT_QUESTION}"
 
 Options:
-  -m, --model <id>         model (default ${DEFAULT_MODEL})
+  -m, --model <id>         model, or <provider>:<model> (default ${DEFAULT_MODEL})
   -s, --system <text>      system message (default "${DEFAULT_SYSTEM}")
       --stream             print the answer as it arrives
       --json               print the whole completion as JSON instead of the text
       --timeout <seconds>  give up when no data arrives for this long (default ${DEFAULT_TIMEOUT_SECONDS})
-  -v, --verbose            model, token usage and latency on stderr
+  -v, --verbose            model, provider, token usage and latency on stderr
+      --reasoning          show a reasoning model's thinking on stderr (default: on a terminal)
+      --no-reasoning       never show it
+      --chat               talk back and forth; /help inside lists the commands
+  -c, --continue           follow up on the latest conversation
+      --conversation <id>  follow up on conversation <id>
+      --history            list the latest 20 conversations (with --json: as JSON)
+      --show <id>          print conversation <id> (with --json: its messages)
+      --no-history         do not save this run
+      --providers          list the built-in providers
   -h, --help               show this help
       --version            show the version
 
@@ -43,12 +53,28 @@ error, 130 interrupted.
 
 /** What the command line asks for. */
 export interface Options {
-  model: string;
-  system: string;
+  /** The `-m` value as given; `undefined` when not given. */
+  model: string | undefined;
+  /** The `-s` value as given; `undefined` when not given. */
+  system: string | undefined;
   stream: boolean;
   json: boolean;
   timeoutSeconds: number;
   verbose: boolean;
+  /** `--reasoning` true, `--no-reasoning` false, neither `undefined`. */
+  reasoning: boolean | undefined;
+  chat: boolean;
+  /** `-c`: follow up on the latest conversation. */
+  continue: boolean;
+  /** `--conversation <id>`: follow up on that conversation. */
+  conversation: number | undefined;
+  /** `--history`: list the latest conversations. */
+  listHistory: boolean;
+  /** `--show <id>`: print that conversation. */
+  show: number | undefined;
+  /** `false` with `--no-history`: this run is not saved. */
+  save: boolean;
+  providers: boolean;
   help: boolean;
   version: boolean;
   /** The prompt words, joined by spaces; empty when none were given. */
@@ -78,14 +104,23 @@ export function parseOptions(args: string[]): Options {
     parsed = parseArgs({
       args,
       allowPositionals: true,
+      allowNegative: true,
       strict: true,
+      tokens: true,
       options: {
-        model: { type: "string", short: "m", default: DEFAULT_MODEL },
-        system: { type: "string", short: "s", default: DEFAULT_SYSTEM },
+        model: { type: "string", short: "m" },
+        system: { type: "string", short: "s" },
         stream: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
         timeout: { type: "string" },
         verbose: { type: "boolean", short: "v", default: false },
+        reasoning: { type: "boolean" },
+        chat: { type: "boolean", default: false },
+        continue: { type: "boolean", short: "c", default: false },
+        conversation: { type: "string" },
+        history: { type: "boolean" },
+        show: { type: "string" },
+        providers: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", default: false },
       },
@@ -94,17 +129,50 @@ export function parseOptions(args: string[]): Options {
     throw new UsageError(describeParseError(error));
   }
   const { values, positionals } = parsed;
-  return {
+  for (const token of parsed.tokens) {
+    if (
+      token.kind === "option" && token.rawName.startsWith("--no-") &&
+      !NEGATABLE.includes(token.rawName)
+    ) {
+      throw new UsageError(`unknown option ${token.rawName}`);
+    }
+  }
+  const options: Options = {
     model: values.model,
     system: values.system,
     stream: values.stream,
     json: values.json,
     timeoutSeconds: parseTimeout(values.timeout),
     verbose: values.verbose,
+    reasoning: values.reasoning,
+    chat: values.chat,
+    continue: values.continue,
+    conversation: parseId("--conversation", values.conversation),
+    listHistory: values.history === true,
+    show: parseId("--show", values.show),
+    save: values.history !== false,
+    providers: values.providers,
     help: values.help,
     version: values.version,
     prompt: positionals.join(" "),
   };
+  if (options.continue && options.conversation !== undefined) {
+    throw new UsageError("use either --continue or --conversation, not both");
+  }
+  return options;
+}
+
+/** The options that `--no-` may negate; parseArgs would accept it on any. */
+const NEGATABLE = ["--no-reasoning", "--no-history"];
+
+function parseId(option: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) {
+    throw new UsageError(
+      `${option} takes a conversation id (a number from --history), not "${text}"`,
+    );
+  }
+  return Number(text);
 }
 
 function parseTimeout(text: string | undefined): number {

@@ -7,14 +7,22 @@ import {
   UsageError,
 } from "./options.ts";
 
-Deno.test("parseOptions() gives the seed demo's defaults for no arguments", () => {
+Deno.test("parseOptions() leaves the model and system to the demo's defaults when not given", () => {
   assert.deepEqual(parseOptions([]), {
-    model: DEFAULT_MODEL,
-    system: DEFAULT_SYSTEM,
+    model: undefined,
+    system: undefined,
     stream: false,
     json: false,
     timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
     verbose: false,
+    reasoning: undefined,
+    chat: false,
+    continue: false,
+    conversation: undefined,
+    listHistory: false,
+    show: undefined,
+    save: true,
+    providers: false,
     help: false,
     version: false,
     prompt: "",
@@ -46,6 +54,14 @@ Deno.test("parseOptions() reads short and long options and joins the prompt", ()
     json: true,
     timeoutSeconds: 2.5,
     verbose: true,
+    reasoning: undefined,
+    chat: false,
+    continue: false,
+    conversation: undefined,
+    listHistory: false,
+    show: undefined,
+    save: true,
+    providers: false,
     help: false,
     version: false,
     prompt: "why is --the-sky",
@@ -57,6 +73,20 @@ Deno.test("parseOptions() names the offending option in a UsageError", () => {
     [["--nope"], "unknown option --nope"],
     [["-s"], "-s, --system needs a value"],
     [["--json=1"], "--json takes no value"],
+    [["--no-stream"], "unknown option --no-stream"],
+    [["--no-model=x"], "unknown option --no-model"],
+    [
+      ["--show", "x"],
+      '--show takes a conversation id (a number from --history), not "x"',
+    ],
+    [
+      ["--conversation", "0"],
+      '--conversation takes a conversation id (a number from --history), not "0"',
+    ],
+    [
+      ["-c", "--conversation", "3"],
+      "use either --continue or --conversation, not both",
+    ],
     [
       ["-m", "-v"],
       '-m needs a value; write --model=VALUE for one that starts with "-"',
@@ -78,4 +108,32 @@ Deno.test("parseOptions() names the offending option in a UsageError", () => {
       args.join(" "),
     );
   }
+});
+
+Deno.test("parseOptions() reads the history, chat, provider and reasoning options", () => {
+  const options = parseOptions([
+    "--chat",
+    "--continue",
+    "--no-history",
+    "--no-reasoning",
+    "--providers",
+  ]);
+  assert.deepEqual(
+    [
+      options.chat,
+      options.continue,
+      options.save,
+      options.reasoning,
+      options.providers,
+    ],
+    [true, true, false, false, true],
+  );
+  assert.deepEqual(
+    [parseOptions(["--history"]).listHistory, parseOptions(["--history"]).save],
+    [true, true],
+  );
+  assert.equal(parseOptions(["--show", "12"]).show, 12);
+  assert.equal(parseOptions(["--conversation", "7"]).conversation, 7);
+  assert.equal(parseOptions(["--reasoning"]).reasoning, true);
+  assert.equal(parseOptions(["--", "--no-stream"]).prompt, "--no-stream");
 });
