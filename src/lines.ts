@@ -1,0 +1,89 @@
+/**
+ * The user's lines for `--chat`, read with the runtime's `node:readline`: at
+ * a terminal with a prompt, line editing and the arrow keys; from a pipe one
+ * line after another.
+ *
+ * @module
+ */
+import { createInterface } from "node:readline";
+import process from "node:process";
+import type { LineReader } from "./chat.ts";
+
+/**
+ * Reads lines typed at the terminal. Each read opens a readline interface and
+ * closes it once the line is in, so the terminal is back in its usual mode
+ * while an answer streams (and Ctrl-C then interrupts the answer). The lines
+ * typed so far are kept for the Up arrow. Ctrl-C at the prompt clears the line;
+ * Ctrl-D on an empty line ends the input.
+ */
+export function terminalLines(): LineReader {
+  const history: string[] = [];
+  return {
+    interactive: true,
+    read(prompt) {
+      const rl = createInterface({
+        input: process.stdin,
+        output: process.stdout,
+        terminal: true,
+        history,
+        historySize: 1000,
+        removeHistoryDuplicates: true,
+      });
+      return new Promise<string | undefined>((resolve) => {
+        let answered = false;
+        rl.on("line", (line) => {
+          answered = true;
+          resolve(line);
+          rl.close();
+        });
+        rl.on("close", () => {
+          if (answered) return;
+          process.stdout.write("\n");
+          resolve(undefined);
+        });
+        rl.on("SIGINT", () => {
+          // Clears the line, as a shell does, and shows the prompt again.
+          rl.write(null, { ctrl: true, name: "e" });
+          rl.write(null, { ctrl: true, name: "u" });
+          process.stdout.write("^C\n");
+          rl.prompt();
+        });
+        rl.setPrompt(prompt);
+        rl.prompt();
+      });
+    },
+    [Symbol.dispose]() {},
+  };
+}
+
+/**
+ * Reads the lines of a stream one after another, without a prompt: every
+ * line is one user turn.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Readable } from "node:stream";
+ * import { pipedLines } from "./lines.ts";
+ * using lines = pipedLines(Readable.from(["Hi\nHow are", " you?\n"]));
+ * assert.equal(await lines.read("> "), "Hi");
+ * assert.equal(await lines.read("> "), "How are you?");
+ * assert.equal(await lines.read("> "), undefined);
+ * ```
+ */
+export function pipedLines(
+  input: NodeJS.ReadableStream = process.stdin,
+): LineReader {
+  const rl = createInterface({ input, terminal: false, crlfDelay: Infinity });
+  const iterator = rl[Symbol.asyncIterator]();
+  return {
+    interactive: false,
+    async read() {
+      const next = await iterator.next();
+      return next.done ? undefined : next.value;
+    },
+    [Symbol.dispose]() {
+      rl.close();
+    },
+  };
+}
