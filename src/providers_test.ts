@@ -193,6 +193,7 @@ Deno.test("providerEndpoint() follows OLLAMA_HOST in each form Ollama accepts", 
   const cases: [string, string][] = [
     ["", "http://localhost:11434/v1"],
     ["  ", "http://localhost:11434/v1"],
+    ['""', "http://localhost:11434/v1"],
     ["gpu-box", "http://gpu-box:11434/v1"],
     ["gpu-box:11500", "http://gpu-box:11500/v1"],
     ["192.168.1.20", "http://192.168.1.20:11434/v1"],
