@@ -14,27 +14,27 @@ import {
   PIECE,
   startServer,
 } from "./testdata/server.ts";
+import { taskFlags } from "./testdata/task_flags.ts";
 
 const KEY = "sk-proj-E2EKEY0123456789abcdefE2EKEY";
 const DOTENV_KEY = "sk-dotenv-file-key-0000-fromfile";
 
-/** The permission flags of `deno task start`, taken from deno.json. */
-const TASK_FLAGS = project.tasks.start.command.split(" ")
-  .filter((word) => word.startsWith("--"));
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 const TESTDATA = new URL("./testdata/", import.meta.url).pathname;
+const TMP = new URL("./.tmp/", import.meta.url).pathname;
 
 const permitted = await Promise.all([
   Deno.permissions.query({ name: "net", host: "127.0.0.1" }),
   Deno.permissions.query({ name: "run", command: "deno" }),
   Deno.permissions.query({ name: "read", path: TESTDATA }),
+  Deno.permissions.query({ name: "write", path: TMP }),
 ]).then((states) => states.every(({ state }) => state === "granted"));
 
 /** A test that needs to start servers and processes. */
 function e2e(name: string, fn: (server: FakeServer) => Promise<void>) {
   Deno.test({
     name: permitted ? name : `${name} (ignored: needs --allow-net=127.0.0.1 ` +
-      "--allow-run=deno --allow-read=.; run `deno task test`)",
+      "--allow-run=deno --allow-read=. --allow-write=.tmp; run `deno task test`)",
     ignore: !permitted,
     async fn() {
       await using server = startServer();
@@ -50,14 +50,36 @@ interface Run {
   ms: number;
 }
 
-/** What deno itself needs from the environment; no OPENAI_* variable. */
-const PASSED_ENV = Object.fromEntries(
-  ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "SystemRoot", "LOCALAPPDATA"]
-    .flatMap((name) => {
-      const value = permitted ? Deno.env.get(name) : undefined;
-      return value === undefined ? [] : [[name, value]];
-    }),
-);
+/**
+ * What deno itself needs from the environment, no OPENAI_* variable, and a
+ * home of the tests' own, so that the history they save stays there; Deno's
+ * cache stays where it is.
+ */
+const PASSED_ENV: Record<string, string> = permitted
+  ? {
+    ...Object.fromEntries(
+      ["PATH", "SystemRoot", "LOCALAPPDATA"].flatMap((name) => {
+        const value = Deno.env.get(name);
+        return value === undefined ? [] : [[name, value]];
+      }),
+    ),
+    DENO_DIR: await denoDir(),
+    HOME: await Deno.mkdir(TMP, { recursive: true }).then(() =>
+      Deno.makeTempDir({ dir: TMP, prefix: "home-" })
+    ),
+  }
+  : {};
+
+/** The permission flags of `deno task start`, as the task expands them. */
+const TASK_FLAGS = taskFlags(project.tasks.start.command, PASSED_ENV);
+
+async function denoDir(): Promise<string> {
+  const { stdout } = await new Deno.Command("deno", {
+    args: ["info", "--json"],
+    stderr: "null",
+  }).output();
+  return JSON.parse(new TextDecoder().decode(stdout)).denoDir;
+}
 
 interface RunOptions {
   baseURL?: string;

@@ -10,6 +10,7 @@ import project from "../deno.json" with { type: "json" };
 import { VERSION as SDK_VERSION } from "openai/version";
 import { ANSWER } from "../testdata/fixtures.ts";
 import { bigCount, now, PIECE, startServer } from "../testdata/server.ts";
+import { taskFlags } from "../testdata/task_flags.ts";
 import { median, medianRatio, table } from "./stats.ts";
 
 const { values } = parseArgs({
@@ -38,8 +39,15 @@ interface Outcome {
   peakKiB: number;
 }
 
-const TASK_FLAGS = project.tasks.start.command.split(" ")
-  .filter((word) => word.startsWith("--"));
+/**
+ * Every run saves its exchange, as a user's does, into a history folder of
+ * the bench's own.
+ */
+const DATA_ENV = { XDG_DATA_HOME: `${root}bench/.data` };
+const TASK_FLAGS = taskFlags(project.tasks.start.command, {
+  ...Deno.env.toObject(),
+  ...DATA_ENV,
+});
 
 /** Runs one command to its end; fails loudly unless it answered correctly. */
 async function time(
@@ -55,6 +63,7 @@ async function time(
       OPENAI_BASE_URL: baseURL,
       OPENAI_API_KEY: "sk-bench",
       NO_COLOR: "1",
+      ...DATA_ENV,
       ...command.env,
     },
     stdin: "null",
@@ -207,39 +216,33 @@ const nodePeer: Command | undefined = sdkPath
   : undefined;
 
 /**
- * The stretch question: does one minified bundle (what `deno task compile`
- * could embed instead of 245 modules) start faster? Built by a `deno bundle`
- * subprocess into bench/.bundle/; skipped when that fails.
+ * The installed command, as `deno task install` makes it: a shim that runs
+ * one minified bundle of the program instead of its 245 modules. Installed
+ * into bench/.install/; skipped when that fails.
  */
-async function bundled(): Promise<string | undefined> {
-  const out = "bench/.bundle/main.js";
+async function installed(): Promise<string | undefined> {
+  const installRoot = `${root}bench/.install`;
   const { success } = await new Deno.Command("deno", {
-    args: [
-      "bundle",
-      "--quiet",
-      "--minify",
-      "--platform=deno",
-      "-o",
-      out,
-      "main.ts",
-    ],
+    args: ["task", "--quiet", "install"],
     cwd: root,
+    env: { ...DATA_ENV, DENO_INSTALL_ROOT: installRoot },
     stdout: "null",
     stderr: "null",
   }).output();
-  return success ? out : undefined;
+  const shim = Deno.build.os === "windows" ? "gpt4o.cmd" : "gpt4o";
+  return success ? `${installRoot}/bin/${shim}` : undefined;
 }
-const bundle = await bundled();
-const project_bundle = bundle
-  ? deno("project, bundled: deno bundle --minify", [
-    "run",
-    ...TASK_FLAGS,
-    bundle,
-  ])
+const shim = await installed();
+const project_installed: Command | undefined = shim
+  ? {
+    name: "project: installed gpt4o (deno task install)",
+    cmd: shim,
+    args: [],
+  }
   : undefined;
 
 const oneRequest = [project_task, project_run, sdkDemo, floor];
-if (project_bundle) oneRequest.splice(2, 0, project_bundle);
+if (project_installed) oneRequest.splice(2, 0, project_installed);
 if (nodePeer) oneRequest.push(nodePeer);
 const one = await alternate(oneRequest, server.url("ok"), `${ANSWER}\n`);
 const sdkTimes = one.get(sdkDemo.name)!;
@@ -257,7 +260,9 @@ console.log(table(
     ];
   }),
 ));
-if (!project_bundle) console.log("\n`deno bundle` failed: no bundled rows.");
+if (!project_installed) {
+  console.log("\n`deno task install` failed: no installed rows.");
+}
 if (!nodePeer) {
   console.log(
     `\nNode.js peer skipped: ${
@@ -283,8 +288,12 @@ const streamFloor = deno("bare fetch + SSE split + JSON.parse loop", [
   "--allow-env",
   "bench/fetch_stream.ts",
 ]);
-const streamBundle = project_bundle
-  ? deno("project, bundled: --stream", [...project_bundle.args, "--stream"])
+const streamInstalled = project_installed
+  ? {
+    ...project_installed,
+    name: "installed gpt4o: --stream",
+    args: ["--stream"],
+  }
   : undefined;
 const streamSdk = deno("bare SDK stream loop (Deno)", [
   "run",
@@ -293,7 +302,7 @@ const streamSdk = deno("bare SDK stream loop (Deno)", [
   "bench/sdk_stream.ts",
 ]);
 const streamCommands = [streamProject, streamSdk, streamFloor];
-if (streamBundle) streamCommands.splice(1, 0, streamBundle);
+if (streamInstalled) streamCommands.splice(1, 0, streamInstalled);
 const streamed = await alternate(
   streamCommands,
   server.url("stream-chunks", chunks),
@@ -382,3 +391,5 @@ console.log(table(
     peaks[i][1] ? x(peaks[i][1] / peaks[0][1]) : "not measured",
   ]),
 ));
+
+await Deno.remove(DATA_ENV.XDG_DATA_HOME, { recursive: true }).catch(() => {});
