@@ -631,6 +631,9 @@ export function formatList(summaries: ConversationSummary[]): string {
  */
 export function formatTranscript(conversation: Conversation): string {
   const { turns } = conversation;
+  if (turns.length === 0) {
+    return `conversation ${conversation.id}  ${conversation.model}  (no turns)`;
+  }
   const first = turns[0];
   const last = turns[turns.length - 1];
   const from = localTime(first.started);
