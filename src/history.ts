@@ -148,6 +148,22 @@ function withHome(home: string | undefined, os: string): string | undefined {
 }
 
 /**
+ * What {@linkcode Exchange.endpoint} keeps of a base URL: its host and path,
+ * without scheme, credentials, query or fragment.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { endpointOf } from "./history.ts";
+ * assert.equal(endpointOf("https://user:pw@example.com:8443/v1/?key=k#x"), "example.com:8443/v1");
+ * ```
+ */
+export function endpointOf(baseURL: string): string {
+  const url = new URL(baseURL);
+  return `${url.host}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/**
  * The messages to send before a new prompt that continues `conversation`:
  * the system message (`system`, else the conversation's), then each turn's
  * prompt and answer in order. A turn without answer text sends neither.

@@ -3,6 +3,7 @@ import { DatabaseSync } from "node:sqlite";
 import {
   BUSY_TIMEOUT_MS,
   type Conversation,
+  endpointOf,
   type Exchange,
   formatList,
   formatTranscript,
@@ -178,6 +179,18 @@ Deno.test("historyPath() names the missing variable when there is no folder", ()
 Deno.test("historyPath() defaults to the running platform", () => {
   const env = envOf({ GPT4O_HISTORY: "x.db" });
   assert.equal(historyPath(env), "x.db");
+});
+
+// endpointOf
+
+Deno.test("endpointOf() keeps host and path, never credentials or query", () => {
+  assert.equal(endpointOf("https://api.openai.com/v1"), "api.openai.com/v1");
+  assert.equal(endpointOf("http://127.0.0.1:1337/v1/"), "127.0.0.1:1337/v1");
+  assert.equal(endpointOf("http://localhost:11434"), "localhost:11434");
+  assert.equal(
+    endpointOf("https://user:sk-secret@proxy.example/openai/v1?api-key=sk-q#f"),
+    "proxy.example/openai/v1",
+  );
 });
 
 // messagesOf
