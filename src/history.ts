@@ -1,0 +1,701 @@
+/**
+ * The conversation history: every exchange saved in a SQLite database
+ * (Deno's built-in `node:sqlite`), read back to continue a conversation, list
+ * them or show one. No key, URL credential or header value is ever stored:
+ * an {@linkcode Exchange} has no field for one.
+ *
+ * @module
+ */
+import { DatabaseSync } from "node:sqlite";
+import { posix, win32 } from "node:path";
+
+/** The environment variables read to find the database. */
+export const HISTORY_ENV_VARIABLES = [
+  "GPT4O_HISTORY",
+  "XDG_DATA_HOME",
+  "HOME",
+  "APPDATA",
+] as const;
+
+/** How long a save or an open waits for another process's lock, in ms. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/** The schema version this code writes, kept in `PRAGMA user_version`. */
+export const SCHEMA_VERSION = 1;
+
+/** The history cannot be used; one sentence naming the database and the problem. */
+export class HistoryError extends Error {
+  override name = "HistoryError";
+}
+
+/** How an exchange ended. */
+export type Outcome =
+  | "answered"
+  | "cut off"
+  | "filtered"
+  | "refused"
+  | "interrupted"
+  | "failed";
+
+const OUTCOMES: readonly Outcome[] = [
+  "answered",
+  "cut off",
+  "filtered",
+  "refused",
+  "interrupted",
+  "failed",
+];
+
+/** One prompt and its answer, as saved. */
+export interface Exchange {
+  system: string;
+  prompt: string;
+  model: string;
+  /** Where it was sent: host and path only, no credentials or query, e.g. "api.openai.com/v1". */
+  endpoint: string;
+  /** The answer text, as far as it got (also for cut off / interrupted). */
+  answer: string;
+  outcome: Outcome;
+  /** The one-line error message for failed/refused/interrupted, else undefined. */
+  error?: string;
+  usage?: {
+    prompt_tokens?: number;
+    completion_tokens?: number;
+    total_tokens?: number;
+  } | null;
+  started: Date;
+  finished: Date;
+}
+
+/** One line of `--history`. */
+export interface ConversationSummary {
+  id: number;
+  /** When its latest exchange finished, ISO 8601. */
+  updated: string;
+  /** The latest exchange's model. */
+  model: string;
+  turns: number;
+  /** The first line of the first prompt. */
+  title: string;
+}
+
+/** A conversation with every exchange, oldest first. */
+export interface Conversation {
+  id: number;
+  /** The latest exchange's model. */
+  model: string;
+  /** The latest exchange's system message. */
+  system: string;
+  turns: Exchange[];
+}
+
+/** A message in the OpenAI chat-completions format. */
+export interface Message {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/**
+ * Finds the database file: `GPT4O_HISTORY` if set (`off`, in any case,
+ * turns history off: `undefined`), else `gpt4o/history.db` in the user's
+ * data folder: an absolute `$XDG_DATA_HOME`, else `~/.local/share` on Linux
+ * and other Unixes, `~/Library/Application Support` on macOS and
+ * `%APPDATA%` on Windows.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { historyPath } from "./history.ts";
+ * const env = (name: string) => ({ HOME: "/home/ada" })[name];
+ * assert.equal(historyPath(env, "linux"), "/home/ada/.local/share/gpt4o/history.db");
+ * assert.equal(historyPath(() => "Off", "linux"), undefined);
+ * ```
+ *
+ * @throws {HistoryError} when no variable names a folder for it.
+ */
+export function historyPath(
+  env: (name: string) => string | undefined,
+  os: typeof Deno.build.os = Deno.build.os,
+): string | undefined {
+  const read = (name: (typeof HISTORY_ENV_VARIABLES)[number]) =>
+    env(name)?.trim() || undefined;
+  const named = read("GPT4O_HISTORY");
+  if (named !== undefined) {
+    return named.toLowerCase() === "off" ? undefined : named;
+  }
+  const path = os === "windows" ? win32 : posix;
+  const xdg = read("XDG_DATA_HOME");
+  const base = xdg !== undefined && path.isAbsolute(xdg)
+    ? xdg
+    : os === "windows"
+    ? read("APPDATA")
+    : withHome(read("HOME"), os);
+  if (base === undefined) {
+    const variable = os === "windows" ? "APPDATA" : "HOME";
+    throw new HistoryError(
+      `cannot tell where to keep the history: ${variable} is not set ` +
+        "(set GPT4O_HISTORY to a file, or GPT4O_HISTORY=off)",
+    );
+  }
+  return path.join(base, "gpt4o", "history.db");
+}
+
+function withHome(home: string | undefined, os: string): string | undefined {
+  if (home === undefined) return undefined;
+  return os === "darwin"
+    ? posix.join(home, "Library", "Application Support")
+    : posix.join(home, ".local", "share");
+}
+
+/**
+ * What {@linkcode Exchange.endpoint} keeps of a base URL: its host and path,
+ * without scheme, credentials, query or fragment.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { endpointOf } from "./history.ts";
+ * assert.equal(endpointOf("https://user:pw@example.com:8443/v1/?key=k#x"), "example.com:8443/v1");
+ * ```
+ */
+export function endpointOf(baseURL: string): string {
+  const url = new URL(baseURL);
+  return `${url.host}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/**
+ * The messages to send before a new prompt that continues `conversation`:
+ * the system message (`system`, else the conversation's), then each turn's
+ * prompt and answer in order. A turn without answer text sends neither.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { messagesOf } from "./history.ts";
+ * const turn = {
+ *   system: "Be brief.", prompt: "hi", model: "gpt-4o", endpoint: "api.openai.com/v1",
+ *   answer: "Hello!", outcome: "answered" as const, started: new Date(), finished: new Date(),
+ * };
+ * assert.deepEqual(messagesOf({ id: 1, model: "gpt-4o", system: "Be brief.", turns: [turn] }), [
+ *   { role: "system", content: "Be brief." },
+ *   { role: "user", content: "hi" },
+ *   { role: "assistant", content: "Hello!" },
+ * ]);
+ * ```
+ */
+export function messagesOf(
+  conversation: Conversation,
+  system?: string,
+): Message[] {
+  const messages: Message[] = [{
+    role: "system",
+    content: system ?? conversation.system,
+  }];
+  for (const turn of conversation.turns) {
+    if (turn.answer === "") continue;
+    messages.push(
+      { role: "user", content: turn.prompt },
+      { role: "assistant", content: turn.answer },
+    );
+  }
+  return messages;
+}
+
+/** Options of {@linkcode History.open}. */
+export interface OpenOptions {
+  /** How long to wait for another process's lock, in ms. */
+  timeout?: number;
+}
+
+/** Schema migrations: entry `n` takes `user_version` n to n + 1. */
+const MIGRATIONS = [
+  `CREATE TABLE conversations (
+    id INTEGER PRIMARY KEY,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    model TEXT NOT NULL,
+    turns INTEGER NOT NULL,
+    title TEXT NOT NULL
+  );
+  CREATE INDEX conversations_by_update ON conversations (updated);
+  CREATE TABLE exchanges (
+    id INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES conversations (id),
+    system TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    model TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    error TEXT,
+    prompt_tokens INTEGER,
+    completion_tokens INTEGER,
+    total_tokens INTEGER,
+    started TEXT NOT NULL,
+    finished TEXT NOT NULL
+  );
+  CREATE INDEX exchanges_by_conversation ON exchanges (conversation_id, id);`,
+];
+
+interface ExchangeRow {
+  system: string;
+  prompt: string;
+  model: string;
+  endpoint: string;
+  answer: string;
+  outcome: string;
+  error: string | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  total_tokens: number | null;
+  started: string;
+  finished: string;
+}
+
+/**
+ * The history database. Open it with {@linkcode History.open}; every method
+ * throws {@linkcode HistoryError} when the database fails.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { History } from "./history.ts";
+ * using history = History.open(":memory:");
+ * const id = history.save({
+ *   system: "Be brief.", prompt: "hi", model: "gpt-4o", endpoint: "api.openai.com/v1",
+ *   answer: "Hello!", outcome: "answered", started: new Date(), finished: new Date(),
+ * });
+ * assert.equal(history.latest()?.id, id);
+ * assert.equal(history.list()[0].title, "hi");
+ * ```
+ */
+export class History implements Disposable {
+  readonly #db: DatabaseSync;
+  readonly #timeout: number;
+
+  private constructor(
+    readonly path: string,
+    db: DatabaseSync,
+    timeout: number,
+  ) {
+    this.#db = db;
+    this.#timeout = timeout;
+  }
+
+  /**
+   * Opens the database, creating it (folder `0700`, file `0600`) and its
+   * schema when needed; `:memory:` opens one that lives in memory only.
+   *
+   * @throws {HistoryError} when the file cannot be opened, is not a
+   * database, has a newer schema than this code knows, or stays locked
+   * longer than `timeout`.
+   */
+  static open(path: string, options: OpenOptions = {}): History {
+    const timeout = options.timeout ?? BUSY_TIMEOUT_MS;
+    let db: DatabaseSync | undefined;
+    try {
+      if (path !== ":memory:") createPrivately(path);
+      // The busy timeout is set on opening, before the first statement.
+      db = new DatabaseSync(path, { timeout });
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = NORMAL");
+      migrate(db, path);
+      return new History(path, db, timeout);
+    } catch (error) {
+      if (db?.isOpen) db.close();
+      throw historyError("open", path, error, timeout);
+    }
+  }
+
+  /** The conversation updated last, if any. */
+  latest(): Conversation | undefined {
+    const row = this.#read(() =>
+      this.#db.prepare(
+        "SELECT id FROM conversations ORDER BY updated DESC, id DESC LIMIT 1",
+      ).get()
+    );
+    return row === undefined ? undefined : this.get(row.id as number);
+  }
+
+  /** The conversation with this id, if any. */
+  get(id: number): Conversation | undefined {
+    const rows = this.#read(() =>
+      this.#db.prepare(
+        `SELECT system, prompt, model, endpoint, answer, outcome, error,
+          prompt_tokens, completion_tokens, total_tokens, started, finished
+        FROM exchanges WHERE conversation_id = ? ORDER BY id`,
+      ).all(id)
+    ) as unknown as ExchangeRow[];
+    if (rows.length === 0) return undefined;
+    const turns = rows.map(toExchange);
+    const last = turns[turns.length - 1];
+    return { id, model: last.model, system: last.system, turns };
+  }
+
+  /** The latest `limit` conversations, newest first by their last update. */
+  list(limit = 20): ConversationSummary[] {
+    const rows = this.#read(() =>
+      this.#db.prepare(
+        `SELECT id, updated, model, turns, title FROM conversations
+        ORDER BY updated DESC, id DESC LIMIT ?`,
+      ).all(limit)
+    );
+    return rows.map((row) => ({
+      id: row.id as number,
+      updated: row.updated as string,
+      model: row.model as string,
+      turns: row.turns as number,
+      title: row.title as string,
+    }));
+  }
+
+  /**
+   * Adds an exchange to conversation `conversationId`, or to a new one,
+   * in one transaction; returns the conversation's id.
+   */
+  save(exchange: Exchange, conversationId?: number): number {
+    const db = this.#db;
+    try {
+      if (!OUTCOMES.includes(exchange.outcome)) {
+        throw new Error(`unknown outcome "${exchange.outcome}"`);
+      }
+      const started = exchange.started.toISOString();
+      const finished = exchange.finished.toISOString();
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        let id = conversationId;
+        if (id === undefined) {
+          id = db.prepare(
+            `INSERT INTO conversations (created, updated, model, turns, title)
+            VALUES (?, ?, ?, 1, ?)`,
+          ).run(started, finished, exchange.model, titleOf(exchange.prompt))
+            .lastInsertRowid as number;
+        } else {
+          const { changes } = db.prepare(
+            `UPDATE conversations SET updated = max(updated, ?), model = ?,
+              turns = turns + 1 WHERE id = ?`,
+          ).run(finished, exchange.model, id);
+          if (changes === 0) throw new Error(`there is no conversation ${id}`);
+        }
+        const usage = exchange.usage ?? {};
+        db.prepare(
+          `INSERT INTO exchanges (conversation_id, system, prompt, model,
+            endpoint, answer, outcome, error, prompt_tokens,
+            completion_tokens, total_tokens, started, finished)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          id,
+          exchange.system,
+          exchange.prompt,
+          exchange.model,
+          exchange.endpoint,
+          exchange.answer,
+          exchange.outcome,
+          exchange.error ?? null,
+          usage.prompt_tokens ?? null,
+          usage.completion_tokens ?? null,
+          usage.total_tokens ?? null,
+          started,
+          finished,
+        );
+        db.exec("COMMIT");
+        return id;
+      } finally {
+        if (db.isOpen && db.isTransaction) db.exec("ROLLBACK");
+      }
+    } catch (error) {
+      throw historyError("save to", this.path, error, this.#timeout);
+    }
+  }
+
+  /** Closes the database; closing twice does nothing. */
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+
+  /** Closes the database. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #read<T>(query: () => T): T {
+    try {
+      return query();
+    } catch (error) {
+      throw historyError("read", this.path, error, this.#timeout);
+    }
+  }
+}
+
+/** Creates the folder (`0700`) and an empty file (`0600`) unless they exist. */
+function createPrivately(path: string): void {
+  const dir = (Deno.build.os === "windows" ? win32 : posix).dirname(path);
+  Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    Deno.openSync(path, { createNew: true, write: true, mode: 0o600 }).close();
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+  }
+}
+
+/** Brings the schema to {@linkcode SCHEMA_VERSION} in one transaction. */
+function migrate(db: DatabaseSync, path: string): void {
+  if (checkVersion(db, path) === SCHEMA_VERSION) return;
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    // Another process may have migrated it while this one waited.
+    let version = checkVersion(db, path);
+    if (version === 0 && db.prepare("SELECT 1 FROM sqlite_schema").get()) {
+      throw new HistoryError(
+        `the history at ${path} is a database of another program (it has ` +
+          "tables but no schema version): set GPT4O_HISTORY to another file",
+      );
+    }
+    while (version < SCHEMA_VERSION) {
+      db.exec(MIGRATIONS[version]);
+      db.exec(`PRAGMA user_version = ${++version}`);
+    }
+    db.exec("COMMIT");
+  } finally {
+    if (db.isTransaction) db.exec("ROLLBACK");
+  }
+}
+
+function checkVersion(db: DatabaseSync, path: string): number {
+  const { user_version } = db.prepare("PRAGMA user_version").get() as {
+    user_version: number;
+  };
+  if (user_version > SCHEMA_VERSION) {
+    throw new HistoryError(
+      `the history at ${path} has schema version ${user_version}, newer than ` +
+        `this program knows (${SCHEMA_VERSION}): update the program, or set ` +
+        "GPT4O_HISTORY to another file",
+    );
+  }
+  return user_version;
+}
+
+function toExchange(row: ExchangeRow): Exchange {
+  const exchange: Exchange = {
+    system: row.system,
+    prompt: row.prompt,
+    model: row.model,
+    endpoint: row.endpoint,
+    answer: row.answer,
+    outcome: row.outcome as Outcome,
+    started: new Date(row.started),
+    finished: new Date(row.finished),
+  };
+  if (row.error !== null) exchange.error = row.error;
+  const usage: NonNullable<Exchange["usage"]> = {};
+  for (
+    const key of ["prompt_tokens", "completion_tokens", "total_tokens"] as const
+  ) {
+    if (row[key] !== null) usage[key] = row[key];
+  }
+  if (Object.keys(usage).length > 0) exchange.usage = usage;
+  return exchange;
+}
+
+/** The first line of a prompt with text, on one line. */
+function titleOf(prompt: string): string {
+  const line = prompt.split("\n").find((line) => line.trim() !== "") ?? "";
+  return oneLine(line);
+}
+
+/** Control characters (escapes, tabs, returns) as spaces, trimmed. */
+function oneLine(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+}
+
+/** What SQLite's messages mean, and what to do. */
+const SQLITE_REASONS: [RegExp, (timeout: number) => string][] = [
+  [
+    /^database (table )?is locked/,
+    (ms) => `another process kept it locked for more than ${ms} ms (try again)`,
+  ],
+  [
+    /^(file is not a database|database disk image is malformed)/,
+    () =>
+      "it is not a SQLite database, or it is damaged (move it away, or set " +
+      "GPT4O_HISTORY to another file)",
+  ],
+  [/^database or disk is full/, () => "the disk is full"],
+  [
+    /^attempt to write a readonly database/,
+    () => "it is read-only (check its permissions)",
+  ],
+];
+
+/** One sentence naming the database and what went wrong. */
+function historyError(
+  action: string,
+  path: string,
+  error: unknown,
+  timeout: number,
+): HistoryError {
+  if (error instanceof HistoryError) return error;
+  let reason: string;
+  if (error instanceof Deno.errors.NotCapable) {
+    reason = "the program is not allowed to read and write it " +
+      "(grant --allow-read and --allow-write for its folder)";
+  } else if (error instanceof Deno.errors.PermissionDenied) {
+    reason =
+      "permission denied (check the permissions of the file and its folder)";
+  } else {
+    const message = oneLine(
+      (error instanceof Error ? error.message : String(error)).split("\n")[0],
+    );
+    const known = SQLITE_REASONS.find(([pattern]) => pattern.test(message));
+    reason = known ? known[1](timeout) : message;
+  }
+  return new HistoryError(
+    `cannot ${action} the history at ${path}: ${reason}`,
+    {
+      cause: error,
+    },
+  );
+}
+
+/** Local time as `2026-11-27 23:14`. */
+function localTime(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${
+    two(date.getDate())
+  } ${two(date.getHours())}:${two(date.getMinutes())}`;
+}
+
+/** The longest title `--history` shows, in characters. */
+const TITLE_WIDTH = 60;
+
+function cut(text: string, width: number): string {
+  const chars = Array.from(text);
+  return chars.length <= width
+    ? text
+    : chars.slice(0, width - 1).join("") + "…";
+}
+
+/**
+ * The lines of `--history`, one per conversation, in columns: id, local
+ * time of the last update, model, turns and title (cut to 60 characters).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatList } from "./history.ts";
+ * const updated = new Date(2026, 10, 27, 23, 14).toISOString();
+ * assert.equal(
+ *   formatList([{ id: 12, updated, model: "gpt-4o", turns: 3, title: "hello" }]),
+ *   "12  2026-11-27 23:14  gpt-4o  3 turns  hello",
+ * );
+ * assert.equal(formatList([]), "no conversations yet");
+ * ```
+ */
+export function formatList(summaries: ConversationSummary[]): string {
+  if (summaries.length === 0) return "no conversations yet";
+  const rows = summaries.map((summary) => [
+    String(summary.id),
+    localTime(new Date(summary.updated)),
+    oneLine(summary.model),
+    `${summary.turns} ${summary.turns === 1 ? "turn" : "turns"}`,
+    cut(oneLine(summary.title), TITLE_WIDTH),
+  ]);
+  const widths = [0, 1, 2, 3].map((column) =>
+    Math.max(...rows.map((row) => row[column].length))
+  );
+  return rows.map(([id, time, model, turns, title]) =>
+    [
+      id.padStart(widths[0]),
+      time,
+      model.padEnd(widths[2]),
+      turns.padStart(widths[3]),
+      title,
+    ].join("  ").trimEnd()
+  ).join("\n");
+}
+
+/**
+ * A conversation as a readable transcript: a header (id, model, endpoint,
+ * first and last time), the system message, then each prompt (quoted with
+ * `> `) and answer, how a turn ended when it was not answered, and its token
+ * usage when known. The system message, model or endpoint are shown again
+ * where a turn changes them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatTranscript } from "./history.ts";
+ * const at = new Date(2026, 10, 27, 23, 14);
+ * const turn = {
+ *   system: "Be brief.", prompt: "hi", model: "gpt-4o", endpoint: "api.openai.com/v1",
+ *   answer: "Hel", outcome: "interrupted" as const, started: at, finished: at,
+ * };
+ * assert.equal(
+ *   formatTranscript({ id: 7, model: "gpt-4o", system: "Be brief.", turns: [turn] }),
+ *   [
+ *     "conversation 7  gpt-4o  api.openai.com/v1  2026-11-27 23:14",
+ *     "system: Be brief.",
+ *     "",
+ *     "> hi",
+ *     "",
+ *     "Hel",
+ *     "[interrupted]",
+ *   ].join("\n"),
+ * );
+ * ```
+ */
+export function formatTranscript(conversation: Conversation): string {
+  const { turns } = conversation;
+  if (turns.length === 0) {
+    return `conversation ${conversation.id}  ${conversation.model}  (no turns)`;
+  }
+  const first = turns[0];
+  const last = turns[turns.length - 1];
+  const from = localTime(first.started);
+  const to = localTime(last.finished);
+  const lines = [
+    `conversation ${conversation.id}  ${conversation.model}  ${last.endpoint}  ${
+      from === to ? from : `${from} – ${to}`
+    }`,
+  ];
+  let [system, model, endpoint] = [
+    undefined as string | undefined,
+    conversation.model,
+    last.endpoint,
+  ];
+  for (const turn of turns) {
+    if (turn.system !== system) {
+      system = turn.system;
+      lines.push(`system: ${system}`);
+    }
+    if (turn.model !== model || turn.endpoint !== endpoint) {
+      [model, endpoint] = [turn.model, turn.endpoint];
+      lines.push(`(${model}  ${endpoint})`);
+    }
+    lines.push("", ...turn.prompt.split("\n").map((line) => `> ${line}`), "");
+    if (turn.answer !== "") lines.push(turn.answer);
+    if (turn.outcome !== "answered") {
+      const error = turn.error === undefined || turn.error === turn.outcome
+        ? ""
+        : `: ${turn.error}`;
+      lines.push(`[${turn.outcome}${error}]`);
+    }
+    const usage = usageLine(turn.usage);
+    if (usage !== undefined) lines.push(usage);
+  }
+  return lines.join("\n");
+}
+
+function usageLine(usage: Exchange["usage"]): string | undefined {
+  const parts = (
+    [
+      ["prompt_tokens", "prompt"],
+      ["completion_tokens", "completion"],
+      ["total_tokens", "total"],
+    ] as const
+  ).flatMap(([key, name]) =>
+    usage?.[key] === undefined ? [] : [`${usage[key]} ${name}`]
+  );
+  return parts.length === 0 ? undefined : `[tokens: ${parts.join(", ")}]`;
+}

@@ -1,0 +1,790 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import {
+  BUSY_TIMEOUT_MS,
+  type Conversation,
+  endpointOf,
+  type Exchange,
+  formatList,
+  formatTranscript,
+  History,
+  HISTORY_ENV_VARIABLES,
+  HistoryError,
+  historyPath,
+  messagesOf,
+  SCHEMA_VERSION,
+} from "./history.ts";
+
+const TMP = new URL("../.tmp/", import.meta.url).pathname;
+const WRITER = new URL("../testdata/history_writer.ts", import.meta.url)
+  .pathname;
+
+const writable = (await Deno.permissions.query({ name: "write", path: TMP }))
+  .state === "granted";
+
+/** A test that needs a temporary folder; it gets one and removes it after. */
+function withFolder(name: string, fn: (dir: string) => Promise<void> | void) {
+  Deno.test({
+    name: writable ? name : `${name} (ignored: needs --allow-write=.tmp; ` +
+      "run `deno task test`)",
+    ignore: !writable,
+    async fn() {
+      Deno.mkdirSync(TMP, { recursive: true });
+      const dir = await Deno.makeTempDir({ dir: TMP, prefix: "history-" });
+      try {
+        await fn(dir);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+}
+
+/** An exchange at local time 2026-11-27 23:14 plus `minutes`. */
+function exchange(
+  minutes: number,
+  fields: Partial<Exchange> = {},
+): Exchange {
+  return {
+    system: "You are a helpful assistant.",
+    prompt: "how does a court case get to the Supreme Court?",
+    model: "gpt-4o",
+    endpoint: "api.openai.com/v1",
+    answer: "Through appeals.",
+    outcome: "answered",
+    started: new Date(2026, 10, 27, 23, 14 + minutes, 0),
+    finished: new Date(2026, 10, 27, 23, 14 + minutes, 30),
+    ...fields,
+  };
+}
+
+// historyPath
+
+const envOf = (vars: Record<string, string>) => (name: string) => {
+  assert.ok(
+    (HISTORY_ENV_VARIABLES as readonly string[]).includes(name),
+    `read ${name}, which HISTORY_ENV_VARIABLES does not list`,
+  );
+  return vars[name];
+};
+
+Deno.test("historyPath() takes GPT4O_HISTORY as it is on every platform", () => {
+  for (const os of ["linux", "darwin", "windows"] as const) {
+    assert.equal(
+      historyPath(envOf({ GPT4O_HISTORY: "my.db", HOME: "/h" }), os),
+      "my.db",
+    );
+    assert.equal(
+      historyPath(envOf({ GPT4O_HISTORY: " /data/h.db " }), os),
+      "/data/h.db",
+    );
+  }
+});
+
+Deno.test("historyPath() is undefined for GPT4O_HISTORY=off in any case", () => {
+  for (const off of ["off", "OFF", "Off", " off "]) {
+    for (const os of ["linux", "darwin", "windows"] as const) {
+      assert.equal(
+        historyPath(envOf({ GPT4O_HISTORY: off, HOME: "/h" }), os),
+        undefined,
+      );
+    }
+  }
+  // Even without any folder variable: off needs none.
+  assert.equal(
+    historyPath(envOf({ GPT4O_HISTORY: "off" }), "linux"),
+    undefined,
+  );
+});
+
+Deno.test("historyPath() ignores an empty GPT4O_HISTORY", () => {
+  assert.equal(
+    historyPath(envOf({ GPT4O_HISTORY: "", HOME: "/home/ada" }), "linux"),
+    "/home/ada/.local/share/gpt4o/history.db",
+  );
+});
+
+Deno.test("historyPath() uses an absolute XDG_DATA_HOME first", () => {
+  const env = envOf({
+    XDG_DATA_HOME: "/xdg/data",
+    HOME: "/home/ada",
+    APPDATA: "C:\\Users\\ada\\AppData\\Roaming",
+  });
+  assert.equal(historyPath(env, "linux"), "/xdg/data/gpt4o/history.db");
+  assert.equal(historyPath(env, "freebsd"), "/xdg/data/gpt4o/history.db");
+  assert.equal(historyPath(env, "darwin"), "/xdg/data/gpt4o/history.db");
+  assert.equal(
+    historyPath(
+      envOf({ XDG_DATA_HOME: "D:\\xdg", APPDATA: "C:\\a" }),
+      "windows",
+    ),
+    "D:\\xdg\\gpt4o\\history.db",
+  );
+});
+
+Deno.test("historyPath() ignores a relative or empty XDG_DATA_HOME", () => {
+  for (const xdg of ["data", "./data", "", "  "]) {
+    assert.equal(
+      historyPath(envOf({ XDG_DATA_HOME: xdg, HOME: "/home/ada" }), "linux"),
+      "/home/ada/.local/share/gpt4o/history.db",
+    );
+  }
+  assert.equal(
+    historyPath(envOf({ XDG_DATA_HOME: "xdg", APPDATA: "C:\\a" }), "windows"),
+    "C:\\a\\gpt4o\\history.db",
+  );
+});
+
+Deno.test("historyPath() defaults to each platform's data folder", () => {
+  const env = envOf({
+    HOME: "/home/ada",
+    APPDATA: "C:\\Users\\ada\\AppData\\Roaming",
+  });
+  assert.equal(
+    historyPath(env, "linux"),
+    "/home/ada/.local/share/gpt4o/history.db",
+  );
+  assert.equal(
+    historyPath(env, "freebsd"),
+    "/home/ada/.local/share/gpt4o/history.db",
+  );
+  assert.equal(
+    historyPath(env, "darwin"),
+    "/home/ada/Library/Application Support/gpt4o/history.db",
+  );
+  assert.equal(
+    historyPath(env, "windows"),
+    "C:\\Users\\ada\\AppData\\Roaming\\gpt4o\\history.db",
+  );
+});
+
+Deno.test("historyPath() names the missing variable when there is no folder", () => {
+  const fix = "(set GPT4O_HISTORY to a file, or GPT4O_HISTORY=off)";
+  for (const os of ["linux", "darwin"] as const) {
+    assert.throws(
+      () => historyPath(envOf({ APPDATA: "C:\\a", XDG_DATA_HOME: "rel" }), os),
+      new HistoryError(
+        `cannot tell where to keep the history: HOME is not set ${fix}`,
+      ),
+    );
+  }
+  assert.throws(
+    () => historyPath(envOf({ HOME: "/home/ada" }), "windows"),
+    new HistoryError(
+      `cannot tell where to keep the history: APPDATA is not set ${fix}`,
+    ),
+  );
+});
+
+Deno.test("historyPath() defaults to the running platform", () => {
+  const env = envOf({ GPT4O_HISTORY: "x.db" });
+  assert.equal(historyPath(env), "x.db");
+});
+
+// endpointOf
+
+Deno.test("endpointOf() keeps host and path, never credentials or query", () => {
+  assert.equal(endpointOf("https://api.openai.com/v1"), "api.openai.com/v1");
+  assert.equal(endpointOf("http://127.0.0.1:1337/v1/"), "127.0.0.1:1337/v1");
+  assert.equal(endpointOf("http://localhost:11434"), "localhost:11434");
+  assert.equal(
+    endpointOf("https://user:sk-secret@proxy.example/openai/v1?api-key=sk-q#f"),
+    "proxy.example/openai/v1",
+  );
+});
+
+// messagesOf
+
+Deno.test("messagesOf() sends the system message, then every turn in order", () => {
+  const conversation: Conversation = {
+    id: 1,
+    model: "gpt-4o",
+    system: "Be brief.",
+    turns: [
+      exchange(0, { prompt: "one", answer: "1", system: "Old system." }),
+      exchange(1, {
+        prompt: "two",
+        answer: "2 so f",
+        outcome: "interrupted",
+        error: "interrupted",
+      }),
+      exchange(2, {
+        prompt: "three",
+        answer: "",
+        outcome: "failed",
+        error: "connection refused",
+      }),
+      exchange(3, { prompt: "four", answer: "4", system: "Be brief." }),
+    ],
+  };
+  const turns = [
+    { role: "user", content: "one" },
+    { role: "assistant", content: "1" },
+    { role: "user", content: "two" },
+    { role: "assistant", content: "2 so f" },
+    { role: "user", content: "four" },
+    { role: "assistant", content: "4" },
+  ];
+  assert.deepEqual(messagesOf(conversation), [
+    { role: "system", content: "Be brief." },
+    ...turns,
+  ]);
+  assert.deepEqual(messagesOf(conversation, "Be verbose."), [
+    { role: "system", content: "Be verbose." },
+    ...turns,
+  ]);
+});
+
+// History: files and permissions
+
+withFolder("open() creates the folder 0700 and the file 0600", (dir) => {
+  const path = `${dir}/new/deeper/history.db`;
+  History.open(path).close();
+  assert.equal(Deno.statSync(`${dir}/new`).mode! & 0o777, 0o700);
+  assert.equal(Deno.statSync(`${dir}/new/deeper`).mode! & 0o777, 0o700);
+  assert.equal(Deno.statSync(path).mode! & 0o777, 0o600);
+  // SQLite gives its WAL files the database's mode.
+  using history = History.open(path);
+  history.save(exchange(0));
+  assert.equal(Deno.statSync(`${path}-wal`).mode! & 0o777, 0o600);
+});
+
+withFolder(
+  "open() leaves an existing folder's and file's modes alone",
+  (dir) => {
+    const path = `${dir}/history.db`;
+    Deno.chmodSync(dir, 0o750);
+    Deno.writeFileSync(path, new Uint8Array(), { mode: 0o640 });
+    Deno.chmodSync(path, 0o640);
+    using history = History.open(path);
+    history.save(exchange(0));
+    assert.equal(Deno.statSync(dir).mode! & 0o777, 0o750);
+    assert.equal(Deno.statSync(path).mode! & 0o777, 0o640);
+    assert.equal(history.list().length, 1);
+  },
+);
+
+withFolder("open() uses WAL and versions the schema", (dir) => {
+  const path = `${dir}/history.db`;
+  History.open(path).close();
+  const db = new DatabaseSync(path);
+  assert.deepEqual(
+    { ...db.prepare("PRAGMA journal_mode").get() },
+    { journal_mode: "wal" },
+  );
+  assert.deepEqual(
+    { ...db.prepare("PRAGMA user_version").get() },
+    { user_version: SCHEMA_VERSION },
+  );
+  db.close();
+  // Opening again keeps what is there.
+  using history = History.open(path);
+  assert.deepEqual(history.list(), []);
+});
+
+withFolder(
+  "open() fails with one sentence on a file that is not a database",
+  (dir) => {
+    const path = `${dir}/history.db`;
+    const garbage = new Uint8Array(4096).map((_, i) => (i * 7919) % 251);
+    Deno.writeFileSync(path, garbage);
+    assert.throws(
+      () => History.open(path),
+      new HistoryError(
+        `cannot open the history at ${path}: it is not a SQLite database, or ` +
+          "it is damaged (move it away, or set GPT4O_HISTORY to another file)",
+      ),
+    );
+    // It is left as it was.
+    assert.deepEqual(Deno.readFileSync(path), garbage);
+  },
+);
+
+withFolder(
+  "open() refuses a schema newer than it knows, naming its version",
+  (dir) => {
+    const path = `${dir}/history.db`;
+    History.open(path).close();
+    const db = new DatabaseSync(path);
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 41}`);
+    db.close();
+    assert.throws(
+      () => History.open(path),
+      new HistoryError(
+        `the history at ${path} has schema version ${SCHEMA_VERSION + 41}, ` +
+          `newer than this program knows (${SCHEMA_VERSION}): update the ` +
+          "program, or set GPT4O_HISTORY to another file",
+      ),
+    );
+  },
+);
+
+withFolder("open() refuses a database of another program", (dir) => {
+  const path = `${dir}/other.db`;
+  const db = new DatabaseSync(path);
+  db.exec("CREATE TABLE conversations (x)");
+  db.close();
+  assert.throws(
+    () => History.open(path),
+    new HistoryError(
+      `the history at ${path} is a database of another program (it has ` +
+        "tables but no schema version): set GPT4O_HISTORY to another file",
+    ),
+  );
+});
+
+Deno.test("open() explains a path Deno may not write", () => {
+  const path = new URL("../not-allowed/history.db", import.meta.url).pathname;
+  assert.throws(
+    () => History.open(path),
+    new HistoryError(
+      `cannot open the history at ${path}: the program is not allowed to ` +
+        "read and write it (grant --allow-read and --allow-write for its folder)",
+    ),
+  );
+  const readable = Deno.permissions.querySync({ name: "read", path }).state;
+  if (readable === "granted") {
+    assert.throws(() => Deno.statSync(path), Deno.errors.NotFound);
+  }
+});
+
+withFolder(
+  "open() explains a folder the user may not write (not as root)",
+  (dir) => {
+    Deno.mkdirSync(`${dir}/locked`, { mode: 0o500 });
+    Deno.chmodSync(`${dir}/locked`, 0o500);
+    const path = `${dir}/locked/history.db`;
+    let privileged = false;
+    try {
+      Deno.writeFileSync(`${dir}/locked/probe`, new Uint8Array());
+      privileged = true; // root ignores file modes
+    } catch (error) {
+      assert.ok(error instanceof Deno.errors.PermissionDenied);
+    }
+    if (!privileged) {
+      assert.throws(
+        () => History.open(path),
+        new HistoryError(
+          `cannot open the history at ${path}: permission denied (check the ` +
+            "permissions of the file and its folder)",
+        ),
+      );
+    }
+    Deno.chmodSync(`${dir}/locked`, 0o700);
+  },
+);
+
+// History: round trips
+
+Deno.test("save() and get() round-trip every field", () => {
+  using history = History.open(":memory:");
+  const full = exchange(0, {
+    system: "Be brief.\nVery.",
+    prompt: "line one\nline two",
+    answer: "partial ans",
+    outcome: "interrupted",
+    error: "interrupted",
+    usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
+  });
+  const bare = exchange(1, { usage: null });
+  const some = exchange(2, {
+    usage: { total_tokens: 9 },
+    model: "gpt-4o-mini",
+  });
+  const id = history.save(full);
+  assert.equal(history.save(bare, id), id);
+  assert.equal(history.save(some, id), id);
+  const { usage: _, ...withoutUsage } = bare;
+  assert.deepEqual(history.get(id), {
+    id,
+    model: "gpt-4o-mini",
+    system: "You are a helpful assistant.",
+    turns: [full, withoutUsage, some],
+  });
+  assert.equal(history.get(id + 1), undefined);
+});
+
+Deno.test("save() starts a new conversation without an id, with short ids", () => {
+  using history = History.open(":memory:");
+  assert.equal(history.latest(), undefined);
+  assert.equal(history.save(exchange(0, { prompt: "a" })), 1);
+  assert.equal(history.save(exchange(1, { prompt: "b" })), 2);
+  assert.equal(history.save(exchange(2, { prompt: "a2" }), 1), 1);
+  assert.deepEqual(history.get(1)?.turns.map((turn) => turn.prompt), [
+    "a",
+    "a2",
+  ]);
+  assert.deepEqual(history.get(2)?.turns.map((turn) => turn.prompt), ["b"]);
+});
+
+Deno.test("latest() is the conversation updated last, not the one created last", () => {
+  using history = History.open(":memory:");
+  const first = history.save(exchange(0, { prompt: "first" }));
+  const second = history.save(exchange(1, { prompt: "second" }));
+  assert.equal(history.latest()?.id, second);
+  history.save(exchange(2, { prompt: "follow-up" }), first);
+  const latest = history.latest();
+  assert.equal(latest?.id, first);
+  assert.deepEqual(messagesOf(latest!), [
+    { role: "system", content: "You are a helpful assistant." },
+    { role: "user", content: "first" },
+    { role: "assistant", content: "Through appeals." },
+    { role: "user", content: "follow-up" },
+    { role: "assistant", content: "Through appeals." },
+  ]);
+});
+
+Deno.test("list() is newest first by last update, 20 by default", () => {
+  using history = History.open(":memory:");
+  for (let i = 0; i < 25; i++) {
+    history.save(
+      exchange(i, { prompt: `\n  question ${i}  \nmore`, model: "m" }),
+    );
+  }
+  // Conversation 3 gets a second turn, later than all others.
+  history.save(exchange(30, { model: "gpt-4o-mini" }), 3);
+  const list = history.list();
+  assert.equal(list.length, 20);
+  assert.deepEqual(list[0], {
+    id: 3,
+    updated: new Date(2026, 10, 27, 23, 44, 30).toISOString(),
+    model: "gpt-4o-mini",
+    turns: 2,
+    title: "question 2",
+  });
+  assert.deepEqual(
+    list.slice(1).map((summary) => summary.id),
+    [25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7],
+  );
+  assert.deepEqual(list[1], {
+    id: 25,
+    updated: new Date(2026, 10, 27, 23, 38, 30).toISOString(),
+    model: "m",
+    turns: 1,
+    title: "question 24",
+  });
+  assert.deepEqual(history.list(2).map((summary) => summary.id), [3, 25]);
+  assert.equal(history.list(100).length, 25);
+});
+
+Deno.test("list() orders conversations updated at the same time by id", () => {
+  using history = History.open(":memory:");
+  history.save(exchange(0));
+  history.save(exchange(0));
+  assert.deepEqual(history.list().map((summary) => summary.id), [2, 1]);
+});
+
+Deno.test("save() to an unknown conversation saves nothing", () => {
+  using history = History.open(":memory:");
+  history.save(exchange(0));
+  assert.throws(
+    () => history.save(exchange(1), 42),
+    new HistoryError(
+      "cannot save to the history at :memory:: there is no conversation 42",
+    ),
+  );
+  assert.deepEqual(history.list().map((summary) => summary.turns), [1]);
+  // The failed save left no transaction open.
+  assert.equal(history.save(exchange(2)), 2);
+});
+
+Deno.test("save() refuses an invalid exchange and saves nothing", () => {
+  using history = History.open(":memory:");
+  assert.throws(
+    () => history.save(exchange(0, { started: new Date(NaN) })),
+    new HistoryError(
+      "cannot save to the history at :memory:: Invalid time value",
+    ),
+  );
+  assert.throws(
+    () => history.save(exchange(0, { outcome: "maybe" as "failed" })),
+    new HistoryError(
+      'cannot save to the history at :memory:: unknown outcome "maybe"',
+    ),
+  );
+  assert.deepEqual(history.list(), []);
+});
+
+withFolder(
+  "save() and reads turn a database failure into one sentence",
+  (dir) => {
+    const path = `${dir}/history.db`;
+    using history = History.open(path);
+    history.save(exchange(0));
+    const db = new DatabaseSync(path);
+    db.exec("DROP TABLE exchanges; DROP TABLE conversations");
+    db.close();
+    assert.throws(
+      () => history.save(exchange(1)),
+      new HistoryError(
+        `cannot save to the history at ${path}: no such table: conversations`,
+      ),
+    );
+    assert.throws(
+      () => history.latest(),
+      new HistoryError(
+        `cannot read the history at ${path}: no such table: conversations`,
+      ),
+    );
+    assert.throws(
+      () => history.get(1),
+      new HistoryError(
+        `cannot read the history at ${path}: no such table: exchanges`,
+      ),
+    );
+  },
+);
+
+Deno.test("close() can be called twice", () => {
+  const history = History.open(":memory:");
+  history.close();
+  history.close();
+  assert.throws(() => history.list(), HistoryError);
+});
+
+// History: locks and concurrency
+
+withFolder(
+  "save() waits for another writer, then fails past the wait",
+  (dir) => {
+    const path = `${dir}/history.db`;
+    History.open(path).close();
+    const holder = new DatabaseSync(path);
+    holder.exec("BEGIN IMMEDIATE");
+    try {
+      // Readers are not blocked by a writer in WAL mode.
+      using history = History.open(path, { timeout: 100 });
+      assert.deepEqual(history.list(), []);
+      const started = performance.now();
+      assert.throws(
+        () => history.save(exchange(0)),
+        new HistoryError(
+          `cannot save to the history at ${path}: another process kept it ` +
+            "locked for more than 100 ms (try again)",
+        ),
+      );
+      assert.ok(performance.now() - started >= 90, "it did not wait");
+    } finally {
+      holder.exec("ROLLBACK");
+      holder.close();
+    }
+  },
+);
+
+withFolder(
+  "open() of a new file waits for a writer, then fails past the wait",
+  (dir) => {
+    const path = `${dir}/history.db`;
+    const holder = new DatabaseSync(path);
+    holder.exec("BEGIN IMMEDIATE");
+    try {
+      assert.throws(
+        () => History.open(path, { timeout: 100 }),
+        new HistoryError(
+          `cannot open the history at ${path}: another process kept it ` +
+            "locked for more than 100 ms (try again)",
+        ),
+      );
+    } finally {
+      holder.exec("ROLLBACK");
+      holder.close();
+    }
+    using history = History.open(path);
+    assert.deepEqual(history.list(), []);
+  },
+);
+
+/** Deno flags for a child process that may use only `dir`. */
+const childFlags = (dir: string) => [
+  "run",
+  "--no-lock",
+  `--allow-read=${dir}`,
+  `--allow-write=${dir}`,
+  WRITER,
+];
+
+/** What deno itself needs from the environment. */
+const childEnv = () =>
+  Object.fromEntries(
+    ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "SystemRoot", "LOCALAPPDATA"]
+      .flatMap((name) => {
+        const value = Deno.env.get(name);
+        return value === undefined ? [] : [[name, value]];
+      }),
+  );
+
+withFolder(
+  "save() waits while another process holds the lock, then saves",
+  async (dir) => {
+    const path = `${dir}/history.db`;
+    History.open(path).close();
+    const child = new Deno.Command("deno", {
+      args: [...childFlags(dir), "hold", path, "400"],
+      clearEnv: true,
+      env: childEnv(),
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream())
+      .getReader();
+    assert.equal((await reader.read()).value, "locked\n");
+    using history = History.open(path);
+    const started = performance.now();
+    assert.equal(history.save(exchange(0)), 1);
+    const waited = performance.now() - started;
+    assert.ok(waited >= 100 && waited < BUSY_TIMEOUT_MS, `waited ${waited} ms`);
+    assert.equal((await reader.read()).done, true);
+    assert.equal((await child.status).code, 0);
+  },
+);
+
+withFolder(
+  "processes saving at once into a new file lose nothing",
+  async (dir) => {
+    const path = `${dir}/history.db`;
+    const names = ["a", "b", "c", "d"];
+    const statuses = await Promise.all(
+      names.map((name) =>
+        new Deno.Command("deno", {
+          args: [...childFlags(dir), "save", path, name, "10"],
+          clearEnv: true,
+          env: childEnv(),
+          stdout: "inherit",
+          stderr: "inherit",
+        }).output()
+      ),
+    );
+    assert.deepEqual(
+      statuses.map(({ code }) => code),
+      [0, 0, 0, 0],
+    );
+    using history = History.open(path);
+    const list = history.list(100);
+    assert.equal(list.length, 40);
+    assert.deepEqual(
+      list.map((summary) => summary.title).sort(),
+      names.flatMap((name) =>
+        Array.from({ length: 10 }, (_, i) => `${name} ${i + 1}`)
+      ).sort(),
+    );
+    assert.deepEqual(
+      list.map((summary) => summary.id).sort((a, b) => a - b),
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
+    assert.equal(Deno.statSync(path).mode! & 0o777, 0o600);
+  },
+);
+
+// Formatting
+
+Deno.test("formatList() aligns its columns and cuts long titles", () => {
+  const at = (minutes: number) =>
+    new Date(2026, 10, 27, 23, 14 + minutes).toISOString();
+  const long = "how does a court case get to the Supreme Court of the " +
+    "United States, step by step?";
+  assert.equal(
+    formatList([
+      { id: 12, updated: at(0), model: "gpt-4o", turns: 3, title: long },
+      {
+        id: 9,
+        updated: at(-60 * 24 * 40),
+        model: "gpt-4o-mini",
+        turns: 1,
+        title: "tabs\tand\x1b[31mescapes",
+      },
+      { id: 100, updated: at(-1), model: "o1", turns: 10, title: "" },
+    ]),
+    [
+      " 12  2026-11-27 23:14  gpt-4o        3 turns  how does a court case get to the Supreme Court of the Unite…",
+      "  9  2026-10-18 23:14  gpt-4o-mini    1 turn  tabs and [31mescapes",
+      "100  2026-11-27 23:13  o1           10 turns",
+    ].join("\n"),
+  );
+  const [line] = formatList([
+    { id: 1, updated: at(0), model: "m", turns: 1, title: long.slice(0, 60) },
+  ]).split("\n");
+  assert.ok(line.endsWith(long.slice(0, 60)), "a 60-character title is cut");
+});
+
+Deno.test("formatList() says when there are no conversations", () => {
+  assert.equal(formatList([]), "no conversations yet");
+});
+
+Deno.test("formatTranscript() shows every turn, how it ended and its usage", () => {
+  const conversation: Conversation = {
+    id: 12,
+    model: "gpt-4o-mini",
+    system: "Be brief.",
+    turns: [
+      exchange(0, {
+        system: "Be brief.",
+        prompt: "how does a court case\nget to the Supreme Court?",
+        answer: "Through appeals.\nThen certiorari.",
+        usage: { prompt_tokens: 20, completion_tokens: 8, total_tokens: 28 },
+      }),
+      exchange(2, {
+        system: "Be brief.",
+        prompt: "and then?",
+        answer: "The Court",
+        outcome: "interrupted",
+        error: "interrupted",
+      }),
+      exchange(3, {
+        system: "Be brief.",
+        prompt: "again",
+        answer: "",
+        outcome: "failed",
+        error: "connection refused",
+        endpoint: "127.0.0.1:1337/v1",
+      }),
+      exchange(65, {
+        system: "Be very brief.",
+        prompt: "once more",
+        answer: "Appeals.",
+        outcome: "cut off",
+        model: "gpt-4o-mini",
+        usage: { total_tokens: 5 },
+      }),
+    ],
+  };
+  assert.equal(
+    formatTranscript(conversation),
+    [
+      "conversation 12  gpt-4o-mini  api.openai.com/v1  2026-11-27 23:14 – 2026-11-28 00:19",
+      "system: Be brief.",
+      "(gpt-4o  api.openai.com/v1)",
+      "",
+      "> how does a court case",
+      "> get to the Supreme Court?",
+      "",
+      "Through appeals.",
+      "Then certiorari.",
+      "[tokens: 20 prompt, 8 completion, 28 total]",
+      "",
+      "> and then?",
+      "",
+      "The Court",
+      "[interrupted]",
+      "(gpt-4o  127.0.0.1:1337/v1)",
+      "",
+      "> again",
+      "",
+      "[failed: connection refused]",
+      "system: Be very brief.",
+      "(gpt-4o-mini  api.openai.com/v1)",
+      "",
+      "> once more",
+      "",
+      "Appeals.",
+      "[cut off]",
+      "[tokens: 5 total]",
+    ].join("\n"),
+  );
+});
+
+Deno.test("formatTranscript() shows a conversation without turns as such", () => {
+  assert.equal(
+    formatTranscript({ id: 3, model: "gpt-4o", system: "", turns: [] }),
+    "conversation 3  gpt-4o  (no turns)",
+  );
+});
