@@ -11,6 +11,7 @@ import {
   AWKWARD_TEXT,
   bigCount,
   type FakeServer,
+  now,
   PIECE,
   startServer,
 } from "./testdata/server.ts";
@@ -517,3 +518,63 @@ e2e(
     assert.deepEqual({ code: status.code, stderr }, { code: 0, stderr: "" });
   },
 );
+
+e2e(
+  "start --stream aborts the request within a network read when the reader goes away",
+  async (server) => {
+    const child = spawn(["--stream"], {
+      baseURL: server.url("stream-endless"),
+    });
+    const reader = child.stdout.getReader();
+    await reader.read(); // the first delta arrived: the answer is flowing
+    await reader.cancel(); // `| head -c 100` has what it wants
+    const left = now();
+    const [status, stderr] = await Promise.all([
+      child.status,
+      collect(child.stderr),
+    ]);
+    const cancelled = server.cancelled.get("stream-endless");
+    assert.deepEqual({ code: status.code, stderr }, { code: 0, stderr: "" });
+    assert.ok(cancelled, "the server sent the whole stream");
+    assert.ok(cancelled - left < 1500, `aborted ${cancelled - left} ms later`);
+  },
+);
+
+/** Whether `bash` may be run, for tests that need a shell's redirections. */
+const hasBash = permitted &&
+  (await Deno.permissions.query({ name: "run", command: "bash" })).state ===
+    "granted";
+
+Deno.test({
+  name: "start --stream >/dev/full says so in one line and exits 1" +
+    (hasBash ? "" : " (ignored: needs --allow-run=bash; run `deno task test`)"),
+  ignore: !hasBash || Deno.build.os !== "linux",
+  async fn() {
+    await using server = startServer();
+    for (const args of [["--stream"], []]) {
+      const command = ["deno", "run", ...TASK_FLAGS, MAIN, ...args]
+        .map((word) => `'${word}'`).join(" ");
+      const { code, stdout, stderr } = await new Deno.Command("bash", {
+        args: ["-c", `exec ${command} >/dev/full`],
+        cwd: TESTDATA,
+        clearEnv: true,
+        env: {
+          ...PASSED_ENV,
+          NO_COLOR: "1",
+          OPENAI_API_KEY: KEY,
+          OPENAI_BASE_URL: server.url("ok"),
+        },
+      }).output();
+      assert.deepEqual({
+        code,
+        stdout: new TextDecoder().decode(stdout),
+        stderr: new TextDecoder().decode(stderr),
+      }, {
+        code: 1,
+        stdout: "",
+        stderr:
+          "could not write to stdout: No space left on device (os error 28)\n",
+      }, args.join(" "));
+    }
+  },
+});

@@ -34,7 +34,10 @@ import { printStream } from "./src/stream.ts";
 /** Runs the program once and returns its exit code. */
 export async function main(io: Io): Promise<number> {
   const request = new AbortController();
-  const answer = new BufferedOutput(io.stdout);
+  // A reader that goes away, or a full disk, stops the request at once.
+  const answer = new BufferedOutput(io.stdout, undefined, (error) => {
+    request.abort(error);
+  });
   let context: RequestContext | undefined;
   let apiKey = "";
   try {
@@ -98,9 +101,15 @@ export async function main(io: Io): Promise<number> {
     }
     return EXIT.ok;
   } catch (error) {
-    answer.endLine();
     const failure = describeFailure(request.signal.reason ?? error, context);
-    io.stderr.write(redact(`${failure.message}\n`, apiKey));
+    try {
+      answer.endLine();
+      if (failure.message) {
+        io.stderr.write(redact(`${failure.message}\n`, apiKey));
+      }
+    } catch {
+      return failure.exitCode || EXIT.failed; // stdout or stderr is unusable
+    }
     return failure.exitCode;
   }
 }

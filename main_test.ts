@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { DEFAULT_SYSTEM, USAGE } from "./src/options.ts";
 import { main } from "./main.ts";
-import type { Io } from "./src/io.ts";
+import { type Io, OutputError } from "./src/io.ts";
 import {
   ANSWER,
   apiError,
@@ -34,6 +34,9 @@ interface Setup {
   env?: Record<string, string>;
   dotenv?: string;
   stdin?: string;
+  /** Replaces the recording stdout and stderr, e.g. with one that fails. */
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
   /** Answers each request; `interrupt` presses Ctrl-C. */
   reply?: (seen: Seen, interrupt: () => void) => Response | Promise<Response>;
 }
@@ -59,8 +62,8 @@ async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
       return Promise.resolve(setup.dotenv);
     },
     stdin: () => Promise.resolve(setup.stdin),
-    stdout: { write: (text) => void (stdout += text) },
-    stderr: { write: (text) => void (stderr += text) },
+    stdout: { write: setup.stdout ?? ((text) => void (stdout += text)) },
+    stderr: { write: setup.stderr ?? ((text) => void (stderr += text)) },
     fetch: async (input, init) => {
       const seen = {
         url: String(input),
@@ -711,4 +714,83 @@ Deno.test("main() --stream --json --verbose prints the assembled completion and 
     stderr,
     /^model gpt-4o-2024-08-06, tokens 27 in \+ 3 out = 30, \d+ ms\n$/,
   );
+});
+
+// --- where the output goes ------------------------------------------------------
+
+/** A stream that sends one delta every 5 ms, counting what was sent. */
+function endless(sent: { count: number }): Response {
+  const encoder = new TextEncoder();
+  return new Response(
+    new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        sent.count++;
+        if (sent.count > 400) return controller.close();
+        controller.enqueue(encoder.encode(sse([chunk({ content: "word " })])));
+      },
+    }),
+    { headers: { "content-type": "text/event-stream" } },
+  );
+}
+
+const brokenPipe = () => {
+  throw new OutputError("stdout", new Deno.errors.BrokenPipe("Broken pipe"));
+};
+
+Deno.test("main() --stream stops the request at once, quietly, when the reader goes away", async () => {
+  const sent = { count: 0 };
+  const { code, stderr, requests } = await run(["--stream"], {
+    stdout: brokenPipe,
+    reply: () => endless(sent),
+  });
+  assert.deepEqual({ code, stderr }, { code: 0, stderr: "" });
+  assert.ok(requests[0].signal.aborted, "the request was not aborted");
+  assert.ok(
+    sent.count <= 3,
+    `${sent.count} network reads after the reader left`,
+  );
+});
+
+Deno.test("main() exits 0 quietly when the reader has gone before the answer", async () => {
+  const { code, stderr } = await run([], { stdout: brokenPipe });
+  assert.deepEqual({ code, stderr }, { code: 0, stderr: "" });
+});
+
+Deno.test("main() says so in one line and exits 1 when stdout cannot be written", async () => {
+  const full = () => {
+    throw new OutputError(
+      "stdout",
+      new Error("No space left on device (os error 28)"),
+    );
+  };
+  const sent = { count: 0 };
+  const streamed = await run(["--stream"], {
+    stdout: full,
+    reply: () => endless(sent),
+  });
+  const plain = await run([], { stdout: full });
+  for (const { code, stderr } of [streamed, plain]) {
+    assert.deepEqual({ code, stderr }, {
+      code: 1,
+      stderr:
+        "could not write to stdout: No space left on device (os error 28)\n",
+    });
+  }
+  assert.ok(streamed.requests[0].signal.aborted);
+  assert.ok(sent.count <= 3, `${sent.count} network reads after the failure`);
+});
+
+Deno.test("main() exits 1 without throwing when stderr cannot be written", async () => {
+  const { code } = await run([], {
+    stderr: () => {
+      throw new OutputError(
+        "stderr",
+        new Error("Bad file descriptor (os error 9)"),
+      );
+    },
+    reply: () =>
+      json(apiError("The server had an error.", "server_error"), 400),
+  });
+  assert.equal(code, 1);
 });

@@ -8,6 +8,7 @@ import OpenAI from "openai";
 import { AnswerError } from "./answer.ts";
 import { ConfigError } from "./config.ts";
 import { IdleTimeoutError } from "./idle.ts";
+import { OutputError } from "./io.ts";
 import { UsageError } from "./options.ts";
 
 /** Exit codes, as documented in the README and in `--help`. */
@@ -28,6 +29,7 @@ export class InterruptedError extends Error {
 
 /** What to tell the user, and how to exit. */
 export interface Failure {
+  /** One line, or empty when there is nothing to say (the reader left). */
   message: string;
   exitCode: number;
 }
@@ -68,6 +70,11 @@ export function describeFailure(
         ".env: run `deno task start`, or add --allow-env --allow-read=.env",
       exitCode: EXIT.usage,
     };
+  }
+  if (error instanceof OutputError) {
+    return error.readerGone
+      ? { message: "", exitCode: EXIT.ok }
+      : { message: error.message, exitCode: EXIT.failed };
   }
   if (error instanceof InterruptedError) {
     return { message: "interrupted", exitCode: EXIT.interrupted };

@@ -33,30 +33,55 @@ export interface Io {
 }
 
 /**
+ * A write to stdout or stderr failed. When the reader went away (`| head`)
+ * it is no failure of the program: it stops quietly.
+ */
+export class OutputError extends Error {
+  override name = "OutputError";
+  constructor(readonly target: string, override readonly cause: unknown) {
+    super(
+      `could not write to ${target}: ${
+        cause instanceof Error ? cause.message : String(cause)
+      }`,
+    );
+  }
+
+  /** Whether the reader closed the pipe, rather than the write failing. */
+  get readerGone(): boolean {
+    return this.cause instanceof Deno.errors.BrokenPipe;
+  }
+}
+
+/**
  * Writes every byte of `text` to a file synchronously, looping over partial
- * writes: no promise per write, and nothing left in a buffer at exit. When
- * the reader goes away (`| head`), later writes are dropped quietly, as a
- * command-line tool does on a broken pipe.
+ * writes: no promise per write, and nothing left in a buffer at exit. A
+ * failed write throws an {@linkcode OutputError}: a broken pipe (the reader
+ * went away), a full disk, a closed descriptor.
  *
  * @example
  * ```ts
- * import { fileOutput } from "./io.ts";
- * fileOutput(Deno.stdout).write("Hello\n");
+ * import assert from "node:assert/strict";
+ * import { fileOutput, OutputError } from "./io.ts";
+ * const full = fileOutput({
+ *   writeSync: () => {
+ *     throw new Error("No space left on device (os error 28)");
+ *   },
+ * }, "stdout");
+ * assert.throws(() => full.write("Hello\n"), OutputError);
  * ```
  */
-export function fileOutput(file: { writeSync(p: Uint8Array): number }): Output {
+export function fileOutput(
+  file: { writeSync(p: Uint8Array): number },
+  target = "stdout",
+): Output {
   const encoder = new TextEncoder();
-  let closed = false;
   return {
     write(text) {
       let bytes = encoder.encode(text);
       try {
-        while (!closed && bytes.length > 0) {
-          bytes = bytes.subarray(file.writeSync(bytes));
-        }
+        while (bytes.length > 0) bytes = bytes.subarray(file.writeSync(bytes));
       } catch (error) {
-        if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
-        closed = true;
+        throw new OutputError(target, error);
       }
     },
   };
@@ -79,8 +104,8 @@ export function denoIo(): Io {
       if (Deno.stdin.isTerminal()) return undefined;
       return await new Response(Deno.stdin.readable).text();
     },
-    stdout: fileOutput(Deno.stdout),
-    stderr: fileOutput(Deno.stderr),
+    stdout: fileOutput(Deno.stdout, "stdout"),
+    stderr: fileOutput(Deno.stderr, "stderr"),
     fetch: globalThis.fetch,
     onInterrupt(handler) {
       Deno.addSignalListener("SIGINT", handler);
@@ -96,13 +121,21 @@ export function denoIo(): Io {
  * deltas reach the output as soon as the program waits for the network, at
  * the cost of one write per network read instead of one per delta.
  *
+ * A write that fails is never thrown from the timer: it goes to `onError`
+ * (the program aborts its request), and later writes are dropped. A failure
+ * in a flush the caller makes (`flush`, `endLine`, a write past the limit)
+ * is thrown to the caller.
+ *
  * @example
  * ```ts
- * import { BufferedOutput, fileOutput } from "./io.ts";
- * using out = new BufferedOutput(fileOutput(Deno.stdout));
+ * import assert from "node:assert/strict";
+ * import { BufferedOutput } from "./io.ts";
+ * const writes: string[] = [];
+ * using out = new BufferedOutput({ write: (text) => void writes.push(text) });
  * out.write("Hel");
  * out.write("lo");
- * out.endLine(); // writes "Hello\n" now; disposing flushes anything left
+ * out.endLine();
+ * assert.deepEqual(writes, ["Hello\n"]);
  * ```
  */
 export class BufferedOutput implements Output, Disposable {
@@ -110,20 +143,36 @@ export class BufferedOutput implements Output, Disposable {
   #size = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #lastChar = "\n";
+  #failed = false;
 
-  /** Flushes at once when `limit` characters are waiting. */
-  constructor(readonly output: Output, readonly limit = 64 * 1024) {}
+  /**
+   * Flushes at once when `limit` characters are waiting; a write that fails
+   * in the background goes to `onError`.
+   */
+  constructor(
+    readonly output: Output,
+    readonly limit = 64 * 1024,
+    readonly onError: (error: unknown) => void = () => {},
+  ) {}
 
   write(text: string): void {
-    if (text === "") return;
+    if (text === "" || this.#failed) return;
     this.#pending.push(text);
     this.#size += text.length;
     this.#lastChar = text[text.length - 1];
     if (this.#size >= this.limit) this.flush();
-    else this.#timer ??= setTimeout(() => this.flush(), 0);
+    else {
+      this.#timer ??= setTimeout(() => {
+        try {
+          this.flush();
+        } catch (error) {
+          this.onError(error);
+        }
+      }, 0);
+    }
   }
 
-  /** Writes what is waiting. */
+  /** Writes what is waiting; throws when the write fails. */
   flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -131,7 +180,12 @@ export class BufferedOutput implements Output, Disposable {
     const text = this.#pending.join("");
     this.#pending = [];
     this.#size = 0;
-    this.output.write(text);
+    try {
+      this.output.write(text);
+    } catch (error) {
+      this.#failed = true;
+      throw error;
+    }
   }
 
   /** Ends the line if text was written without a newline, then flushes. */
@@ -140,7 +194,12 @@ export class BufferedOutput implements Output, Disposable {
     this.flush();
   }
 
+  /** Flushes what is waiting; a failure is dropped, as nothing can report it. */
   [Symbol.dispose](): void {
-    this.flush();
+    try {
+      this.flush();
+    } catch {
+      // already failed: the program reported it, or is ending
+    }
   }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BufferedOutput, denoIo, fileOutput } from "./io.ts";
+import { BufferedOutput, denoIo, fileOutput, OutputError } from "./io.ts";
 
 const canRead = (await Deno.permissions.query({ name: "read", path: "." }))
   .state === "granted";
@@ -17,26 +17,28 @@ Deno.test("fileOutput() writes all of the text across partial writes", () => {
   assert.equal(new TextDecoder().decode(new Uint8Array(written)), "Größe");
 });
 
-Deno.test("fileOutput() drops writes quietly once the reader has gone", () => {
-  let calls = 0;
-  const output = fileOutput({
-    writeSync() {
-      calls++;
-      throw new Deno.errors.BrokenPipe("Broken pipe (os error 32)");
-    },
-  });
-  output.write("first");
-  output.write("second");
-  assert.equal(calls, 1);
-});
-
-Deno.test("fileOutput() passes on other write errors", () => {
-  const output = fileOutput({
-    writeSync() {
-      throw new Deno.errors.PermissionDenied("no");
-    },
-  });
-  assert.throws(() => output.write("x"), Deno.errors.PermissionDenied);
+Deno.test("fileOutput() says when the reader has gone, and when a write fails", () => {
+  const failing = (error: Error) =>
+    fileOutput({
+      writeSync() {
+        throw error;
+      },
+    }, "stdout");
+  assert.throws(
+    () =>
+      failing(new Deno.errors.BrokenPipe("Broken pipe (os error 32)")).write(
+        "x",
+      ),
+    (error) => error instanceof OutputError && error.readerGone,
+  );
+  assert.throws(
+    () =>
+      failing(new Error("No space left on device (os error 28)")).write("x"),
+    (error) =>
+      error instanceof OutputError && !error.readerGone &&
+      error.message ===
+        "could not write to stdout: No space left on device (os error 28)",
+  );
 });
 
 Deno.test({
@@ -100,4 +102,45 @@ Deno.test("BufferedOutput.endLine() adds a newline only after unfinished text", 
   buffered.write("done\n");
   buffered.endLine();
   assert.deepEqual(writes, ["done\n"]);
+});
+
+Deno.test("BufferedOutput hands a failed background write to onError, once, and drops the rest", async () => {
+  const failures: unknown[] = [];
+  let calls = 0;
+  const buffered = new BufferedOutput(
+    {
+      write() {
+        calls++;
+        throw new OutputError("stdout", new Deno.errors.BrokenPipe("gone"));
+      },
+    },
+    1024,
+    (error) => failures.push(error),
+  );
+  buffered.write("A case ");
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.equal(failures.length, 1);
+  assert.ok(failures[0] instanceof OutputError);
+  buffered.write("reaches the Court.");
+  buffered.endLine();
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.deepEqual({ calls, failures: failures.length }, {
+    calls: 1,
+    failures: 1,
+  });
+});
+
+Deno.test("BufferedOutput throws a failed write to a caller that flushes", () => {
+  const buffered = new BufferedOutput(
+    {
+      write() {
+        throw new OutputError("stdout", new Error("No space left on device"));
+      },
+    },
+    4,
+    () => assert.fail("not a background write"),
+  );
+  assert.throws(() => buffered.write("A case"), OutputError);
+  buffered.write("more"); // dropped: the failure was reported
+  buffered.endLine();
 });

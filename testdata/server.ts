@@ -32,6 +32,8 @@ interface Call {
   size: number;
   /** Aborts when the server shuts down, so that no handler outlives it. */
   closing: AbortSignal;
+  /** Records that the client went away in the middle of the body. */
+  cancelled: () => void;
 }
 
 function json(body: unknown, status = 200, headers = {}): Response {
@@ -52,9 +54,11 @@ type Piece = string | Uint8Array | undefined;
 /** A body made by `next` piece by piece, so that memory stays flat. */
 function generated(
   next: (index: number) => Promise<Piece> | Piece,
+  cancel?: () => void,
 ): ReadableStream<Uint8Array> {
   let index = 0;
   return new ReadableStream({
+    cancel,
     async pull(controller) {
       const piece = await next(index++);
       if (piece === undefined) controller.close();
@@ -225,6 +229,18 @@ const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
           return sse([chunk({}, "stop")]) + "data: [DONE]\n\n";
         }
       })),
+    /** `size` deltas (default 500), 10 ms apart; records a client that leaves. */
+    "stream-endless": ({ size, cancelled }) =>
+      events(generated(async (i) => {
+        if (i === 0) return sse([chunk({ role: "assistant", content: "" })]);
+        if (i <= (size || 500)) {
+          await delay(10);
+          return sse([chunk({ content: `${i} ` })]);
+        }
+        if (i === (size || 500) + 1) {
+          return sse([chunk({}, "stop")]) + "data: [DONE]\n\n";
+        }
+      }, cancelled)),
     "stream-cut": () =>
       events(
         sse([chunk({ content: "A case " }), chunk({ content: "reaches" })]),
@@ -306,6 +322,8 @@ export interface FakeServer extends AsyncDisposable {
   url(scenario: string, size?: number): string;
   /** The JSON bodies of the requests served so far, by scenario. */
   requests: Map<string, Call["body"][]>;
+  /** When (by {@linkcode now}) a client left in the middle of a body, by scenario. */
+  cancelled: Map<string, number>;
 }
 
 /**
@@ -320,6 +338,7 @@ export interface FakeServer extends AsyncDisposable {
  */
 export function startServer(): FakeServer {
   const requests = new Map<string, Call["body"][]>();
+  const cancelled = new Map<string, number>();
   const closing = new AbortController();
   const breaker = startBreaker();
   const server = Deno.serve(
@@ -335,6 +354,7 @@ export function startServer(): FakeServer {
         body,
         size: Number(second) || 0,
         closing: closing.signal,
+        cancelled: () => void cancelled.set(name, now()),
       });
     },
   );
@@ -346,6 +366,7 @@ export function startServer(): FakeServer {
           size ? `/${size}` : ""
         }/v1`,
     requests,
+    cancelled,
     async [Symbol.asyncDispose]() {
       closing.abort();
       breaker.close();
