@@ -3,131 +3,149 @@
  * answer: a Deno port of gpt4free's `text_completions_demo_async.py`.
  *
  * ```sh
- * deno task start                          # the seed's question
+ * deno task start                          # the demo's question
  * deno task start --stream "Why is the sky blue?"
+ * deno task chat                           # a conversation at the terminal
  * ```
  *
  * @module
  */
 import OpenAI from "openai";
-import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { answerOf, stopNote, usageLine } from "./src/answer.ts";
-import { loadConfig, NO_KEY } from "./src/config.ts";
+import { loadVariables } from "./src/config.ts";
 import project from "./deno.json" with { type: "json" };
-import {
-  describeFailure,
-  EXIT,
-  InterruptedError,
-  type RequestContext,
-} from "./src/errors.ts";
+import { describeFailure, EXIT, InterruptedError } from "./src/errors.ts";
 import { IdleTimeout } from "./src/idle.ts";
-import { BufferedOutput, denoIo, type Io } from "./src/io.ts";
-import {
-  DEFAULT_MODEL,
-  DEFAULT_QUESTION,
-  DEFAULT_SYSTEM,
-  parseOptions,
-  USAGE,
-} from "./src/options.ts";
+import { BufferedOutput, denoIo, type Io, type Output } from "./src/io.ts";
+import { parseOptions, USAGE } from "./src/options.ts";
 import { printStream } from "./src/stream.ts";
+import { reasoningOf, ReasoningPrinter } from "./src/reasoning.ts";
+import { outcomeOf, type Reply, type Request, run } from "./src/run.ts";
 
-/** Runs the program once and returns its exit code. */
-export async function main(io: Io): Promise<number> {
-  const request = new AbortController();
+/**
+ * The demo itself: one awaited `client.chat.completions.create`, the
+ * answer's content printed. Returns how it ended, to be saved.
+ */
+export async function ask(io: Io, request: Request): Promise<Reply> {
+  const { config, model, messages } = request;
+  const abort = new AbortController();
   // A reader that goes away, or a full disk, stops the request at once.
   const answer = new BufferedOutput(io.stdout, undefined, (error) => {
-    request.abort(error);
+    abort.abort(error);
   });
-  let context: RequestContext | undefined;
-  let apiKey = "";
+  let said = ""; // the answer as far as it got, for the history
+  const printed: Output = {
+    write(text) {
+      said += text;
+      if (!request.json) answer.write(text);
+    },
+  };
+  const reasoning = request.reasoning && !request.json
+    ? new ReasoningPrinter(io.stderr, { color: !io.noColor })
+    : undefined;
+  let served = request.provider; // g4f.space names it in X-Provider
+  const started = performance.now();
   try {
-    const options = parseOptions(io.args);
-    if (options.help) return print(io, USAGE);
-    if (options.version) return print(io, `${project.version}\n`);
-    const config = await loadConfig(io);
-    if (config.apiKey !== NO_KEY) apiKey = config.apiKey;
-    const model = options.model ?? DEFAULT_MODEL;
-    context = { model, baseURL: config.baseURL };
-    const prompt = joinPrompt(options.prompt, await io.stdin());
-
-    using idle = new IdleTimeout(options.timeoutSeconds, request);
-    using _ = io.onInterrupt(() => request.abort(new InterruptedError()));
+    using idle = new IdleTimeout(request.timeoutSeconds, abort);
+    using _ = io.onInterrupt(() => abort.abort(new InterruptedError()));
+    const watched = idle.wrap(io.fetch);
     const client = new OpenAI({
       ...config,
+      // Every setting is given here, so the SDK's constructor reads no
+      // environment variable but OPENAI_CUSTOM_HEADERS.
       adminAPIKey: null,
       webhookSecret: null,
       logLevel: "off",
-      fetch: idle.wrap(io.fetch),
+      fetch: async (url, init) => {
+        const response = await watched(url, init);
+        served = response.headers.get("x-provider") ?? served;
+        return response;
+      },
     });
-    const messages: ChatCompletionMessageParam[] = [
-      { role: "system", content: options.system ?? DEFAULT_SYSTEM },
-      { role: "user", content: prompt },
-    ];
-    const { signal } = request;
-    const started = performance.now();
+    const { signal } = abort;
 
     let completion;
-    if (options.stream) {
+    if (request.stream) {
       const stream = await client.chat.completions.create({
         model,
         messages,
         stream: true,
-        ...(options.verbose || options.json
+        ...(request.verbose || request.json
           ? { stream_options: { include_usage: true } }
           : {}),
       }, { signal });
-      completion = await printStream(stream, answer, {
-        keepText: options.json,
+      completion = await printStream(stream, printed, {
+        keepText: request.json,
         signal,
+        reasoning,
       });
     } else {
       completion = await client.chat.completions.create({
         model,
         messages,
       }, { signal });
-      const text = answerOf(completion);
-      if (!options.json) answer.write(text);
+      reasoning?.write(reasoningOf(completion.choices?.[0]?.message));
+      reasoning?.end();
+      printed.write(answerOf(completion));
     }
 
-    if (options.json) {
-      answer.write(redact(JSON.stringify(completion, null, 2), apiKey));
-    }
+    if (request.json) answer.write(JSON.stringify(completion, null, 2));
     answer.endLine();
-    const note = stopNote(completion.choices[0]?.finish_reason);
+    const finishReason = completion.choices[0]?.finish_reason;
+    const note = stopNote(finishReason);
     if (note) io.stderr.write(`${note}\n`);
-    if (options.verbose) {
-      const line = usageLine(completion, performance.now() - started);
-      io.stderr.write(redact(`${line}\n`, apiKey));
+    if (request.verbose) {
+      const line = usageLine(
+        { provider: served, ...completion },
+        performance.now() - started,
+      );
+      io.stderr.write(`${line}\n`);
     }
-    return EXIT.ok;
+    return {
+      exitCode: EXIT.ok,
+      answer: said,
+      outcome: outcomeOf(finishReason),
+      usage: completion.usage,
+    };
   } catch (error) {
-    const failure = describeFailure(request.signal.reason ?? error, context);
+    // An aborted request throws the SDK's generic abort error; the abort's
+    // reason says why it stopped: Ctrl-C, --timeout, or stdout gone.
+    const reason = abort.signal.reason ?? error;
+    const failure = describeFailure(reason, { model, baseURL: config.baseURL });
     try {
+      reasoning?.end();
       answer.endLine();
-      if (failure.message) {
-        io.stderr.write(redact(`${failure.message}\n`, apiKey));
-      }
+      if (failure.message) io.stderr.write(`${failure.message}\n`);
     } catch {
-      return failure.exitCode || EXIT.failed; // stdout or stderr is unusable
+      failure.exitCode ||= EXIT.failed; // stdout or stderr is unusable
     }
-    return failure.exitCode;
+    return {
+      exitCode: failure.exitCode,
+      answer: said,
+      outcome: outcomeOf(undefined, reason),
+      error: failure.message,
+    };
   }
 }
 
-/** The prompt words and piped text, or the seed's question when both are empty. */
-function joinPrompt(words: string, piped: string | undefined): string {
-  const parts = [words.trim(), piped?.trim() ?? ""].filter(Boolean);
-  return parts.length ? parts.join("\n\n") : DEFAULT_QUESTION;
+/** Runs the program once and returns its exit code. */
+export async function main(io: Io): Promise<number> {
+  try {
+    const options = parseOptions(io.args);
+    if (options.help) return print(io, USAGE);
+    if (options.version) return print(io, `${project.version}\n`);
+    const read = await loadVariables(io);
+    return await run(io, options, read, ask);
+  } catch (error) {
+    const failure = describeFailure(error);
+    io.stderr.write(`${failure.message}\n`);
+    return failure.exitCode;
+  }
 }
 
 function print(io: Io, text: string): number {
   io.stdout.write(text);
   return EXIT.ok;
-}
-
-/** Masks the API key wherever it would appear. */
-function redact(text: string, apiKey: string): string {
-  return apiKey.length >= 4 ? text.replaceAll(apiKey, "[redacted]") : text;
 }
 
 if (import.meta.main) {

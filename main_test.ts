@@ -31,9 +31,13 @@ interface Seen {
 }
 
 interface Setup {
+  /** The environment; history is off unless it sets GPT4O_HISTORY. */
   env?: Record<string, string>;
   dotenv?: string;
   stdin?: string;
+  /** The lines typed in `--chat`, at a terminal when `terminal` is set. */
+  lines?: string[];
+  terminal?: boolean;
   /** Replaces the recording stdout and stderr, e.g. with one that fails. */
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
@@ -49,7 +53,10 @@ interface Outcome {
 }
 
 async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
-  const env = setup.env ?? { OPENAI_API_KEY: KEY };
+  const env: Record<string, string> = {
+    GPT4O_HISTORY: "off",
+    ...(setup.env ?? { OPENAI_API_KEY: KEY }),
+  };
   const requests: Seen[] = [];
   let stdout = "";
   let stderr = "";
@@ -64,6 +71,16 @@ async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
     stdin: () => Promise.resolve(setup.stdin),
     stdout: { write: setup.stdout ?? ((text) => void (stdout += text)) },
     stderr: { write: setup.stderr ?? ((text) => void (stderr += text)) },
+    stderrIsTerminal: setup.terminal ?? false,
+    noColor: false,
+    lines: () => ({
+      interactive: setup.terminal ?? false,
+      read: (prompt) => {
+        if (setup.terminal) stdout += prompt;
+        return Promise.resolve(setup.lines?.shift());
+      },
+      [Symbol.dispose]() {},
+    }),
     fetch: async (input, init) => {
       const seen = {
         url: String(input),
@@ -341,6 +358,9 @@ Deno.test("main() without env permission exits 2 and names the task to run", asy
     stdin: () => Promise.resolve(undefined),
     stdout: { write: () => assert.fail("nothing goes to stdout") },
     stderr: { write: (text) => void (stderr += text) },
+    stderrIsTerminal: false,
+    noColor: true,
+    lines: () => assert.fail("no chat"),
     fetch: () => assert.fail("no request is sent"),
     onInterrupt: () => ({ [Symbol.dispose]() {} }),
   });

@@ -12,6 +12,14 @@ export class AnswerError extends Error {
   override name = "AnswerError";
 }
 
+/** The model refused to answer; the message quotes its refusal. */
+export class RefusalError extends AnswerError {
+  override name = "RefusalError";
+  constructor(refusal: string) {
+    super(`the model refused: ${refusal}`);
+  }
+}
+
 /**
  * Returns the text of the first choice of a completion.
  *
@@ -50,7 +58,7 @@ export function answerOf(completion: unknown): string {
   const { message, finish_reason } = choices[0] ?? {};
   if (typeof message?.content === "string") return message.content;
   if (message?.refusal) {
-    throw new AnswerError(`the model refused: ${message.refusal}`);
+    throw new RefusalError(message.refusal);
   }
   throw new AnswerError(
     `the server returned no text (finish_reason: ${finish_reason ?? "none"})`,

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { AnswerError, answerOf, stopNote, usageLine } from "./answer.ts";
+import {
+  AnswerError,
+  answerOf,
+  RefusalError,
+  stopNote,
+  usageLine,
+} from "./answer.ts";
 import { ANSWER, completion } from "../testdata/fixtures.ts";
 
 Deno.test("answerOf() returns the first choice's content", () => {
@@ -10,7 +16,7 @@ Deno.test("answerOf() returns the first choice's content", () => {
 Deno.test("answerOf() reports a refusal as an error", () => {
   assert.throws(
     () => answerOf(completion(null, { refusal: "I can't help with that." })),
-    new AnswerError("the model refused: I can't help with that."),
+    new RefusalError("I can't help with that."),
   );
 });
 

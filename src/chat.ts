@@ -5,21 +5,8 @@
  *
  * @module
  */
-import type { Output } from "./io.ts";
-
-/** A message of the conversation as the API takes it. */
-export interface Message {
-  role: "system" | "user" | "assistant";
-  content: string;
-}
-
-/** Reads what the user types, or the lines piped to stdin. */
-export interface LineReader extends Disposable {
-  /** Whether a person is typing at a terminal (then prompts are shown). */
-  readonly interactive: boolean;
-  /** Shows `prompt` and resolves with the next line; `undefined` at the end of input (Ctrl-D). */
-  read(prompt: string): Promise<string | undefined>;
-}
+import type { Message } from "./history.ts";
+import type { LineReader, Output } from "./io.ts";
 
 /** One turn to run: the new prompt after the earlier messages. */
 export interface Turn {

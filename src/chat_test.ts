@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import {
   CHAT_HELP,
   type ChatSession,
-  type LineReader,
   runChat,
   type Turn,
   type TurnResult,
 } from "./chat.ts";
+import type { LineReader } from "./io.ts";
 
 /** Runs a chat over the given lines; each turn answers with `answers`' next result. */
 async function chat(

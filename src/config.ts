@@ -45,54 +45,110 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/** Looks a variable up: the environment first, then `.env`; `undefined` when unset or blank. */
+export type Variables = (name: string) => string | undefined;
+
 /**
- * Reads the configuration from the environment, falling back to `.env`.
- * A variable set in the environment, even to an empty string, wins over the
- * file; a missing file is not an error.
+ * Reads `.env` once and returns a lookup of variables. A variable set in the
+ * environment, even to an empty string, wins over the file; a missing file is
+ * not an error.
  *
  * @example
  * ```ts
- * import { loadConfig } from "./config.ts";
- * const config = await loadConfig({
- *   env: (name) => ({ OPENAI_BASE_URL: "http://localhost:1337/v1" })[name],
- *   readTextFile: () => Promise.resolve(undefined),
+ * import assert from "node:assert/strict";
+ * import { loadVariables } from "./config.ts";
+ * const read = await loadVariables({
+ *   env: (name) => ({ OPENAI_API_KEY: "" })[name],
+ *   readTextFile: () => Promise.resolve("OPENAI_API_KEY=sk-file\nGROQ_API_KEY=gsk-file\n"),
  * });
- * console.log(config.baseURL); // http://localhost:1337/v1
+ * assert.equal(read("OPENAI_API_KEY"), undefined);
+ * assert.equal(read("GROQ_API_KEY"), "gsk-file");
+ * ```
+ */
+export async function loadVariables(
+  io: Pick<Io, "env" | "readTextFile">,
+): Promise<Variables> {
+  const text = await io.readTextFile(".env");
+  const file = text === undefined ? {} : parseEnv(text);
+  return (name) => {
+    const value = io.env(name) ?? file[name];
+    return value?.trim() || undefined;
+  };
+}
+
+/** Where a named provider answers, and its key (`undefined` for none). */
+export interface Endpoint {
+  baseURL: string;
+  apiKey: string | undefined;
+}
+
+/**
+ * The configuration from the `OPENAI_*` variables or, when a provider was
+ * named with `-m provider:model`, from that provider's endpoint.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { configOf } from "./config.ts";
+ * const read = (name: string) => ({ OPENAI_BASE_URL: "http://localhost:1337/v1/" })[name];
+ * assert.deepEqual(configOf(read), {
+ *   apiKey: "secret",
+ *   baseURL: "http://localhost:1337/v1",
+ *   organization: null,
+ *   project: null,
+ * });
  * ```
  *
  * @throws {ConfigError} when no key is set for OpenAI's API, or the
  * base URL is not an http(s) URL.
  */
-export async function loadConfig(
-  io: Pick<Io, "env" | "readTextFile">,
-): Promise<Config> {
-  const text = await io.readTextFile(".env");
-  const file = text === undefined ? {} : parseEnv(text);
-  const read = (name: (typeof ENV_VARIABLES)[number]) => {
-    const value = io.env(name) ?? file[name];
-    return value?.trim() || undefined;
-  };
-
-  const baseURL = read("OPENAI_BASE_URL");
-  const apiKey = read("OPENAI_API_KEY");
+export function configOf(read: Variables, endpoint?: Endpoint): Config {
+  const baseURL = endpoint ? endpoint.baseURL : read("OPENAI_BASE_URL");
+  const apiKey = endpoint ? endpoint.apiKey : read("OPENAI_API_KEY");
   if (baseURL !== undefined && !isHttpURL(baseURL)) {
     throw new ConfigError(
       `OPENAI_BASE_URL must be an http:// or https:// URL, not "${baseURL}"`,
     );
   }
-  const endpoint = (baseURL ?? OPENAI_API).replace(/\/+$/, "");
-  if (apiKey === undefined && new URL(endpoint).host === "api.openai.com") {
+  const url = (baseURL ?? OPENAI_API).replace(/\/+$/, "");
+  const openai = new URL(url).host === "api.openai.com";
+  if (apiKey === undefined && openai) {
     throw new ConfigError(
       "OPENAI_API_KEY is not set: export it, or put OPENAI_API_KEY=... in a .env file here " +
         "(a server set in OPENAI_BASE_URL may need none)",
     );
   }
+  // OpenAI's organization and project go to OpenAI, never to a named provider.
+  const mine = !endpoint || openai;
   return {
     apiKey: apiKey ?? NO_KEY,
-    baseURL: endpoint,
-    organization: read("OPENAI_ORG_ID") ?? null,
-    project: read("OPENAI_PROJECT_ID") ?? null,
+    baseURL: url,
+    organization: (mine && read("OPENAI_ORG_ID")) || null,
+    project: (mine && read("OPENAI_PROJECT_ID")) || null,
   };
+}
+
+/**
+ * Reads the configuration from the environment, falling back to `.env`:
+ * {@linkcode loadVariables}, then {@linkcode configOf}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadConfig } from "./config.ts";
+ * const config = await loadConfig({
+ *   env: (name) => ({ OPENAI_BASE_URL: "http://localhost:1337/v1" })[name],
+ *   readTextFile: () => Promise.resolve(undefined),
+ * });
+ * assert.equal(config.baseURL, "http://localhost:1337/v1");
+ * ```
+ *
+ * @throws {ConfigError} as {@linkcode configOf} does.
+ */
+export async function loadConfig(
+  io: Pick<Io, "env" | "readTextFile">,
+): Promise<Config> {
+  return configOf(await loadVariables(io));
 }
 
 function isHttpURL(text: string): boolean {

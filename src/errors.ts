@@ -7,6 +7,7 @@
 import OpenAI from "openai";
 import { AnswerError } from "./answer.ts";
 import { ConfigError } from "./config.ts";
+import { HistoryError } from "./history.ts";
 import { IdleTimeoutError } from "./idle.ts";
 import { OutputError } from "./io.ts";
 import { UsageError } from "./options.ts";
@@ -61,7 +62,7 @@ export function describeFailure(
   if (error instanceof UsageError) {
     return { message: `${error.message} (see --help)`, exitCode: EXIT.usage };
   }
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof HistoryError) {
     return { message: error.message, exitCode: EXIT.usage };
   }
   if (error instanceof Deno.errors.NotCapable) {

@@ -5,10 +5,19 @@
  *
  * @module
  */
+import { pipedLines, terminalLines } from "./lines.ts";
 
 /** A sink for text. `write` is synchronous so that output order is exact. */
 export interface Output {
   write(text: string): void;
+}
+
+/** Reads what the user types, or the lines piped to stdin. */
+export interface LineReader extends Disposable {
+  /** Whether a person is typing at a terminal (then prompts are shown). */
+  readonly interactive: boolean;
+  /** Shows `prompt` and resolves with the next line; `undefined` at the end of input (Ctrl-D). */
+  read(prompt: string): Promise<string | undefined>;
 }
 
 /** Everything the program touches outside itself. */
@@ -23,6 +32,12 @@ export interface Io {
   stdin(): Promise<string | undefined>;
   stdout: Output;
   stderr: Output;
+  /** Whether stderr is a terminal: reasoning is shown there by default. */
+  stderrIsTerminal: boolean;
+  /** Whether to leave out colors (`NO_COLOR` is set). */
+  noColor: boolean;
+  /** The user's lines for `--chat`: typed at the terminal, or piped to stdin. */
+  lines(): LineReader;
   /** The `fetch` the OpenAI client sends its requests through. */
   fetch: typeof globalThis.fetch;
   /**
@@ -106,6 +121,9 @@ export function denoIo(): Io {
     },
     stdout: fileOutput(Deno.stdout, "stdout"),
     stderr: fileOutput(Deno.stderr, "stderr"),
+    stderrIsTerminal: Deno.stderr.isTerminal(),
+    noColor: Deno.noColor,
+    lines: () => Deno.stdin.isTerminal() ? terminalLines() : pipedLines(),
     fetch: globalThis.fetch,
     onInterrupt(handler) {
       Deno.addSignalListener("SIGINT", handler);

@@ -7,7 +7,7 @@
  */
 import { createInterface } from "node:readline";
 import process from "node:process";
-import type { LineReader } from "./chat.ts";
+import type { LineReader } from "./io.ts";
 
 /**
  * Reads lines typed at the terminal. Each read opens a readline interface and

@@ -9,27 +9,39 @@ import type {
   ChatCompletion,
   ChatCompletionChunk,
 } from "openai/resources/chat/completions";
-import { AnswerError } from "./answer.ts";
+import { AnswerError, RefusalError } from "./answer.ts";
 import type { Output } from "./io.ts";
+import { reasoningOf } from "./reasoning.ts";
 
 /** A chat completion as assembled from a stream, plus g4f's `provider`. */
 export type StreamedCompletion = ChatCompletion & { provider?: string };
 
+/** Where a reasoning model's thinking goes: written piece by piece, then ended once the answer begins. */
+export interface ReasoningOutput extends Output {
+  end(): void;
+}
+
 /**
- * Writes each content delta of the first choice to `out` as it arrives and
- * returns the completion assembled from the stream. Memory stays flat: the
- * text is kept only when `keepText` is set (for `--json`), and then it is not
- * written.
+ * Writes each content delta of the first choice to `out` as it arrives, and
+ * each reasoning delta to `reasoning`, and returns the completion assembled
+ * from the stream. The completion holds the text (and the reasoning, as
+ * `reasoning_content`) only when `keepText` is set, for `--json`.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { printStream } from "./stream.ts";
  * async function* chunks() {
  *   yield { choices: [{ index: 0, delta: { content: "Hi" }, finish_reason: null }] };
  *   yield { choices: [{ index: 0, delta: {}, finish_reason: "stop" }] };
  * }
+ * let printed = "";
  * // deno-lint-ignore no-explicit-any
- * await printStream(chunks() as any, { write: (text) => console.log(text) });
+ * const completion = await printStream(chunks() as any, {
+ *   write: (text) => void (printed += text),
+ * });
+ * assert.equal(printed, "Hi");
+ * assert.equal(completion.choices[0].finish_reason, "stop");
  * ```
  *
  * @throws {AnswerError} when the stream ends before a `finish_reason`, or the
@@ -39,10 +51,14 @@ export type StreamedCompletion = ChatCompletion & { provider?: string };
 export async function printStream(
   chunks: AsyncIterable<ChatCompletionChunk>,
   out: Output,
-  { keepText = false, signal }: { keepText?: boolean; signal?: AbortSignal } =
-    {},
+  { keepText = false, signal, reasoning }: {
+    keepText?: boolean;
+    signal?: AbortSignal;
+    reasoning?: ReasoningOutput;
+  } = {},
 ): Promise<StreamedCompletion> {
   let content = "";
+  let thought = "";
   let refusal = "";
   let finishReason: string | null = null;
   const completion: StreamedCompletion = {
@@ -61,14 +77,23 @@ export async function printStream(
     if (chunk.usage) completion.usage = chunk.usage;
     const choice = chunk.choices?.[0];
     if (choice === undefined || choice.index > 0) continue;
+    const thinking = reasoningOf(choice.delta);
+    if (thinking) {
+      reasoning?.write(thinking);
+      if (keepText) thought += thinking;
+    }
     const text = choice.delta?.content;
-    if (text && keepText) content += text;
-    else if (text) out.write(text);
+    if (text) {
+      reasoning?.end();
+      out.write(text);
+      if (keepText) content += text;
+    }
     if (choice.delta?.refusal) refusal += choice.delta.refusal;
     finishReason = choice.finish_reason || finishReason;
   }
+  reasoning?.end();
   signal?.throwIfAborted();
-  if (refusal) throw new AnswerError(`the model refused: ${refusal}`);
+  if (refusal) throw new RefusalError(refusal);
   if (finishReason === null) {
     throw new AnswerError(
       "the answer was cut off: the stream ended before the server finished it",
@@ -76,7 +101,12 @@ export async function printStream(
   }
   completion.choices = [{
     index: 0,
-    message: { role: "assistant", content, refusal: null },
+    message: {
+      role: "assistant",
+      content,
+      refusal: null,
+      ...(thought ? { reasoning_content: thought } : {}),
+    },
     finish_reason: finishReason as ChatCompletion.Choice["finish_reason"],
     logprobs: null,
   }];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Stream } from "openai/streaming";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
-import { AnswerError } from "./answer.ts";
+import { AnswerError, RefusalError } from "./answer.ts";
 import { printStream } from "./stream.ts";
 import { chunk, sse, streamOf, usageChunk } from "../testdata/fixtures.ts";
 
@@ -37,12 +37,12 @@ Deno.test("printStream() writes each delta as it arrives", async () => {
   assert.equal(completion.choices[0].message.content, "");
 });
 
-Deno.test("printStream() keeps the text instead of writing it for --json", async () => {
+Deno.test("printStream() writes the text and also keeps it for --json", async () => {
   const { writes, completion } = await print(
     [streamOf(["The", " capital"], { usage: true })],
     true,
   );
-  assert.deepEqual(writes, []);
+  assert.deepEqual(writes, ["The", " capital"]);
   assert.deepEqual(completion, {
     id: "chatcmpl-Dq3mYc9fUg3Ml0QaSx8ZiO5dWb2tV",
     object: "chat.completion",
@@ -128,7 +128,7 @@ Deno.test("printStream() reports a streamed refusal as an error", async () => {
   ]);
   await assert.rejects(
     print([body]),
-    new AnswerError("the model refused: I'm sorry, I can't help with that."),
+    new RefusalError("I'm sorry, I can't help with that."),
   );
 });
 
@@ -141,4 +141,61 @@ Deno.test("printStream() rethrows the reason of an abort that ended the stream",
     printStream(none(), { write: () => {} }, { signal: controller.signal }),
     reason,
   );
+});
+
+/** A stream whose first deltas carry reasoning under `field`, then the answer. */
+function thinkingStream(field: "reasoning_content" | "reasoning"): string {
+  const delta = (body: Record<string, unknown>, finish: string | null = null) =>
+    `data: ${
+      JSON.stringify({
+        id: "chatcmpl-r1",
+        object: "chat.completion.chunk",
+        created: 1790000002,
+        model: "deepseek-reasoner",
+        choices: [{ index: 0, delta: body, finish_reason: finish }],
+      })
+    }\n\n`;
+  return delta({ role: "assistant", content: null, [field]: "Think" }) +
+    delta({ content: null, [field]: "ing." }) +
+    delta({ content: "Yes", [field]: null }) +
+    delta({ content: "." }) +
+    delta({}, "stop") + "data: [DONE]\n\n";
+}
+
+for (const field of ["reasoning_content", "reasoning"] as const) {
+  Deno.test(`printStream() sends ${field} deltas to the reasoning output, ended before the answer`, async () => {
+    const events: string[] = [];
+    const completion = await printStream(parse([thinkingStream(field)]), {
+      write: (text) => void events.push(`answer:${text}`),
+    }, {
+      reasoning: {
+        write: (text) => void events.push(`reasoning:${text}`),
+        end: () => void events.push("end"),
+      },
+    });
+    assert.deepEqual(events, [
+      "reasoning:Think",
+      "reasoning:ing.",
+      "end",
+      "answer:Yes",
+      "end",
+      "answer:.",
+      "end",
+    ]);
+    assert.equal(completion.choices[0].message.content, "");
+  });
+}
+
+Deno.test("printStream() keeps the reasoning as reasoning_content for --json", async () => {
+  const completion = await printStream(
+    parse([thinkingStream("reasoning")]),
+    { write: () => {} },
+    { keepText: true },
+  );
+  assert.deepEqual(completion.choices[0].message, {
+    role: "assistant",
+    content: "Yes.",
+    refusal: null,
+    reasoning_content: "Thinking.",
+  });
 });

@@ -1,0 +1,164 @@
+/**
+ * The program's use of the history: saving each exchange without ever
+ * costing an answer, finding the conversation to continue, and `--history`
+ * and `--show`.
+ *
+ * @module
+ */
+import type { Variables } from "./config.ts";
+import {
+  type Conversation,
+  type Exchange,
+  formatList,
+  formatTranscript,
+  History,
+  HistoryError,
+  historyPath,
+  messagesOf,
+} from "./history.ts";
+
+/**
+ * Opens the history for an option that needs it (`--continue`,
+ * `--conversation`, `--history`, `--show`).
+ *
+ * @throws {HistoryError} when history is off or the database cannot be used.
+ */
+export function openHistory(read: Variables): History {
+  const path = findPath(read);
+  if (path === undefined) {
+    throw new HistoryError(
+      "history is off (GPT4O_HISTORY=off): unset GPT4O_HISTORY to keep and use it",
+    );
+  }
+  return History.open(path);
+}
+
+/**
+ * The conversation to follow up: the latest one, or the one with `id`.
+ *
+ * @throws {HistoryError} when there is none.
+ */
+export function conversationToContinue(
+  history: History,
+  id: number | undefined,
+): Conversation {
+  const conversation = id === undefined ? history.latest() : history.get(id);
+  if (conversation) return conversation;
+  throw new HistoryError(
+    id === undefined
+      ? "there is no conversation to continue yet: ask a question first"
+      : `there is no conversation ${id}: --history lists them`,
+  );
+}
+
+/**
+ * What `--history` or `--show <id>` prints, as text or, with `json`, as JSON:
+ * the latest 20 conversations, or one with its messages in the OpenAI format.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { History } from "./history.ts";
+ * import { browse } from "./conversations.ts";
+ * using history = History.open(":memory:");
+ * const at = new Date("2026-11-27T23:14:00Z");
+ * history.save({
+ *   system: "Be brief.", prompt: "Hi", model: "gpt-4o", endpoint: "api.openai.com/v1",
+ *   answer: "Hello!", outcome: "answered", started: at, finished: at,
+ * });
+ * assert.equal(browse(history, { show: 1, json: true }), JSON.stringify({
+ *   id: 1,
+ *   model: "gpt-4o",
+ *   messages: [
+ *     { role: "system", content: "Be brief." },
+ *     { role: "user", content: "Hi" },
+ *     { role: "assistant", content: "Hello!" },
+ *   ],
+ * }, null, 2) + "\n");
+ * ```
+ *
+ * @throws {HistoryError} for an unknown id.
+ */
+export function browse(
+  history: History,
+  { show, json }: { show?: number; json: boolean },
+): string {
+  if (show === undefined) {
+    const summaries = history.list();
+    return json
+      ? `${JSON.stringify(summaries, null, 2)}\n`
+      : `${formatList(summaries)}\n`;
+  }
+  const conversation = conversationToContinue(history, show);
+  if (!json) return `${formatTranscript(conversation)}\n`;
+  const { id, model } = conversation;
+  return `${
+    JSON.stringify({ id, model, messages: messagesOf(conversation) }, null, 2)
+  }\n`;
+}
+
+/**
+ * Saves exchanges to the history. Whatever goes wrong there (no folder to
+ * keep it in, no permission, a locked, corrupt or full database) is told in
+ * one warning line, once, and never changes the exit code.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Recorder } from "./conversations.ts";
+ * const warnings: string[] = [];
+ * const recorder = new Recorder(() => undefined, (line) => warnings.push(line));
+ * const id = recorder.save({
+ *   system: "Be brief.", prompt: "Hi", model: "gpt-4o", endpoint: "api.openai.com/v1",
+ *   answer: "Hello!", outcome: "answered", started: new Date(), finished: new Date(),
+ * });
+ * assert.equal(id, undefined);
+ * assert.deepEqual(warnings, [
+ *   "history not saved: cannot tell where to keep the history: HOME is not set " +
+ *   "(set GPT4O_HISTORY to a file, or GPT4O_HISTORY=off)",
+ * ]);
+ * ```
+ */
+export class Recorder {
+  #warned = false;
+
+  constructor(
+    readonly read: Variables,
+    readonly warn: (line: string) => void,
+  ) {}
+
+  /**
+   * Adds `exchange` to conversation `conversationId`, or to a new one, and
+   * returns the conversation's id; `undefined` when history is off or failed.
+   */
+  save(exchange: Exchange, conversationId?: number): number | undefined {
+    try {
+      const path = findPath(this.read);
+      if (path === undefined) return undefined;
+      using history = History.open(path);
+      return history.save(exchange, conversationId);
+    } catch (error) {
+      if (!this.#warned) this.warn(`history not saved: ${reasonOf(error)}`);
+      this.#warned = true;
+      return undefined;
+    }
+  }
+}
+
+function findPath(read: Variables): string | undefined {
+  try {
+    return historyPath(read);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotCapable)) throw error;
+    throw new HistoryError(
+      "no permission to read GPT4O_HISTORY, XDG_DATA_HOME, HOME or APPDATA: " +
+        "run `deno task start`, or add --no-history",
+    );
+  }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof HistoryError
+    ? error.message
+    : `unexpected error: ${String(error).replace(/\s+/g, " ")}`;
+}

@@ -1,0 +1,211 @@
+/**
+ * Everything a run does around the demo's one exchange: `--providers`,
+ * `--history` and `--show`, following up a saved conversation, saving each
+ * exchange, and `--chat`.
+ *
+ * @module
+ */
+import { type ChatSession, runChat, type Turn } from "./chat.ts";
+import { configOf, type Variables } from "./config.ts";
+import {
+  browse,
+  conversationToContinue,
+  openHistory,
+  Recorder,
+} from "./conversations.ts";
+import { describeFailure, EXIT, InterruptedError } from "./errors.ts";
+import {
+  type Conversation,
+  endpointOf,
+  formatList,
+  type Message,
+  messagesOf,
+  type Outcome,
+} from "./history.ts";
+import type { Io } from "./io.ts";
+import {
+  DEFAULT_MODEL,
+  DEFAULT_QUESTION,
+  DEFAULT_SYSTEM,
+  type Options,
+} from "./options.ts";
+import { formatProviders, parseModel, providerEndpoint } from "./providers.ts";
+import { showReasoning } from "./reasoning.ts";
+import { RefusalError } from "./answer.ts";
+import type { CompletionUsage } from "openai/resources/completions";
+import type { Config } from "./config.ts";
+
+/** One exchange: where to send which messages, and how to show the answer. */
+export interface Request {
+  config: Config;
+  model: string;
+  /** The named provider, for `--verbose`. */
+  provider?: string;
+  messages: Message[];
+  stream: boolean;
+  json: boolean;
+  verbose: boolean;
+  /** Show a reasoning model's thinking on stderr. */
+  reasoning: boolean;
+  timeoutSeconds: number;
+}
+
+/** How one exchange ended: its exit code, and what to save. */
+export interface Reply {
+  exitCode: number;
+  /** The answer as far as it got. */
+  answer: string;
+  outcome: Outcome;
+  /** The one-line failure, when there was one. */
+  error?: string;
+  usage?: CompletionUsage | null;
+}
+
+/** The demo's exchange: sends one request and prints its answer. */
+export type Ask = (io: Io, request: Request) => Promise<Reply>;
+
+/**
+ * Runs what the options ask for, with `ask` doing each exchange, and returns
+ * the exit code.
+ *
+ * @throws {Error} what {@linkcode describeFailure} turns into a message: a
+ * usage, configuration or history error.
+ */
+export async function run(
+  io: Io,
+  options: Options,
+  read: Variables,
+  ask: Ask,
+): Promise<number> {
+  if (options.providers) {
+    io.stdout.write(formatProviders(read));
+    return EXIT.ok;
+  }
+  if (options.listHistory || options.show !== undefined) {
+    using history = openHistory(read);
+    io.stdout.write(browse(history, options));
+    return EXIT.ok;
+  }
+
+  let resumed: Conversation | undefined;
+  if (options.continue || options.conversation !== undefined) {
+    using history = openHistory(read);
+    resumed = conversationToContinue(history, options.conversation);
+  }
+  const recorder = options.save
+    ? new Recorder(read, (line) => io.stderr.write(`${line}\n`))
+    : undefined;
+  const showThinking = showReasoning(options.reasoning, io.stderrIsTerminal);
+
+  /** One turn: its endpoint, the exchange, and the saving of it. */
+  async function turn(turn: Turn) {
+    let request: Request;
+    try {
+      const { provider, model } = parseModel(turn.model);
+      const endpoint = provider && providerEndpoint(provider, read);
+      request = {
+        config: configOf(read, endpoint),
+        model,
+        provider: provider?.name,
+        messages: [
+          { role: "system", content: turn.system },
+          ...turn.earlier,
+          { role: "user", content: turn.prompt },
+        ],
+        stream: options.stream || options.chat,
+        json: options.json,
+        verbose: options.verbose,
+        reasoning: showThinking,
+        timeoutSeconds: options.timeoutSeconds,
+      };
+    } catch (error) {
+      const failure = describeFailure(error);
+      io.stderr.write(`${failure.message}\n`);
+      return {
+        exitCode: failure.exitCode,
+        answer: "",
+        conversationId: undefined,
+      };
+    }
+    const started = new Date();
+    const reply = await ask(io, request);
+    const conversationId = recorder?.save({
+      system: turn.system,
+      prompt: turn.prompt,
+      model: turn.model,
+      endpoint: endpointOf(request.config.baseURL),
+      answer: reply.answer,
+      outcome: reply.outcome,
+      ...(reply.error ? { error: reply.error } : {}),
+      usage: reply.usage ?? null,
+      started,
+      finished: new Date(),
+    }, turn.conversationId);
+    return { exitCode: reply.exitCode, answer: reply.answer, conversationId };
+  }
+
+  const start = {
+    model: options.model ?? resumed?.model ?? DEFAULT_MODEL,
+    system: options.system ?? resumed?.system ?? DEFAULT_SYSTEM,
+    earlier: resumed ? earlierOf(resumed) : [],
+    conversationId: resumed?.id,
+  };
+  if (options.chat) {
+    const session: ChatSession = {
+      ...start,
+      turn,
+      history: () => latestConversations(read),
+    };
+    using lines = io.lines();
+    return await runChat(session, lines, io.stderr);
+  }
+  const prompt = joinPrompt(options.prompt, await io.stdin());
+  const { exitCode } = await turn({ ...start, prompt });
+  return exitCode;
+}
+
+/**
+ * How an exchange ended, for the history: from the finish reason of an
+ * answer, or from the error that stopped it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { outcomeOf } from "./run.ts";
+ * assert.equal(outcomeOf("stop"), "answered");
+ * assert.equal(outcomeOf("length"), "cut off");
+ * assert.equal(outcomeOf(undefined, new Error("connection reset")), "failed");
+ * ```
+ */
+export function outcomeOf(
+  finishReason: string | null | undefined,
+  error?: unknown,
+): Outcome {
+  if (error instanceof InterruptedError) return "interrupted";
+  if (error instanceof RefusalError) return "refused";
+  if (error !== undefined) return "failed";
+  if (finishReason === "length") return "cut off";
+  if (finishReason === "content_filter") return "filtered";
+  return "answered";
+}
+
+/** The earlier user and assistant messages of a conversation. */
+function earlierOf(conversation: Conversation): Message[] {
+  return messagesOf(conversation).slice(1);
+}
+
+/** What `/history` prints: the latest conversations, or why there are none. */
+function latestConversations(read: Variables): string {
+  try {
+    using history = openHistory(read);
+    return `${formatList(history.list())}\n`;
+  } catch (error) {
+    return `${describeFailure(error).message}\n`;
+  }
+}
+
+/** The prompt words and piped text, or the demo's question when both are empty. */
+function joinPrompt(words: string, piped: string | undefined): string {
+  const parts = [words.trim(), piped?.trim() ?? ""].filter(Boolean);
+  return parts.length ? parts.join("\n\n") : DEFAULT_QUESTION;
+}
