@@ -794,3 +794,26 @@ Deno.test("main() exits 1 without throwing when stderr cannot be written", async
   });
   assert.equal(code, 1);
 });
+
+Deno.test("main() --timeout does not count the SDK's wait before a retry", async () => {
+  let tries = 0;
+  const { code, stdout, stderr, requests } = await run(["--timeout", "0.1"], {
+    reply: () =>
+      tries++ > 0 ? json(completion()) : json(
+        apiError("Rate limit reached.", "tokens"),
+        429,
+        { "retry-after-ms": "300" },
+      ),
+  });
+  assert.deepEqual({ code, stdout, stderr, tries: requests.length }, {
+    code: 0,
+    stdout: `${ANSWER}\n`,
+    stderr: "",
+    tries: 2,
+  });
+});
+
+Deno.test("main() takes a --timeout beyond setTimeout's limit", async () => {
+  const { code, stdout } = await run(["--timeout", "3000000"]);
+  assert.deepEqual({ code, stdout }, { code: 0, stdout: `${ANSWER}\n` });
+});
