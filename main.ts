@@ -12,7 +12,7 @@
 import OpenAI from "openai";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { answerOf, stopNote, usageLine } from "./src/answer.ts";
-import { loadConfig, NO_KEY } from "./src/config.ts";
+import { loadConfig, secretsOf } from "./src/config.ts";
 import project from "./deno.json" with { type: "json" };
 import {
   describeFailure,
@@ -23,23 +23,26 @@ import {
 import { IdleTimeout } from "./src/idle.ts";
 import { BufferedOutput, denoIo, type Io } from "./src/io.ts";
 import { DEFAULT_QUESTION, parseOptions, USAGE } from "./src/options.ts";
+import { maskedOutput, Secrets } from "./src/redact.ts";
 import { printStream } from "./src/stream.ts";
 
 /** Runs the program once and returns its exit code. */
 export async function main(io: Io): Promise<number> {
   const request = new AbortController();
+  const secrets = new Secrets(); // masked in all output, answers included
+  const stderr = maskedOutput(io.stderr, secrets);
   // A reader that goes away, or a full disk, stops the request at once.
-  const answer = new BufferedOutput(io.stdout, undefined, (error) => {
+  const stdout = maskedOutput(io.stdout, secrets);
+  const answer = new BufferedOutput(stdout, undefined, (error) => {
     request.abort(error);
   });
   let context: RequestContext | undefined;
-  let apiKey = "";
   try {
     const options = parseOptions(io.args);
     if (options.help) return print(io, USAGE);
     if (options.version) return print(io, `${project.version}\n`);
     const config = await loadConfig(io);
-    if (config.apiKey !== NO_KEY) apiKey = config.apiKey;
+    secrets.add(...secretsOf(config, io.env));
     context = { model: options.model, baseURL: config.baseURL };
     const prompt = joinPrompt(options.prompt, await io.stdin());
 
@@ -83,23 +86,21 @@ export async function main(io: Io): Promise<number> {
     }
 
     if (options.json) {
-      answer.write(redact(JSON.stringify(completion, null, 2), apiKey));
+      answer.write(JSON.stringify(completion, null, 2));
     }
     answer.endLine();
     const note = stopNote(completion.choices[0]?.finish_reason);
-    if (note) io.stderr.write(`${note}\n`);
+    if (note) stderr.write(`${note}\n`);
     if (options.verbose) {
       const line = usageLine(completion, performance.now() - started);
-      io.stderr.write(redact(`${line}\n`, apiKey));
+      stderr.write(`${line}\n`);
     }
     return EXIT.ok;
   } catch (error) {
     const failure = describeFailure(request.signal.reason ?? error, context);
     try {
       answer.endLine();
-      if (failure.message) {
-        io.stderr.write(redact(`${failure.message}\n`, apiKey));
-      }
+      if (failure.message) stderr.write(`${failure.message}\n`);
     } catch {
       return failure.exitCode || EXIT.failed; // stdout or stderr is unusable
     }
@@ -116,11 +117,6 @@ function joinPrompt(words: string, piped: string | undefined): string {
 function print(io: Io, text: string): number {
   io.stdout.write(text);
   return EXIT.ok;
-}
-
-/** Masks the API key wherever it would appear. */
-function redact(text: string, apiKey: string): string {
-  return apiKey.length >= 4 ? text.replaceAll(apiKey, "[redacted]") : text;
 }
 
 if (import.meta.main) {
