@@ -217,6 +217,20 @@ e2e(
   },
 );
 
+e2e(
+  "start masks the key in an answer that echoes it, streamed or not",
+  async (server) => {
+    const runs = await Promise.all([
+      program([], { baseURL: server.url("echo-answer") }),
+      program(["--stream"], { baseURL: server.url("echo-answer") }),
+    ]);
+    assert.deepEqual(runs.map(seen), [
+      { code: 0, stdout: "Your key: [redacted]\n", stderr: "" },
+      { code: 0, stdout: "Your key: [redacted]\n", stderr: "" },
+    ]);
+  },
+);
+
 // --- bad input ----------------------------------------------------------------
 
 e2e(

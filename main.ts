@@ -18,6 +18,7 @@ import { describeFailure, EXIT, InterruptedError } from "./src/errors.ts";
 import { IdleTimeout } from "./src/idle.ts";
 import { BufferedOutput, denoIo, type Io, type Output } from "./src/io.ts";
 import { parseOptions, USAGE } from "./src/options.ts";
+import { maskedOutput, Secrets } from "./src/redact.ts";
 import { printStream } from "./src/stream.ts";
 import { reasoningOf, ReasoningPrinter } from "./src/reasoning.ts";
 import { outcomeOf, type Reply, type Request, run } from "./src/run.ts";
@@ -130,15 +131,21 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
 
 /** Runs the program once and returns its exit code. */
 export async function main(io: Io): Promise<number> {
+  const secrets = new Secrets(); // masked in all output, answers included
+  const masked: Io = {
+    ...io,
+    stdout: maskedOutput(io.stdout, secrets),
+    stderr: maskedOutput(io.stderr, secrets),
+  };
   try {
     const options = parseOptions(io.args);
     if (options.help) return print(io, USAGE);
     if (options.version) return print(io, `${project.version}\n`);
     const read = await loadVariables(io);
-    return await run(io, options, read, ask);
+    return await run(masked, options, read, ask, secrets);
   } catch (error) {
     const failure = describeFailure(error);
-    io.stderr.write(`${failure.message}\n`);
+    masked.stderr.write(`${failure.message}\n`);
     return failure.exitCode;
   }
 }

@@ -99,8 +99,10 @@ async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
   };
   const code = await main(io);
   for (const output of [stdout, stderr]) {
-    assert.ok(!output.includes(KEY), `the API key leaked: ${output}`);
-    assert.ok(!output.includes(KEY.slice(8, 24)), `part of the key leaked`);
+    for (let i = 0; i + 12 <= KEY.length; i++) {
+      const part = KEY.slice(i, i + 12);
+      assert.ok(!output.includes(part), `the API key leaked: ${output}`);
+    }
   }
   return { code, stdout, stderr, requests };
 }
@@ -813,4 +815,143 @@ Deno.test("main() exits 1 without throwing when stderr cannot be written", async
       json(apiError("The server had an error.", "server_error"), 400),
   });
   assert.equal(code, 1);
+});
+
+Deno.test("main() --timeout does not count the SDK's wait before a retry", async () => {
+  let tries = 0;
+  const { code, stdout, stderr, requests } = await run(["--timeout", "0.1"], {
+    reply: () =>
+      tries++ > 0 ? json(completion()) : json(
+        apiError("Rate limit reached.", "tokens"),
+        429,
+        { "retry-after-ms": "300" },
+      ),
+  });
+  assert.deepEqual({ code, stdout, stderr, tries: requests.length }, {
+    code: 0,
+    stdout: `${ANSWER}\n`,
+    stderr: "",
+    tries: 2,
+  });
+});
+
+Deno.test("main() takes a --timeout beyond setTimeout's limit", async () => {
+  const { code, stdout } = await run(["--timeout", "3000000"]);
+  assert.deepEqual({ code, stdout }, { code: 0, stdout: `${ANSWER}\n` });
+});
+
+// --- the key never shows ------------------------------------------------------------
+
+Deno.test("main() masks the key in an answer that echoes it, whole or by its first 12 characters", async () => {
+  const { code, stdout } = await run([], {
+    reply: () => json(completion(`Your key ${KEY} (${KEY.slice(0, 12)}…)`)),
+  });
+  assert.deepEqual({ code, stdout }, {
+    code: 0,
+    stdout: "Your key [redacted] ([redacted]…)\n",
+  });
+});
+
+Deno.test("main() --stream masks a key split across deltas and still prints each delta at once", async () => {
+  const printed: string[] = [];
+  const events = [
+    sse([chunk({ role: "assistant", content: "The key is " })]),
+    sse([chunk({ content: KEY.slice(0, 10) })]),
+    sse([
+      chunk({ content: KEY.slice(10) }),
+      chunk({ content: " and that is all." }),
+    ]),
+    sse([chunk({}, "stop")]) + "data: [DONE]\n\n",
+  ];
+  const encoder = new TextEncoder();
+  const { code, stdout } = await run(["--stream"], {
+    reply: () =>
+      new Response(
+        new ReadableStream({
+          async pull(controller) {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            const event = events.shift();
+            if (event) controller.enqueue(encoder.encode(event));
+            else controller.close();
+          },
+        }),
+        { headers: { "content-type": "text/event-stream" } },
+      ),
+    stdout: (text) => void printed.push(text),
+  });
+  assert.equal(code, 0);
+  assert.equal(printed.join(""), "The key is [redacted] and that is all.\n");
+  assert.equal(printed[0], "The key is ");
+  assert.equal(stdout, "");
+});
+
+Deno.test("main() --json masks the key in the completion it prints", async () => {
+  const { code, stdout } = await run(["--json"], {
+    reply: () => json(completion(`echo ${KEY}`)),
+  });
+  assert.equal(code, 0);
+  assert.equal(
+    JSON.parse(stdout).choices[0].message.content,
+    "echo [redacted]",
+  );
+});
+
+Deno.test("main() --verbose masks the key in the line it prints", async () => {
+  const { stderr } = await run(["-v"], {
+    reply: () => json({ ...completion(), model: `gpt-4o@${KEY.slice(0, 16)}` }),
+  });
+  assert.match(stderr, /^model gpt-4o@\[redacted\], tokens 27 in/);
+});
+
+Deno.test("main() never prints credentials or the query of OPENAI_BASE_URL", async () => {
+  const { code, stderr } = await run([], {
+    env: {
+      OPENAI_BASE_URL:
+        "http://alice:pa55w0rd-xyz@127.0.0.1:1337/v1?api-key=qk-1234567890",
+    },
+    reply: () => new Response("404 page not found", { status: 404 }),
+  });
+  assert.deepEqual({ code, stderr }, {
+    code: 1,
+    stderr:
+      "http://127.0.0.1:1337/v1/chat/completions was not found (404): check " +
+      'OPENAI_BASE_URL (it usually ends in /v1) and the model "gpt-4o"\n',
+  });
+});
+
+Deno.test("main() masks the values of OPENAI_CUSTOM_HEADERS", async () => {
+  const { code, stderr } = await run([], {
+    env: {
+      OPENAI_API_KEY: KEY,
+      OPENAI_CUSTOM_HEADERS:
+        "X-Title: demo\nX-Gateway-Token: gw-0123456789abcdef",
+    },
+    reply: () =>
+      json(apiError("token gw-0123456789abcdef is not valid", "auth"), 403),
+  });
+  assert.deepEqual({ code, stderr }, {
+    code: 1,
+    stderr:
+      "api.openai.com denied access (403): token [redacted] is not valid\n",
+  });
+});
+
+Deno.test("main() refuses a key that cannot go in an HTTP header, without showing it, and sends nothing", async () => {
+  const cases: [string, string][] = [
+    [`${KEY}\n${KEY}`, "a line break"],
+    [`${KEY.slice(0, 20)} ${KEY.slice(20)}`, "a space"],
+    [`${KEY.slice(0, 20)}…${KEY.slice(20)}`, "a non-ASCII character"],
+  ];
+  for (const [key, what] of cases) {
+    const { code, stdout, stderr, requests } = await run([], {
+      env: { OPENAI_API_KEY: key },
+    });
+    assert.deepEqual({ code, stdout, stderr, sent: requests.length }, {
+      code: 2,
+      stdout: "",
+      stderr: `OPENAI_API_KEY contains ${what}, which cannot be sent in an ` +
+        "HTTP header: copy it again (it is not shown here)\n",
+      sent: 0,
+    });
+  }
 });

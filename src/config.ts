@@ -80,6 +80,8 @@ export async function loadVariables(
 export interface Endpoint {
   baseURL: string;
   apiKey: string | undefined;
+  /** The variable the key came from, to name it in messages. */
+  keyVariable?: string;
 }
 
 /**
@@ -105,6 +107,11 @@ export interface Endpoint {
 export function configOf(read: Variables, endpoint?: Endpoint): Config {
   const baseURL = endpoint ? endpoint.baseURL : read("OPENAI_BASE_URL");
   const apiKey = endpoint ? endpoint.apiKey : read("OPENAI_API_KEY");
+  checkHeaderValue(endpoint?.keyVariable ?? "OPENAI_API_KEY", apiKey);
+  if (!endpoint) {
+    checkHeaderValue("OPENAI_ORG_ID", read("OPENAI_ORG_ID"));
+    checkHeaderValue("OPENAI_PROJECT_ID", read("OPENAI_PROJECT_ID"));
+  }
   if (baseURL !== undefined && !isHttpURL(baseURL)) {
     throw new ConfigError(
       `OPENAI_BASE_URL must be an http:// or https:// URL, not "${baseURL}"`,
@@ -149,6 +156,60 @@ export async function loadConfig(
   io: Pick<Io, "env" | "readTextFile">,
 ): Promise<Config> {
   return configOf(await loadVariables(io));
+}
+
+/**
+ * The values to mask in all output: the key, the values of
+ * `OPENAI_CUSTOM_HEADERS` (read by the SDK from the environment), and the
+ * password and query values of the base URL.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { secretsOf } from "./config.ts";
+ * const secrets = secretsOf({
+ *   apiKey: "sk-test-1234567890",
+ *   baseURL: "http://user:pa55word@127.0.0.1:1337/v1?api-key=k-0987654321",
+ * }, (name) => name === "OPENAI_CUSTOM_HEADERS" ? "X-Token: tok-abcdefgh" : undefined);
+ * assert.deepEqual(secrets, [
+ *   "sk-test-1234567890",
+ *   "tok-abcdefgh",
+ *   "pa55word",
+ *   "k-0987654321",
+ * ]);
+ * ```
+ */
+export function secretsOf(
+  config: Pick<Config, "apiKey" | "baseURL">,
+  env: Io["env"],
+): string[] {
+  const secrets = config.apiKey === NO_KEY ? [] : [config.apiKey];
+  for (const line of (env(SDK_ENV_VARIABLE) ?? "").split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon >= 0) secrets.push(line.slice(colon + 1).trim());
+  }
+  if (URL.canParse(config.baseURL)) {
+    const url = new URL(config.baseURL);
+    secrets.push(decodeURIComponent(url.password), url.password);
+    secrets.push(...url.searchParams.values());
+  }
+  return [...new Set(secrets.filter(Boolean))];
+}
+
+/** A key or id with a character that cannot travel in an HTTP header. */
+function checkHeaderValue(name: string, value: string | undefined): void {
+  if (value === undefined || /^[\x21-\x7e]*$/.test(value)) return;
+  const what = /[\r\n]/.test(value)
+    ? "a line break"
+    : /\s/.test(value)
+    ? "a space"
+    : /[^\p{ASCII}]/u.test(value)
+    ? "a non-ASCII character"
+    : "a control character";
+  throw new ConfigError(
+    `${name} contains ${what}, which cannot be sent in an HTTP header: ` +
+      "copy it again (it is not shown here)",
+  );
 }
 
 function isHttpURL(text: string): boolean {

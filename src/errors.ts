@@ -111,7 +111,9 @@ function describeRequestFailure(
       case 404:
         return error.code === "model_not_found" || said.includes(model)
           ? `the model "${model}" was not found at ${server} (404): choose another with --model`
-          : `${baseURL}/chat/completions was not found (404): check OPENAI_BASE_URL ` +
+          : `${
+            endpointOf(baseURL)
+          }/chat/completions was not found (404): check OPENAI_BASE_URL ` +
             `(it usually ends in /v1) and the model "${model}"`;
       case 429:
         return `${server} is rate limiting or out of quota (429), still after retries: ${said}`;
@@ -167,6 +169,13 @@ function serverMessage(error: InstanceType<typeof OpenAI.APIError>): string {
     return "it answered with an HTML page, not JSON (a proxy or gateway in the way?)";
   }
   return oneLine(text) || "no details given";
+}
+
+/** The base URL without credentials or query: what messages may show. */
+function endpointOf(baseURL: string): string {
+  if (!URL.canParse(baseURL)) return baseURL;
+  const url = new URL(baseURL);
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
 }
 
 function hostOf(baseURL: string): string {

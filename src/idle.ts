@@ -6,6 +6,9 @@
  * @module
  */
 
+/** The longest delay `setTimeout` takes (about 24.8 days); longer ones fire at once. */
+export const MAX_DELAY_MS = 2 ** 31 - 1;
+
 /** The reason a request was aborted by {@linkcode IdleTimeout}. */
 export class IdleTimeoutError extends Error {
   override name = "IdleTimeoutError";
@@ -17,15 +20,20 @@ export class IdleTimeoutError extends Error {
 /**
  * Aborts a controller with an {@linkcode IdleTimeoutError} when a fetch
  * wrapped by {@linkcode IdleTimeout.wrap} sees no response and no body bytes
- * for the given number of seconds. Dispose of it to stop the countdown.
+ * for the given number of seconds. The countdown stops while nobody waits on
+ * the server: after a body ends or is cancelled, after a fetch fails, and once
+ * disposed. Bounds beyond `setTimeout`'s limit are clamped to it.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { IdleTimeout } from "./idle.ts";
  * const controller = new AbortController();
  * using idle = new IdleTimeout(30, controller);
- * const fetch = idle.wrap(globalThis.fetch);
+ * const fetch = idle.wrap(() => Promise.resolve(new Response("data")));
  * // Pass `fetch` to the client and `controller.signal` to the request.
+ * assert.equal(await (await fetch("http://127.0.0.1/")).text(), "data");
+ * assert.equal(controller.signal.aborted, false);
  * ```
  */
 export class IdleTimeout implements Disposable {
@@ -34,7 +42,7 @@ export class IdleTimeout implements Disposable {
   readonly #controller: AbortController;
 
   constructor(readonly seconds: number, controller: AbortController) {
-    this.#ms = seconds * 1000;
+    this.#ms = Math.min(seconds * 1000, MAX_DELAY_MS);
     this.#controller = controller;
   }
 
@@ -72,6 +80,9 @@ export class IdleTimeout implements Disposable {
             controller.enqueue(chunk);
           },
           flush: () => clearTimeout(this.#timer),
+          // The SDK cancels an error response's body before it waits to
+          // retry: that wait is the program's choice, not the server's silence.
+          cancel: () => clearTimeout(this.#timer),
         }),
       );
       const { status, statusText, headers } = response;

@@ -85,3 +85,50 @@ Deno.test("IdleTimeoutError names the bound in seconds", () => {
     "no data arrived from the server for 120 s",
   );
 });
+
+Deno.test("IdleTimeout stops counting when the SDK cancels a body to wait and retry", async () => {
+  const controller = new AbortController();
+  using idle = new IdleTimeout(0.03, controller);
+  const response = await idle.wrap(trickle(1, 1, true))("http://127.0.0.1/");
+  await response.body!.cancel(); // a 429 whose retry-after is longer than --timeout
+  await delay(60);
+  assert.equal(controller.signal.aborted, false);
+});
+
+Deno.test("IdleTimeout counts again from the response headers", async () => {
+  const controller = new AbortController();
+  using idle = new IdleTimeout(0.1, controller);
+  const slow = async () => {
+    await delay(60); // headers after 0.6 of the bound
+    return new Response(
+      new ReadableStream<Uint8Array>({
+        async start(body) {
+          await delay(60); // the body 0.6 of the bound after them
+          body.enqueue(new Uint8Array([1]));
+          body.close();
+        },
+      }),
+    );
+  };
+  const response = await idle.wrap(slow)("http://127.0.0.1/", {
+    signal: controller.signal,
+  });
+  assert.deepEqual([...await response.bytes()], [1]);
+  assert.equal(controller.signal.aborted, false);
+});
+
+Deno.test("IdleTimeout clamps a bound beyond setTimeout's limit instead of firing at once", async () => {
+  const controller = new AbortController();
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args) => void warnings.push(args.join(" "));
+  try {
+    using idle = new IdleTimeout(30 * 24 * 3600, controller); // 30 days
+    idle.restart();
+    await delay(20);
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(controller.signal.aborted, false);
+  assert.deepEqual(warnings, []);
+});

@@ -6,7 +6,8 @@
  * @module
  */
 import { type ChatSession, runChat, type Turn } from "./chat.ts";
-import { configOf, type Variables } from "./config.ts";
+import { configOf, secretsOf, type Variables } from "./config.ts";
+import type { Secrets } from "./redact.ts";
 import {
   browse,
   conversationToContinue,
@@ -76,6 +77,7 @@ export async function run(
   options: Options,
   read: Variables,
   ask: Ask,
+  secrets: Secrets,
 ): Promise<number> {
   if (options.providers) {
     io.stdout.write(formatProviders(read));
@@ -102,7 +104,10 @@ export async function run(
     let request: Request;
     try {
       const { provider, model } = parseModel(turn.model);
-      const endpoint = provider && providerEndpoint(provider, read);
+      const endpoint = provider && {
+        ...providerEndpoint(provider, read),
+        keyVariable: provider.keyVariable,
+      };
       request = {
         config: configOf(read, endpoint),
         model,
@@ -118,6 +123,7 @@ export async function run(
         reasoning: showThinking,
         timeoutSeconds: options.timeoutSeconds,
       };
+      secrets.add(...secretsOf(request.config, read));
     } catch (error) {
       const failure = describeFailure(error);
       io.stderr.write(`${failure.message}\n`);

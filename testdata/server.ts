@@ -166,6 +166,16 @@ const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
         ),
         403,
       ),
+    /** Answers with the bearer token, split across deltas when streaming. */
+    "echo-answer": ({ request, body }) => {
+      const token = request.headers.get("authorization")?.replace(
+        /^Bearer /,
+        "",
+      ) ?? "";
+      return body.stream
+        ? events(streamOf(["Your key: ", token.slice(0, 10), token.slice(10)]))
+        : json(completion(`Your key: ${token}`));
+    },
     unauthorized: () =>
       json(
         apiError("Incorrect API key provided.", "invalid_request_error"),

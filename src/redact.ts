@@ -1,0 +1,140 @@
+/**
+ * Masks secrets (the API key, custom header values, credentials in the base
+ * URL) in everything the program prints: the whole secret, and any
+ * {@linkcode RUN} consecutive characters of it, as gateways echo key prefixes
+ * such as `sk-proj-ABCDEFGH…`.
+ *
+ * @module
+ */
+import type { Output } from "./io.ts";
+
+/** What a masked secret is printed as. */
+export const MASK = "[redacted]";
+/** Secrets shorter than this are not masked: no credential is this short. */
+export const MIN_SECRET = 8;
+/** This many consecutive characters of a secret are masked wherever they appear. */
+export const RUN = 12;
+/** The most text a masked output holds back while a secret may be arriving. */
+const MAX_HELD = 4096;
+
+/**
+ * The secrets to mask, and how to mask them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Secrets } from "./redact.ts";
+ * const secrets = new Secrets();
+ * secrets.add("sk-proj-ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+ * assert.equal(
+ *   secrets.redact("key sk-proj-ABCDEFGH… rejected"),
+ *   "key [redacted]… rejected",
+ * );
+ * ```
+ */
+export class Secrets {
+  /** The pieces masked wherever they appear: RUN-character windows, or short secrets whole. */
+  #pieces = new Set<string>();
+  /** Every proper prefix of a piece: a text ending in one may be a secret arriving. */
+  #starts = new Set<string>();
+  #longestStart = 0;
+  #pattern: RegExp | undefined;
+
+  /** Adds secrets; empty, missing and short values are ignored. */
+  add(...values: (string | null | undefined)[]): void {
+    for (const value of values) {
+      if (!value || value.length < MIN_SECRET) continue;
+      const width = Math.min(RUN, value.length);
+      for (let i = 0; i + width <= value.length; i++) {
+        const piece = value.slice(i, i + width);
+        this.#pieces.add(piece);
+        for (let n = 1; n < width; n++) this.#starts.add(piece.slice(0, n));
+        this.#longestStart = Math.max(this.#longestStart, width - 1);
+      }
+    }
+    const alternatives = [...this.#pieces]
+      .sort((a, b) => b.length - a.length)
+      .map((piece) => piece.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&"));
+    this.#pattern = alternatives.length
+      ? new RegExp(alternatives.join("|"), "g")
+      : undefined;
+  }
+
+  /** `text` with every run of secret characters replaced by {@linkcode MASK}. */
+  redact(text: string): string {
+    let masked = "";
+    let from = 0;
+    for (const [start, end] of this.#runs(text)) {
+      masked += text.slice(from, start) + MASK;
+      from = end;
+    }
+    return from === 0 ? text : masked + text.slice(from);
+  }
+
+  /**
+   * How much of `text` can be printed now: all of it but the tail that could
+   * begin a secret, or a run of one that may go on in the next piece.
+   */
+  releasable(text: string): number {
+    if (this.#pattern === undefined) return text.length;
+    let cut = text.length;
+    for (let n = Math.min(this.#longestStart, text.length); n > 0; n--) {
+      if (this.#starts.has(text.slice(-n))) {
+        cut -= n;
+        break;
+      }
+    }
+    for (const [start, end] of this.#runs(text)) {
+      if (start < cut && (end > cut || end === text.length)) cut = start;
+    }
+    return text.length - cut > MAX_HELD ? text.length : cut;
+  }
+
+  /** The spans of `text` made of secret pieces, merged, in order. */
+  #runs(text: string): [number, number][] {
+    const runs: [number, number][] = [];
+    const pattern = this.#pattern;
+    if (pattern === undefined) return runs;
+    pattern.lastIndex = 0;
+    for (let match; (match = pattern.exec(text)) !== null;) {
+      const start = match.index;
+      const end = start + match[0].length;
+      const last = runs.at(-1);
+      if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+      else runs.push([start, end]);
+      pattern.lastIndex = start + 1; // pieces overlap inside a run
+    }
+    return runs;
+  }
+}
+
+/**
+ * An output that masks `secrets` in what passes through it. Text is written
+ * on at once except the tail that could begin a secret, which waits for the
+ * next write: a key split across stream deltas is still masked. A write that
+ * ends in a newline (as the program's output always does) holds nothing back.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { maskedOutput, Secrets } from "./redact.ts";
+ * const secrets = new Secrets();
+ * secrets.add("sk-proj-ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+ * const writes: string[] = [];
+ * const out = maskedOutput({ write: (text) => void writes.push(text) }, secrets);
+ * out.write("Your key is sk-pro");
+ * out.write("j-ABCDEFGHIJKLMNOPQRSTUVWXYZ.\n");
+ * assert.deepEqual(writes, ["Your key is ", "[redacted].\n"]);
+ * ```
+ */
+export function maskedOutput(output: Output, secrets: Secrets): Output {
+  let held = "";
+  return {
+    write(text) {
+      const all = held + text;
+      const cut = secrets.releasable(all);
+      held = all.slice(cut);
+      if (cut > 0) output.write(secrets.redact(all.slice(0, cut)));
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { MASK, maskedOutput, Secrets } from "./redact.ts";
+
+const KEY = "sk-proj-Q7vX2mLk9PzRw4YhN8cVa1sUeT3bJ6gF";
+
+function secrets(...values: string[]): Secrets {
+  const secrets = new Secrets();
+  secrets.add(...values);
+  return secrets;
+}
+
+Deno.test("Secrets.redact() masks the whole secret and every 12 characters of it", () => {
+  const masked = secrets(KEY).redact(
+    `key ${KEY}, prefix ${KEY.slice(0, 12)}…, middle ${KEY.slice(9, 30)}.`,
+  );
+  assert.equal(masked, `key ${MASK}, prefix ${MASK}…, middle ${MASK}.`);
+});
+
+Deno.test("Secrets.redact() leaves 11 characters of a secret, and short or empty values, alone", () => {
+  const text = `the prefix ${KEY.slice(0, 11)} is fine; so is "secret"`;
+  assert.equal(secrets(KEY, "secret", "").redact(text), text);
+});
+
+Deno.test("Secrets.redact() masks a secret shorter than 12 characters whole", () => {
+  assert.equal(
+    secrets("pa55w0rd").redact("user:pa55w0rd@host pa55w0r"),
+    `user:${MASK}@host pa55w0r`,
+  );
+});
+
+Deno.test("Secrets.redact() masks a secret with characters that mean something in a pattern", () => {
+  assert.equal(
+    secrets("a.b*c+d?e(f)g[h]").redact("x a.b*c+d?e(f)g[h] y"),
+    `x ${MASK} y`,
+  );
+});
+
+Deno.test("Secrets with nothing added change nothing and hold nothing back", () => {
+  const none = new Secrets();
+  assert.equal(none.redact(KEY), KEY);
+  assert.equal(none.releasable(KEY), KEY.length);
+});
+
+Deno.test("maskedOutput() masks a secret split across writes, character by character", () => {
+  let out = "";
+  const output = maskedOutput({ write: (t) => void (out += t) }, secrets(KEY));
+  for (const character of `Your key: ${KEY}. Done.\n`) output.write(character);
+  assert.equal(out, `Your key: ${MASK}. Done.\n`);
+});
+
+Deno.test("maskedOutput() holds back only the tail that could begin a secret", () => {
+  const writes: string[] = [];
+  const output = maskedOutput(
+    { write: (t) => void writes.push(t) },
+    secrets(KEY),
+  );
+  output.write("A case reaches the Court. ");
+  output.write("Key: sk-pr");
+  assert.deepEqual(writes, ["A case reaches the Court. ", "Key: "]);
+  output.write("ize.\n"); // not the key after all: out it goes, whole
+  assert.deepEqual(writes, [
+    "A case reaches the Court. ",
+    "Key: ",
+    "sk-prize.\n",
+  ]);
+});
+
+Deno.test("maskedOutput() holds a run of the key that may go on, and masks it whole", () => {
+  const writes: string[] = [];
+  const output = maskedOutput(
+    { write: (t) => void writes.push(t) },
+    secrets(KEY),
+  );
+  output.write(`echo ${KEY.slice(0, 20)}`);
+  output.write(`${KEY.slice(20)} end\n`);
+  assert.deepEqual(writes, ["echo ", `${MASK} end\n`]);
+});
