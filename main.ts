@@ -20,6 +20,7 @@ import {
   InterruptedError,
   type RequestContext,
 } from "./src/errors.ts";
+import { serverFetch } from "./src/fetch.ts";
 import { IdleTimeout } from "./src/idle.ts";
 import { BufferedOutput, denoIo, type Io } from "./src/io.ts";
 import { DEFAULT_QUESTION, parseOptions, USAGE } from "./src/options.ts";
@@ -53,7 +54,7 @@ export async function main(io: Io): Promise<number> {
       adminAPIKey: null,
       webhookSecret: null,
       logLevel: "off",
-      fetch: idle.wrap(io.fetch),
+      fetch: idle.wrap(serverFetch(io.fetch, request)),
     });
     const messages: ChatCompletionMessageParam[] = [
       { role: "system", content: options.system },
@@ -81,13 +82,12 @@ export async function main(io: Io): Promise<number> {
         model: options.model,
         messages,
       }, { signal });
-      const text = answerOf(completion);
-      if (!options.json) answer.write(text);
     }
 
-    if (options.json) {
-      answer.write(JSON.stringify(completion, null, 2));
-    }
+    // --json prints what the server returned, then fails as without it.
+    if (options.json) answer.write(asJSON(completion));
+    const text = answerOf(completion, { streamed: options.stream });
+    if (!options.stream && !options.json) answer.write(text);
     answer.endLine();
     const note = stopNote(completion.choices[0]?.finish_reason);
     if (note) stderr.write(`${note}\n`);
@@ -112,6 +112,13 @@ export async function main(io: Io): Promise<number> {
 function joinPrompt(words: string, piped: string | undefined): string {
   const parts = [words.trim(), piped?.trim() ?? ""].filter(Boolean);
   return parts.length ? parts.join("\n\n") : DEFAULT_QUESTION;
+}
+
+/** A completion as JSON; a body that was not JSON as it came. */
+function asJSON(completion: unknown): string {
+  return typeof completion === "string"
+    ? completion
+    : JSON.stringify(completion, null, 2);
 }
 
 function print(io: Io, text: string): number {

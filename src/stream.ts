@@ -9,32 +9,38 @@ import type {
   ChatCompletion,
   ChatCompletionChunk,
 } from "openai/resources/chat/completions";
-import { AnswerError } from "./answer.ts";
 import type { Output } from "./io.ts";
 
 /** A chat completion as assembled from a stream, plus g4f's `provider`. */
 export type StreamedCompletion = ChatCompletion & { provider?: string };
 
 /**
- * Writes each content delta of the first choice to `out` as it arrives and
- * returns the completion assembled from the stream. Memory stays flat: the
- * text is kept only when `keepText` is set (for `--json`), and then it is not
- * written.
+ * Writes each content delta of the answer's choice (the first one the stream
+ * names, whatever its index) to `out` as it arrives and returns the
+ * completion assembled from the stream, refusal and finish reason included:
+ * `answerOf(completion, { streamed: true })` then says whether it is an
+ * answer. Memory stays flat: the text is kept only when `keepText` is set
+ * (for `--json`), and then it is not written.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { printStream } from "./stream.ts";
  * async function* chunks() {
  *   yield { choices: [{ index: 0, delta: { content: "Hi" }, finish_reason: null }] };
  *   yield { choices: [{ index: 0, delta: {}, finish_reason: "stop" }] };
  * }
+ * let printed = "";
  * // deno-lint-ignore no-explicit-any
- * await printStream(chunks() as any, { write: (text) => console.log(text) });
+ * const completion = await printStream(chunks() as any, {
+ *   write: (text) => void (printed += text),
+ * });
+ * assert.equal(printed, "Hi");
+ * assert.equal(completion.choices[0].finish_reason, "stop");
  * ```
  *
- * @throws {AnswerError} when the stream ends before a `finish_reason`, or the
- * model refused. An abort of `signal` ends the stream quietly in the SDK, so
- * this rethrows the abort's reason.
+ * @throws the abort's reason when `signal` is aborted: an abort ends the
+ * stream quietly in the SDK.
  */
 export async function printStream(
   chunks: AsyncIterable<ChatCompletionChunk>,
@@ -42,9 +48,10 @@ export async function printStream(
   { keepText = false, signal }: { keepText?: boolean; signal?: AbortSignal } =
     {},
 ): Promise<StreamedCompletion> {
-  let content = "";
+  let content: string | null = null;
   let refusal = "";
   let finishReason: string | null = null;
+  let answerIndex: number | undefined;
   const completion: StreamedCompletion = {
     id: "",
     object: "chat.completion",
@@ -59,24 +66,22 @@ export async function printStream(
     const provider = (chunk as { provider?: string }).provider;
     if (provider) completion.provider = provider;
     if (chunk.usage) completion.usage = chunk.usage;
-    const choice = chunk.choices?.[0];
-    if (choice === undefined || choice.index > 0) continue;
+    const choice = answerIndex === undefined
+      ? chunk.choices?.[0]
+      : chunk.choices?.find((choice) => choice.index === answerIndex);
+    if (choice === undefined) continue;
+    answerIndex ??= choice.index;
     const text = choice.delta?.content;
+    if (typeof text === "string") content ??= "";
     if (text && keepText) content += text;
     else if (text) out.write(text);
     if (choice.delta?.refusal) refusal += choice.delta.refusal;
     finishReason = choice.finish_reason || finishReason;
   }
   signal?.throwIfAborted();
-  if (refusal) throw new AnswerError(`the model refused: ${refusal}`);
-  if (finishReason === null) {
-    throw new AnswerError(
-      "the answer was cut off: the stream ended before the server finished it",
-    );
-  }
   completion.choices = [{
-    index: 0,
-    message: { role: "assistant", content, refusal: null },
+    index: answerIndex ?? 0,
+    message: { role: "assistant", content, refusal: refusal || null },
     finish_reason: finishReason as ChatCompletion.Choice["finish_reason"],
     logprobs: null,
   }];
