@@ -173,12 +173,15 @@ e2e("start asks the seed's question and prints the answer", async (server) => {
 });
 
 e2e("start appends piped stdin to the prompt", async (server) => {
-  const run = await program(["--json", "Summarise:"], {
+  const run = await program(["Summarise:"], {
     baseURL: server.url("ok"),
     stdin: "Marbury v. Madison\n",
   });
   assert.equal(run.code, 0);
-  assert.equal(JSON.parse(run.stdout).choices[0].message.content, ANSWER);
+  assert.deepEqual(server.requests.get("ok")?.[0].messages?.[1], {
+    role: "user",
+    content: "Summarise:\n\nMarbury v. Madison",
+  });
 });
 
 e2e(
@@ -279,6 +282,33 @@ e2e(
 );
 
 e2e(
+  "`deno run --allow-env --allow-read=.env main.ts` without network access exits 2 at once",
+  async (server) => {
+    const run = await program([], {
+      baseURL: server.url("ok"),
+      flags: ["--allow-env", "--allow-read=.env"],
+    });
+    assert.deepEqual(seen(run), {
+      code: 2,
+      stdout: "",
+      stderr: "main.ts needs network access to reach the API: run " +
+        "`deno task start`, or add --allow-net\n",
+    });
+    assert.ok(run.ms < 1400, `took ${run.ms} ms: it retried`);
+  },
+);
+
+e2e(
+  "start --stream prints the answer of a server that ignores stream: true",
+  async (server) => {
+    const run = await program(["--stream"], {
+      baseURL: server.url("no-stream"),
+    });
+    assert.deepEqual(seen(run), { code: 0, stdout: `${ANSWER}\n`, stderr: "" });
+  },
+);
+
+e2e(
   "start explains each failed response in one line with exit 1",
   async (server) => {
     const cases: [string, string[], string][] = [
@@ -323,6 +353,17 @@ e2e(
       ["empty-choices", [], "the server returned no answer (choices is empty)"],
       ["refusal", [], "the model refused: I'm sorry, I can't help with that."],
       ["null-content", [], "the server returned no text (finish_reason: stop)"],
+      ["error-200", [], "the server reported an error: Model not supported"],
+      [
+        "error-text",
+        [],
+        "127.0.0.1:PORT refused the request (400): Invalid model",
+      ],
+      [
+        "problem",
+        [],
+        "127.0.0.1:PORT refused the request (422): Unprocessable Entity: messages must not be empty",
+      ],
     ];
     const port = new URL(server.url("ok")).port;
     const runs = await Promise.all(

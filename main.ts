@@ -15,6 +15,7 @@ import { answerOf, stopNote, usageLine } from "./src/answer.ts";
 import { loadVariables } from "./src/config.ts";
 import project from "./deno.json" with { type: "json" };
 import { describeFailure, EXIT, InterruptedError } from "./src/errors.ts";
+import { serverFetch } from "./src/fetch.ts";
 import { IdleTimeout } from "./src/idle.ts";
 import { BufferedOutput, denoIo, type Io, type Output } from "./src/io.ts";
 import { parseOptions, USAGE } from "./src/options.ts";
@@ -49,7 +50,7 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
   try {
     using idle = new IdleTimeout(request.timeoutSeconds, abort);
     using _ = io.onInterrupt(() => abort.abort(new InterruptedError()));
-    const watched = idle.wrap(io.fetch);
+    const watched = idle.wrap(serverFetch(io.fetch, abort));
     const client = new OpenAI({
       ...config,
       // Every setting is given here, so the SDK's constructor reads no
@@ -87,10 +88,12 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       }, { signal });
       reasoning?.write(reasoningOf(completion.choices?.[0]?.message));
       reasoning?.end();
-      printed.write(answerOf(completion));
     }
 
-    if (request.json) answer.write(JSON.stringify(completion, null, 2));
+    // --json prints what the server returned, then fails as without it.
+    if (request.json) answer.write(asJSON(completion));
+    const text = answerOf(completion, { streamed: request.stream });
+    if (!request.stream) printed.write(text);
     answer.endLine();
     const finishReason = completion.choices[0]?.finish_reason;
     const note = stopNote(finishReason);
@@ -148,6 +151,13 @@ export async function main(io: Io): Promise<number> {
     masked.stderr.write(`${failure.message}\n`);
     return failure.exitCode;
   }
+}
+
+/** A completion as JSON; a body that was not JSON as it came. */
+function asJSON(completion: unknown): string {
+  return typeof completion === "string"
+    ? completion
+    : JSON.stringify(completion, null, 2);
 }
 
 function print(io: Io, text: string): number {

@@ -955,3 +955,186 @@ Deno.test("main() refuses a key that cannot go in an HTTP header, without showin
     });
   }
 });
+
+// --- servers' own shapes ------------------------------------------------------------
+
+Deno.test("main() quotes an error sent with status 200 instead of a completion", async () => {
+  const body = { error: { message: "Model not supported", type: "invalid" } };
+  for (const args of [[], ["--json"]]) {
+    const { code, stdout, stderr } = await run(args, {
+      reply: () => json(body),
+    });
+    assert.deepEqual({ code, stderr }, {
+      code: 1,
+      stderr: "the server reported an error: Model not supported\n",
+    });
+    assert.equal(
+      stdout,
+      args.length ? `${JSON.stringify(body, null, 2)}\n` : "",
+    );
+  }
+});
+
+Deno.test('main() quotes `{"error": text}` and problem details plainly', async () => {
+  const cases: [unknown, number, string][] = [
+    [
+      { error: "Invalid model" },
+      400,
+      "api.openai.com refused the request (400): Invalid model",
+    ],
+    [
+      {
+        type: "about:blank",
+        title: "Unprocessable Entity",
+        status: 422,
+        detail: "messages must not be empty",
+      },
+      422,
+      "api.openai.com refused the request (422): Unprocessable Entity: messages must not be empty",
+    ],
+    [
+      { detail: "Not authenticated" },
+      403,
+      "api.openai.com denied access (403): Not authenticated",
+    ],
+    [
+      { error: { detail: "quota used up" } },
+      402,
+      "api.openai.com refused the request (402): quota used up",
+    ],
+  ];
+  for (const [body, status, line] of cases) {
+    const { code, stderr } = await run([], {
+      reply: () =>
+        json(
+          body,
+          status,
+          status === 422 ? { "content-type": "application/problem+json" } : {},
+        ),
+    });
+    assert.deepEqual({ code, stderr }, { code: 1, stderr: `${line}\n` });
+  }
+});
+
+Deno.test("main() --stream prints the answer of a server that ignores stream: true", async () => {
+  const plain = await run(["--stream"], { reply: () => json(completion()) });
+  const asJson = await run(["--stream", "--json"], {
+    reply: () => json(completion(ANSWER, { provider: "Copilot" })),
+  });
+  assert.deepEqual(
+    { code: plain.code, stdout: plain.stdout, stderr: plain.stderr },
+    { code: 0, stdout: `${ANSWER}\n`, stderr: "" },
+  );
+  assert.equal(asJson.code, 0);
+  const printed = JSON.parse(asJson.stdout);
+  assert.equal(printed.choices[0].message.content, ANSWER);
+  assert.equal(printed.provider, "Copilot");
+  assert.deepEqual(printed.usage, completion().usage);
+});
+
+Deno.test("main() --stream quotes an error a server sends as JSON with status 200", async () => {
+  const { code, stdout, stderr } = await run(["--stream"], {
+    reply: () => json({ error: "Model not supported" }),
+  });
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 1,
+    stdout: "",
+    stderr: "the server reported an error: Model not supported\n",
+  });
+});
+
+// --- --json prints what came back ---------------------------------------------------
+
+Deno.test("main() --json prints a refusal, tool calls and empty content, and exits as without --json", async () => {
+  const toolCalls = {
+    ...completion(null, { finish_reason: "tool_calls" }),
+  };
+  const cases: [Record<string, unknown>, number, string][] = [
+    [
+      completion(null, { refusal: "I'm sorry, I can't help with that." }),
+      1,
+      "the model refused: I'm sorry, I can't help with that.\n",
+    ],
+    [toolCalls, 1, "the server returned no text (finish_reason: tool_calls)\n"],
+    [completion(""), 0, ""],
+  ];
+  for (const [body, exitCode, line] of cases) {
+    const { code, stdout, stderr } = await run(["--json"], {
+      reply: () => json(body),
+    });
+    assert.deepEqual({ code, stderr }, { code: exitCode, stderr: line });
+    assert.deepEqual(JSON.parse(stdout), body);
+  }
+});
+
+Deno.test("main() --stream --json prints a streamed refusal and exits 1", async () => {
+  const body = sse([
+    chunk({ role: "assistant", content: null, refusal: "" }),
+    chunk({ refusal: "I can't help with that." }),
+    chunk({}, "stop"),
+  ]) + "data: [DONE]\n\n";
+  const { code, stdout, stderr } = await run(["--stream", "--json"], {
+    reply: () => pieces([body]),
+  });
+  assert.deepEqual({ code, stderr }, {
+    code: 1,
+    stderr: "the model refused: I can't help with that.\n",
+  });
+  assert.equal(
+    JSON.parse(stdout).choices[0].message.refusal,
+    "I can't help with that.",
+  );
+});
+
+// --- permissions and listeners --------------------------------------------------------
+
+Deno.test("main() without network permission exits 2 at once with the hint, no retries", async () => {
+  const started = performance.now();
+  const { code, stdout, stderr, requests } = await run([], {
+    reply: () => {
+      throw new Deno.errors.NotCapable(
+        'Requires net access to "api.openai.com:443", run again with the --allow-net flag',
+      );
+    },
+  });
+  assert.deepEqual({ code, stdout, stderr, tries: requests.length }, {
+    code: 2,
+    stdout: "",
+    stderr: "main.ts needs network access to reach the API: run " +
+      "`deno task start`, or add --allow-net\n",
+    tries: 1,
+  });
+  assert.ok(performance.now() - started < 400, "it waited to retry");
+});
+
+Deno.test("main() --stream -v asks for usage without --json", async () => {
+  const { requests } = await run(["--stream", "-v"], {
+    reply: () => pieces([streamOf(["Hi"], { usage: true })]),
+  });
+  assert.deepEqual(requests[0].body.stream_options, { include_usage: true });
+});
+
+Deno.test("main() names the missing model by the error's code, or by its name in the message (404)", async () => {
+  const cases: [Record<string, unknown>, string[]][] = [
+    [
+      apiError(
+        "The requested model does not exist.",
+        "invalid_request_error",
+        "model_not_found",
+      ),
+      [],
+    ],
+    [{ error: 'model "llama3" not found, try pulling it first' }, [
+      "-m",
+      "llama3",
+    ]],
+  ];
+  for (const [body, args] of cases) {
+    const { stderr } = await run(args, { reply: () => json(body, 404) });
+    const model = args[1] ?? "gpt-4o";
+    assert.equal(
+      stderr,
+      `the model "${model}" was not found at api.openai.com (404): choose another with --model\n`,
+    );
+  }
+});

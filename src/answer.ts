@@ -6,6 +6,7 @@
  */
 import type { ChatCompletion } from "openai/resources/chat/completions";
 import type { CompletionUsage } from "openai/resources/completions";
+import { serverMessage } from "./server_message.ts";
 
 /** A response that holds no answer to print; its message says why. */
 export class AnswerError extends Error {
@@ -20,6 +21,16 @@ export class RefusalError extends AnswerError {
   }
 }
 
+/** A stream that ended before the server finished the answer. */
+export class CutOffError extends AnswerError {
+  override name = "CutOffError";
+  constructor() {
+    super(
+      "the answer was cut off: the stream ended before the server finished it",
+    );
+  }
+}
+
 /**
  * Returns the text of the first choice of a completion.
  *
@@ -28,25 +39,40 @@ export class RefusalError extends AnswerError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { answerOf } from "./answer.ts";
  * const text = answerOf({
  *   choices: [{ message: { content: "Paris." }, finish_reason: "stop" }],
  * });
- * console.log(text); // Paris.
+ * assert.equal(text, "Paris.");
  * ```
  *
- * @throws {AnswerError} when the completion has no choice, the model refused,
- * or the message has no content.
+ * @throws {AnswerError} when the server sent an error instead, the completion
+ * has no choice, the model refused, the message has no content, or (when
+ * `streamed`, assembled by `printStream`) the stream ended unfinished.
  */
-export function answerOf(completion: unknown): string {
+export function answerOf(
+  completion: unknown,
+  { streamed = false }: { streamed?: boolean } = {},
+): string {
   if (typeof completion === "string") {
     throw new AnswerError(
       "the server answered with text, not JSON: check that OPENAI_BASE_URL " +
         "is an OpenAI-compatible API (it usually ends in /v1)",
     );
   }
-  const choices = (completion as Partial<ChatCompletion> | null)?.choices;
+  const body = completion as
+    | (Partial<ChatCompletion> & { error?: unknown })
+    | null;
+  const choices = body?.choices;
   if (!Array.isArray(choices)) {
+    if (body?.error) {
+      throw new AnswerError(
+        `the server reported an error: ${
+          serverMessage(body.error) || "no details given"
+        }`,
+      );
+    }
     throw new AnswerError(
       "the server's response is not a chat completion (it has no choices): " +
         "check that OPENAI_BASE_URL is an OpenAI-compatible API",
@@ -56,10 +82,11 @@ export function answerOf(completion: unknown): string {
     throw new AnswerError("the server returned no answer (choices is empty)");
   }
   const { message, finish_reason } = choices[0] ?? {};
-  if (typeof message?.content === "string") return message.content;
   if (message?.refusal) {
     throw new RefusalError(message.refusal);
   }
+  if (streamed && !finish_reason) throw new CutOffError();
+  if (typeof message?.content === "string") return message.content;
   throw new AnswerError(
     `the server returned no text (finish_reason: ${finish_reason ?? "none"})`,
   );
@@ -70,9 +97,12 @@ export function answerOf(completion: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { stopNote } from "./answer.ts";
- * console.log(stopNote("length"));
- * // the answer was cut off at the model's token limit (finish_reason: length)
+ * assert.equal(
+ *   stopNote("length"),
+ *   "the answer was cut off at the model's token limit (finish_reason: length)",
+ * );
  * ```
  */
 export function stopNote(
@@ -94,13 +124,13 @@ export function stopNote(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { usageLine } from "./answer.ts";
  * const line = usageLine({
  *   model: "gpt-4o-2024-08-06",
  *   usage: { prompt_tokens: 24, completion_tokens: 8, total_tokens: 32 },
  * }, 812);
- * console.log(line);
- * // model gpt-4o-2024-08-06, tokens 24 in + 8 out = 32, 812 ms
+ * assert.equal(line, "model gpt-4o-2024-08-06, tokens 24 in + 8 out = 32, 812 ms");
  * ```
  */
 export function usageLine(

@@ -11,6 +11,7 @@ import { HistoryError } from "./history.ts";
 import { IdleTimeoutError } from "./idle.ts";
 import { OutputError } from "./io.ts";
 import { UsageError } from "./options.ts";
+import { MAX_QUOTE, serverMessage } from "./server_message.ts";
 
 /** Exit codes, as documented in the README and in `--help`. */
 export const EXIT = {
@@ -41,9 +42,6 @@ export interface RequestContext {
   baseURL: string;
 }
 
-/** The longest server message quoted in a failure. */
-const MAX_QUOTE = 300;
-
 /**
  * Describes a failure in one line.
  *
@@ -51,6 +49,7 @@ const MAX_QUOTE = 300;
  * ```ts
  * import { describeFailure } from "./errors.ts";
  * import { UsageError } from "./options.ts";
+import { MAX_QUOTE, serverMessage } from "./server_message.ts";
  * const { message, exitCode } = describeFailure(new UsageError("unknown option --x"));
  * console.log(message, exitCode); // unknown option --x (see --help) 2
  * ```
@@ -64,6 +63,15 @@ export function describeFailure(
   }
   if (error instanceof ConfigError || error instanceof HistoryError) {
     return { message: error.message, exitCode: EXIT.usage };
+  }
+  if (
+    error instanceof Deno.errors.NotCapable && /\bnet\b/.test(error.message)
+  ) {
+    return {
+      message: "main.ts needs network access to reach the API: run " +
+        "`deno task start`, or add --allow-net",
+      exitCode: EXIT.usage,
+    };
   }
   if (error instanceof Deno.errors.NotCapable) {
     return {
@@ -100,7 +108,7 @@ function describeRequestFailure(
     return describeConnectionFailure(error, server);
   }
   if (error instanceof OpenAI.APIError) {
-    const said = serverMessage(error);
+    const said = quoteServer(error);
     switch (error.status) {
       case undefined:
         return `the server reported an error: ${said}`;
@@ -161,10 +169,10 @@ function causes(error: Error): string {
 }
 
 /** The server's own words from an API error, on one line, HTML left out. */
-function serverMessage(error: InstanceType<typeof OpenAI.APIError>): string {
-  const body = (error.error as { message?: unknown } | undefined)?.message ??
-    error.message.replace(/^\d{3} /, "").replace("status code (no body)", "");
-  const text = typeof body === "string" ? body : JSON.stringify(body);
+function quoteServer(error: InstanceType<typeof OpenAI.APIError>): string {
+  const text = error.error == null
+    ? error.message.replace(/^\d{3} /, "").replace("status code (no body)", "")
+    : serverMessage(error.error);
   if (/<(!doctype|html|head|body)\b/i.test(text)) {
     return "it answered with an HTML page, not JSON (a proxy or gateway in the way?)";
   }

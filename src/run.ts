@@ -32,7 +32,7 @@ import {
 } from "./options.ts";
 import { formatProviders, parseModel, providerEndpoint } from "./providers.ts";
 import { showReasoning } from "./reasoning.ts";
-import { RefusalError } from "./answer.ts";
+import { CutOffError, RefusalError } from "./answer.ts";
 import type { CompletionUsage } from "openai/resources/completions";
 import type { Config } from "./config.ts";
 
@@ -135,6 +135,14 @@ export async function run(
     }
     const started = new Date();
     const reply = await ask(io, request);
+    // A configuration error (exit 2) sent nothing: there is nothing to save.
+    if (reply.exitCode === EXIT.usage) {
+      return {
+        exitCode: reply.exitCode,
+        answer: "",
+        conversationId: undefined,
+      };
+    }
     const conversationId = recorder?.save({
       system: turn.system,
       prompt: turn.prompt,
@@ -189,6 +197,7 @@ export function outcomeOf(
 ): Outcome {
   if (error instanceof InterruptedError) return "interrupted";
   if (error instanceof RefusalError) return "refused";
+  if (error instanceof CutOffError) return "cut off";
   if (error !== undefined) return "failed";
   if (finishReason === "length") return "cut off";
   if (finishReason === "content_filter") return "filtered";

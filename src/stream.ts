@@ -9,7 +9,6 @@ import type {
   ChatCompletion,
   ChatCompletionChunk,
 } from "openai/resources/chat/completions";
-import { AnswerError, RefusalError } from "./answer.ts";
 import type { Output } from "./io.ts";
 import { reasoningOf } from "./reasoning.ts";
 
@@ -22,10 +21,12 @@ export interface ReasoningOutput extends Output {
 }
 
 /**
- * Writes each content delta of the first choice to `out` as it arrives, and
- * each reasoning delta to `reasoning`, and returns the completion assembled
- * from the stream. The completion holds the text (and the reasoning, as
- * `reasoning_content`) only when `keepText` is set, for `--json`.
+ * Writes each content delta of the answer's choice (the first one the stream
+ * names, whatever its index) to `out` as it arrives, and each reasoning delta
+ * to `reasoning`, and returns the completion assembled from the stream,
+ * refusal and finish reason included: `answerOf(completion, { streamed: true })`
+ * then says whether it is an answer. The completion holds the text (and the
+ * reasoning, as `reasoning_content`) only when `keepText` is set, for `--json`.
  *
  * @example
  * ```ts
@@ -44,9 +45,8 @@ export interface ReasoningOutput extends Output {
  * assert.equal(completion.choices[0].finish_reason, "stop");
  * ```
  *
- * @throws {AnswerError} when the stream ends before a `finish_reason`, or the
- * model refused. An abort of `signal` ends the stream quietly in the SDK, so
- * this rethrows the abort's reason.
+ * @throws the abort's reason when `signal` is aborted: an abort ends the
+ * stream quietly in the SDK.
  */
 export async function printStream(
   chunks: AsyncIterable<ChatCompletionChunk>,
@@ -57,10 +57,11 @@ export async function printStream(
     reasoning?: ReasoningOutput;
   } = {},
 ): Promise<StreamedCompletion> {
-  let content = "";
+  let content: string | null = null;
   let thought = "";
   let refusal = "";
   let finishReason: string | null = null;
+  let answerIndex: number | undefined;
   const completion: StreamedCompletion = {
     id: "",
     object: "chat.completion",
@@ -75,36 +76,34 @@ export async function printStream(
     const provider = (chunk as { provider?: string }).provider;
     if (provider) completion.provider = provider;
     if (chunk.usage) completion.usage = chunk.usage;
-    const choice = chunk.choices?.[0];
-    if (choice === undefined || choice.index > 0) continue;
+    const choice = answerIndex === undefined
+      ? chunk.choices?.[0]
+      : chunk.choices?.find((choice) => choice.index === answerIndex);
+    if (choice === undefined) continue;
+    answerIndex ??= choice.index;
     const thinking = reasoningOf(choice.delta);
     if (thinking) {
       reasoning?.write(thinking);
       if (keepText) thought += thinking;
     }
     const text = choice.delta?.content;
+    if (typeof text === "string") content ??= "";
     if (text) {
       reasoning?.end();
       out.write(text);
-      if (keepText) content += text;
+      if (keepText) content = (content ?? "") + text;
     }
     if (choice.delta?.refusal) refusal += choice.delta.refusal;
     finishReason = choice.finish_reason || finishReason;
   }
   reasoning?.end();
   signal?.throwIfAborted();
-  if (refusal) throw new RefusalError(refusal);
-  if (finishReason === null) {
-    throw new AnswerError(
-      "the answer was cut off: the stream ended before the server finished it",
-    );
-  }
   completion.choices = [{
-    index: 0,
+    index: answerIndex ?? 0,
     message: {
       role: "assistant",
       content,
-      refusal: null,
+      refusal: refusal || null,
       ...(thought ? { reasoning_content: thought } : {}),
     },
     finish_reason: finishReason as ChatCompletion.Choice["finish_reason"],

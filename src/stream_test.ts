@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Stream } from "openai/streaming";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
-import { AnswerError, RefusalError } from "./answer.ts";
+import { answerOf, CutOffError, RefusalError } from "./answer.ts";
 import { printStream } from "./stream.ts";
 import { chunk, sse, streamOf, usageChunk } from "../testdata/fixtures.ts";
 
@@ -101,35 +101,80 @@ Deno.test("printStream() joins characters split across network reads", async () 
   assert.equal(writes.join(""), "Größe 🏛️ 最高裁");
 });
 
-Deno.test("printStream() reports a stream that ends before a finish_reason", async () => {
+Deno.test("printStream() returns a stream that ends before a finish_reason, which answerOf() calls cut off", async () => {
   for (
     const body of [
       sse([chunk({ content: "cut" })]),
       sse([chunk({ content: "cut" })]) + "data: [DONE]\n\n",
     ]
   ) {
-    const writes: string[] = [];
-    await assert.rejects(
-      printStream(parse([body]), { write: (text) => void writes.push(text) }),
-      new AnswerError(
-        "the answer was cut off: the stream ended before the server finished it",
-      ),
-    );
+    const { writes, completion } = await print([body]);
     assert.deepEqual(writes, ["cut"]);
+    assert.equal(completion.choices[0].finish_reason, null);
+    assert.throws(
+      () => answerOf(completion, { streamed: true }),
+      new CutOffError(),
+    );
   }
 });
 
-Deno.test("printStream() reports a streamed refusal as an error", async () => {
+Deno.test("printStream() assembles a streamed refusal, which answerOf() reports", async () => {
   const body = sse([
     chunk({ role: "assistant", content: null, refusal: "" }),
     chunk({ refusal: "I'm sorry, " }),
     chunk({ refusal: "I can't help with that." }),
     chunk({}, "stop"),
   ]);
-  await assert.rejects(
-    print([body]),
+  const { writes, completion } = await print([body]);
+  assert.deepEqual(writes, []);
+  assert.deepEqual(completion.choices[0].message, {
+    role: "assistant",
+    content: null,
+    refusal: "I'm sorry, I can't help with that.",
+  });
+  assert.throws(
+    () => answerOf(completion, { streamed: true }),
     new RefusalError("I'm sorry, I can't help with that."),
   );
+});
+
+Deno.test("printStream() prints the only choice of a stream whatever its index", async () => {
+  const at = (
+    index: number,
+    delta: Record<string, unknown>,
+    finish: string | null = null,
+  ) => {
+    const event = chunk(delta, finish) as { choices: { index: number }[] };
+    event.choices[0].index = index;
+    return event;
+  };
+  const { writes, completion } = await print([
+    sse([
+      at(1, { content: "A case" }),
+      at(1, { content: "." }),
+      at(1, {}, "stop"),
+    ]),
+  ]);
+  assert.deepEqual(writes, ["A case", "."]);
+  assert.equal(answerOf(completion, { streamed: true }), "");
+  assert.equal(completion.choices[0].finish_reason, "stop");
+});
+
+Deno.test("printStream() follows the first choice named when a stream has several", async () => {
+  const both = (first: string, second: string) => ({
+    ...chunk({}),
+    choices: [
+      { index: 0, delta: { content: first }, finish_reason: null },
+      { index: 1, delta: { content: second }, finish_reason: null },
+    ],
+  });
+  const { writes } = await print([
+    sse([both("A", "x"), {
+      ...chunk({ content: "y" }),
+      choices: [{ index: 1, delta: { content: "y" }, finish_reason: null }],
+    }, both("B", "z")]),
+  ]);
+  assert.deepEqual(writes, ["A", "B"]);
 });
 
 Deno.test("printStream() rethrows the reason of an abort that ended the stream", async () => {

@@ -217,6 +217,23 @@ const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
     refusal: () =>
       json(completion(null, { refusal: "I'm sorry, I can't help with that." })),
     "null-content": () => json(completion(null)),
+    /** g4f's way: an error with status 200. */
+    "error-200": () => json({ error: { message: "Model not supported" } }),
+    "error-text": () => json({ error: "Invalid model" }, 400),
+    /** RFC 9457 problem details. */
+    problem: () =>
+      json(
+        {
+          type: "about:blank",
+          title: "Unprocessable Entity",
+          status: 422,
+          detail: "messages must not be empty",
+        },
+        422,
+        { "content-type": "application/problem+json" },
+      ),
+    /** Answers one JSON completion even when asked to stream. */
+    "no-stream": () => json(completion()),
     hang,
     /** A non-streaming answer of `size` bytes (default 5 MiB). */
     big: ({ body, size }) => {

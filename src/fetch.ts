@@ -1,0 +1,120 @@
+/**
+ * The `fetch` the OpenAI client sends through: it turns what servers really
+ * send into what the SDK understands, and stops at once when the program may
+ * not use the network.
+ *
+ * @module
+ */
+
+/**
+ * Wraps `fetch` so that:
+ * - a missing network permission aborts `controller` at once (the SDK
+ *   would retry it as a connection error);
+ * - an error body without OpenAI's `error` field (problem details, FastAPI's
+ *   `detail`) reaches the SDK as `{"error": body}`, so its words are kept;
+ * - a server that ignores `stream: true` and answers one JSON completion is
+ *   turned into the stream of one chunk that it stands for.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { serverFetch } from "./fetch.ts";
+ * const fetch = serverFetch(
+ *   () => Promise.resolve(Response.json({ detail: "Not Found" }, { status: 404 })),
+ *   new AbortController(),
+ * );
+ * const response = await fetch("http://127.0.0.1/v1/chat/completions");
+ * assert.deepEqual(await response.json(), { error: { detail: "Not Found" } });
+ * ```
+ */
+export function serverFetch(
+  fetch: typeof globalThis.fetch,
+  controller: AbortController,
+): typeof globalThis.fetch {
+  return async (input, init) => {
+    let response;
+    try {
+      response = await fetch(input, init);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotCapable) controller.abort(error);
+      throw error;
+    }
+    if (!isJSON(response)) return response;
+    if (!response.ok) return await withErrorField(response);
+    if (asksForStream(init)) return await asStream(response);
+    return response;
+  };
+}
+
+function isJSON(response: Response): boolean {
+  const type = response.headers.get("content-type") ?? "";
+  return /^application\/(.+\+)?json\b/i.test(type.trim());
+}
+
+function asksForStream(init: RequestInit | undefined): boolean {
+  if (typeof init?.body !== "string") return false;
+  try {
+    return JSON.parse(init.body).stream === true;
+  } catch {
+    return false;
+  }
+}
+
+function copy(response: Response, body: string, type?: string): Response {
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  if (type) headers.set("content-type", type);
+  const { status, statusText } = response;
+  return new Response(body, { status, statusText, headers });
+}
+
+async function withErrorField(response: Response): Promise<Response> {
+  const text = await response.text();
+  const body = parse(text);
+  const bare = typeof body === "object" && body !== null &&
+    !Array.isArray(body) && !("error" in body);
+  return copy(response, bare ? JSON.stringify({ error: body }) : text);
+}
+
+/** A chat completion's choice as a stream chunk's choice. */
+function asDelta(choice: Record<string, unknown>, index: number) {
+  const message = (choice.message ?? {}) as Record<string, unknown>;
+  const toolCalls = message.tool_calls;
+  return {
+    index: choice.index ?? index,
+    delta: {
+      ...message,
+      ...(Array.isArray(toolCalls)
+        ? { tool_calls: toolCalls.map((call, i) => ({ index: i, ...call })) }
+        : {}),
+    },
+    logprobs: choice.logprobs ?? null,
+    finish_reason: choice.finish_reason ?? "stop",
+  };
+}
+
+async function asStream(response: Response): Promise<Response> {
+  const text = await response.text();
+  const body = parse(text);
+  const choices = (body as { choices?: unknown } | undefined)?.choices;
+  const event = Array.isArray(choices)
+    ? JSON.stringify({
+      ...(body as object),
+      object: "chat.completion.chunk",
+      choices: choices.map(asDelta),
+    })
+    : text.replace(/\s*\n\s*/g, " "); // an error: the SDK reports it
+  return copy(
+    response,
+    `data: ${event}\n\ndata: [DONE]\n\n`,
+    "text/event-stream",
+  );
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
