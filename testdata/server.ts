@@ -176,6 +176,17 @@ const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
         ? events(streamOf(["Your key: ", token.slice(0, 10), token.slice(10)]))
         : json(completion(`Your key: ${token}`));
     },
+    /**
+     * Answers with how many user messages came and the last one, so a test
+     * sees that a follow-up carried the earlier turns.
+     */
+    echo: ({ body }) => {
+      const users = (body.messages ?? []).filter((message) =>
+        (message as { role?: string }).role === "user"
+      ) as { content: string }[];
+      const text = `${users.length}: ${users.at(-1)?.content ?? ""}`;
+      return body.stream ? events(streamOf([text])) : json(completion(text));
+    },
     unauthorized: () =>
       json(
         apiError("Incorrect API key provided.", "invalid_request_error"),
