@@ -31,17 +31,56 @@ const permitted = await Promise.all([
   Deno.permissions.query({ name: "write", path: TMP }),
 ]).then((states) => states.every(({ state }) => state === "granted"));
 
-/** A test that needs to start servers and processes. */
+/** What a test runs: `main.ts` as `deno task start` does, or the installed command. */
+type Target = "main.ts" | "installed gpt4o";
+let target: Target = "main.ts";
+
+/**
+ * A test that needs to start servers and processes. It runs twice: against
+ * `main.ts`, and against the `gpt4o` command that `deno task install` makes
+ * (a bundle of the program), so that the two are proven equal.
+ */
 function e2e(name: string, fn: (server: FakeServer) => Promise<void>) {
-  Deno.test({
-    name: permitted ? name : `${name} (ignored: needs --allow-net=127.0.0.1 ` +
-      "--allow-run=deno --allow-read=. --allow-write=.tmp; run `deno task test`)",
-    ignore: !permitted,
-    async fn() {
-      await using server = startServer();
-      await fn(server);
-    },
-  });
+  for (const each of ["main.ts", "installed gpt4o"] as const) {
+    const label = each === "main.ts" ? name : `${name} [installed gpt4o]`;
+    Deno.test({
+      name: permitted
+        ? label
+        : `${label} (ignored: needs --allow-net=127.0.0.1 ` +
+          "--allow-run=deno,bash,.tmp/install/bin/gpt4o --allow-read=. " +
+          "--allow-write=.tmp; run `deno task test`)",
+      ignore: !permitted,
+      async fn() {
+        target = each;
+        if (each === "installed gpt4o") await installed();
+        await using server = startServer();
+        await fn(server);
+      },
+    });
+  }
+}
+
+/** Where `deno task install` puts the command for the tests. */
+const INSTALL_ROOT = `${TMP}install`;
+const SHIM = `${INSTALL_ROOT}/bin/gpt4o`;
+const BUNDLE = new URL("./dist/gpt4o.js", import.meta.url).pathname;
+let installing: Promise<void> | undefined;
+
+/** Runs `deno task install` once, into a root of the tests' own. */
+function installed(): Promise<void> {
+  installing ??= (async () => {
+    const { code, stderr } = await new Deno.Command("deno", {
+      args: ["task", "--quiet", "install"],
+      cwd: new URL(".", import.meta.url).pathname,
+      clearEnv: true,
+      env: { ...PASSED_ENV, DENO_INSTALL_ROOT: INSTALL_ROOT },
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    const error = new TextDecoder().decode(stderr);
+    assert.equal(code, 0, `deno task install failed: ${error}`);
+  })();
+  return installing;
 }
 
 interface Run {
@@ -95,10 +134,18 @@ interface RunOptions {
   onStdout?: (text: string) => void;
 }
 
-/** Starts main.ts as `deno task start` would, in a clean environment. */
+/**
+ * Starts the program as `deno task start` would, or as the installed command
+ * (given flags run its bundle with them), in a clean environment.
+ */
 function spawn(args: string[], options: RunOptions = {}): Deno.ChildProcess {
-  return new Deno.Command("deno", {
-    args: ["run", ...(options.flags ?? TASK_FLAGS), MAIN, ...args],
+  const [command, ...start] = target === "main.ts"
+    ? ["deno", "run", ...(options.flags ?? TASK_FLAGS), MAIN]
+    : options.flags
+    ? ["deno", "run", ...options.flags, BUNDLE]
+    : [SHIM];
+  return new Deno.Command(command, {
+    args: [...start, ...args],
     cwd: options.cwd ?? TESTDATA,
     clearEnv: true,
     env: {
