@@ -212,6 +212,19 @@ e2e(
   },
 );
 
+e2e("start exits 2 naming .env when it cannot be read", async (server) => {
+  const run = await program([], {
+    baseURL: server.url("ok"),
+    cwd: `${TESTDATA}dotenv-dir/`, // its .env is a directory
+  });
+  assert.deepEqual(seen(run), {
+    code: 2,
+    stdout: "",
+    stderr:
+      ".env in this directory cannot be read (is a directory): fix it or remove it\n",
+  });
+});
+
 // --- bad input ----------------------------------------------------------------
 
 e2e(

@@ -66,8 +66,9 @@ export class ConfigError extends Error {
 export async function loadConfig(
   io: Pick<Io, "env" | "readTextFile">,
 ): Promise<Config> {
-  const text = await io.readTextFile(".env");
-  const file = text === undefined ? {} : parseEnv(text);
+  const text = await readDotenv(io);
+  // Windows editors start the file with a byte-order mark; parseEnv takes CRLF.
+  const file = text === undefined ? {} : parseEnv(text.replace(/^\uFEFF/, ""));
   const read = (name: (typeof ENV_VARIABLES)[number]) => {
     const value = io.env(name) ?? file[name];
     return value?.trim() || undefined;
@@ -102,6 +103,23 @@ export async function loadConfig(
     organization: read("OPENAI_ORG_ID") ?? null,
     project: read("OPENAI_PROJECT_ID") ?? null,
   };
+}
+
+/** The text of `.env`, `undefined` when there is none. */
+async function readDotenv(
+  io: Pick<Io, "readTextFile">,
+): Promise<string | undefined> {
+  try {
+    return await io.readTextFile(".env");
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    const reason = error instanceof Error
+      ? error.message.replace(/ \(os error \d+\).*$/, "").toLowerCase()
+      : String(error);
+    throw new ConfigError(
+      `.env in this directory cannot be read (${reason}): fix it or remove it`,
+    );
+  }
 }
 
 /**
