@@ -67,8 +67,9 @@ interface RunOptions {
   stdin?: string;
   flags?: string[];
   cwd?: string;
-  /** Sends SIGINT once this resolves. */
+  /** Sends `signal` (default SIGINT) once this resolves. */
   interrupt?: () => Promise<void>;
+  signal?: Deno.Signal;
   /** Sees stdout so far, as it grows. */
   onStdout?: (text: string) => void;
 }
@@ -100,7 +101,7 @@ async function program(args: string[], options: RunOptions = {}): Promise<Run> {
     await writer.write(new TextEncoder().encode(options.stdin));
     await writer.close();
   }
-  options.interrupt?.().then(() => child.kill("SIGINT"));
+  options.interrupt?.().then(() => child.kill(options.signal ?? "SIGINT"));
   const [out, err, status] = await Promise.all([
     collect(child.stdout, options.onStdout),
     collect(child.stderr),
@@ -489,6 +490,27 @@ e2e(
       stdout: "A case\n",
       stderr: "interrupted\n",
     });
+  },
+);
+
+e2e(
+  "SIGTERM and SIGHUP mid-stream stop like Ctrl-C, with exit 143 and 129",
+  async (server) => {
+    const runs = await Promise.all(
+      (["SIGTERM", "SIGHUP"] as const).map((signal) => {
+        let printed = () => false;
+        return program(["--stream"], {
+          baseURL: server.url("stream-stall"),
+          onStdout: (text) => void (printed = () => text.length > 0),
+          interrupt: () => until(() => printed()),
+          signal,
+        });
+      }),
+    );
+    assert.deepEqual(runs.map(seen), [
+      { code: 143, stdout: "A case\n", stderr: "interrupted by SIGTERM\n" },
+      { code: 129, stdout: "A case\n", stderr: "interrupted by SIGHUP\n" },
+    ]);
   },
 );
 

@@ -48,7 +48,9 @@ export async function main(io: Io): Promise<number> {
     const prompt = joinPrompt(options.prompt, await io.stdin());
 
     using idle = new IdleTimeout(options.timeoutSeconds, request);
-    using _ = io.onInterrupt(() => request.abort(new InterruptedError()));
+    using _ = io.onInterrupt((signal) =>
+      request.abort(new InterruptedError(signal))
+    );
     const client = new OpenAI({
       ...config,
       adminAPIKey: null,

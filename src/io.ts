@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { onStopSignal, type StopSignal } from "./signals.ts";
 
 /** A sink for text. `write` is synchronous so that output order is exact. */
 export interface Output {
@@ -26,10 +27,11 @@ export interface Io {
   /** The `fetch` the OpenAI client sends its requests through. */
   fetch: typeof globalThis.fetch;
   /**
-   * Calls `handler` when the user presses Ctrl-C, until disposed; outside
-   * that span Ctrl-C ends the program as usual.
+   * Calls `handler` when the user presses Ctrl-C or the process gets SIGTERM
+   * or SIGHUP, until disposed; outside that span they end the program as
+   * usual.
    */
-  onInterrupt(handler: () => void): Disposable;
+  onInterrupt(handler: (signal: StopSignal) => void): Disposable;
 }
 
 /**
@@ -107,12 +109,7 @@ export function denoIo(): Io {
     stdout: fileOutput(Deno.stdout, "stdout"),
     stderr: fileOutput(Deno.stderr, "stderr"),
     fetch: globalThis.fetch,
-    onInterrupt(handler) {
-      Deno.addSignalListener("SIGINT", handler);
-      return {
-        [Symbol.dispose]: () => Deno.removeSignalListener("SIGINT", handler),
-      };
-    },
+    onInterrupt: onStopSignal,
   };
 }
 
