@@ -25,17 +25,30 @@ const TASK_FLAGS = project.tasks.start.command.split(" ")
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 const TESTDATA = new URL("./testdata/", import.meta.url).pathname;
 
+/** The permission flags of `deno task test`, which the e2e tests need. */
+const TEST_FLAGS = project.tasks.test.command.split(" ")
+  .filter((word) => word.startsWith("--allow-"));
+/** What deno itself needs from the environment; no OPENAI_* variable. */
+const DENO_ENV = TEST_FLAGS.find((flag) => flag.startsWith("--allow-env="))!
+  .slice("--allow-env=".length).split(",");
+
 const permitted = await Promise.all([
   Deno.permissions.query({ name: "net", host: "127.0.0.1" }),
   Deno.permissions.query({ name: "run", command: "deno" }),
   Deno.permissions.query({ name: "read", path: TESTDATA }),
+  ...DENO_ENV.map((variable) =>
+    Deno.permissions.query({ name: "env", variable })
+  ),
 ]).then((states) => states.every(({ state }) => state === "granted"));
+
+/** How to run these tests, followed literally: it works. */
+export const SKIP_HINT = "ignored: run `deno task test`, or `deno test " +
+  `${TEST_FLAGS.join(" ")} e2e_test.ts\``;
 
 /** A test that needs to start servers and processes. */
 function e2e(name: string, fn: (server: FakeServer) => Promise<void>) {
   Deno.test({
-    name: permitted ? name : `${name} (ignored: needs --allow-net=127.0.0.1 ` +
-      "--allow-run=deno --allow-read=.; run `deno task test`)",
+    name: permitted ? name : `${name} (${SKIP_HINT})`,
     ignore: !permitted,
     async fn() {
       await using server = startServer();
@@ -51,9 +64,9 @@ interface Run {
   ms: number;
 }
 
-/** What deno itself needs from the environment; no OPENAI_* variable. */
+/** The values of {@linkcode DENO_ENV} that are set. */
 const PASSED_ENV = Object.fromEntries(
-  ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "SystemRoot", "LOCALAPPDATA"]
+  DENO_ENV
     .flatMap((name) => {
       const value = permitted ? Deno.env.get(name) : undefined;
       return value === undefined ? [] : [[name, value]];
@@ -615,7 +628,7 @@ const hasBash = permitted &&
 
 Deno.test({
   name: "start --stream >/dev/full says so in one line and exits 1" +
-    (hasBash ? "" : " (ignored: needs --allow-run=bash; run `deno task test`)"),
+    (hasBash ? "" : ` (${SKIP_HINT})`),
   ignore: !hasBash || Deno.build.os !== "linux",
   async fn() {
     await using server = startServer();
@@ -645,4 +658,11 @@ Deno.test({
       }, args.join(" "));
     }
   },
+});
+
+Deno.test("the skip hint names every permission flag of the test task", () => {
+  for (const kind of ["net", "env", "read", "run"]) {
+    assert.match(SKIP_HINT, new RegExp(`--allow-${kind}=\\S+ `), kind);
+  }
+  assert.ok(SKIP_HINT.endsWith(" e2e_test.ts`"));
 });

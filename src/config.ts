@@ -52,12 +52,13 @@ export class ConfigError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadConfig } from "./config.ts";
  * const config = await loadConfig({
  *   env: (name) => ({ OPENAI_BASE_URL: "http://localhost:1337/v1" })[name],
  *   readTextFile: () => Promise.resolve(undefined),
  * });
- * console.log(config.baseURL); // http://localhost:1337/v1
+ * assert.equal(config.baseURL, "http://localhost:1337/v1");
  * ```
  *
  * @throws {ConfigError} when no key is set for OpenAI's API, or the

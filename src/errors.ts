@@ -49,12 +49,13 @@ export interface RequestContext {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeFailure } from "./errors.ts";
  * import { UsageError } from "./options.ts";
-import { MAX_QUOTE, serverMessage } from "./server_message.ts";
-import { STOP_SIGNALS, type StopSignal } from "./signals.ts";
- * const { message, exitCode } = describeFailure(new UsageError("unknown option --x"));
- * console.log(message, exitCode); // unknown option --x (see --help) 2
+ * assert.deepEqual(describeFailure(new UsageError("unknown option --x")), {
+ *   message: "unknown option --x (see --help)",
+ *   exitCode: 2,
+ * });
  * ```
  */
 export function describeFailure(

@@ -66,9 +66,14 @@ export class UsageError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseOptions } from "./options.ts";
  * const options = parseOptions(["--stream", "-m", "gpt-4o-mini", "Hi"]);
- * console.log(options.model, options.prompt); // gpt-4o-mini Hi
+ * assert.deepEqual([options.stream, options.model, options.prompt], [
+ *   true,
+ *   "gpt-4o-mini",
+ *   "Hi",
+ * ]);
  * ```
  *
  * @throws {UsageError} for an unknown option, a missing value or a bad timeout.
