@@ -24,12 +24,26 @@ const MAIN = new URL("./main.ts", import.meta.url).pathname;
 const TESTDATA = new URL("./testdata/", import.meta.url).pathname;
 const TMP = new URL("./.tmp/", import.meta.url).pathname;
 
+/** The permission flags of `deno task test`, which the e2e tests need. */
+const TEST_FLAGS = project.tasks.test.command.split(" ")
+  .filter((word) => word.startsWith("--allow-"));
+/** What deno itself needs from the environment; no OPENAI_* variable. */
+const DENO_ENV = TEST_FLAGS.find((flag) => flag.startsWith("--allow-env="))!
+  .slice("--allow-env=".length).split(",");
+
 const permitted = await Promise.all([
   Deno.permissions.query({ name: "net", host: "127.0.0.1" }),
   Deno.permissions.query({ name: "run", command: "deno" }),
   Deno.permissions.query({ name: "read", path: TESTDATA }),
   Deno.permissions.query({ name: "write", path: TMP }),
+  ...DENO_ENV.map((variable) =>
+    Deno.permissions.query({ name: "env", variable })
+  ),
 ]).then((states) => states.every(({ state }) => state === "granted"));
+
+/** How to run these tests, followed literally: it works. */
+export const SKIP_HINT = "ignored: run `deno task test`, or `deno test " +
+  `${TEST_FLAGS.join(" ")} e2e_test.ts\``;
 
 /** What a test runs: `main.ts` as `deno task start` does, or the installed command. */
 type Target = "main.ts" | "installed gpt4o";
@@ -44,11 +58,7 @@ function e2e(name: string, fn: (server: FakeServer) => Promise<void>) {
   for (const each of ["main.ts", "installed gpt4o"] as const) {
     const label = each === "main.ts" ? name : `${name} [installed gpt4o]`;
     Deno.test({
-      name: permitted
-        ? label
-        : `${label} (ignored: needs --allow-net=127.0.0.1 ` +
-          "--allow-run=deno,bash,.tmp/install/bin/gpt4o --allow-read=. " +
-          "--allow-write=.tmp; run `deno task test`)",
+      name: permitted ? label : `${label} (${SKIP_HINT})`,
       ignore: !permitted,
       async fn() {
         target = each;
@@ -98,10 +108,12 @@ interface Run {
 const PASSED_ENV: Record<string, string> = permitted
   ? {
     ...Object.fromEntries(
-      ["PATH", "SystemRoot", "LOCALAPPDATA"].flatMap((name) => {
-        const value = Deno.env.get(name);
-        return value === undefined ? [] : [[name, value]];
-      }),
+      ["PATH", "SystemRoot", "LOCALAPPDATA", "XDG_CACHE_HOME"].flatMap(
+        (name) => {
+          const value = Deno.env.get(name);
+          return value === undefined ? [] : [[name, value]];
+        },
+      ),
     ),
     DENO_DIR: await denoDir(),
     HOME: await Deno.mkdir(TMP, { recursive: true }).then(() =>
@@ -128,8 +140,9 @@ interface RunOptions {
   stdin?: string;
   flags?: string[];
   cwd?: string;
-  /** Sends SIGINT once this resolves. */
+  /** Sends `signal` (default SIGINT) once this resolves. */
   interrupt?: () => Promise<void>;
+  signal?: Deno.Signal;
   /** Sees stdout so far, as it grows. */
   onStdout?: (text: string) => void;
 }
@@ -169,7 +182,7 @@ async function program(args: string[], options: RunOptions = {}): Promise<Run> {
     await writer.write(new TextEncoder().encode(options.stdin));
     await writer.close();
   }
-  options.interrupt?.().then(() => child.kill("SIGINT"));
+  options.interrupt?.().then(() => child.kill(options.signal ?? "SIGINT"));
   const [out, err, status] = await Promise.all([
     collect(child.stdout, options.onStdout),
     collect(child.stderr),
@@ -280,6 +293,19 @@ e2e(
     ]);
   },
 );
+
+e2e("start exits 2 naming .env when it cannot be read", async (server) => {
+  const run = await program([], {
+    baseURL: server.url("ok"),
+    cwd: `${TESTDATA}dotenv-dir/`, // its .env is a directory
+  });
+  assert.deepEqual(seen(run), {
+    code: 2,
+    stdout: "",
+    stderr:
+      ".env in this directory cannot be read (is a directory): fix it or remove it\n",
+  });
+});
 
 // --- bad input ----------------------------------------------------------------
 
@@ -549,6 +575,27 @@ e2e(
 );
 
 e2e(
+  "SIGTERM and SIGHUP mid-stream stop like Ctrl-C, with exit 143 and 129",
+  async (server) => {
+    const runs = await Promise.all(
+      (["SIGTERM", "SIGHUP"] as const).map((signal) => {
+        let printed = () => false;
+        return program(["--stream"], {
+          baseURL: server.url("stream-stall"),
+          onStdout: (text) => void (printed = () => text.length > 0),
+          interrupt: () => until(() => printed()),
+          signal,
+        });
+      }),
+    );
+    assert.deepEqual(runs.map(seen), [
+      { code: 143, stdout: "A case\n", stderr: "interrupted by SIGTERM\n" },
+      { code: 129, stdout: "A case\n", stderr: "interrupted by SIGHUP\n" },
+    ]);
+  },
+);
+
+e2e(
   "start --stream parses bytes split inside characters, `data:` and CRLF",
   async (server) => {
     const run = await program(["--stream"], { baseURL: server.url("awkward") });
@@ -649,7 +696,7 @@ const hasBash = permitted &&
 
 Deno.test({
   name: "start --stream >/dev/full says so in one line and exits 1" +
-    (hasBash ? "" : " (ignored: needs --allow-run=bash; run `deno task test`)"),
+    (hasBash ? "" : ` (${SKIP_HINT})`),
   ignore: !hasBash || Deno.build.os !== "linux",
   async fn() {
     await using server = startServer();
@@ -679,4 +726,11 @@ Deno.test({
       }, args.join(" "));
     }
   },
+});
+
+Deno.test("the skip hint names every permission flag of the test task", () => {
+  for (const kind of ["net", "env", "read", "run"]) {
+    assert.match(SKIP_HINT, new RegExp(`--allow-${kind}=\\S+ `), kind);
+  }
+  assert.ok(SKIP_HINT.endsWith(" e2e_test.ts`"));
 });

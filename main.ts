@@ -49,7 +49,9 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
   const started = performance.now();
   try {
     using idle = new IdleTimeout(request.timeoutSeconds, abort);
-    using _ = io.onInterrupt(() => abort.abort(new InterruptedError()));
+    using _ = io.onInterrupt((signal) =>
+      abort.abort(new InterruptedError(signal))
+    );
     const watched = idle.wrap(serverFetch(io.fetch, abort));
     const client = new OpenAI({
       ...config,
@@ -148,7 +150,11 @@ export async function main(io: Io): Promise<number> {
     return await run(masked, options, read, ask, secrets);
   } catch (error) {
     const failure = describeFailure(error);
-    masked.stderr.write(`${failure.message}\n`);
+    try {
+      masked.stderr.write(`${failure.message}\n`);
+    } catch {
+      return failure.exitCode || EXIT.failed; // stderr is unusable
+    }
     return failure.exitCode;
   }
 }

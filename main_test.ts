@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { DEFAULT_SYSTEM, USAGE } from "./src/options.ts";
 import { main } from "./main.ts";
 import { type Io, OutputError } from "./src/io.ts";
+import type { StopSignal } from "./src/signals.ts";
 import {
   ANSWER,
   apiError,
@@ -41,8 +42,11 @@ interface Setup {
   /** Replaces the recording stdout and stderr, e.g. with one that fails. */
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
-  /** Answers each request; `interrupt` presses Ctrl-C. */
-  reply?: (seen: Seen, interrupt: () => void) => Response | Promise<Response>;
+  /** Answers each request; `interrupt` presses Ctrl-C or sends a signal. */
+  reply?: (
+    seen: Seen,
+    interrupt: (signal?: StopSignal) => void,
+  ) => Response | Promise<Response>;
 }
 
 interface Outcome {
@@ -60,7 +64,8 @@ async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
   const requests: Seen[] = [];
   let stdout = "";
   let stderr = "";
-  let interrupt = () => {};
+  let interrupt: (signal?: StopSignal) => void = () => {};
+  let listening = 0;
   const io: Io = {
     args,
     env: (name) => env[name],
@@ -93,11 +98,18 @@ async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
       return await reply(seen, interrupt);
     },
     onInterrupt(handler) {
-      interrupt = handler;
-      return { [Symbol.dispose]: () => void (interrupt = () => {}) };
+      interrupt = (signal = "SIGINT") => handler(signal);
+      listening++;
+      return {
+        [Symbol.dispose]: () => {
+          interrupt = () => {};
+          listening--;
+        },
+      };
     },
   };
   const code = await main(io);
+  assert.equal(listening, 0, "the signal listener outlived the request");
   for (const output of [stdout, stderr]) {
     for (let i = 0; i + 12 <= KEY.length; i++) {
       const part = KEY.slice(i, i + 12);
@@ -1136,5 +1148,23 @@ Deno.test("main() names the missing model by the error's code, or by its name in
       stderr,
       `the model "${model}" was not found at api.openai.com (404): choose another with --model\n`,
     );
+  }
+});
+
+Deno.test("main() --stream stops like Ctrl-C on SIGTERM (143) and SIGHUP (129)", async () => {
+  for (
+    const [signal, exitCode] of [["SIGTERM", 143], ["SIGHUP", 129]] as const
+  ) {
+    const { code, stdout, stderr } = await run(["--stream"], {
+      reply: (_, interrupt) => {
+        setTimeout(() => interrupt(signal), 20);
+        return pieces([sse([chunk({ content: "A case" })])], { stall: true });
+      },
+    });
+    assert.deepEqual({ code, stdout, stderr }, {
+      code: exitCode,
+      stdout: "A case\n",
+      stderr: `interrupted by ${signal}\n`,
+    });
   }
 });

@@ -9,8 +9,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { median } from "./stats.ts";
- * console.log(median([3, 1, 2, 10])); // 2.5
+ * assert.equal(median([3, 1, 2, 10]), 2.5);
  * ```
  *
  * @throws {RangeError} for no numbers.
@@ -30,8 +31,9 @@ export function median(values: number[]): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { medianRatio } from "./stats.ts";
- * console.log(medianRatio([110, 90, 300], [100, 100, 100])); // 1.1
+ * assert.ok(Math.abs(medianRatio([110, 90, 300], [100, 100, 100]) - 1.1) < 1e-9);
  * ```
  *
  * @throws {RangeError} when the two lists differ in length or are empty.
@@ -50,11 +52,12 @@ export function medianRatio(times: number[], baseline: number[]): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { table } from "./stats.ts";
- * console.log(table(["what", "ms"], [["floor", "81"]]));
- * // | what  | ms |
- * // | ----- | -- |
- * // | floor | 81 |
+ * assert.equal(
+ *   table(["what", "ms"], [["floor", "81"]]),
+ *   "| what  | ms |\n| ----- | -- |\n| floor | 81 |",
+ * );
  * ```
  */
 export function table(head: string[], rows: string[][]): string {

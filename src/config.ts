@@ -68,8 +68,9 @@ export type Variables = (name: string) => string | undefined;
 export async function loadVariables(
   io: Pick<Io, "env" | "readTextFile">,
 ): Promise<Variables> {
-  const text = await io.readTextFile(".env");
-  const file = text === undefined ? {} : parseEnv(text);
+  const text = await readDotenv(io);
+  // Windows editors start the file with a byte-order mark; parseEnv takes CRLF.
+  const file = text === undefined ? {} : parseEnv(text.replace(/^\uFEFF/, ""));
   return (name) => {
     const value = io.env(name) ?? file[name];
     return value?.trim() || undefined;
@@ -133,6 +134,23 @@ export function configOf(read: Variables, endpoint?: Endpoint): Config {
     organization: (mine && read("OPENAI_ORG_ID")) || null,
     project: (mine && read("OPENAI_PROJECT_ID")) || null,
   };
+}
+
+/** The text of `.env`, `undefined` when there is none. */
+async function readDotenv(
+  io: Pick<Io, "readTextFile">,
+): Promise<string | undefined> {
+  try {
+    return await io.readTextFile(".env");
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    const reason = error instanceof Error
+      ? error.message.replace(/ \(os error \d+\).*$/, "").toLowerCase()
+      : String(error);
+    throw new ConfigError(
+      `.env in this directory cannot be read (${reason}): fix it or remove it`,
+    );
+  }
 }
 
 /**

@@ -80,3 +80,57 @@ Deno.test("loadConfig() rejects a base URL that is not http(s), naming it", asyn
     );
   }
 });
+
+Deno.test("loadConfig() reads a .env saved by Notepad: byte-order mark and CRLF", async () => {
+  const config = await loadConfig(source(
+    {},
+    "\uFEFFOPENAI_API_KEY=sk-notepad-0123456789\r\nOPENAI_BASE_URL=http://127.0.0.1:1337/v1\r\n",
+  ));
+  assert.equal(config.apiKey, "sk-notepad-0123456789");
+  assert.equal(config.baseURL, "http://127.0.0.1:1337/v1");
+});
+
+Deno.test("loadConfig() follows parseEnv's # and quoting rules in .env", async () => {
+  const config = await loadConfig(source(
+    {},
+    "# a comment line\n" +
+      "OPENAI_API_KEY=sk-abc#def # an unquoted value ends at #\n" +
+      'OPENAI_ORG_ID="org-#1" # a quoted one keeps it\n' +
+      "export OPENAI_PROJECT_ID='proj_2#x'\n",
+  ));
+  assert.deepEqual(
+    [config.apiKey, config.organization, config.project],
+    ["sk-abc", "org-#1", "proj_2#x"],
+  );
+});
+
+Deno.test("loadConfig() names .env when it cannot be read, and passes a missing permission on", async () => {
+  const failing = (error: Error) => ({
+    env: () => undefined,
+    readTextFile: () => Promise.reject(error),
+  });
+  await assert.rejects(
+    loadConfig(failing(
+      new Deno.errors.IsADirectory(
+        "Is a directory (os error 21): readfile '.env'",
+      ),
+    )),
+    new ConfigError(
+      ".env in this directory cannot be read (is a directory): fix it or remove it",
+    ),
+  );
+  await assert.rejects(
+    loadConfig(failing(
+      new Deno.errors.PermissionDenied(
+        "Permission denied (os error 13): readfile '.env'",
+      ),
+    )),
+    new ConfigError(
+      ".env in this directory cannot be read (permission denied): fix it or remove it",
+    ),
+  );
+  await assert.rejects(
+    loadConfig(failing(new Deno.errors.NotCapable("Requires read access"))),
+    Deno.errors.NotCapable,
+  );
+});

@@ -12,20 +12,23 @@ import { IdleTimeoutError } from "./idle.ts";
 import { OutputError } from "./io.ts";
 import { UsageError } from "./options.ts";
 import { MAX_QUOTE, serverMessage } from "./server_message.ts";
+import { STOP_SIGNALS, type StopSignal } from "./signals.ts";
 
 /** Exit codes, as documented in the README and in `--help`. */
 export const EXIT = {
   ok: 0,
   failed: 1,
   usage: 2,
-  interrupted: 130,
+  interrupted: STOP_SIGNALS.SIGINT,
+  terminated: STOP_SIGNALS.SIGTERM,
+  hungUp: STOP_SIGNALS.SIGHUP,
 } as const;
 
-/** The reason a request was aborted when the user pressed Ctrl-C. */
+/** The reason a request was aborted by Ctrl-C, SIGTERM or SIGHUP. */
 export class InterruptedError extends Error {
   override name = "InterruptedError";
-  constructor() {
-    super("interrupted");
+  constructor(readonly signal: StopSignal = "SIGINT") {
+    super(signal === "SIGINT" ? "interrupted" : `interrupted by ${signal}`);
   }
 }
 
@@ -47,11 +50,13 @@ export interface RequestContext {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeFailure } from "./errors.ts";
  * import { UsageError } from "./options.ts";
-import { MAX_QUOTE, serverMessage } from "./server_message.ts";
- * const { message, exitCode } = describeFailure(new UsageError("unknown option --x"));
- * console.log(message, exitCode); // unknown option --x (see --help) 2
+ * assert.deepEqual(describeFailure(new UsageError("unknown option --x")), {
+ *   message: "unknown option --x (see --help)",
+ *   exitCode: 2,
+ * });
  * ```
  */
 export function describeFailure(
@@ -86,7 +91,7 @@ export function describeFailure(
       : { message: error.message, exitCode: EXIT.failed };
   }
   if (error instanceof InterruptedError) {
-    return { message: "interrupted", exitCode: EXIT.interrupted };
+    return { message: error.message, exitCode: STOP_SIGNALS[error.signal] };
   }
   return {
     message: describeRequestFailure(error, context),

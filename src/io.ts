@@ -6,6 +6,7 @@
  * @module
  */
 import { pipedLines, terminalLines } from "./lines.ts";
+import { onStopSignal, type StopSignal } from "./signals.ts";
 
 /** A sink for text. `write` is synchronous so that output order is exact. */
 export interface Output {
@@ -41,10 +42,11 @@ export interface Io {
   /** The `fetch` the OpenAI client sends its requests through. */
   fetch: typeof globalThis.fetch;
   /**
-   * Calls `handler` when the user presses Ctrl-C, until disposed; outside
-   * that span Ctrl-C ends the program as usual.
+   * Calls `handler` when the user presses Ctrl-C or the process gets SIGTERM
+   * or SIGHUP, until disposed; outside that span they end the program as
+   * usual.
    */
-  onInterrupt(handler: () => void): Disposable;
+  onInterrupt(handler: (signal: StopSignal) => void): Disposable;
 }
 
 /**
@@ -125,12 +127,7 @@ export function denoIo(): Io {
     noColor: Deno.noColor,
     lines: () => Deno.stdin.isTerminal() ? terminalLines() : pipedLines(),
     fetch: globalThis.fetch,
-    onInterrupt(handler) {
-      Deno.addSignalListener("SIGINT", handler);
-      return {
-        [Symbol.dispose]: () => Deno.removeSignalListener("SIGINT", handler),
-      };
-    },
+    onInterrupt: onStopSignal,
   };
 }
 

@@ -144,3 +144,31 @@ Deno.test("BufferedOutput throws a failed write to a caller that flushes", () =>
   buffered.write("more"); // dropped: the failure was reported
   buffered.endLine();
 });
+
+const canSignal =
+  (await Deno.permissions.query({ name: "run", command: "deno" }))
+      .state === "granted" && Deno.build.os !== "windows";
+
+Deno.test({
+  name: "denoIo().onInterrupt() hears SIGTERM until disposed, then lets it be" +
+    (canSignal
+      ? ""
+      : " (ignored: needs --allow-run=deno; run `deno task test`)"),
+  ignore: !canSignal,
+  async fn() {
+    const heard: string[] = [];
+    const guard = () => heard.push("guard"); // keeps this process alive
+    Deno.addSignalListener("SIGTERM", guard);
+    try {
+      const listener = denoIo().onInterrupt((signal) => heard.push(signal));
+      Deno.kill(Deno.pid, "SIGTERM");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      listener[Symbol.dispose]();
+      Deno.kill(Deno.pid, "SIGTERM");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      Deno.removeSignalListener("SIGTERM", guard);
+    }
+    assert.deepEqual(heard.sort(), ["SIGTERM", "guard", "guard"]);
+  },
+});

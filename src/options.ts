@@ -47,8 +47,9 @@ Environment (also read from ./.env, which never overrides a set variable):
   OPENAI_API_KEY           API key; not needed when OPENAI_BASE_URL is set
   OPENAI_BASE_URL          any OpenAI-compatible API (default https://api.openai.com/v1)
 
-Exit codes: 0 answered, 1 request or response failed, 2 usage or configuration
-error, 130 interrupted.
+Exit codes: 0 answered (or the reader of stdout went away), 1 request,
+response or output failed, 2 usage or configuration error, 130 interrupted
+(Ctrl-C), 143 SIGTERM, 129 SIGHUP.
 `;
 
 /** What the command line asks for. */
@@ -91,9 +92,14 @@ export class UsageError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseOptions } from "./options.ts";
  * const options = parseOptions(["--stream", "-m", "gpt-4o-mini", "Hi"]);
- * console.log(options.model, options.prompt); // gpt-4o-mini Hi
+ * assert.deepEqual([options.stream, options.model, options.prompt], [
+ *   true,
+ *   "gpt-4o-mini",
+ *   "Hi",
+ * ]);
  * ```
  *
  * @throws {UsageError} for an unknown option, a missing value or a bad timeout.

@@ -368,10 +368,11 @@ export interface FakeServer extends AsyncDisposable {
  * Starts the server on a free port of 127.0.0.1.
  *
  * @example
- * ```ts ignore
- * import { startServer } from "./testdata/server.ts";
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startServer } from "./server.ts";
  * await using server = startServer();
- * console.log(server.url("ok")); // http://127.0.0.1:PORT/ok/v1
+ * assert.match(server.url("ok"), /^http:\/\/127\.0\.0\.1:\d+\/ok\/v1$/);
  * ```
  */
 export function startServer(): FakeServer {
