@@ -734,3 +734,221 @@ Deno.test("the skip hint names every permission flag of the test task", () => {
   }
   assert.ok(SKIP_HINT.endsWith(" e2e_test.ts`"));
 });
+
+// --- history and chat ------------------------------------------------------------
+
+/** The history folder of the tests' home, where the tasks may write. */
+const HISTORY = `${PASSED_ENV.HOME}/.local/share/gpt4o`;
+
+/** Starts the history over, so that a test sees only its own conversations. */
+async function freshHistory(): Promise<void> {
+  await Deno.remove(HISTORY, { recursive: true }).catch(() => {});
+}
+
+/** `--history --json`, parsed. */
+async function listed(server: FakeServer) {
+  const run = await program(["--history", "--json"], {
+    baseURL: server.url("echo"),
+  });
+  assert.equal(run.code, 0, run.stderr);
+  return JSON.parse(run.stdout) as {
+    id: number;
+    model: string;
+    turns: number;
+    title: string;
+  }[];
+}
+
+e2e(
+  "start saves each exchange; -c follows up on it; --show --json gives its messages",
+  async (server) => {
+    await freshHistory();
+    const echo = { baseURL: server.url("echo") };
+    const first = await program(["Who", "decides?"], echo);
+    const second = await program(["-c", "And then?"], echo);
+    assert.deepEqual([seen(first), seen(second)], [
+      { code: 0, stdout: "1: Who decides?\n", stderr: "" },
+      { code: 0, stdout: "2: And then?\n", stderr: "" },
+    ]);
+    assert.deepEqual(
+      (await listed(server)).map(({ id, turns, title }) => ({
+        id,
+        turns,
+        title,
+      })),
+      [{ id: 1, turns: 2, title: "Who decides?" }],
+    );
+    const show = await program(["--show", "1", "--json"], echo);
+    assert.deepEqual(JSON.parse(show.stdout), {
+      id: 1,
+      model: "gpt-4o",
+      messages: [
+        { role: "system", content: "You are a helpful assistant." },
+        { role: "user", content: "Who decides?" },
+        { role: "assistant", content: "1: Who decides?" },
+        { role: "user", content: "And then?" },
+        { role: "assistant", content: "2: And then?" },
+      ],
+    });
+    const mode = (path: string) => Deno.statSync(path).mode! & 0o777;
+    assert.deepEqual(
+      [mode(HISTORY), mode(`${HISTORY}/history.db`)],
+      [0o700, 0o600],
+    );
+    const bytes = await Deno.readFile(`${HISTORY}/history.db`);
+    assert.ok(!new TextDecoder().decode(bytes).includes(KEY));
+  },
+);
+
+e2e("concurrent runs each save their exchange", async (server) => {
+  await freshHistory();
+  const prompts = Array.from({ length: 6 }, (_, i) => `question ${i}`);
+  const runs = await Promise.all(
+    prompts.map((prompt) => program([prompt], { baseURL: server.url("echo") })),
+  );
+  assert.deepEqual(
+    runs.map(seen),
+    prompts.map((prompt) => ({
+      code: 0,
+      stdout: `1: ${prompt}\n`,
+      stderr: "",
+    })),
+  );
+  const titles = (await listed(server)).map(({ title }) => title).sort();
+  assert.deepEqual(titles, prompts);
+});
+
+e2e(
+  "start prints the answer when the history cannot be saved, with one warning",
+  async (server) => {
+    await freshHistory();
+    await Deno.mkdir(HISTORY, { recursive: true });
+    await Deno.writeTextFile(
+      `${HISTORY}/history.db`,
+      "not a database\n".repeat(100),
+    );
+    const run = await program(["Hi"], { baseURL: server.url("echo") });
+    assert.equal(run.code, 0);
+    assert.equal(run.stdout, "1: Hi\n");
+    assert.match(run.stderr, /^history not saved: [^\n]+\n$/);
+    const followUp = await program(["-c", "More"], {
+      baseURL: server.url("echo"),
+    });
+    assert.equal(followUp.code, 2);
+    assert.equal(followUp.stdout, "");
+    assert.equal(server.requests.get("echo")?.length, 1, "-c sent nothing");
+    await freshHistory();
+  },
+);
+
+e2e(
+  "--chat answers each piped line in order as one conversation, and -c resumes it",
+  async (server) => {
+    await freshHistory();
+    const chat = await program(["--chat"], {
+      baseURL: server.url("echo"),
+      stdin: "first\nsecond\n/model gpt-4o-mini\nthird\n",
+    });
+    assert.deepEqual(seen(chat), {
+      code: 0,
+      stdout: "1: first\n2: second\n3: third\n",
+      stderr: "model: gpt-4o-mini\n",
+    });
+    assert.deepEqual(
+      server.requests.get("echo")?.map((body) => body.model),
+      ["gpt-4o", "gpt-4o", "gpt-4o-mini"],
+    );
+    const resumed = await program(["--chat", "-c"], {
+      baseURL: server.url("echo"),
+      stdin: "fourth\n",
+    });
+    assert.deepEqual(seen(resumed), {
+      code: 0,
+      stdout: "4: fourth\n",
+      stderr: "",
+    });
+    const [conversation] = await listed(server);
+    assert.deepEqual([conversation.turns, conversation.model], [
+      4,
+      "gpt-4o-mini",
+    ]);
+  },
+);
+
+/** Whether `script` (util-linux) may be run, to give the program a terminal. */
+const hasScript = permitted && Deno.build.os === "linux" &&
+  (await Deno.permissions.query({ name: "run", command: "script" })).state ===
+    "granted";
+
+/** Quotes a word for `sh`. */
+const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+
+for (const each of ["main.ts", "installed gpt4o"] as const) {
+  Deno.test({
+    name: "--chat at a terminal: prompt, streamed answer, Ctrl-C keeps the " +
+      "chat, Ctrl-D leaves with 0" +
+      (each === "main.ts" ? "" : " [installed gpt4o]") +
+      (hasScript ? "" : ` (${SKIP_HINT})`),
+    ignore: !hasScript,
+    async fn() {
+      if (each === "installed gpt4o") await installed();
+      await using server = startServer();
+      await freshHistory();
+      const command = each === "main.ts"
+        ? ["deno", "run", ...TASK_FLAGS, MAIN, "--chat"]
+        : [SHIM, "--chat"];
+      const child = new Deno.Command("script", {
+        args: ["-qfec", `exec ${command.map(quote).join(" ")}`, "/dev/null"],
+        cwd: TESTDATA,
+        clearEnv: true,
+        env: {
+          ...PASSED_ENV,
+          TERM: "dumb",
+          NO_COLOR: "1",
+          OPENAI_API_KEY: KEY,
+          OPENAI_BASE_URL: server.url("stream-stall"),
+        },
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "null",
+      }).spawn();
+      let screen = "";
+      const reading = collect(child.stdout, (text) => void (screen = text));
+      const keys = child.stdin.getWriter();
+      const type = (text: string) => keys.write(new TextEncoder().encode(text));
+      const shown = (text: string, from = 0) =>
+        until(() => screen.indexOf(text, from) >= 0);
+
+      await shown("> ");
+      await type("Who decides?\r");
+      await shown("A case"); // the answer streams, then the server stalls
+      const mark = screen.length;
+      await type("\x03"); // Ctrl-C: the terminal sends SIGINT
+      await shown("interrupted", mark);
+      await shown("> ", mark); // the chat goes on
+      await type("\x04"); // Ctrl-D on an empty line
+      const status = await child.status;
+      await keys.close().catch(() => {});
+      const output = (await reading).replaceAll("\r", "");
+      assert.equal(status.code, 0, output);
+      assert.match(
+        output,
+        new RegExp(
+          "^Chatting with gpt-4o\\. /help lists the commands; Ctrl-D leaves\\.\n" +
+            "> Who decides\\?\n" +
+            "A case(\\^C)?\n" + // the terminal may echo the Ctrl-C
+            "interrupted\n" +
+            "> \n$",
+        ),
+      );
+      assert.ok(!output.includes(KEY));
+      const history = await program(["--show", "1", "--json"], {
+        baseURL: server.url("echo"),
+      });
+      assert.deepEqual(JSON.parse(history.stdout).messages.slice(1), [
+        { role: "user", content: "Who decides?" },
+        { role: "assistant", content: "A case" },
+      ]);
+    },
+  });
+}

@@ -42,6 +42,13 @@ export interface ChatSession {
   history(): string;
 }
 
+/**
+ * The exit codes of a turn that end the chat: a configuration error (2), and
+ * SIGHUP (129) or SIGTERM (143), which stop the program as Ctrl-C stops one
+ * answer.
+ */
+const ENDS_CHAT = [2, 129, 143];
+
 /** The line that opens and closes a message of several lines. */
 export const MULTILINE = '"""';
 
@@ -63,7 +70,7 @@ Ctrl-C stops an answer and keeps what was printed; at the prompt it clears the l
 
 /**
  * Runs the chat until the end of input or `/exit`, and returns the exit code:
- * 0, or 2 when a turn meets a configuration error.
+ * 0, or that of a turn that ends it (a configuration error, SIGTERM, SIGHUP).
  *
  * @example
  * ```ts
@@ -146,7 +153,7 @@ export async function runChat(
       prompt: text,
       conversationId,
     });
-    if (result.exitCode === 2) return 2;
+    if (ENDS_CHAT.includes(result.exitCode)) return result.exitCode;
     conversationId = result.conversationId ?? conversationId;
     if (result.answer !== "") {
       earlier = [

@@ -162,6 +162,15 @@ Deno.test("runChat() ends with 2 on a configuration error", async () => {
   assert.equal(turns.length, 1);
 });
 
+Deno.test("runChat() ends with the turn's exit code on SIGTERM and SIGHUP", async () => {
+  for (const exitCode of [143, 129]) {
+    const { code, turns } = await chat(["Hi", "Never sent"], [
+      { exitCode, answer: "partial", conversationId: 7 },
+    ]);
+    assert.deepEqual([code, turns.length], [exitCode, 1]);
+  }
+});
+
 Deno.test("runChat() greets a person at a terminal on stderr", async () => {
   const { stderr } = await chat([], [], {}, true);
   assert.equal(
