@@ -11,40 +11,28 @@
  * @module
  */
 import OpenAI from "openai";
-import { answerOf, stopNote, usageLine } from "./src/answer.ts";
+import { stopNote, usageLine } from "./src/answer.ts";
 import { loadVariables } from "./src/config.ts";
 import project from "./deno.json" with { type: "json" };
 import { describeFailure, EXIT, InterruptedError } from "./src/errors.ts";
-import { serverFetch } from "./src/fetch.ts";
+import { serverFetch, watchHeaders } from "./src/fetch.ts";
 import { IdleTimeout } from "./src/idle.ts";
-import { BufferedOutput, denoIo, type Io, type Output } from "./src/io.ts";
+import { denoIo, type Io } from "./src/io.ts";
 import { parseOptions, USAGE } from "./src/options.ts";
 import { maskedOutput, Secrets } from "./src/redact.ts";
 import { printStream } from "./src/stream.ts";
-import { reasoningOf, ReasoningPrinter } from "./src/reasoning.ts";
 import { outcomeOf, type Reply, type Request, run } from "./src/run.ts";
+import { AnswerScreen } from "./src/screen.ts";
 
 /**
  * The demo itself: one awaited `client.chat.completions.create`, the
  * answer's content printed. Returns how it ended, to be saved.
  */
 export async function ask(io: Io, request: Request): Promise<Reply> {
-  const { config, model, messages } = request;
+  const { config, model, messages, stream } = request;
   const abort = new AbortController();
   // A reader that goes away, or a full disk, stops the request at once.
-  const answer = new BufferedOutput(io.stdout, undefined, (error) => {
-    abort.abort(error);
-  });
-  let said = ""; // the answer as far as it got, for the history
-  const printed: Output = {
-    write(text) {
-      said += text;
-      if (!request.json) answer.write(text);
-    },
-  };
-  const reasoning = request.reasoning && !request.json
-    ? new ReasoningPrinter(io.stderr, { color: !io.noColor })
-    : undefined;
+  const screen = new AnswerScreen(io, request, (error) => abort.abort(error));
   let served = request.provider; // g4f.space names it in X-Provider
   const started = performance.now();
   try {
@@ -52,7 +40,6 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
     using _ = io.onInterrupt((signal) =>
       abort.abort(new InterruptedError(signal))
     );
-    const watched = idle.wrap(serverFetch(io.fetch, abort));
     const client = new OpenAI({
       ...config,
       // Every setting is given here, so the SDK's constructor reads no
@@ -60,17 +47,20 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       adminAPIKey: null,
       webhookSecret: null,
       logLevel: "off",
-      fetch: async (url, init) => {
-        const response = await watched(url, init);
-        served = response.headers.get("x-provider") ?? served;
-        return response;
-      },
+      fetch: watchHeaders(idle.wrap(serverFetch(io.fetch, abort)), (h) => {
+        served = h.get("x-provider") ?? served;
+      }),
     });
     const { signal } = abort;
 
     let completion;
-    if (request.stream) {
-      const stream = await client.chat.completions.create({
+    if (!stream) {
+      completion = await client.chat.completions.create({
+        model,
+        messages,
+      }, { signal });
+    } else {
+      const chunks = await client.chat.completions.create({
         model,
         messages,
         stream: true,
@@ -78,38 +68,27 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
           ? { stream_options: { include_usage: true } }
           : {}),
       }, { signal });
-      completion = await printStream(stream, printed, {
+      completion = await printStream(chunks, screen, {
         keepText: request.json,
         signal,
-        reasoning,
+        reasoning: screen.reasoning,
       });
-    } else {
-      completion = await client.chat.completions.create({
-        model,
-        messages,
-      }, { signal });
-      reasoning?.write(reasoningOf(completion.choices?.[0]?.message));
-      reasoning?.end();
     }
+    screen.complete(completion, { streamed: stream });
+    screen.end();
 
-    // --json prints what the server returned, then fails as without it.
-    if (request.json) answer.write(asJSON(completion));
-    const text = answerOf(completion, { streamed: request.stream });
-    if (!request.stream) printed.write(text);
-    answer.endLine();
     const finishReason = completion.choices[0]?.finish_reason;
     const note = stopNote(finishReason);
     if (note) io.stderr.write(`${note}\n`);
     if (request.verbose) {
-      const line = usageLine(
-        { provider: served, ...completion },
-        performance.now() - started,
+      const ms = performance.now() - started;
+      io.stderr.write(
+        `${usageLine({ provider: served, ...completion }, ms)}\n`,
       );
-      io.stderr.write(`${line}\n`);
     }
     return {
       exitCode: EXIT.ok,
-      answer: said,
+      answer: screen.text,
       outcome: outcomeOf(finishReason),
       usage: completion.usage,
     };
@@ -119,15 +98,14 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
     const reason = abort.signal.reason ?? error;
     const failure = describeFailure(reason, { model, baseURL: config.baseURL });
     try {
-      reasoning?.end();
-      answer.endLine();
+      screen.end();
       if (failure.message) io.stderr.write(`${failure.message}\n`);
     } catch {
       failure.exitCode ||= EXIT.failed; // stdout or stderr is unusable
     }
     return {
       exitCode: failure.exitCode,
-      answer: said,
+      answer: screen.text,
       outcome: outcomeOf(undefined, reason),
       error: failure.message,
     };
@@ -157,13 +135,6 @@ export async function main(io: Io): Promise<number> {
     }
     return failure.exitCode;
   }
-}
-
-/** A completion as JSON; a body that was not JSON as it came. */
-function asJSON(completion: unknown): string {
-  return typeof completion === "string"
-    ? completion
-    : JSON.stringify(completion, null, 2);
 }
 
 function print(io: Io, text: string): number {

@@ -118,3 +118,31 @@ function parse(text: string): unknown {
     return undefined;
   }
 }
+
+/**
+ * Wraps `fetch` so that `see` gets each response's headers as they arrive:
+ * g4f.space names the provider that answered in `X-Provider`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { watchHeaders } from "./fetch.ts";
+ * let provider = "";
+ * const fetch = watchHeaders(
+ *   () => Promise.resolve(new Response("{}", { headers: { "x-provider": "Copilot" } })),
+ *   (headers) => void (provider = headers.get("x-provider") ?? ""),
+ * );
+ * await (await fetch("http://127.0.0.1/v1/chat/completions")).body?.cancel();
+ * assert.equal(provider, "Copilot");
+ * ```
+ */
+export function watchHeaders(
+  fetch: typeof globalThis.fetch,
+  see: (headers: Headers) => void,
+): typeof globalThis.fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    see(response.headers);
+    return response;
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Where one answer goes: its text to stdout as it arrives, a reasoning
+ * model's thinking to stderr, the whole completion as JSON for `--json`, and
+ * the text as far as it got, kept for the history.
+ *
+ * @module
+ */
+import { answerOf } from "./answer.ts";
+import { BufferedOutput, type Io, type Output } from "./io.ts";
+import { reasoningOf, ReasoningPrinter } from "./reasoning.ts";
+
+/** How to show an answer. */
+export interface ScreenOptions {
+  /** Print the whole completion as JSON instead of the text. */
+  json: boolean;
+  /** Show a reasoning model's thinking on stderr. */
+  reasoning: boolean;
+}
+
+/**
+ * Shows one answer. Text written to it reaches stdout once per turn of the
+ * event loop (see {@linkcode BufferedOutput}); a write that fails there goes
+ * to `onError`, which stops the request.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { AnswerScreen } from "./screen.ts";
+ * let stdout = "";
+ * const io = {
+ *   stdout: { write: (text: string) => void (stdout += text) },
+ *   stderr: { write: () => {} },
+ *   noColor: true,
+ * };
+ * const screen = new AnswerScreen(io, { json: false, reasoning: false }, () => {});
+ * screen.write("Paris");
+ * screen.write(".");
+ * screen.end();
+ * assert.equal(stdout, "Paris.\n");
+ * assert.equal(screen.text, "Paris.");
+ * ```
+ */
+export class AnswerScreen implements Output {
+  /** The answer's text as far as it got. */
+  text = "";
+  /** Where a reasoning model's thinking goes, when it is shown. */
+  readonly reasoning: ReasoningPrinter | undefined;
+  readonly #stdout: BufferedOutput;
+  readonly #json: boolean;
+
+  constructor(
+    io: Pick<Io, "stdout" | "stderr" | "noColor">,
+    { json, reasoning }: ScreenOptions,
+    onError: (error: unknown) => void,
+  ) {
+    this.#stdout = new BufferedOutput(io.stdout, undefined, onError);
+    this.#json = json;
+    this.reasoning = reasoning && !json
+      ? new ReasoningPrinter(io.stderr, { color: !io.noColor })
+      : undefined;
+  }
+
+  /** A piece of the answer's text. */
+  write(text: string): void {
+    this.text += text;
+    if (!this.#json) this.#stdout.write(text);
+  }
+
+  /**
+   * Shows a whole completion: as it came with `--json`; otherwise its
+   * reasoning and text, unless they were `streamed` already.
+   *
+   * @throws {AnswerError} when the completion holds no answer (after
+   * printing it with `--json`, so the exit code is the same either way).
+   */
+  complete(completion: unknown, { streamed }: { streamed: boolean }): void {
+    if (this.#json) this.#stdout.write(asJSON(completion));
+    if (!streamed) {
+      const choices = (completion as { choices?: { message?: unknown }[] })
+        ?.choices;
+      this.reasoning?.write(reasoningOf(choices?.[0]?.message));
+    }
+    const text = answerOf(completion, { streamed });
+    if (!streamed) {
+      this.reasoning?.end();
+      this.write(text);
+    }
+  }
+
+  /** Ends the reasoning block and the answer's line, and writes what waits. */
+  end(): void {
+    this.reasoning?.end();
+    this.#stdout.endLine();
+  }
+}
+
+/** A completion as JSON; a body that was not JSON as it came. */
+function asJSON(completion: unknown): string {
+  return typeof completion === "string"
+    ? completion
+    : JSON.stringify(completion, null, 2);
+}
