@@ -46,6 +46,12 @@ Options:
 Environment (also read from ./.env, which never overrides a set variable):
   OPENAI_API_KEY           API key; not needed when OPENAI_BASE_URL is set
   OPENAI_BASE_URL          any OpenAI-compatible API (default https://api.openai.com/v1)
+  GROQ_API_KEY, ...        a provider's key for -m <provider>:<model> (see --providers)
+  GPT4O_HISTORY            the history database, or "off" to keep no history
+
+History: every exchange is saved in $XDG_DATA_HOME/gpt4o/history.db, else
+~/.local/share/gpt4o/history.db (macOS: ~/Library/Application Support/gpt4o/,
+Windows: %APPDATA%\\gpt4o\\). No key is ever saved. --no-history skips one run.
 
 Exit codes: 0 answered (or the reader of stdout went away), 1 request,
 response or output failed, 2 usage or configuration error, 130 interrupted
