@@ -323,6 +323,17 @@ console.log(table(
 
 // --- delta-to-stdout latency ------------------------------------------------------
 
+/** The lines a child prints, each with the time (by `now()`) it arrived. */
+async function* stampedLines(stdout: ReadableStream<Uint8Array>) {
+  let pending = "";
+  for await (const text of stdout.pipeThrough(new TextDecoderStream())) {
+    const arrived = now();
+    const lines = (pending + text).split("\n");
+    pending = lines.pop()!;
+    for (const line of lines) yield { line, arrived };
+  }
+}
+
 const deltas = 40;
 const delays: number[] = [];
 let lost = 0;
@@ -333,23 +344,17 @@ for (let round = 0; round < (quick ? 1 : 5); round++) {
     env: {
       OPENAI_BASE_URL: server.url("stream-timed", deltas),
       OPENAI_API_KEY: "sk-bench",
+      ...DATA_ENV,
     },
     stdin: "null",
     stdout: "piped",
     stderr: "null",
   }).spawn();
-  let pending = "";
   let received = 0;
-  for await (
-    const text of child.stdout.pipeThrough(new TextDecoderStream())
-  ) {
-    const arrived = now();
-    const lines = (pending + text).split("\n");
-    pending = lines.pop()!;
-    for (const line of lines.filter(Boolean)) {
-      delays.push(arrived - Number(line));
-      received++;
-    }
+  for await (const { line, arrived } of stampedLines(child.stdout)) {
+    if (!line) continue;
+    delays.push(arrived - Number(line));
+    received++;
   }
   await child.status;
   lost += deltas - received;
@@ -359,6 +364,168 @@ console.log(
     `median ${ms(median(delays))} (${x(median(delays) / 25)} the gap), ` +
     `worst ${ms(Math.max(...delays))} (${x(Math.max(...delays) / 25)}), ` +
     `${lost} lost.`,
+);
+
+// --- chat: delta to stdout, and Enter to request -----------------------------------
+
+/**
+ * The project with stdin piped, as a script drives it: `--chat` takes every
+ * line as a turn; the one-shot mode reads stdin to its end, then asks. Its
+ * stdout must be the timed deltas of `stream-timed`; a child that hangs is
+ * stopped after a minute, and one that fails fails the bench.
+ */
+function piped(name: string, args: string[], baseURL: string) {
+  const child = new Deno.Command("deno", {
+    args: ["run", ...TASK_FLAGS, "main.ts", ...args],
+    cwd: root,
+    env: {
+      OPENAI_BASE_URL: baseURL,
+      OPENAI_API_KEY: "sk-bench",
+      NO_COLOR: "1",
+      ...DATA_ENV,
+    },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(60_000),
+  }).spawn();
+  const stdin = child.stdin.getWriter();
+  const stderr = new Response(child.stderr).text();
+  const lines = stampedLines(child.stdout);
+  const fail = async (what: string) => {
+    const { code } = await child.status;
+    return new Error(
+      `${name} failed (exit ${code}): ${(await stderr).trim() || what}`,
+    );
+  };
+  return {
+    /** Writes `text`; returns when (by `now()`) it began to be written. */
+    async write(text: string): Promise<number> {
+      const written = now();
+      await stdin.write(new TextEncoder().encode(text));
+      return written;
+    },
+    /** Closes stdin; returns when (by `now()`) it began to close. */
+    async close(): Promise<number> {
+      const closed = now();
+      await stdin.close();
+      return closed;
+    },
+    /** The next delta: the time it was sent and the time it arrived. */
+    async delta(): Promise<{ sent: number; arrived: number }> {
+      const { done, value } = await lines.next();
+      const sent = Number(value?.line || NaN);
+      if (done || Number.isNaN(sent)) {
+        throw await fail(`printed ${JSON.stringify(value?.line)}, no delta`);
+      }
+      return { sent, arrived: value.arrived };
+    },
+    /** Waits for the exit; fails unless it was 0 with nothing more printed. */
+    async end(): Promise<void> {
+      const rest = (await Array.fromAsync(lines)).map(({ line }) => line);
+      const { code } = await child.status;
+      if (code !== 0 || rest.some(Boolean)) {
+        throw await fail(`it printed ${JSON.stringify(rest)} at the end`);
+      }
+    },
+  };
+}
+
+const turns = quick ? 4 : 7;
+const turnDeltas = 10;
+/**
+ * How long the program is left alone before a line is written (or stdin
+ * closed): enough to start, or to finish the previous turn, as a user's
+ * typing allows.
+ */
+const idle = 500;
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** When the latest request of `stream-timed` had arrived whole at the server. */
+const lastArrival = () => server.arrived.get("stream-timed")!.at(-1)!;
+
+/**
+ * The one-shot mode's request set-up: the program is given a line, left
+ * `idle` ms to start and wait for the rest of stdin, and then stdin closes.
+ * Returns the milliseconds from the close to the request's arrival.
+ */
+async function oneShotSetUp(): Promise<number> {
+  const url = server.url("stream-timed", 1);
+  const oneShot = piped("one-shot --stream", ["--stream"], url);
+  await oneShot.write("turn 1\n");
+  await delay(idle);
+  const closed = await oneShot.close();
+  await oneShot.delta();
+  await oneShot.end();
+  return lastArrival() - closed;
+}
+
+const chatDelays: number[] = [];
+const enterToRequest: number[] = [];
+const closeToRequest: number[] = [];
+for (let round = 0; round < (quick ? 1 : 5); round++) {
+  const chat = piped(
+    "--chat",
+    ["--chat"],
+    server.url("stream-timed", turnDeltas),
+  );
+  for (let turn = 1; turn <= turns; turn++) {
+    // A one-shot run beside each warm turn, so that both share the moment.
+    if (turn > 1) closeToRequest.push(await oneShotSetUp());
+    await delay(idle);
+    const entered = await chat.write(`turn ${turn}\n`);
+    for (let i = 0; i < turnDeltas; i++) {
+      const { sent, arrived } = await chat.delta();
+      chatDelays.push(arrived - sent);
+    }
+    if (turn > 1) enterToRequest.push(lastArrival() - entered);
+  }
+  await chat.close();
+  await chat.end();
+}
+const worst = (values: number[]) => Math.max(...values);
+/** A difference with its sign, e.g. `+0.4 ms`. */
+const plus = (value: number) =>
+  `${Number(value.toFixed(1)) < 0 ? "−" : "+"}${ms(Math.abs(value))}`;
+console.log(
+  `\nChat (--chat, stdin piped): ${turns} turns of ${turnDeltas} deltas 25 ms ` +
+    `apart per process, each line written ${idle} ms after the previous ` +
+    `answer; beside the one-shot mode in the same run:\n`,
+);
+console.log(table(
+  [
+    "from → to",
+    "chat median",
+    "chat worst",
+    "one-shot median",
+    "one-shot worst",
+    "chat − one-shot",
+  ],
+  [
+    [
+      `delta sent → stdout (${chatDelays.length} and ${delays.length} deltas)`,
+      ms(median(chatDelays)),
+      ms(worst(chatDelays)),
+      ms(median(delays)),
+      ms(worst(delays)),
+      plus(median(chatDelays) - median(delays)),
+    ],
+    [
+      `line written (one-shot: stdin closed) → request in ` +
+      `(turns 2–${turns}, ${enterToRequest.length} of each)`,
+      ms(median(enterToRequest)),
+      ms(worst(enterToRequest)),
+      ms(median(closeToRequest)),
+      ms(worst(closeToRequest)),
+      plus(median(enterToRequest) - median(closeToRequest)),
+    ],
+  ],
+));
+const met = (ok: boolean) => ok ? "met" : "NOT met";
+const setUpBeyond = median(enterToRequest) - median(closeToRequest);
+console.log(
+  `\nTargets: chat delta to stdout, median within 5 ms: ` +
+    `${met(median(chatDelays) <= 5)}; Enter to request within 5 ms beyond ` +
+    `the one-shot's set-up: ${met(setUpBeyond <= 5)}.`,
 );
 
 // --- peak memory -------------------------------------------------------------------

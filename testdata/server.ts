@@ -360,6 +360,8 @@ export interface FakeServer extends AsyncDisposable {
   url(scenario: string, size?: number): string;
   /** The JSON bodies of the requests served so far, by scenario. */
   requests: Map<string, Call["body"][]>;
+  /** When (by {@linkcode now}) each of those requests had arrived whole, by scenario. */
+  arrived: Map<string, number[]>;
   /** When (by {@linkcode now}) a client left in the middle of a body, by scenario. */
   cancelled: Map<string, number>;
 }
@@ -377,6 +379,7 @@ export interface FakeServer extends AsyncDisposable {
  */
 export function startServer(): FakeServer {
   const requests = new Map<string, Call["body"][]>();
+  const arrived = new Map<string, number[]>();
   const cancelled = new Map<string, number>();
   const closing = new AbortController();
   const breaker = startBreaker();
@@ -387,6 +390,7 @@ export function startServer(): FakeServer {
       const scenario = scenarios[name];
       if (!scenario) return json(apiError(`no scenario ${name}`, "test"), 400);
       const body = await request.json();
+      arrived.set(name, [...arrived.get(name) ?? [], now()]);
       requests.set(name, [...requests.get(name) ?? [], body]);
       return await scenario({
         request,
@@ -405,6 +409,7 @@ export function startServer(): FakeServer {
           size ? `/${size}` : ""
         }/v1`,
     requests,
+    arrived,
     cancelled,
     async [Symbol.asyncDispose]() {
       closing.abort();
