@@ -148,9 +148,10 @@ export async function run(
       prompt: turn.prompt,
       model: turn.model,
       endpoint: endpointOf(request.config.baseURL),
-      answer: reply.answer,
+      // The history is kept like any output: with every secret masked.
+      answer: secrets.redact(reply.answer),
       outcome: reply.outcome,
-      ...(reply.error ? { error: reply.error } : {}),
+      ...(reply.error ? { error: secrets.redact(reply.error) } : {}),
       usage: reply.usage ?? null,
       started,
       finished: new Date(),
