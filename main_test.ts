@@ -19,6 +19,8 @@ import {
   usageChunk,
 } from "./testdata/fixtures.ts";
 import project from "./deno.json" with { type: "json" };
+import { fileURLToPath } from "node:url";
+import { History, type Message } from "./src/history.ts";
 
 const KEY = "sk-proj-TESTKEY0123456789abcdefTESTKEY";
 
@@ -1135,6 +1137,606 @@ Deno.test("main() names the missing model by the error's code, or by its name in
     assert.equal(
       stderr,
       `the model "${model}" was not found at api.openai.com (404): choose another with --model\n`,
+    );
+  }
+});
+
+// --- history ----------------------------------------------------------------------
+
+const TMP = new URL("./.tmp/", import.meta.url);
+
+/** A fresh folder under .tmp/ for a history database, removed afterwards. */
+async function tempFolder(): Promise<AsyncDisposable & { dir: string }> {
+  Deno.mkdirSync(TMP, { recursive: true });
+  const dir = await Deno.makeTempDir({
+    dir: fileURLToPath(TMP),
+    prefix: "main_test-",
+  });
+  return {
+    dir,
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+/** The saved turns of a conversation, their times checked and left out. */
+function savedTurns(path: string, id: number) {
+  using history = History.open(path);
+  return history.get(id)?.turns.map(({ started, finished, ...turn }) => {
+    assert.ok(started.getTime() <= finished.getTime(), "finished early");
+    assert.ok(Date.now() - finished.getTime() < 60_000, "not saved just now");
+    return turn;
+  });
+}
+
+/** The conversations saved, newest first. */
+function savedList(path: string) {
+  using history = History.open(path);
+  return history.list();
+}
+
+/** A fake server answering each request with the next of `answers`, streamed when asked. */
+function answering(...answers: string[]): NonNullable<Setup["reply"]> {
+  let n = 0;
+  return (seen) => {
+    const text = answers[n++] ?? `answer ${n}`;
+    return seen.body.stream
+      ? pieces([streamOf([text])])
+      : json(completion(text));
+  };
+}
+
+const USAGE_SAVED = {
+  prompt_tokens: 27,
+  completion_tokens: 18,
+  total_tokens: 45,
+};
+
+/** The local time as --history and --show print it. */
+function minute(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${
+    two(date.getDate())
+  } ${two(date.getHours())}:${two(date.getMinutes())}`;
+}
+
+Deno.test("main() saves an exchange: prompt, system, model, endpoint without credentials, answer, outcome, usage", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  const { code, stdout, stderr } = await run(["-s", "Be brief.", "Hi"], {
+    env: {
+      OPENAI_API_KEY: KEY,
+      OPENAI_BASE_URL:
+        "http://alice:pa55w0rd-xyz@127.0.0.1:1337/v1/?api-key=qk-1234567890",
+      GPT4O_HISTORY: path,
+    },
+  });
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 0,
+    stdout: `${ANSWER}\n`,
+    stderr: "",
+  });
+  assert.deepEqual(savedList(path).map(({ id, turns }) => ({ id, turns })), [
+    { id: 1, turns: 1 },
+  ]);
+  assert.deepEqual(savedTurns(path, 1), [{
+    system: "Be brief.",
+    prompt: "Hi",
+    model: "gpt-4o",
+    endpoint: "127.0.0.1:1337/v1",
+    answer: ANSWER,
+    outcome: "answered",
+    usage: USAGE_SAVED,
+  }]);
+});
+
+Deno.test("main() keeps history in $HOME/.local/share/gpt4o/history.db, private, when GPT4O_HISTORY is unset", async () => {
+  await using tmp = await tempFolder();
+  const { code, stderr } = await run(["Hi"], {
+    // An empty GPT4O_HISTORY counts as unset.
+    env: { OPENAI_API_KEY: KEY, HOME: tmp.dir, GPT4O_HISTORY: "" },
+  });
+  assert.deepEqual({ code, stderr }, { code: 0, stderr: "" });
+  const folder = `${tmp.dir}/.local/share/gpt4o`;
+  assert.equal(Deno.statSync(folder).mode! & 0o777, 0o700);
+  assert.equal(Deno.statSync(`${folder}/history.db`).mode! & 0o777, 0o600);
+  assert.equal(savedTurns(`${folder}/history.db`, 1)?.[0].prompt, "Hi");
+});
+
+Deno.test("main() -c sends the latest conversation's turns before the new prompt and adds to it", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+  const reply = answering("Paris.", "About 2.1 million.", "Rome.");
+  await run(["-m", "gpt-4o-mini", "-s", "Be brief.", "Capital of France?"], {
+    env,
+    reply,
+  });
+  const { code, stdout, stderr, requests } = await run(
+    ["-c", "Its population?"],
+    { env, reply },
+  );
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 0,
+    stdout: "About 2.1 million.\n",
+    stderr: "",
+  });
+  assert.deepEqual(requests[0].body, {
+    model: "gpt-4o-mini",
+    messages: [
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "Capital of France?" },
+      { role: "assistant", content: "Paris." },
+      { role: "user", content: "Its population?" },
+    ],
+  });
+  assert.deepEqual(savedList(path).map(({ id, turns }) => ({ id, turns })), [
+    { id: 1, turns: 2 },
+  ]);
+  assert.deepEqual(savedTurns(path, 1)?.map((turn) => turn.prompt), [
+    "Capital of France?",
+    "Its population?",
+  ]);
+  // -m and -s given with -c win over the conversation's.
+  const third = await run(["--continue", "-m", "gpt-4o", "Of Italy?"], {
+    env,
+    reply,
+  });
+  assert.equal(third.requests[0].body.model, "gpt-4o");
+  assert.equal(
+    (third.requests[0].body.messages as Message[]).length,
+    6,
+  );
+});
+
+Deno.test("main() --conversation <id> follows up that conversation, not the latest", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+  const reply = answering("One.", "Two.", "One again.");
+  await run(["First"], { env, reply });
+  await run(["Second"], { env, reply });
+  const { code, stdout, requests } = await run(
+    ["--conversation", "1", "More"],
+    { env, reply },
+  );
+  assert.deepEqual({ code, stdout }, { code: 0, stdout: "One again.\n" });
+  assert.deepEqual(requests[0].body.messages, [
+    { role: "system", content: DEFAULT_SYSTEM },
+    { role: "user", content: "First" },
+    { role: "assistant", content: "One." },
+    { role: "user", content: "More" },
+  ]);
+  assert.deepEqual(
+    savedList(path).map(({ id, turns, title }) => ({ id, turns, title })),
+    [
+      { id: 1, turns: 2, title: "First" },
+      { id: 2, turns: 1, title: "Second" },
+    ],
+  );
+});
+
+Deno.test("main() exits 2 with one line and sends nothing for an unknown conversation, or -c with none", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  const cases: [string[], Record<string, string>, string][] = [
+    [
+      ["-c", "More"],
+      { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+      "there is no conversation to continue yet: ask a question first\n",
+    ],
+    [
+      ["--conversation", "9", "More"],
+      { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+      "there is no conversation 9: --history lists them\n",
+    ],
+    [
+      ["--show", "9"],
+      { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+      "there is no conversation 9: --history lists them\n",
+    ],
+    [
+      ["-c", "More"],
+      { OPENAI_API_KEY: KEY, GPT4O_HISTORY: "off" },
+      "history is off (GPT4O_HISTORY=off): unset GPT4O_HISTORY to keep and use it\n",
+    ],
+  ];
+  for (const [args, env, line] of cases) {
+    const { code, stdout, stderr, requests } = await run(args, { env });
+    assert.deepEqual({ code, stdout, stderr, sent: requests.length }, {
+      code: 2,
+      stdout: "",
+      stderr: line,
+      sent: 0,
+    }, args.join(" "));
+  }
+  assert.deepEqual(savedList(path), []);
+});
+
+Deno.test("main() --history lists the latest conversations, as text and as JSON", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+  const empty = await run(["--history"], { env });
+  assert.deepEqual(
+    { code: empty.code, stdout: empty.stdout, stderr: empty.stderr },
+    { code: 0, stdout: "no conversations yet\n", stderr: "" },
+  );
+  await run(["What is certiorari?\nExplain briefly."], { env });
+  await run(["-c", "And mandamus?"], { env });
+  await run(["-m", "gpt-4o-mini", "Hi"], { env });
+  const [second, first] = savedList(path);
+  const text = await run(["--history"], { env });
+  assert.deepEqual(
+    { code: text.code, stdout: text.stdout, stderr: text.stderr },
+    {
+      code: 0,
+      stdout:
+        `2  ${minute(new Date(second.updated))}  gpt-4o-mini   1 turn  Hi\n` +
+        `1  ${
+          minute(new Date(first.updated))
+        }  gpt-4o       2 turns  What is certiorari?\n`,
+      stderr: "",
+    },
+  );
+  const asJson = await run(["--history", "--json"], { env });
+  assert.equal(asJson.code, 0);
+  const listed = JSON.parse(asJson.stdout);
+  assert.deepEqual(listed, [
+    {
+      id: 2,
+      updated: second.updated,
+      model: "gpt-4o-mini",
+      turns: 1,
+      title: "Hi",
+    },
+    {
+      id: 1,
+      updated: first.updated,
+      model: "gpt-4o",
+      turns: 2,
+      title: "What is certiorari?",
+    },
+  ]);
+  for (const entry of listed) {
+    assert.deepEqual(Object.keys(entry), [
+      "id",
+      "updated",
+      "model",
+      "turns",
+      "title",
+    ]);
+    assert.equal(new Date(entry.updated).toISOString(), entry.updated);
+  }
+  assert.equal(
+    new Date(first.updated).toISOString(),
+    (() => {
+      using history = History.open(path);
+      return history.get(1)!.turns[1].finished.toISOString();
+    })(),
+  );
+  assert.equal(text.requests.length + asJson.requests.length, 0);
+});
+
+Deno.test("main() --show prints a conversation as a transcript, and with --json its messages, ready to send again", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+  const reply = answering("Paris.", "About 2.1 million.");
+  await run(["-s", "Be brief.", "Capital of France?"], { env, reply });
+  const second = await run(["-c", "Its population?"], { env, reply });
+  const [turn] = (() => {
+    using history = History.open(path);
+    const { turns } = history.get(1)!;
+    return [{ from: turns[0].started, to: turns[1].finished }];
+  })();
+  const [from, to] = [minute(turn.from), minute(turn.to)];
+  const text = await run(["--show", "1"], { env });
+  assert.deepEqual(
+    { code: text.code, stdout: text.stdout, stderr: text.stderr },
+    {
+      code: 0,
+      stdout: [
+        `conversation 1  gpt-4o  api.openai.com/v1  ${
+          from === to ? from : `${from} – ${to}`
+        }`,
+        "system: Be brief.",
+        "",
+        "> Capital of France?",
+        "",
+        "Paris.",
+        "[tokens: 27 prompt, 18 completion, 45 total]",
+        "",
+        "> Its population?",
+        "",
+        "About 2.1 million.",
+        "[tokens: 27 prompt, 18 completion, 45 total]",
+        "",
+      ].join("\n"),
+      stderr: "",
+    },
+  );
+  const asJson = await run(["--show", "1", "--json"], { env });
+  assert.equal(asJson.code, 0);
+  const shown = JSON.parse(asJson.stdout);
+  assert.deepEqual(shown, {
+    id: 1,
+    model: "gpt-4o",
+    messages: [
+      ...second.requests[0].body.messages as Message[],
+      { role: "assistant", content: "About 2.1 million." },
+    ],
+  });
+});
+
+Deno.test("main() --no-history and GPT4O_HISTORY=off save nothing", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  const skipped = await run(["--no-history", "Hi"], {
+    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+  });
+  const off = await run(["Hi"], {
+    env: { OPENAI_API_KEY: KEY, HOME: tmp.dir, GPT4O_HISTORY: "OFF" },
+  });
+  for (const { code, stdout, stderr } of [skipped, off]) {
+    assert.deepEqual({ code, stdout, stderr }, {
+      code: 0,
+      stdout: `${ANSWER}\n`,
+      stderr: "",
+    });
+  }
+  assert.deepEqual([...Deno.readDirSync(tmp.dir)], []);
+});
+
+Deno.test("main() --stream saves an answer cut off or interrupted as far as it got", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+  const cut = await run(["--stream", "First"], {
+    env,
+    reply: () =>
+      pieces([
+        sse([chunk({ content: "A case " }), chunk({ content: "reaches" })]),
+      ]),
+  });
+  const interrupted = await run(["--stream", "Second"], {
+    env,
+    reply: (_, interrupt) => {
+      setTimeout(interrupt, 20);
+      return pieces([sse([chunk({ content: "A case" })])], { stall: true });
+    },
+  });
+  assert.deepEqual(
+    [cut, interrupted].map(({ code, stdout, stderr }) => ({
+      code,
+      stdout,
+      stderr,
+    })),
+    [
+      {
+        code: 1,
+        stdout: "A case reaches\n",
+        stderr:
+          "the answer was cut off: the stream ended before the server finished it\n",
+      },
+      { code: 130, stdout: "A case\n", stderr: "interrupted\n" },
+    ],
+  );
+  const turn = {
+    system: DEFAULT_SYSTEM,
+    model: "gpt-4o",
+    endpoint: "api.openai.com/v1",
+  };
+  assert.deepEqual([savedTurns(path, 1), savedTurns(path, 2)], [
+    [{
+      ...turn,
+      prompt: "First",
+      answer: "A case reaches",
+      outcome: "cut off",
+      error:
+        "the answer was cut off: the stream ended before the server finished it",
+    }],
+    [{
+      ...turn,
+      prompt: "Second",
+      answer: "A case",
+      outcome: "interrupted",
+      error: "interrupted",
+    }],
+  ]);
+  // A follow-up sends the partial answers as they were kept.
+  const { requests } = await run(["--conversation", "2", "Go on"], { env });
+  assert.deepEqual(requests[0].body.messages, [
+    { role: "system", content: DEFAULT_SYSTEM },
+    { role: "user", content: "Second" },
+    { role: "assistant", content: "A case" },
+    { role: "user", content: "Go on" },
+  ]);
+});
+
+Deno.test("main() saves a refusal as refused and a server failure as failed, with their lines", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+  const refused = await run(["First"], {
+    env,
+    reply: () =>
+      json(completion(null, { refusal: "I'm sorry, I can't help with that." })),
+  });
+  const failed = await run(["Second"], {
+    env,
+    reply: () =>
+      json(apiError("The server had an error.", "server_error"), 500, {
+        "retry-after-ms": "0",
+      }),
+  });
+  const lines = [
+    "the model refused: I'm sorry, I can't help with that.",
+    "api.openai.com failed (500), still after retries: The server had an error.",
+  ];
+  assert.deepEqual(
+    [refused, failed].map(({ code, stdout, stderr, requests }) => ({
+      code,
+      stdout,
+      stderr,
+      tries: requests.length,
+    })),
+    [
+      { code: 1, stdout: "", stderr: `${lines[0]}\n`, tries: 1 },
+      { code: 1, stdout: "", stderr: `${lines[1]}\n`, tries: 3 },
+    ],
+  );
+  const turn = {
+    system: DEFAULT_SYSTEM,
+    model: "gpt-4o",
+    endpoint: "api.openai.com/v1",
+    answer: "",
+  };
+  assert.deepEqual([savedTurns(path, 1), savedTurns(path, 2)], [
+    [{ ...turn, prompt: "First", outcome: "refused", error: lines[0] }],
+    [{ ...turn, prompt: "Second", outcome: "failed", error: lines[1] }],
+  ]);
+});
+
+Deno.test("main() prints the answer with one warning and the same exit code when history cannot be used", async () => {
+  await using tmp = await tempFolder();
+  const corrupt = `${tmp.dir}/corrupt.db`;
+  Deno.writeFileSync(
+    corrupt,
+    new Uint8Array(4096).map((_, i) => (i * 7919 + 13) % 251),
+  );
+  const folder = `${tmp.dir}/folder.db`;
+  Deno.mkdirSync(folder);
+  const cases: [Record<string, string>, string][] = [
+    [
+      { GPT4O_HISTORY: corrupt },
+      `cannot open the history at ${corrupt}: it is not a SQLite database, or ` +
+      "it is damaged (move it away, or set GPT4O_HISTORY to another file)",
+    ],
+    [
+      { GPT4O_HISTORY: folder },
+      `cannot open the history at ${folder}: it cannot be opened as a file ` +
+      "(is it a folder?): set GPT4O_HISTORY to another file",
+    ],
+    [
+      { GPT4O_HISTORY: "" }, // counts as unset; and there is no HOME
+      "cannot tell where to keep the history: HOME is not set (set " +
+      "GPT4O_HISTORY to a file, or GPT4O_HISTORY=off)",
+    ],
+  ];
+  for (const [history, warning] of cases) {
+    const env = { OPENAI_API_KEY: KEY, ...history };
+    const answered = await run(["Hi"], { env });
+    assert.deepEqual(
+      {
+        code: answered.code,
+        stdout: answered.stdout,
+        stderr: answered.stderr,
+      },
+      {
+        code: 0,
+        stdout: `${ANSWER}\n`,
+        stderr: `history not saved: ${warning}\n`,
+      },
+      warning,
+    );
+    const streamed = await run(["--stream", "Hi"], {
+      env,
+      reply: () => pieces([streamOf(["A case"], { finish: "length" })]),
+    });
+    assert.deepEqual(
+      { code: streamed.code, stdout: streamed.stdout, stderr: streamed.stderr },
+      {
+        code: 0,
+        stdout: "A case\n",
+        stderr:
+          "the answer was cut off at the model's token limit (finish_reason: length)\n" +
+          `history not saved: ${warning}\n`,
+      },
+      warning,
+    );
+    const failed = await run(["Hi"], {
+      env,
+      reply: () =>
+        json(apiError("Invalid model", "invalid_request_error"), 400),
+    });
+    assert.deepEqual(
+      { code: failed.code, stdout: failed.stdout, stderr: failed.stderr },
+      {
+        code: 1,
+        stdout: "",
+        stderr: "api.openai.com refused the request (400): Invalid model\n" +
+          `history not saved: ${warning}\n`,
+      },
+      warning,
+    );
+  }
+  // The corrupt file is left as it was.
+  assert.equal(Deno.readFileSync(corrupt).length, 4096);
+});
+
+Deno.test("main() never writes the key to the history, even when the server echoes it", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+  const echoed = await run(["What is my key?"], {
+    env,
+    reply: () => json(completion(`Your key is ${KEY}.`)),
+  });
+  const streamed = await run(["--stream", "Again?"], {
+    env,
+    reply: () =>
+      pieces([streamOf(["It is ", KEY.slice(0, 20), KEY.slice(20)])]),
+  });
+  const quoted = await run(["Once more?"], {
+    env,
+    reply: () =>
+      json(apiError(`Project for key ${KEY} has no access.`, "denied"), 403),
+  });
+  assert.deepEqual(
+    [echoed, streamed, quoted].map(({ code, stdout, stderr }) => ({
+      code,
+      stdout,
+      stderr,
+    })),
+    [
+      { code: 0, stdout: "Your key is [redacted].\n", stderr: "" },
+      { code: 0, stdout: "It is [redacted]\n", stderr: "" },
+      {
+        code: 1,
+        stdout: "",
+        stderr:
+          "api.openai.com denied access (403): Project for key [redacted] has no access.\n",
+      },
+    ],
+  );
+  assert.deepEqual(
+    [1, 2, 3].map((id) => {
+      const [{ answer, error }] = savedTurns(path, id)!;
+      return { answer, error };
+    }),
+    [
+      { answer: "Your key is [redacted].", error: undefined },
+      { answer: "It is [redacted]", error: undefined },
+      {
+        answer: "",
+        error:
+          "api.openai.com denied access (403): Project for key [redacted] has no access.",
+      },
+    ],
+  );
+  const bytes = [path, `${path}-wal`].flatMap((file) => {
+    try {
+      return [new TextDecoder("latin1").decode(Deno.readFileSync(file))];
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return [];
+      throw error;
+    }
+  }).join("");
+  assert.ok(bytes.includes("What is my key?"), "the database was not read");
+  for (let i = 0; i + 12 <= KEY.length; i++) {
+    assert.ok(
+      !bytes.includes(KEY.slice(i, i + 12)),
+      "the key is in the history",
     );
   }
 });
