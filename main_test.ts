@@ -1740,3 +1740,265 @@ Deno.test("main() never writes the key to the history, even when the server echo
     );
   }
 });
+
+// --- chat -------------------------------------------------------------------------
+
+/** The messages each request carried, as role: content lines. */
+function sentMessages(requests: Seen[]): string[][] {
+  return requests.map((seen) =>
+    (seen.body.messages as Message[]).map(({ role, content }) =>
+      `${role}: ${content}`
+    )
+  );
+}
+
+Deno.test("main() --chat sends each turn after the earlier ones, streamed, and saves one conversation", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  const { code, stdout, stderr, requests } = await run(["--chat"], {
+    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+    lines: ["Capital of France?", "", "Its population?"],
+    reply: answering("Paris.", "About 2.1 million."),
+  });
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 0,
+    stdout: "Paris.\nAbout 2.1 million.\n",
+    stderr: "",
+  });
+  assert.deepEqual(
+    requests.map(({ url, authorization, body }) => ({
+      url,
+      authorization,
+      model: body.model,
+      stream: body.stream,
+    })),
+    [1, 2].map(() => ({
+      url: "https://api.openai.com/v1/chat/completions",
+      authorization: `Bearer ${KEY}`,
+      model: "gpt-4o",
+      stream: true,
+    })),
+  );
+  assert.deepEqual(sentMessages(requests), [
+    [`system: ${DEFAULT_SYSTEM}`, "user: Capital of France?"],
+    [
+      `system: ${DEFAULT_SYSTEM}`,
+      "user: Capital of France?",
+      "assistant: Paris.",
+      "user: Its population?",
+    ],
+  ]);
+  assert.deepEqual(savedList(path).map(({ id, turns }) => ({ id, turns })), [
+    { id: 1, turns: 2 },
+  ]);
+  assert.deepEqual(
+    savedTurns(path, 1)?.map(({ prompt, answer, outcome }) => ({
+      prompt,
+      answer,
+      outcome,
+    })),
+    [
+      { prompt: "Capital of France?", answer: "Paris.", outcome: "answered" },
+      {
+        prompt: "Its population?",
+        answer: "About 2.1 million.",
+        outcome: "answered",
+      },
+    ],
+  );
+});
+
+Deno.test("main() --chat: /model and /system change the following requests, and a message of several lines is one turn", async () => {
+  const { code, stdout, stderr, requests } = await run([
+    "--chat",
+    "-s",
+    "Be brief.",
+  ], {
+    lines: [
+      "Hi",
+      "/model gpt-4o-mini",
+      "/system Answer in French.",
+      '"""',
+      "First line",
+      "second line",
+      '"""',
+    ],
+    reply: answering("Hello!", "Bonjour !"),
+  });
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 0,
+    stdout: "Hello!\nBonjour !\n",
+    stderr: "model: gpt-4o-mini\nsystem: Answer in French.\n",
+  });
+  assert.deepEqual(requests.map(({ body }) => body.model), [
+    "gpt-4o",
+    "gpt-4o-mini",
+  ]);
+  assert.deepEqual(sentMessages(requests), [
+    ["system: Be brief.", "user: Hi"],
+    [
+      "system: Answer in French.",
+      "user: Hi",
+      "assistant: Hello!",
+      "user: First line\nsecond line",
+    ],
+  ]);
+});
+
+Deno.test("main() --chat /clear starts over: only the system message and the new prompt, in a new conversation", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  const { code, stdout, stderr, requests } = await run(["--chat"], {
+    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+    lines: ["Hi", "/clear", "Who are you?", "/exit", "never sent"],
+    reply: answering("Hello!", "An assistant."),
+  });
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 0,
+    stdout: "Hello!\nAn assistant.\n",
+    stderr: "a new conversation: earlier turns are no longer sent\n",
+  });
+  assert.deepEqual(sentMessages(requests), [
+    [`system: ${DEFAULT_SYSTEM}`, "user: Hi"],
+    [`system: ${DEFAULT_SYSTEM}`, "user: Who are you?"],
+  ]);
+  assert.deepEqual(
+    savedList(path).map(({ id, turns, title }) => ({ id, turns, title })),
+    [
+      { id: 2, turns: 1, title: "Who are you?" },
+      { id: 1, turns: 1, title: "Hi" },
+    ],
+  );
+});
+
+Deno.test("main() --chat: Ctrl-C mid-answer keeps the partial answer, saves it as interrupted, and the chat goes on", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  let n = 0;
+  const { code, stdout, stderr, requests } = await run(["--chat"], {
+    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+    lines: ["Tell me a long story", "Go on"],
+    reply: (_, interrupt) => {
+      if (n++ > 0) return pieces([streamOf(["The end."])]);
+      setTimeout(interrupt, 20);
+      return pieces([
+        sse([chunk({ role: "assistant", content: "" })]),
+        sse([chunk({ content: "Once upon" })]),
+      ], { stall: true });
+    },
+  });
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 0,
+    stdout: "Once upon\nThe end.\n",
+    stderr: "interrupted\n",
+  });
+  assert.ok(requests[0].signal.aborted, "the first request was not aborted");
+  assert.deepEqual(sentMessages(requests)[1], [
+    `system: ${DEFAULT_SYSTEM}`,
+    "user: Tell me a long story",
+    "assistant: Once upon",
+    "user: Go on",
+  ]);
+  assert.deepEqual(
+    savedTurns(path, 1)?.map(({ answer, outcome, error }) => ({
+      answer,
+      outcome,
+      error,
+    })),
+    [
+      { answer: "Once upon", outcome: "interrupted", error: "interrupted" },
+      { answer: "The end.", outcome: "answered", error: undefined },
+    ],
+  );
+});
+
+Deno.test("main() --chat: a failed turn prints its one line, is not sent again, and the chat goes on", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  let n = 0;
+  const { code, stdout, stderr, requests } = await run(["--chat"], {
+    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+    lines: ["Hi", "Again"],
+    reply: () =>
+      n++ === 0
+        ? json(apiError("Invalid model", "invalid_request_error"), 400)
+        : pieces([streamOf(["Hello!"])]),
+  });
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 0,
+    stdout: "Hello!\n",
+    stderr: "api.openai.com refused the request (400): Invalid model\n",
+  });
+  assert.deepEqual(sentMessages(requests), [
+    [`system: ${DEFAULT_SYSTEM}`, "user: Hi"],
+    [`system: ${DEFAULT_SYSTEM}`, "user: Again"],
+  ]);
+  assert.deepEqual(
+    savedTurns(path, 1)?.map(({ prompt, outcome }) => ({ prompt, outcome })),
+    [{ prompt: "Hi", outcome: "failed" }, {
+      prompt: "Again",
+      outcome: "answered",
+    }],
+  );
+});
+
+Deno.test("main() --chat ends with exit 2 on a configuration error, sending nothing more", async () => {
+  const { code, stdout, stderr, requests } = await run(["--chat"], {
+    lines: ["Hi", "/model groq:x", "Again", "never read"],
+    reply: answering("Hello!"),
+  });
+  assert.deepEqual({ code, stdout, stderr, sent: requests.length }, {
+    code: 2,
+    stdout: "Hello!\n",
+    stderr: "model: groq:x\n" +
+      "GROQ_API_KEY is not set: export it, or put GROQ_API_KEY=... in a .env file here\n",
+    sent: 1,
+  });
+});
+
+Deno.test("main() --chat -c resumes the latest conversation and adds to it", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+  const reply = answering("Paris.", "Rome.");
+  await run(["-s", "Be brief.", "Capital of France?"], { env, reply });
+  const { code, stdout, stderr, requests } = await run(["--chat", "-c"], {
+    env,
+    lines: ["And of Italy?"],
+    reply,
+  });
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 0,
+    stdout: "Rome.\n",
+    stderr: "",
+  });
+  assert.deepEqual(sentMessages(requests), [[
+    "system: Be brief.",
+    "user: Capital of France?",
+    "assistant: Paris.",
+    "user: And of Italy?",
+  ]]);
+  assert.deepEqual(savedList(path).map(({ id, turns }) => ({ id, turns })), [
+    { id: 1, turns: 2 },
+  ]);
+});
+
+Deno.test("main() --chat at a terminal greets on stderr, prompts, and /history lists the conversations", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  const { code, stdout, stderr } = await run(["--chat", "-m", "gpt-4o-mini"], {
+    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+    terminal: true,
+    lines: ["Hi", "/history", "/nope"],
+    reply: answering("Hello!"),
+  });
+  const [{ updated }] = savedList(path);
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 0,
+    stdout: "> Hello!\n> > > ",
+    stderr:
+      "Chatting with gpt-4o-mini. /help lists the commands; Ctrl-D leaves.\n" +
+      `1  ${minute(new Date(updated))}  gpt-4o-mini  1 turn  Hi\n` +
+      "unknown command /nope: /help lists the commands\n",
+  });
+});
