@@ -2518,3 +2518,122 @@ Deno.test("main() --chat at a terminal shows each turn's reasoning on stderr, an
     "Rome.",
   ]);
 });
+
+// --- chat and history, the unhappy paths ------------------------------------------
+
+Deno.test("main() --chat warns once about a history it cannot use, and every turn is still answered", async () => {
+  await using tmp = await tempFolder();
+  const corrupt = `${tmp.dir}/corrupt.db`;
+  Deno.writeFileSync(
+    corrupt,
+    new TextEncoder().encode("not a database\n".repeat(300)),
+  );
+  const { code, stdout, stderr, requests } = await run(["--chat"], {
+    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: corrupt },
+    lines: ["Hi", "Again", "/history"],
+    reply: answering("Hello!", "Hello again!"),
+  });
+  const reason = `cannot open the history at ${corrupt}: it is not a SQLite ` +
+    "database, or it is damaged (move it away, or set GPT4O_HISTORY to another file)";
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 0,
+    stdout: "Hello!\nHello again!\n",
+    stderr: `history not saved: ${reason}\n${reason}\n`,
+  });
+  // Unsaved turns are still carried forward.
+  assert.deepEqual(sentMessages(requests)[1], [
+    `system: ${DEFAULT_SYSTEM}`,
+    "user: Hi",
+    "assistant: Hello!",
+    "user: Again",
+  ]);
+});
+
+Deno.test("main() --chat --no-history saves nothing, and /history says history is off when it is", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  const skipped = await run(["--chat", "--no-history"], {
+    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+    lines: ["Hi"],
+  });
+  const off = await run(["--chat"], { lines: ["/history"] });
+  assert.deepEqual(
+    [skipped, off].map(({ code, stdout, stderr }) => ({
+      code,
+      stdout,
+      stderr,
+    })),
+    [
+      { code: 0, stdout: `${ANSWER}\n`, stderr: "" },
+      {
+        code: 0,
+        stdout: "",
+        stderr:
+          "history is off (GPT4O_HISTORY=off): unset GPT4O_HISTORY to keep and use it\n",
+      },
+    ],
+  );
+  assert.deepEqual([...Deno.readDirSync(tmp.dir)], []);
+});
+
+Deno.test("main() --chat: Ctrl-C before any answer saves the turn as interrupted and does not send it again", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  let n = 0;
+  const { code, stdout, stderr, requests } = await run(["--chat"], {
+    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+    lines: ["Hi", "Hello?"],
+    reply: (seen, interrupt) => {
+      if (n++ > 0) return pieces([streamOf(["Yes?"])]);
+      setTimeout(interrupt, 10);
+      return hang(seen);
+    },
+  });
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 0,
+    stdout: "Yes?\n",
+    stderr: "interrupted\n",
+  });
+  assert.deepEqual(sentMessages(requests)[1], [
+    `system: ${DEFAULT_SYSTEM}`,
+    "user: Hello?",
+  ]);
+  assert.deepEqual(
+    savedTurns(path, 1)?.map(({ prompt, answer, outcome }) => ({
+      prompt,
+      answer,
+      outcome,
+    })),
+    [
+      { prompt: "Hi", answer: "", outcome: "interrupted" },
+      { prompt: "Hello?", answer: "Yes?", outcome: "answered" },
+    ],
+  );
+});
+
+Deno.test("main() --history, --show and -c exit 2 with one line when the history cannot be read", async () => {
+  await using tmp = await tempFolder();
+  const corrupt = `${tmp.dir}/corrupt.db`;
+  Deno.writeFileSync(
+    corrupt,
+    new TextEncoder().encode("not a database\n".repeat(300)),
+  );
+  for (
+    const args of [["--history"], ["--show", "1"], ["-c", "Hi"], [
+      "--chat",
+      "-c",
+    ]]
+  ) {
+    const { code, stdout, stderr, requests } = await run(args, {
+      env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: corrupt },
+      lines: ["Hi"],
+    });
+    assert.deepEqual({ code, stdout, stderr, sent: requests.length }, {
+      code: 2,
+      stdout: "",
+      stderr: `cannot open the history at ${corrupt}: it is not a SQLite ` +
+        "database, or it is damaged (move it away, or set GPT4O_HISTORY to another file)\n",
+      sent: 0,
+    }, args.join(" "));
+  }
+});
