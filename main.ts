@@ -96,7 +96,11 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
     // An aborted request throws the SDK's generic abort error; the abort's
     // reason says why it stopped: Ctrl-C, --timeout, or stdout gone.
     const reason = abort.signal.reason ?? error;
-    const failure = describeFailure(reason, { model, baseURL: config.baseURL });
+    const failure = describeFailure(reason, {
+      model,
+      baseURL: config.baseURL,
+      keyVariable: request.keyVariable,
+    });
     try {
       screen.end();
       if (failure.message) io.stderr.write(`${failure.message}\n`);

@@ -43,6 +43,8 @@ export interface Failure {
 export interface RequestContext {
   model: string;
   baseURL: string;
+  /** The variable the key came from, when not OPENAI_API_KEY. */
+  keyVariable?: string;
 }
 
 /**
@@ -103,7 +105,7 @@ function describeRequestFailure(
   error: unknown,
   context: RequestContext = { model: "?", baseURL: "the server" },
 ): string {
-  const { model, baseURL } = context;
+  const { model, baseURL, keyVariable = "OPENAI_API_KEY" } = context;
   const server = hostOf(baseURL);
   if (error instanceof AnswerError) return error.message;
   if (error instanceof IdleTimeoutError) {
@@ -118,7 +120,7 @@ function describeRequestFailure(
       case undefined:
         return `the server reported an error: ${said}`;
       case 401:
-        return `${server} rejected the API key (401): check OPENAI_API_KEY`;
+        return `${server} rejected the API key (401): check ${keyVariable}`;
       case 403:
         return `${server} denied access (403): ${said}`;
       case 404:

@@ -521,6 +521,12 @@ const SQLITE_REASONS: [RegExp, (timeout: number) => string][] = [
       "it is not a SQLite database, or it is damaged (move it away, or set " +
       "GPT4O_HISTORY to another file)",
   ],
+  [
+    /^unable to open database file/,
+    () =>
+      "it cannot be opened as a file (is it a folder?): set GPT4O_HISTORY to " +
+      "another file",
+  ],
   [/^database or disk is full/, () => "the disk is full"],
   [
     /^attempt to write a readonly database/,

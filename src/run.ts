@@ -42,6 +42,8 @@ export interface Request {
   model: string;
   /** The named provider, for `--verbose`. */
   provider?: string;
+  /** The variable the named provider's key came from, for messages. */
+  keyVariable?: string;
   messages: Message[];
   stream: boolean;
   json: boolean;
@@ -112,6 +114,7 @@ export async function run(
         config: configOf(read, endpoint),
         model,
         provider: provider?.name,
+        keyVariable: provider?.keyVariable,
         messages: [
           { role: "system", content: turn.system },
           ...turn.earlier,
@@ -148,9 +151,10 @@ export async function run(
       prompt: turn.prompt,
       model: turn.model,
       endpoint: endpointOf(request.config.baseURL),
-      answer: reply.answer,
+      // The history is kept like any output: with every secret masked.
+      answer: secrets.redact(reply.answer),
       outcome: reply.outcome,
-      ...(reply.error ? { error: reply.error } : {}),
+      ...(reply.error ? { error: secrets.redact(reply.error) } : {}),
       usage: reply.usage ?? null,
       started,
       finished: new Date(),
