@@ -122,6 +122,11 @@ const PASSED_ENV: Record<string, string> = permitted
   }
   : {};
 
+// The tests' home, with the history they saved, goes when they end.
+globalThis.addEventListener("unload", () => {
+  if (PASSED_ENV.HOME) Deno.removeSync(PASSED_ENV.HOME, { recursive: true });
+});
+
 /** The permission flags of `deno task start`, as the task expands them. */
 const TASK_FLAGS = taskFlags(project.tasks.start.command, PASSED_ENV);
 

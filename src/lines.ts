@@ -5,9 +5,20 @@
  *
  * @module
  */
-import { createInterface } from "node:readline";
-import process from "node:process";
+import type { Interface } from "node:readline";
 import type { LineReader } from "./io.ts";
+
+/**
+ * `node:readline` and `node:process`, loaded on first use: only `--chat`
+ * needs them, and loading them costs every run a few milliseconds.
+ */
+async function node() {
+  const [{ createInterface }, { default: process }] = await Promise.all([
+    import("node:readline"),
+    import("node:process"),
+  ]);
+  return { createInterface, process };
+}
 
 /**
  * Reads lines typed at the terminal. Each read opens a readline interface and
@@ -20,7 +31,8 @@ export function terminalLines(): LineReader {
   const history: string[] = [];
   return {
     interactive: true,
-    read(prompt) {
+    async read(prompt) {
+      const { createInterface, process } = await node();
       const rl = createInterface({
         input: process.stdin,
         output: process.stdout,
@@ -29,7 +41,7 @@ export function terminalLines(): LineReader {
         historySize: 1000,
         removeHistoryDuplicates: true,
       });
-      return new Promise<string | undefined>((resolve) => {
+      return await new Promise<string | undefined>((resolve) => {
         let answered = false;
         rl.on("line", (line) => {
           answered = true;
@@ -71,19 +83,24 @@ export function terminalLines(): LineReader {
  * assert.equal(await lines.read("> "), undefined);
  * ```
  */
-export function pipedLines(
-  input: NodeJS.ReadableStream = process.stdin,
-): LineReader {
-  const rl = createInterface({ input, terminal: false, crlfDelay: Infinity });
-  const iterator = rl[Symbol.asyncIterator]();
+export function pipedLines(input?: NodeJS.ReadableStream): LineReader {
+  let lines: Promise<{ rl: Interface; iterator: AsyncIterator<string> }>;
   return {
     interactive: false,
     async read() {
-      const next = await iterator.next();
+      lines ??= node().then(({ createInterface, process }) => {
+        const rl = createInterface({
+          input: input ?? process.stdin,
+          terminal: false,
+          crlfDelay: Infinity,
+        });
+        return { rl, iterator: rl[Symbol.asyncIterator]() };
+      });
+      const next = await (await lines).iterator.next();
       return next.done ? undefined : next.value;
     },
     [Symbol.dispose]() {
-      rl.close();
+      lines?.then(({ rl }) => rl.close());
     },
   };
 }

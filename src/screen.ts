@@ -9,6 +9,12 @@ import { answerOf } from "./answer.ts";
 import { BufferedOutput, type Io, type Output } from "./io.ts";
 import { reasoningOf, ReasoningPrinter } from "./reasoning.ts";
 
+/**
+ * The most of an answer's text kept for the history, in characters: more
+ * than any model takes back in a follow-up, and memory stays flat beyond it.
+ */
+export const KEPT_LIMIT = 4 * 1024 * 1024;
+
 /** How to show an answer. */
 export interface ScreenOptions {
   /** Print the whole completion as JSON instead of the text. */
@@ -41,12 +47,12 @@ export interface ScreenOptions {
  * ```
  */
 export class AnswerScreen implements Output {
-  /** The answer's text as far as it got. */
-  text = "";
   /** Where a reasoning model's thinking goes, when it is shown. */
   readonly reasoning: ReasoningPrinter | undefined;
   readonly #stdout: BufferedOutput;
   readonly #json: boolean;
+  #kept = "";
+  #dropped = 0;
 
   constructor(
     io: Pick<Io, "stdout" | "stderr" | "noColor">,
@@ -60,9 +66,24 @@ export class AnswerScreen implements Output {
       : undefined;
   }
 
+  /**
+   * The answer's text as far as it got, for the history: past
+   * {@linkcode KEPT_LIMIT} characters, a note of how many more were printed.
+   */
+  get text(): string {
+    return this.#dropped
+      ? `${this.#kept}\n[${this.#dropped} more characters were printed, not saved]`
+      : this.#kept;
+  }
+
   /** A piece of the answer's text. */
   write(text: string): void {
-    this.text += text;
+    const room = KEPT_LIMIT - this.#kept.length;
+    if (text.length <= room) this.#kept += text;
+    else {
+      this.#kept += text.slice(0, room);
+      this.#dropped += text.length - room;
+    }
     if (!this.#json) this.#stdout.write(text);
   }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { AnswerError, RefusalError } from "./answer.ts";
-import { AnswerScreen, type ScreenOptions } from "./screen.ts";
+import { AnswerScreen, KEPT_LIMIT, type ScreenOptions } from "./screen.ts";
 
 function screen(options: ScreenOptions) {
   const out = { stdout: "", stderr: "" };
@@ -80,4 +80,19 @@ Deno.test("AnswerScreen --json prints a body that is not JSON as it came", () =>
   );
   shown.end();
   assert.equal(out.stdout, "<html>502</html>\n");
+});
+
+Deno.test("AnswerScreen prints a long answer whole but keeps only KEPT_LIMIT characters of it", () => {
+  const { out, screen: shown } = screen({ json: false, reasoning: false });
+  const piece = "x".repeat(1024 * 1024);
+  for (let i = 0; i < 5; i++) shown.write(piece);
+  shown.write("tail");
+  shown.end();
+  assert.equal(out.stdout.length, 5 * piece.length + "tail\n".length);
+  assert.equal(
+    shown.text,
+    `${"x".repeat(KEPT_LIMIT)}\n[${
+      piece.length + 4
+    } more characters were printed, not saved]`,
+  );
 });
