@@ -232,7 +232,7 @@ function seen({ code, stdout, stderr }: Run) {
 
 // --- answers -------------------------------------------------------------------
 
-e2e("start asks the seed's question and prints the answer", async (server) => {
+e2e("start asks the demo's question and prints the answer", async (server) => {
   const run = await program([], { baseURL: server.url("ok") });
   assert.deepEqual(seen(run), { code: 0, stdout: `${ANSWER}\n`, stderr: "" });
 });

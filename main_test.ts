@@ -160,9 +160,9 @@ function hang(seen: Seen): Promise<Response> {
   );
 }
 
-// --- the seed demo ---------------------------------------------------------
+// --- the demo --------------------------------------------------------------
 
-Deno.test("main() asks gpt-4o the seed's question and prints the answer", async () => {
+Deno.test("main() asks gpt-4o the demo's question and prints the answer", async () => {
   const { code, stdout, stderr, requests } = await run([]);
   assert.deepEqual({ code, stdout, stderr }, {
     code: 0,
@@ -191,7 +191,7 @@ Deno.test("main() asks the arguments, joined, with piped stdin after a blank lin
   ]);
 });
 
-Deno.test("main() asks piped stdin alone, and the seed's question when stdin is empty", async () => {
+Deno.test("main() asks piped stdin alone, and the demo's question when stdin is empty", async () => {
   const piped = await run([], { stdin: "What is certiorari?" });
   const empty = await run([], { stdin: " \n" });
   assert.deepEqual(
@@ -1704,6 +1704,25 @@ Deno.test("main() prints the answer with one warning and the same exit code when
   }
   // The corrupt file is left as it was.
   assert.equal(Deno.readFileSync(corrupt).length, 4096);
+});
+
+Deno.test("main() masks a key pasted into the prompt or the system message in the history", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  const { code, requests } = await run(["-s", `Key: ${KEY}`, "Is this mine?"], {
+    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+    stdin: `key=${KEY}\n`,
+  });
+  assert.equal(code, 0);
+  assert.deepEqual(requests[0].body.messages, [
+    { role: "system", content: `Key: ${KEY}` },
+    { role: "user", content: `Is this mine?\n\nkey=${KEY}` },
+  ]);
+  const [{ system, prompt }] = savedTurns(path, 1)!;
+  assert.deepEqual({ system, prompt }, {
+    system: "Key: [redacted]",
+    prompt: "Is this mine?\n\nkey=[redacted]",
+  });
 });
 
 Deno.test("main() never writes the key to the history, even when the server echoes it", async () => {

@@ -5,11 +5,11 @@
  */
 import { parseArgs } from "node:util";
 
-/** The seed demo's model. */
+/** The demo's model. */
 export const DEFAULT_MODEL = "gpt-4o";
-/** The seed demo's system message. */
+/** The demo's system message. */
 export const DEFAULT_SYSTEM = "You are a helpful assistant.";
-/** The seed demo's question, asked when no prompt is given. */
+/** The demo's question, asked when no prompt is given. */
 export const DEFAULT_QUESTION =
   "how does a court case get to the Supreme Court?";
 /** Seconds without data from the server before the program gives up. */

@@ -146,12 +146,12 @@ export async function run(
         conversationId: undefined,
       };
     }
+    // The history is kept like any output: with every secret masked.
     const conversationId = recorder?.save({
-      system: turn.system,
-      prompt: turn.prompt,
+      system: secrets.redact(turn.system),
+      prompt: secrets.redact(turn.prompt),
       model: turn.model,
       endpoint: endpointOf(request.config.baseURL),
-      // The history is kept like any output: with every secret masked.
       answer: secrets.redact(reply.answer),
       outcome: reply.outcome,
       ...(reply.error ? { error: secrets.redact(reply.error) } : {}),

@@ -5,7 +5,7 @@
  * @module
  */
 
-/** The question of the seed demo, as the tests expect it in requests. */
+/** The demo's question, as the tests expect it in requests. */
 export const QUESTION = "how does a court case get to the Supreme Court?";
 
 /** A short answer used by most tests. */
