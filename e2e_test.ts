@@ -82,8 +82,13 @@ function installed(): Promise<void> {
     const { code, stderr } = await new Deno.Command("deno", {
       args: ["task", "--quiet", "install"],
       cwd: new URL(".", import.meta.url).pathname,
-      clearEnv: true,
-      env: { ...PASSED_ENV, DENO_INSTALL_ROOT: INSTALL_ROOT },
+      // The whole environment, as a user's: the first install may download
+      // the bundler, through the machine's proxy and certificates.
+      env: {
+        HOME: PASSED_ENV.HOME,
+        DENO_DIR: PASSED_ENV.DENO_DIR,
+        DENO_INSTALL_ROOT: INSTALL_ROOT,
+      },
       stdout: "null",
       stderr: "piped",
     }).output();
