@@ -49,6 +49,16 @@ const TASK_FLAGS = taskFlags(project.tasks.start.command, {
   ...DATA_ENV,
 });
 
+/** What every timed command gets: the server, a key, and the history folder. */
+function projectEnv(baseURL: string): Record<string, string> {
+  return {
+    OPENAI_BASE_URL: baseURL,
+    OPENAI_API_KEY: "sk-bench",
+    NO_COLOR: "1",
+    ...DATA_ENV,
+  };
+}
+
 /** Runs one command to its end; fails loudly unless it answered correctly. */
 async function time(
   command: Command,
@@ -59,13 +69,7 @@ async function time(
   const child = new Deno.Command(command.cmd, {
     args: command.args,
     cwd: root,
-    env: {
-      OPENAI_BASE_URL: baseURL,
-      OPENAI_API_KEY: "sk-bench",
-      NO_COLOR: "1",
-      ...DATA_ENV,
-      ...command.env,
-    },
+    env: { ...projectEnv(baseURL), ...command.env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -341,11 +345,7 @@ for (let round = 0; round < (quick ? 1 : 5); round++) {
   const child = new Deno.Command("deno", {
     args: ["run", ...TASK_FLAGS, "main.ts", "--stream"],
     cwd: root,
-    env: {
-      OPENAI_BASE_URL: server.url("stream-timed", deltas),
-      OPENAI_API_KEY: "sk-bench",
-      ...DATA_ENV,
-    },
+    env: projectEnv(server.url("stream-timed", deltas)),
     stdin: "null",
     stdout: "piped",
     stderr: "null",
@@ -378,12 +378,7 @@ function piped(name: string, args: string[], baseURL: string) {
   const child = new Deno.Command("deno", {
     args: ["run", ...TASK_FLAGS, "main.ts", ...args],
     cwd: root,
-    env: {
-      OPENAI_BASE_URL: baseURL,
-      OPENAI_API_KEY: "sk-bench",
-      NO_COLOR: "1",
-      ...DATA_ENV,
-    },
+    env: projectEnv(baseURL),
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
