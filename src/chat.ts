@@ -69,7 +69,9 @@ Ctrl-C stops an answer and keeps what was printed; at the prompt it clears the l
 `;
 
 /**
- * Runs the chat until the end of input or `/exit`, and returns the exit code:
+ * Runs the chat, beginning with the `first` message when there is one (the
+ * prompt on the command line), until the end of input or `/exit`, and
+ * returns the exit code:
  * 0, or that of a turn that ends it (a configuration error, SIGTERM, SIGHUP).
  *
  * @example
@@ -101,6 +103,7 @@ export async function runChat(
   session: ChatSession,
   reader: LineReader,
   stderr: Output,
+  first?: string,
 ): Promise<number> {
   let { model, system, conversationId } = session;
   let earlier = [...session.earlier];
@@ -110,7 +113,8 @@ export async function runChat(
   }
 
   while (true) {
-    const text = await readMessage(reader);
+    const text = first || await readMessage(reader);
+    first = undefined;
     if (text === undefined) return 0;
     if (text.trim() === "") continue;
 

@@ -14,6 +14,7 @@ async function chat(
   answers: Partial<TurnResult>[] = [],
   session: Partial<ChatSession> = {},
   interactive = false,
+  first?: string,
 ) {
   const turns: Turn[] = [];
   const prompts: string[] = [];
@@ -47,6 +48,7 @@ async function chat(
     },
     reader,
     { write: (text) => void (stderr += text) },
+    first,
   );
   return { code, turns, stderr, prompts };
 }
@@ -177,4 +179,13 @@ Deno.test("runChat() greets a person at a terminal on stderr", async () => {
     stderr,
     "Chatting with gpt-4o. /help lists the commands; Ctrl-D leaves.\n",
   );
+});
+
+Deno.test("runChat() begins with the prompt given on the command line", async () => {
+  const { turns } = await chat(["Next"], [], {}, false, "First");
+  assert.deepEqual(turns.map((turn) => turn.prompt), ["First", "Next"]);
+  assert.deepEqual(turns[1].earlier, [
+    { role: "user", content: "First" },
+    { role: "assistant", content: "answer 1" },
+  ]);
 });

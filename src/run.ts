@@ -175,7 +175,7 @@ export async function run(
       history: () => latestConversations(read),
     };
     using lines = io.lines();
-    return await runChat(session, lines, io.stderr);
+    return await runChat(session, lines, io.stderr, options.prompt.trim());
   }
   const prompt = joinPrompt(options.prompt, await io.stdin());
   const { exitCode } = await turn({ ...start, prompt });
