@@ -19,7 +19,7 @@ export const DEFAULT_TIMEOUT_SECONDS = 120;
 export const USAGE = `Ask a chat model a question and print the answer.
 
 Usage: gpt4o [options] [prompt...]      (or: deno task start [options] [prompt...])
-       gpt4o --chat [options]           (or: deno task chat [options])
+       gpt4o --chat [options] [prompt...]  (or: deno task chat ...)
 
 The prompt is the arguments joined by spaces; text piped to stdin is appended
 after a blank line. With neither, it asks "${DEFAULT_QUESTION}"
