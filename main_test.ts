@@ -331,8 +331,8 @@ Deno.test("main() rejects an OPENAI_BASE_URL that is not http(s)", async () => {
   });
   assert.deepEqual({ code, stderr }, {
     code: 2,
-    stderr:
-      'OPENAI_BASE_URL must be an http:// or https:// URL, not "localhost:1337/v1"\n',
+    stderr: "OPENAI_BASE_URL must be an http:// or https:// URL such as " +
+      "http://localhost:1337/v1 (its value is not shown: it may hold a secret)\n",
   });
 });
 

@@ -45,6 +45,13 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/**
+ * What a base URL that is not http(s) gets told. The value is not quoted: it
+ * may hold a password, a key in its query, or a key pasted by mistake.
+ */
+const BAD_BASE_URL = "OPENAI_BASE_URL must be an http:// or https:// URL " +
+  "such as http://localhost:1337/v1 (its value is not shown: it may hold a secret)";
+
 /** Looks a variable up: the environment first, then `.env`; `undefined` when unset or blank. */
 export type Variables = (name: string) => string | undefined;
 
@@ -115,7 +122,7 @@ export function configOf(read: Variables, endpoint?: Endpoint): Config {
   }
   if (baseURL !== undefined && !isHttpURL(baseURL)) {
     throw new ConfigError(
-      `OPENAI_BASE_URL must be an http:// or https:// URL, not "${baseURL}"`,
+      BAD_BASE_URL,
     );
   }
   const url = (baseURL ?? OPENAI_API).replace(/\/+$/, "");

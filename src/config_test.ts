@@ -70,12 +70,21 @@ Deno.test("loadConfig() requires a key for OpenAI's API, named or defaulted", as
   }
 });
 
-Deno.test("loadConfig() rejects a base URL that is not http(s), naming it", async () => {
-  for (const url of ["localhost:1337", "ftp://example.com", "http://"]) {
+Deno.test("loadConfig() rejects a base URL that is not http(s), without showing it", async () => {
+  for (
+    const url of [
+      "localhost:1337",
+      "ftp://example.com",
+      "http://",
+      "htp://user:hunter2hunter2@example.com/v1?api-key=SECRETQUERYVALUE123",
+      "sk-proj-PASTEDKEY0123456789",
+    ]
+  ) {
     await assert.rejects(
       loadConfig(source({ OPENAI_BASE_URL: url, OPENAI_API_KEY: "k" })),
       new ConfigError(
-        `OPENAI_BASE_URL must be an http:// or https:// URL, not "${url}"`,
+        "OPENAI_BASE_URL must be an http:// or https:// URL such as " +
+          "http://localhost:1337/v1 (its value is not shown: it may hold a secret)",
       ),
     );
   }
