@@ -155,6 +155,8 @@ interface RunOptions {
   signal?: Deno.Signal;
   /** Sees stdout so far, as it grows. */
   onStdout?: (text: string) => void;
+  /** More variables for the program. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -176,6 +178,7 @@ function spawn(args: string[], options: RunOptions = {}): Deno.ChildProcess {
       NO_COLOR: "1",
       ...(options.baseURL ? { OPENAI_BASE_URL: options.baseURL } : {}),
       ...(options.key === undefined ? { OPENAI_API_KEY: KEY } : {}),
+      ...options.env,
     },
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
@@ -744,6 +747,24 @@ Deno.test("the skip hint names every permission flag of the test task", () => {
   }
   assert.ok(SKIP_HINT.endsWith(" e2e_test.ts`"));
 });
+
+e2e(
+  "OPENAI_CUSTOM_HEADERS go to OPENAI_BASE_URL's server, never to a named provider",
+  async (server) => {
+    const env = {
+      OPENAI_CUSTOM_HEADERS: "X-Gateway-Token: gw-secret-123456789",
+    };
+    const own = await program(["Hi"], { baseURL: server.url("headers"), env });
+    const url = new URL(server.url("headers"));
+    const ollama = await program(["-m", "ollama:llama3.2", "Hi"], {
+      env: { ...env, OLLAMA_HOST: `http://${url.host}/headers` },
+    });
+    assert.deepEqual([seen(own), seen(ollama)], [
+      { code: 0, stdout: "headers: x-gateway-token\n", stderr: "" },
+      { code: 0, stdout: "headers: none\n", stderr: "" },
+    ]);
+  },
+);
 
 // --- history and chat ------------------------------------------------------------
 

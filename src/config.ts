@@ -38,6 +38,11 @@ export interface Config {
   baseURL: string;
   organization: string | null;
   project: string | null;
+  /**
+   * Headers the SDK must not send: those of `OPENAI_CUSTOM_HEADERS`, which
+   * are meant for OpenAI or the user's own gateway, never a named provider.
+   */
+  defaultHeaders?: Record<string, null>;
 }
 
 /** A configuration the program cannot run with; its message says the fix. */
@@ -140,7 +145,22 @@ export function configOf(read: Variables, endpoint?: Endpoint): Config {
     baseURL: url,
     organization: (mine && read("OPENAI_ORG_ID")) || null,
     project: (mine && read("OPENAI_PROJECT_ID")) || null,
+    ...(mine ? {} : {
+      defaultHeaders: Object.fromEntries(
+        customHeaders(read).map(([name]) => [name, null]),
+      ),
+    }),
   };
+}
+
+/** The `Name: value` lines of `OPENAI_CUSTOM_HEADERS`, as the SDK reads them. */
+function customHeaders(read: Io["env"]): [string, string][] {
+  return (read(SDK_ENV_VARIABLE) ?? "").split("\n").flatMap((line) => {
+    const colon = line.indexOf(":");
+    return colon < 0
+      ? []
+      : [[line.slice(0, colon).trim(), line.slice(colon + 1).trim()]];
+  });
 }
 
 /** The text of `.env`, `undefined` when there is none. */
@@ -209,10 +229,7 @@ export function secretsOf(
   env: Io["env"],
 ): string[] {
   const secrets = config.apiKey === NO_KEY ? [] : [config.apiKey];
-  for (const line of (env(SDK_ENV_VARIABLE) ?? "").split("\n")) {
-    const colon = line.indexOf(":");
-    if (colon >= 0) secrets.push(line.slice(colon + 1).trim());
-  }
+  for (const [, value] of customHeaders(env)) secrets.push(value);
   if (URL.canParse(config.baseURL)) {
     const url = new URL(config.baseURL);
     secrets.push(decodeURIComponent(url.password), url.password);

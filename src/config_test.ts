@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { ConfigError, loadConfig, NO_KEY, OPENAI_API } from "./config.ts";
+import {
+  ConfigError,
+  configOf,
+  loadConfig,
+  NO_KEY,
+  OPENAI_API,
+} from "./config.ts";
 
 function source(env: Record<string, string>, dotenv?: string) {
   return {
@@ -142,4 +148,30 @@ Deno.test("loadConfig() names .env when it cannot be read, and passes a missing 
     loadConfig(failing(new Deno.errors.NotCapable("Requires read access"))),
     Deno.errors.NotCapable,
   );
+});
+
+Deno.test("configOf() keeps OPENAI_CUSTOM_HEADERS from a named provider, and the org and project too", () => {
+  const read = (name: string) =>
+    ({
+      OPENAI_CUSTOM_HEADERS: "X-Gateway-Token: gw-secret-123456789\nX-Team: a",
+      OPENAI_ORG_ID: "org-1",
+      OPENAI_PROJECT_ID: "proj-1",
+      OPENAI_API_KEY: "sk-own-0123456789",
+    })[name];
+  assert.deepEqual(
+    configOf(read, { baseURL: "http://localhost:11434/v1", apiKey: undefined }),
+    {
+      apiKey: NO_KEY,
+      baseURL: "http://localhost:11434/v1",
+      organization: null,
+      project: null,
+      defaultHeaders: { "X-Gateway-Token": null, "X-Team": null },
+    },
+  );
+  assert.deepEqual(configOf(read), {
+    apiKey: "sk-own-0123456789",
+    baseURL: OPENAI_API,
+    organization: "org-1",
+    project: "proj-1",
+  });
 });

@@ -187,6 +187,14 @@ const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
       const text = `${users.length}: ${users.at(-1)?.content ?? ""}`;
       return body.stream ? events(streamOf([text])) : json(completion(text));
     },
+    /** Answers with the names of the `x-` headers it got, the SDK's own left out. */
+    headers: ({ request }) => {
+      const names = [...request.headers.keys()]
+        .filter((name) =>
+          name.startsWith("x-") && !name.startsWith("x-stainless")
+        );
+      return json(completion(`headers: ${names.join(", ") || "none"}`));
+    },
     unauthorized: () =>
       json(
         apiError("Incorrect API key provided.", "invalid_request_error"),
