@@ -228,9 +228,16 @@ async function collect(
   return text + decoder.decode();
 }
 
-/** Resolves once `condition` holds, checking every 10 ms. */
+/** Resolves once `condition` holds, checking every 10 ms; fails after 10 s. */
 async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    assert.ok(
+      Date.now() < deadline,
+      "waited 10 s for something that never came",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** The outcome without the elapsed time, for exact comparison. */
@@ -914,19 +921,22 @@ const hasScript = permitted && Deno.build.os === "linux" &&
 /** Quotes a word for `sh`. */
 const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
 
-for (const each of ["main.ts", "installed gpt4o"] as const) {
+for (const each of ["main.ts", "installed gpt4o", "deno task chat"] as const) {
   Deno.test({
     name: "--chat at a terminal: prompt, streamed answer, Ctrl-C keeps the " +
       "chat, Ctrl-D leaves with 0" +
-      (each === "main.ts" ? "" : " [installed gpt4o]") +
+      (each === "main.ts" ? "" : ` [${each}]`) +
       (hasScript ? "" : ` (${SKIP_HINT})`),
     ignore: !hasScript,
     async fn() {
       if (each === "installed gpt4o") await installed();
       await using server = startServer();
       await freshHistory();
+      // Under `deno task`, one Ctrl-C reaches the program twice.
       const command = each === "main.ts"
         ? ["deno", "run", ...TASK_FLAGS, MAIN, "--chat"]
+        : each === "deno task chat"
+        ? ["deno", "task", "--quiet", "chat"]
         : [SHIM, "--chat"];
       const child = new Deno.Command("script", {
         args: ["-qfec", `exec ${command.map(quote).join(" ")}`, "/dev/null"],

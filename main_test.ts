@@ -39,7 +39,7 @@ interface Setup {
   dotenv?: string;
   stdin?: string;
   /** The lines typed in `--chat`, at a terminal when `terminal` is set. */
-  lines?: string[];
+  lines?: (string | ((interrupt: (signal: StopSignal) => void) => void))[];
   terminal?: boolean;
   /** NO_COLOR is set. */
   noColor?: boolean;
@@ -68,8 +68,10 @@ async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
   const requests: Seen[] = [];
   let stdout = "";
   let stderr = "";
-  let interrupt: (signal?: StopSignal) => void = () => {};
-  let listening = 0;
+  const listeners = new Set<(signal: StopSignal) => void>();
+  const interrupt = (signal: StopSignal = "SIGINT") => {
+    for (const listener of [...listeners]) listener(signal);
+  };
   const io: Io = {
     args,
     env: (name) => env[name],
@@ -82,14 +84,23 @@ async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
     stderr: { write: setup.stderr ?? ((text) => void (stderr += text)) },
     stderrIsTerminal: setup.terminal ?? false,
     noColor: setup.noColor ?? false,
-    lines: () => ({
-      interactive: setup.terminal ?? false,
-      read: (prompt) => {
-        if (setup.terminal) stdout += prompt;
-        return Promise.resolve(setup.lines?.shift());
-      },
-      [Symbol.dispose]() {},
-    }),
+    lines: () => {
+      let closed = false; // disposed: the input ends, as readline's does
+      return {
+        interactive: setup.terminal ?? false,
+        read: (prompt) => {
+          if (setup.terminal) stdout += prompt;
+          let line = closed ? undefined : setup.lines?.shift();
+          // A function stands for a signal that arrives at the prompt.
+          while (typeof line === "function") {
+            line(interrupt);
+            line = closed ? undefined : setup.lines?.shift();
+          }
+          return Promise.resolve(line);
+        },
+        [Symbol.dispose]: () => void (closed = true),
+      };
+    },
     fetch: async (input, init) => {
       const seen = {
         url: String(input),
@@ -102,18 +113,12 @@ async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
       return await reply(seen, interrupt);
     },
     onInterrupt(handler) {
-      interrupt = (signal = "SIGINT") => handler(signal);
-      listening++;
-      return {
-        [Symbol.dispose]: () => {
-          interrupt = () => {};
-          listening--;
-        },
-      };
+      listeners.add(handler);
+      return { [Symbol.dispose]: () => void listeners.delete(handler) };
     },
   };
   const code = await main(io);
-  assert.equal(listening, 0, "the signal listener outlived the request");
+  assert.equal(listeners.size, 0, "a signal listener outlived the run");
   for (const output of [stdout, stderr]) {
     for (let i = 0; i + 12 <= KEY.length; i++) {
       const part = KEY.slice(i, i + 12);
@@ -2685,4 +2690,29 @@ Deno.test("main() --history, --show and -c exit 2 with one line when the history
       sent: 0,
     }, args.join(" "));
   }
+});
+
+Deno.test("main() --chat ignores a Ctrl-C between turns, and ends with 143 on SIGTERM at the prompt", async () => {
+  const ignored = await run(["--chat"], {
+    lines: ["Hi", (interrupt) => interrupt("SIGINT"), "Again"],
+  });
+  assert.deepEqual(
+    {
+      code: ignored.code,
+      stdout: ignored.stdout,
+      sent: ignored.requests.length,
+    },
+    { code: 0, stdout: `${ANSWER}\n${ANSWER}\n`, sent: 2 },
+  );
+  const stopped = await run(["--chat"], {
+    lines: ["Hi", (interrupt) => interrupt("SIGTERM"), "Never sent"],
+  });
+  assert.deepEqual(
+    {
+      code: stopped.code,
+      stdout: stopped.stdout,
+      sent: stopped.requests.length,
+    },
+    { code: 143, stdout: `${ANSWER}\n`, sent: 1 },
+  );
 });

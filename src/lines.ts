@@ -25,15 +25,18 @@ async function node() {
  * closes it once the line is in, so the terminal is back in its usual mode
  * while an answer streams (and Ctrl-C then interrupts the answer). The lines
  * typed so far are kept for the Up arrow. Ctrl-C at the prompt clears the line;
- * Ctrl-D on an empty line ends the input.
+ * Ctrl-D on an empty line ends the input, and so does disposing of the reader.
  */
 export function terminalLines(): LineReader {
   const history: string[] = [];
+  let current: Interface | undefined;
+  let closed = false;
   return {
     interactive: true,
     async read(prompt) {
       const { createInterface, process } = await node();
-      const rl = createInterface({
+      if (closed) return undefined;
+      const rl = current = createInterface({
         input: process.stdin,
         output: process.stdout,
         terminal: true,
@@ -49,6 +52,7 @@ export function terminalLines(): LineReader {
           rl.close();
         });
         rl.on("close", () => {
+          current = undefined;
           if (answered) return;
           process.stdout.write("\n");
           resolve(undefined);
@@ -64,7 +68,10 @@ export function terminalLines(): LineReader {
         rl.prompt();
       });
     },
-    [Symbol.dispose]() {},
+    [Symbol.dispose]() {
+      closed = true;
+      current?.close();
+    },
   };
 }
 

@@ -8,6 +8,7 @@
 import { type ChatSession, runChat, type Turn } from "./chat.ts";
 import { configOf, secretsOf, type Variables } from "./config.ts";
 import type { Secrets } from "./redact.ts";
+import { STOP_SIGNALS, type StopSignal } from "./signals.ts";
 import {
   browse,
   conversationToContinue,
@@ -175,7 +176,21 @@ export async function run(
       history: () => latestConversations(read),
     };
     using lines = io.lines();
-    return await runChat(session, lines, io.stderr, options.prompt.trim());
+    // Between turns, a Ctrl-C must not end the chat (under `deno task` one
+    // press can arrive twice); SIGTERM or SIGHUP at the prompt ends it.
+    let stopped: StopSignal | undefined;
+    using _ = io.onInterrupt((signal) => {
+      if (signal === "SIGINT") return;
+      stopped = signal;
+      lines[Symbol.dispose]();
+    });
+    const code = await runChat(
+      session,
+      lines,
+      io.stderr,
+      options.prompt.trim(),
+    );
+    return stopped ? STOP_SIGNALS[stopped] : code;
   }
   const prompt = joinPrompt(options.prompt, await io.stdin());
   const { exitCode } = await turn({ ...start, prompt });
