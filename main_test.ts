@@ -1998,18 +1998,39 @@ Deno.test("main() --chat: a failed turn prints its one line, is not sent again, 
   );
 });
 
-Deno.test("main() --chat ends with exit 2 on a configuration error, sending nothing more", async () => {
+Deno.test("main() --chat ends with exit 2 on a configuration error, sending nothing", async () => {
+  const lines = ["Hi", "never read"];
   const { code, stdout, stderr, requests } = await run(["--chat"], {
-    lines: ["Hi", "/model groq:x", "Again", "never read"],
+    env: {},
+    lines,
     reply: answering("Hello!"),
   });
-  assert.deepEqual({ code, stdout, stderr, sent: requests.length }, {
+  assert.deepEqual({ code, stdout, stderr, sent: requests.length, lines }, {
     code: 2,
-    stdout: "Hello!\n",
-    stderr: "model: groq:x\n" +
-      "GROQ_API_KEY is not set: export it, or put GROQ_API_KEY=... in a .env file here\n",
-    sent: 1,
+    stdout: "",
+    stderr:
+      "OPENAI_API_KEY is not set: export it, or put OPENAI_API_KEY=... in a .env file here " +
+      "(a server set in OPENAI_BASE_URL may need none)\n",
+    sent: 0,
+    lines: ["never read"],
   });
+});
+
+Deno.test("main() --chat refuses /model for a provider whose key is not set, and goes on", async () => {
+  const { code, stdout, stderr, requests } = await run(["--chat"], {
+    lines: ["Hi", "/model groq:x", "Again"],
+    reply: answering("Hello!", "Hello again!"),
+  });
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 0,
+    stdout: "Hello!\nHello again!\n",
+    stderr:
+      "GROQ_API_KEY is not set: export it, or put GROQ_API_KEY=... in a .env file here; still gpt-4o\n",
+  });
+  assert.deepEqual(requests.map(({ url, body }) => [url, body.model]), [
+    ["https://api.openai.com/v1/chat/completions", "gpt-4o"],
+    ["https://api.openai.com/v1/chat/completions", "gpt-4o"],
+  ]);
 });
 
 Deno.test("main() --chat -c resumes the latest conversation and adds to it", async () => {

@@ -40,6 +40,8 @@ export interface ChatSession {
   turn(turn: Turn): Promise<TurnResult>;
   /** The text `/history` prints. */
   history(): string;
+  /** Why `/model` cannot switch to a model (e.g. its provider's key is not set), if it cannot. */
+  checkModel?(model: string): string | undefined;
 }
 
 /**
@@ -128,10 +130,14 @@ export async function runChat(
         case "help":
           stderr.write(CHAT_HELP);
           continue;
-        case "model":
-          if (argument.trim()) model = argument.trim();
-          say(`model: ${model}`);
+        case "model": {
+          const wanted = argument.trim();
+          const problem = wanted ? session.checkModel?.(wanted) : undefined;
+          if (problem) say(`${problem}; still ${model}`);
+          else if (wanted) model = wanted;
+          if (!problem) say(`model: ${model}`);
           continue;
+        }
         case "system":
           if (argument.trim()) system = argument.trim();
           say(`system: ${system}`);

@@ -189,3 +189,13 @@ Deno.test("runChat() begins with the prompt given on the command line", async ()
     { role: "assistant", content: "answer 1" },
   ]);
 });
+
+Deno.test("runChat() /model keeps the model it has when the new one cannot be used", async () => {
+  const { code, turns, stderr } = await chat(["/model groq:x", "Hi"], [], {
+    checkModel: (model) =>
+      model.startsWith("groq:") ? "GROQ_API_KEY is not set" : undefined,
+  });
+  assert.equal(code, 0);
+  assert.equal(turns[0].model, "gpt-4o");
+  assert.equal(stderr, "GROQ_API_KEY is not set; still gpt-4o\n");
+});

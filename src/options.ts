@@ -171,6 +171,21 @@ export function parseOptions(args: string[]): Options {
   if (options.continue && options.conversation !== undefined) {
     throw new UsageError("use either --continue or --conversation, not both");
   }
+  const listing = options.listHistory
+    ? "--history"
+    : options.show !== undefined
+    ? "--show"
+    : options.providers
+    ? "--providers"
+    : undefined;
+  if (
+    listing && (options.prompt || options.chat || options.continue ||
+      options.conversation !== undefined)
+  ) {
+    throw new UsageError(
+      `${listing} asks nothing: give it no prompt, --chat, --continue or --conversation`,
+    );
+  }
   return options;
 }
 

@@ -88,6 +88,18 @@ Deno.test("parseOptions() names the offending option in a UsageError", () => {
       "use either --continue or --conversation, not both",
     ],
     [
+      ["--history", "-c"],
+      "--history asks nothing: give it no prompt, --chat, --continue or --conversation",
+    ],
+    [
+      ["--show", "1", "why?"],
+      "--show asks nothing: give it no prompt, --chat, --continue or --conversation",
+    ],
+    [
+      ["--providers", "--chat"],
+      "--providers asks nothing: give it no prompt, --chat, --continue or --conversation",
+    ],
+    [
       ["-m", "-v"],
       '-m needs a value; write --model=VALUE for one that starts with "-"',
     ],
@@ -116,7 +128,6 @@ Deno.test("parseOptions() reads the history, chat, provider and reasoning option
     "--continue",
     "--no-history",
     "--no-reasoning",
-    "--providers",
   ]);
   assert.deepEqual(
     [
@@ -124,10 +135,10 @@ Deno.test("parseOptions() reads the history, chat, provider and reasoning option
       options.continue,
       options.save,
       options.reasoning,
-      options.providers,
     ],
-    [true, true, false, false, true],
+    [true, true, false, false],
   );
+  assert.equal(parseOptions(["--providers"]).providers, true);
   assert.deepEqual(
     [parseOptions(["--history"]).listHistory, parseOptions(["--history"]).save],
     [true, true],

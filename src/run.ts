@@ -106,16 +106,8 @@ export async function run(
   async function turn(turn: Turn) {
     let request: Request;
     try {
-      const { provider, model } = parseModel(turn.model);
-      const endpoint = provider && {
-        ...providerEndpoint(provider, read),
-        keyVariable: provider.keyVariable,
-      };
       request = {
-        config: configOf(read, endpoint),
-        model,
-        provider: provider?.name,
-        keyVariable: provider?.keyVariable,
+        ...target(turn.model),
         messages: [
           { role: "system", content: turn.system },
           ...turn.earlier,
@@ -163,6 +155,26 @@ export async function run(
     return { exitCode: reply.exitCode, answer: reply.answer, conversationId };
   }
 
+  /**
+   * Where a model's requests go: a named provider's endpoint, or the
+   * OPENAI_* variables'.
+   *
+   * @throws {ConfigError} when that endpoint cannot be used (no key).
+   */
+  function target(spec: string) {
+    const { provider, model } = parseModel(spec);
+    const endpoint = provider && {
+      ...providerEndpoint(provider, read),
+      keyVariable: provider.keyVariable,
+    };
+    return {
+      config: configOf(read, endpoint),
+      model,
+      provider: provider?.name,
+      keyVariable: provider?.keyVariable,
+    };
+  }
+
   const start = {
     model: options.model ?? resumed?.model ?? DEFAULT_MODEL,
     system: options.system ?? resumed?.system ?? DEFAULT_SYSTEM,
@@ -174,6 +186,13 @@ export async function run(
       ...start,
       turn,
       history: () => latestConversations(read),
+      checkModel(spec) {
+        try {
+          target(spec);
+        } catch (error) {
+          return describeFailure(error).message;
+        }
+      },
     };
     using lines = io.lines();
     // Between turns, a Ctrl-C must not end the chat (under `deno task` one
