@@ -1128,6 +1128,21 @@ Deno.test("main() without network permission exits 2 at once with the hint, no r
   assert.ok(performance.now() - started < 400, "it waited to retry");
 });
 
+Deno.test("main() saves nothing to the history when the request could not be sent (exit 2)", async () => {
+  await using tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  const { code } = await run(["Hi"], {
+    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+    reply: () => {
+      throw new Deno.errors.NotCapable(
+        'Requires net access to "api.openai.com:443"',
+      );
+    },
+  });
+  assert.equal(code, 2);
+  assert.ok(!existsSync(path), "an exchange that was never sent was saved");
+});
+
 Deno.test("main() --stream -v asks for usage without --json", async () => {
   const { requests } = await run(["--stream", "-v"], {
     reply: () => pieces([streamOf(["Hi"], { usage: true })]),
@@ -1181,6 +1196,15 @@ Deno.test("main() --stream stops like Ctrl-C on SIGTERM (143) and SIGHUP (129)",
 // --- history ----------------------------------------------------------------------
 
 const TMP = new URL("./.tmp/", import.meta.url);
+
+function existsSync(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** A fresh folder under .tmp/ for a history database, removed afterwards. */
 async function tempFolder(): Promise<AsyncDisposable & { dir: string }> {

@@ -434,6 +434,17 @@ Deno.test("latest() is the conversation updated last, not the one created last",
   ]);
 });
 
+Deno.test("save() keeps a conversation's last update when a slower run saves an earlier exchange after it", () => {
+  using history = History.open(":memory:");
+  const id = history.save(exchange(0));
+  history.save(exchange(10), id); // finished at 23:24:30
+  history.save(exchange(5), id); // a concurrent run that finished earlier
+  assert.equal(
+    history.list()[0].updated,
+    new Date(2026, 10, 27, 23, 24, 30).toISOString(),
+  );
+});
+
 Deno.test("list() is newest first by last update, 20 by default", () => {
   using history = History.open(":memory:");
   for (let i = 0; i < 25; i++) {
