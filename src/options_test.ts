@@ -48,22 +48,13 @@ Deno.test("parseOptions() reads short and long options and joins the prompt", ()
     "--the-sky",
   ]);
   assert.deepEqual(options, {
+    ...parseOptions([]),
     model: "gpt-4o-mini",
     system: "Be brief.",
     stream: true,
     json: true,
     timeoutSeconds: 2.5,
     verbose: true,
-    reasoning: undefined,
-    chat: false,
-    continue: false,
-    conversation: undefined,
-    listHistory: false,
-    show: undefined,
-    save: true,
-    providers: false,
-    help: false,
-    version: false,
     prompt: "why is --the-sky",
   });
 });
