@@ -921,6 +921,58 @@ const hasScript = permitted && Deno.build.os === "linux" &&
 /** Quotes a word for `sh`. */
 const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
 
+/** The chat command of each target, as a person would start it. */
+function chatCommand(each: Target | "deno task chat"): string[] {
+  return each === "main.ts"
+    ? ["deno", "run", ...TASK_FLAGS, MAIN, "--chat"]
+    : each === "deno task chat"
+    ? ["deno", "task", "--quiet", "chat"]
+    : [SHIM, "--chat"];
+}
+
+/**
+ * Runs `command` in a pseudo-terminal (util-linux's `script`): `type` sends
+ * keys, `shown` waits for text on the screen, `end` waits for the exit and
+ * returns the code and the screen's text without carriage returns and
+ * bracketed-paste switches.
+ */
+function atTerminal(command: string[], baseURL: string) {
+  const child = new Deno.Command("script", {
+    args: ["-qfec", `exec ${command.map(quote).join(" ")}`, "/dev/null"],
+    cwd: TESTDATA,
+    clearEnv: true,
+    env: {
+      ...PASSED_ENV,
+      TERM: "dumb",
+      NO_COLOR: "1",
+      OPENAI_API_KEY: KEY,
+      OPENAI_BASE_URL: baseURL,
+    },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  let screen = "";
+  const reading = collect(child.stdout, (text) => void (screen = text));
+  const keys = child.stdin.getWriter();
+  return {
+    type: (text: string) => keys.write(new TextEncoder().encode(text)),
+    shown: (text: string, from = 0) =>
+      until(() => screen.indexOf(text, from) >= 0),
+    get length() {
+      return screen.length;
+    },
+    async end() {
+      const { code } = await child.status;
+      await keys.close().catch(() => {});
+      const output = (await reading).replaceAll("\r", "")
+        .replaceAll("\x1b[?2004h", "").replaceAll("\x1b[?2004l", "");
+      assert.ok(!output.includes(KEY));
+      return { code, output };
+    },
+  };
+}
+
 for (const each of ["main.ts", "installed gpt4o", "deno task chat"] as const) {
   Deno.test({
     name: "--chat at a terminal: prompt, streamed answer, Ctrl-C keeps the " +
@@ -933,45 +985,20 @@ for (const each of ["main.ts", "installed gpt4o", "deno task chat"] as const) {
       await using server = startServer();
       await freshHistory();
       // Under `deno task`, one Ctrl-C reaches the program twice.
-      const command = each === "main.ts"
-        ? ["deno", "run", ...TASK_FLAGS, MAIN, "--chat"]
-        : each === "deno task chat"
-        ? ["deno", "task", "--quiet", "chat"]
-        : [SHIM, "--chat"];
-      const child = new Deno.Command("script", {
-        args: ["-qfec", `exec ${command.map(quote).join(" ")}`, "/dev/null"],
-        cwd: TESTDATA,
-        clearEnv: true,
-        env: {
-          ...PASSED_ENV,
-          TERM: "dumb",
-          NO_COLOR: "1",
-          OPENAI_API_KEY: KEY,
-          OPENAI_BASE_URL: server.url("stream-stall"),
-        },
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "null",
-      }).spawn();
-      let screen = "";
-      const reading = collect(child.stdout, (text) => void (screen = text));
-      const keys = child.stdin.getWriter();
-      const type = (text: string) => keys.write(new TextEncoder().encode(text));
-      const shown = (text: string, from = 0) =>
-        until(() => screen.indexOf(text, from) >= 0);
-
-      await shown("> ");
-      await type("Who decides?\r");
-      await shown("A case"); // the answer streams, then the server stalls
-      const mark = screen.length;
-      await type("\x03"); // Ctrl-C: the terminal sends SIGINT
-      await shown("interrupted", mark);
-      await shown("> ", mark); // the chat goes on
-      await type("\x04"); // Ctrl-D on an empty line
-      const status = await child.status;
-      await keys.close().catch(() => {});
-      const output = (await reading).replaceAll("\r", "");
-      assert.equal(status.code, 0, output);
+      const terminal = atTerminal(
+        chatCommand(each),
+        server.url("stream-stall"),
+      );
+      await terminal.shown("> ");
+      await terminal.type("Who decides?\r");
+      await terminal.shown("A case"); // the answer streams, then the server stalls
+      const mark = terminal.length;
+      await terminal.type("\x03"); // Ctrl-C: the terminal sends SIGINT
+      await terminal.shown("interrupted", mark);
+      await terminal.shown("> ", mark); // the chat goes on
+      await terminal.type("\x04"); // Ctrl-D on an empty line
+      const { code, output } = await terminal.end();
+      assert.equal(code, 0, output);
       assert.match(
         output,
         new RegExp(
@@ -982,7 +1009,6 @@ for (const each of ["main.ts", "installed gpt4o", "deno task chat"] as const) {
             "> \n$",
         ),
       );
-      assert.ok(!output.includes(KEY));
       const history = await program(["--show", "1", "--json"], {
         baseURL: server.url("echo"),
       });
@@ -990,6 +1016,34 @@ for (const each of ["main.ts", "installed gpt4o", "deno task chat"] as const) {
         { role: "user", content: "Who decides?" },
         { role: "assistant", content: "A case" },
       ]);
+    },
+  });
+}
+
+for (const each of ["main.ts", "installed gpt4o"] as const) {
+  Deno.test({
+    name: "--chat at a terminal sends pasted lines as one message" +
+      (each === "main.ts" ? "" : ` [${each}]`) +
+      (hasScript ? "" : ` (${SKIP_HINT})`),
+    ignore: !hasScript,
+    async fn() {
+      if (each === "installed gpt4o") await installed();
+      await using server = startServer();
+      await freshHistory();
+      const terminal = atTerminal(chatCommand(each), server.url("echo"));
+      await terminal.shown("> ");
+      // A terminal in bracketed-paste mode wraps what is pasted in markers.
+      await terminal.type("\x1b[200~line one\nline two\n\x1b[201~");
+      await terminal.shown("line one\u21b5line two\u21b5");
+      await terminal.type("and typed\r");
+      await terminal.shown("1: line one");
+      await terminal.type("\x04");
+      const { code, output } = await terminal.end();
+      assert.equal(code, 0, output);
+      assert.deepEqual(
+        server.requests.get("echo")?.map((body) => body.messages?.at(-1)),
+        [{ role: "user", content: "line one\nline two\nand typed" }],
+      );
     },
   });
 }

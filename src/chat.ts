@@ -57,8 +57,9 @@ export const MULTILINE = '"""';
 /** What `/help` prints. */
 export const CHAT_HELP =
   `Type a message and press Enter; the answer streams as it arrives.
-For a message of several lines (or to paste one), type ${MULTILINE} on a line of
-its own, then the lines, then ${MULTILINE} again.
+Pasted lines stay one message (a line break shows as \u21b5) until you press
+Enter. To type several lines, put ${MULTILINE} on a line of its own before and
+after them.
 
   /model <id>      use another model for the following turns
   /system <text>   use another system message for the following turns
