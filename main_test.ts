@@ -165,6 +165,46 @@ function hang(seen: Seen): Promise<Response> {
   );
 }
 
+const TMP = new URL("./.tmp/", import.meta.url);
+
+function existsSync(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the tests may write under .tmp/, where history databases go. */
+const writable =
+  (await Deno.permissions.query({ name: "write", path: fileURLToPath(TMP) }))
+    .state === "granted";
+
+/** A test that keeps a history database under .tmp/; ignored without write access there. */
+function historyTest(name: string, fn: () => Promise<void>) {
+  Deno.test({
+    name: writable
+      ? name
+      : `${name} (ignored: needs --allow-write=.tmp; run \`deno task test\`)`,
+    ignore: !writable,
+    fn,
+  });
+}
+
+/** A fresh folder under .tmp/ for a history database, removed afterwards. */
+async function tempFolder(): Promise<AsyncDisposable & { dir: string }> {
+  Deno.mkdirSync(TMP, { recursive: true });
+  const dir = await Deno.makeTempDir({
+    dir: fileURLToPath(TMP),
+    prefix: "main_test-",
+  });
+  return {
+    dir,
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
 // --- the demo --------------------------------------------------------------
 
 Deno.test("main() asks gpt-4o the demo's question and prints the answer", async () => {
@@ -1128,20 +1168,23 @@ Deno.test("main() without network permission exits 2 at once with the hint, no r
   assert.ok(performance.now() - started < 400, "it waited to retry");
 });
 
-Deno.test("main() saves nothing to the history when the request could not be sent (exit 2)", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  const { code } = await run(["Hi"], {
-    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
-    reply: () => {
-      throw new Deno.errors.NotCapable(
-        'Requires net access to "api.openai.com:443"',
-      );
-    },
-  });
-  assert.equal(code, 2);
-  assert.ok(!existsSync(path), "an exchange that was never sent was saved");
-});
+historyTest(
+  "main() saves nothing to the history when the request could not be sent (exit 2)",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const { code } = await run(["Hi"], {
+      env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+      reply: () => {
+        throw new Deno.errors.NotCapable(
+          'Requires net access to "api.openai.com:443"',
+        );
+      },
+    });
+    assert.equal(code, 2);
+    assert.ok(!existsSync(path), "an exchange that was never sent was saved");
+  },
+);
 
 Deno.test("main() --stream -v asks for usage without --json", async () => {
   const { requests } = await run(["--stream", "-v"], {
@@ -1175,49 +1218,28 @@ Deno.test("main() names the missing model by the error's code, or by its name in
   }
 });
 
-Deno.test("main() --stream stops like Ctrl-C on SIGTERM (143) and SIGHUP (129)", async () => {
-  for (
-    const [signal, exitCode] of [["SIGTERM", 143], ["SIGHUP", 129]] as const
-  ) {
-    const { code, stdout, stderr } = await run(["--stream"], {
-      reply: (_, interrupt) => {
-        setTimeout(() => interrupt(signal), 20);
-        return pieces([sse([chunk({ content: "A case" })])], { stall: true });
-      },
-    });
-    assert.deepEqual({ code, stdout, stderr }, {
-      code: exitCode,
-      stdout: "A case\n",
-      stderr: `interrupted by ${signal}\n`,
-    });
-  }
-});
+Deno.test(
+  "main() --stream stops like Ctrl-C on SIGTERM (143) and SIGHUP (129)",
+  async () => {
+    for (
+      const [signal, exitCode] of [["SIGTERM", 143], ["SIGHUP", 129]] as const
+    ) {
+      const { code, stdout, stderr } = await run(["--stream"], {
+        reply: (_, interrupt) => {
+          setTimeout(() => interrupt(signal), 20);
+          return pieces([sse([chunk({ content: "A case" })])], { stall: true });
+        },
+      });
+      assert.deepEqual({ code, stdout, stderr }, {
+        code: exitCode,
+        stdout: "A case\n",
+        stderr: `interrupted by ${signal}\n`,
+      });
+    }
+  },
+);
 
 // --- history ----------------------------------------------------------------------
-
-const TMP = new URL("./.tmp/", import.meta.url);
-
-function existsSync(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A fresh folder under .tmp/ for a history database, removed afterwards. */
-async function tempFolder(): Promise<AsyncDisposable & { dir: string }> {
-  Deno.mkdirSync(TMP, { recursive: true });
-  const dir = await Deno.makeTempDir({
-    dir: fileURLToPath(TMP),
-    prefix: "main_test-",
-  });
-  return {
-    dir,
-    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
-  };
-}
 
 /** The saved turns of a conversation, their times checked and left out. */
 function savedTurns(path: string, id: number) {
@@ -1260,566 +1282,614 @@ function minute(date: Date): string {
   } ${two(date.getHours())}:${two(date.getMinutes())}`;
 }
 
-Deno.test("main() saves an exchange: prompt, system, model, endpoint without credentials, answer, outcome, usage", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  const { code, stdout, stderr } = await run(["-s", "Be brief.", "Hi"], {
-    env: {
-      OPENAI_API_KEY: KEY,
-      OPENAI_BASE_URL:
-        "http://alice:pa55w0rd-xyz@127.0.0.1:1337/v1/?api-key=qk-1234567890",
-      GPT4O_HISTORY: path,
-    },
-  });
-  assert.deepEqual({ code, stdout, stderr }, {
-    code: 0,
-    stdout: `${ANSWER}\n`,
-    stderr: "",
-  });
-  assert.deepEqual(savedList(path).map(({ id, turns }) => ({ id, turns })), [
-    { id: 1, turns: 1 },
-  ]);
-  assert.deepEqual(savedTurns(path, 1), [{
-    system: "Be brief.",
-    prompt: "Hi",
-    model: "gpt-4o",
-    endpoint: "127.0.0.1:1337/v1",
-    answer: ANSWER,
-    outcome: "answered",
-    usage: USAGE_SAVED,
-  }]);
-});
-
-Deno.test("main() keeps history in $HOME/.local/share/gpt4o/history.db, private, when GPT4O_HISTORY is unset", async () => {
-  await using tmp = await tempFolder();
-  const { code, stderr } = await run(["Hi"], {
-    // An empty GPT4O_HISTORY counts as unset.
-    env: { OPENAI_API_KEY: KEY, HOME: tmp.dir, GPT4O_HISTORY: "" },
-  });
-  assert.deepEqual({ code, stderr }, { code: 0, stderr: "" });
-  const folder = `${tmp.dir}/.local/share/gpt4o`;
-  assert.equal(Deno.statSync(folder).mode! & 0o777, 0o700);
-  assert.equal(Deno.statSync(`${folder}/history.db`).mode! & 0o777, 0o600);
-  assert.equal(savedTurns(`${folder}/history.db`, 1)?.[0].prompt, "Hi");
-});
-
-Deno.test("main() -c sends the latest conversation's turns before the new prompt and adds to it", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
-  const reply = answering("Paris.", "About 2.1 million.", "Rome.");
-  await run(["-m", "gpt-4o-mini", "-s", "Be brief.", "Capital of France?"], {
-    env,
-    reply,
-  });
-  const { code, stdout, stderr, requests } = await run(
-    ["-c", "Its population?"],
-    { env, reply },
-  );
-  assert.deepEqual({ code, stdout, stderr }, {
-    code: 0,
-    stdout: "About 2.1 million.\n",
-    stderr: "",
-  });
-  assert.deepEqual(requests[0].body, {
-    model: "gpt-4o-mini",
-    messages: [
-      { role: "system", content: "Be brief." },
-      { role: "user", content: "Capital of France?" },
-      { role: "assistant", content: "Paris." },
-      { role: "user", content: "Its population?" },
-    ],
-  });
-  assert.deepEqual(savedList(path).map(({ id, turns }) => ({ id, turns })), [
-    { id: 1, turns: 2 },
-  ]);
-  assert.deepEqual(savedTurns(path, 1)?.map((turn) => turn.prompt), [
-    "Capital of France?",
-    "Its population?",
-  ]);
-  // -m and -s given with -c win over the conversation's.
-  const third = await run(["--continue", "-m", "gpt-4o", "Of Italy?"], {
-    env,
-    reply,
-  });
-  assert.equal(third.requests[0].body.model, "gpt-4o");
-  assert.equal(
-    (third.requests[0].body.messages as Message[]).length,
-    6,
-  );
-});
-
-Deno.test("main() --conversation <id> follows up that conversation, not the latest", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
-  const reply = answering("One.", "Two.", "One again.");
-  await run(["First"], { env, reply });
-  await run(["Second"], { env, reply });
-  const { code, stdout, requests } = await run(
-    ["--conversation", "1", "More"],
-    { env, reply },
-  );
-  assert.deepEqual({ code, stdout }, { code: 0, stdout: "One again.\n" });
-  assert.deepEqual(requests[0].body.messages, [
-    { role: "system", content: DEFAULT_SYSTEM },
-    { role: "user", content: "First" },
-    { role: "assistant", content: "One." },
-    { role: "user", content: "More" },
-  ]);
-  assert.deepEqual(
-    savedList(path).map(({ id, turns, title }) => ({ id, turns, title })),
-    [
-      { id: 1, turns: 2, title: "First" },
-      { id: 2, turns: 1, title: "Second" },
-    ],
-  );
-});
-
-Deno.test("main() exits 2 with one line and sends nothing for an unknown conversation, or -c with none", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  const cases: [string[], Record<string, string>, string][] = [
-    [
-      ["-c", "More"],
-      { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
-      "there is no conversation to continue yet: ask a question first\n",
-    ],
-    [
-      ["--conversation", "9", "More"],
-      { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
-      "there is no conversation 9: --history lists them\n",
-    ],
-    [
-      ["--show", "9"],
-      { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
-      "there is no conversation 9: --history lists them\n",
-    ],
-    [
-      ["-c", "More"],
-      { OPENAI_API_KEY: KEY, GPT4O_HISTORY: "off" },
-      "history is off (GPT4O_HISTORY=off): unset GPT4O_HISTORY to keep and use it\n",
-    ],
-  ];
-  for (const [args, env, line] of cases) {
-    const { code, stdout, stderr, requests } = await run(args, { env });
-    assert.deepEqual({ code, stdout, stderr, sent: requests.length }, {
-      code: 2,
-      stdout: "",
-      stderr: line,
-      sent: 0,
-    }, args.join(" "));
-  }
-  assert.deepEqual(savedList(path), []);
-});
-
-Deno.test("main() --history lists the latest conversations, as text and as JSON", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
-  const empty = await run(["--history"], { env });
-  assert.deepEqual(
-    { code: empty.code, stdout: empty.stdout, stderr: empty.stderr },
-    { code: 0, stdout: "no conversations yet\n", stderr: "" },
-  );
-  await run(["What is certiorari?\nExplain briefly."], { env });
-  await run(["-c", "And mandamus?"], { env });
-  await run(["-m", "gpt-4o-mini", "Hi"], { env });
-  const [second, first] = savedList(path);
-  const text = await run(["--history"], { env });
-  assert.deepEqual(
-    { code: text.code, stdout: text.stdout, stderr: text.stderr },
-    {
-      code: 0,
-      stdout:
-        `2  ${minute(new Date(second.updated))}  gpt-4o-mini   1 turn  Hi\n` +
-        `1  ${
-          minute(new Date(first.updated))
-        }  gpt-4o       2 turns  What is certiorari?\n`,
-      stderr: "",
-    },
-  );
-  const asJson = await run(["--history", "--json"], { env });
-  assert.equal(asJson.code, 0);
-  const listed = JSON.parse(asJson.stdout);
-  assert.deepEqual(listed, [
-    {
-      id: 2,
-      updated: second.updated,
-      model: "gpt-4o-mini",
-      turns: 1,
-      title: "Hi",
-    },
-    {
-      id: 1,
-      updated: first.updated,
-      model: "gpt-4o",
-      turns: 2,
-      title: "What is certiorari?",
-    },
-  ]);
-  for (const entry of listed) {
-    assert.deepEqual(Object.keys(entry), [
-      "id",
-      "updated",
-      "model",
-      "turns",
-      "title",
-    ]);
-    assert.equal(new Date(entry.updated).toISOString(), entry.updated);
-  }
-  assert.equal(
-    new Date(first.updated).toISOString(),
-    (() => {
-      using history = History.open(path);
-      return history.get(1)!.turns[1].finished.toISOString();
-    })(),
-  );
-  assert.equal(text.requests.length + asJson.requests.length, 0);
-});
-
-Deno.test("main() --show prints a conversation as a transcript, and with --json its messages, ready to send again", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
-  const reply = answering("Paris.", "About 2.1 million.");
-  await run(["-s", "Be brief.", "Capital of France?"], { env, reply });
-  const second = await run(["-c", "Its population?"], { env, reply });
-  const [turn] = (() => {
-    using history = History.open(path);
-    const { turns } = history.get(1)!;
-    return [{ from: turns[0].started, to: turns[1].finished }];
-  })();
-  const [from, to] = [minute(turn.from), minute(turn.to)];
-  const text = await run(["--show", "1"], { env });
-  assert.deepEqual(
-    { code: text.code, stdout: text.stdout, stderr: text.stderr },
-    {
-      code: 0,
-      stdout: [
-        `conversation 1  gpt-4o  api.openai.com/v1  ${
-          from === to ? from : `${from} – ${to}`
-        }`,
-        "system: Be brief.",
-        "",
-        "> Capital of France?",
-        "",
-        "Paris.",
-        "[tokens: 27 prompt, 18 completion, 45 total]",
-        "",
-        "> Its population?",
-        "",
-        "About 2.1 million.",
-        "[tokens: 27 prompt, 18 completion, 45 total]",
-        "",
-      ].join("\n"),
-      stderr: "",
-    },
-  );
-  const asJson = await run(["--show", "1", "--json"], { env });
-  assert.equal(asJson.code, 0);
-  const shown = JSON.parse(asJson.stdout);
-  assert.deepEqual(shown, {
-    id: 1,
-    model: "gpt-4o",
-    messages: [
-      ...second.requests[0].body.messages as Message[],
-      { role: "assistant", content: "About 2.1 million." },
-    ],
-  });
-});
-
-Deno.test("main() --no-history and GPT4O_HISTORY=off save nothing", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  const skipped = await run(["--no-history", "Hi"], {
-    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
-  });
-  const off = await run(["Hi"], {
-    env: { OPENAI_API_KEY: KEY, HOME: tmp.dir, GPT4O_HISTORY: "OFF" },
-  });
-  for (const { code, stdout, stderr } of [skipped, off]) {
+historyTest(
+  "main() saves an exchange: prompt, system, model, endpoint without credentials, answer, outcome, usage",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const { code, stdout, stderr } = await run(["-s", "Be brief.", "Hi"], {
+      env: {
+        OPENAI_API_KEY: KEY,
+        OPENAI_BASE_URL:
+          "http://alice:pa55w0rd-xyz@127.0.0.1:1337/v1/?api-key=qk-1234567890",
+        GPT4O_HISTORY: path,
+      },
+    });
     assert.deepEqual({ code, stdout, stderr }, {
       code: 0,
       stdout: `${ANSWER}\n`,
       stderr: "",
     });
-  }
-  assert.deepEqual([...Deno.readDirSync(tmp.dir)], []);
-});
+    assert.deepEqual(savedList(path).map(({ id, turns }) => ({ id, turns })), [
+      { id: 1, turns: 1 },
+    ]);
+    assert.deepEqual(savedTurns(path, 1), [{
+      system: "Be brief.",
+      prompt: "Hi",
+      model: "gpt-4o",
+      endpoint: "127.0.0.1:1337/v1",
+      answer: ANSWER,
+      outcome: "answered",
+      usage: USAGE_SAVED,
+    }]);
+  },
+);
 
-Deno.test("main() --stream saves an answer cut off or interrupted as far as it got", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
-  const cut = await run(["--stream", "First"], {
-    env,
-    reply: () =>
-      pieces([
-        sse([chunk({ content: "A case " }), chunk({ content: "reaches" })]),
-      ]),
-  });
-  const interrupted = await run(["--stream", "Second"], {
-    env,
-    reply: (_, interrupt) => {
-      setTimeout(interrupt, 20);
-      return pieces([sse([chunk({ content: "A case" })])], { stall: true });
-    },
-  });
-  assert.deepEqual(
-    [cut, interrupted].map(({ code, stdout, stderr }) => ({
-      code,
-      stdout,
-      stderr,
-    })),
-    [
-      {
-        code: 1,
-        stdout: "A case reaches\n",
-        stderr:
-          "the answer was cut off: the stream ended before the server finished it\n",
-      },
-      { code: 130, stdout: "A case\n", stderr: "interrupted\n" },
-    ],
-  );
-  const turn = {
-    system: DEFAULT_SYSTEM,
-    model: "gpt-4o",
-    endpoint: "api.openai.com/v1",
-  };
-  assert.deepEqual([savedTurns(path, 1), savedTurns(path, 2)], [
-    [{
-      ...turn,
-      prompt: "First",
-      answer: "A case reaches",
-      outcome: "cut off",
-      error:
-        "the answer was cut off: the stream ended before the server finished it",
-    }],
-    [{
-      ...turn,
-      prompt: "Second",
-      answer: "A case",
-      outcome: "interrupted",
-      error: "interrupted",
-    }],
-  ]);
-  // A follow-up sends the partial answers as they were kept.
-  const { requests } = await run(["--conversation", "2", "Go on"], { env });
-  assert.deepEqual(requests[0].body.messages, [
-    { role: "system", content: DEFAULT_SYSTEM },
-    { role: "user", content: "Second" },
-    { role: "assistant", content: "A case" },
-    { role: "user", content: "Go on" },
-  ]);
-});
+historyTest(
+  "main() keeps history in $HOME/.local/share/gpt4o/history.db, private, when GPT4O_HISTORY is unset",
+  async () => {
+    await using tmp = await tempFolder();
+    const { code, stderr } = await run(["Hi"], {
+      // An empty GPT4O_HISTORY counts as unset.
+      env: { OPENAI_API_KEY: KEY, HOME: tmp.dir, GPT4O_HISTORY: "" },
+    });
+    assert.deepEqual({ code, stderr }, { code: 0, stderr: "" });
+    const folder = `${tmp.dir}/.local/share/gpt4o`;
+    assert.equal(Deno.statSync(folder).mode! & 0o777, 0o700);
+    assert.equal(Deno.statSync(`${folder}/history.db`).mode! & 0o777, 0o600);
+    assert.equal(savedTurns(`${folder}/history.db`, 1)?.[0].prompt, "Hi");
+  },
+);
 
-Deno.test("main() saves a refusal as refused and a server failure as failed, with their lines", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
-  const refused = await run(["First"], {
-    env,
-    reply: () =>
-      json(completion(null, { refusal: "I'm sorry, I can't help with that." })),
-  });
-  const failed = await run(["Second"], {
-    env,
-    reply: () =>
-      json(apiError("The server had an error.", "server_error"), 500, {
-        "retry-after-ms": "0",
-      }),
-  });
-  const lines = [
-    "the model refused: I'm sorry, I can't help with that.",
-    "api.openai.com failed (500), still after retries: The server had an error.",
-  ];
-  assert.deepEqual(
-    [refused, failed].map(({ code, stdout, stderr, requests }) => ({
-      code,
-      stdout,
-      stderr,
-      tries: requests.length,
-    })),
-    [
-      { code: 1, stdout: "", stderr: `${lines[0]}\n`, tries: 1 },
-      { code: 1, stdout: "", stderr: `${lines[1]}\n`, tries: 3 },
-    ],
-  );
-  const turn = {
-    system: DEFAULT_SYSTEM,
-    model: "gpt-4o",
-    endpoint: "api.openai.com/v1",
-    answer: "",
-  };
-  assert.deepEqual([savedTurns(path, 1), savedTurns(path, 2)], [
-    [{ ...turn, prompt: "First", outcome: "refused", error: lines[0] }],
-    [{ ...turn, prompt: "Second", outcome: "failed", error: lines[1] }],
-  ]);
-});
+historyTest(
+  "main() -c sends the latest conversation's turns before the new prompt and adds to it",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+    const reply = answering("Paris.", "About 2.1 million.", "Rome.");
+    await run(["-m", "gpt-4o-mini", "-s", "Be brief.", "Capital of France?"], {
+      env,
+      reply,
+    });
+    const { code, stdout, stderr, requests } = await run(
+      ["-c", "Its population?"],
+      { env, reply },
+    );
+    assert.deepEqual({ code, stdout, stderr }, {
+      code: 0,
+      stdout: "About 2.1 million.\n",
+      stderr: "",
+    });
+    assert.deepEqual(requests[0].body, {
+      model: "gpt-4o-mini",
+      messages: [
+        { role: "system", content: "Be brief." },
+        { role: "user", content: "Capital of France?" },
+        { role: "assistant", content: "Paris." },
+        { role: "user", content: "Its population?" },
+      ],
+    });
+    assert.deepEqual(savedList(path).map(({ id, turns }) => ({ id, turns })), [
+      { id: 1, turns: 2 },
+    ]);
+    assert.deepEqual(savedTurns(path, 1)?.map((turn) => turn.prompt), [
+      "Capital of France?",
+      "Its population?",
+    ]);
+    // -m and -s given with -c win over the conversation's.
+    const third = await run(["--continue", "-m", "gpt-4o", "Of Italy?"], {
+      env,
+      reply,
+    });
+    assert.equal(third.requests[0].body.model, "gpt-4o");
+    assert.equal(
+      (third.requests[0].body.messages as Message[]).length,
+      6,
+    );
+  },
+);
 
-Deno.test("main() prints the answer with one warning and the same exit code when history cannot be used", async () => {
-  await using tmp = await tempFolder();
-  const corrupt = `${tmp.dir}/corrupt.db`;
-  Deno.writeFileSync(
-    corrupt,
-    new Uint8Array(4096).map((_, i) => (i * 7919 + 13) % 251),
-  );
-  const folder = `${tmp.dir}/folder.db`;
-  Deno.mkdirSync(folder);
-  const cases: [Record<string, string>, string][] = [
-    [
-      { GPT4O_HISTORY: corrupt },
-      `cannot open the history at ${corrupt}: it is not a SQLite database, or ` +
-      "it is damaged (move it away, or set GPT4O_HISTORY to another file)",
-    ],
-    [
-      { GPT4O_HISTORY: folder },
-      `cannot open the history at ${folder}: it cannot be opened as a file ` +
-      "(is it a folder?): set GPT4O_HISTORY to another file",
-    ],
-    [
-      { GPT4O_HISTORY: "" }, // counts as unset; and there is no HOME
-      "cannot tell where to keep the history: HOME is not set (set " +
-      "GPT4O_HISTORY to a file, or GPT4O_HISTORY=off)",
-    ],
-  ];
-  for (const [history, warning] of cases) {
-    const env = { OPENAI_API_KEY: KEY, ...history };
-    const answered = await run(["Hi"], { env });
+historyTest(
+  "main() --conversation <id> follows up that conversation, not the latest",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+    const reply = answering("One.", "Two.", "One again.");
+    await run(["First"], { env, reply });
+    await run(["Second"], { env, reply });
+    const { code, stdout, requests } = await run(
+      ["--conversation", "1", "More"],
+      { env, reply },
+    );
+    assert.deepEqual({ code, stdout }, { code: 0, stdout: "One again.\n" });
+    assert.deepEqual(requests[0].body.messages, [
+      { role: "system", content: DEFAULT_SYSTEM },
+      { role: "user", content: "First" },
+      { role: "assistant", content: "One." },
+      { role: "user", content: "More" },
+    ]);
     assert.deepEqual(
+      savedList(path).map(({ id, turns, title }) => ({ id, turns, title })),
+      [
+        { id: 1, turns: 2, title: "First" },
+        { id: 2, turns: 1, title: "Second" },
+      ],
+    );
+  },
+);
+
+historyTest(
+  "main() exits 2 with one line and sends nothing for an unknown conversation, or -c with none",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const cases: [string[], Record<string, string>, string][] = [
+      [
+        ["-c", "More"],
+        { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+        "there is no conversation to continue yet: ask a question first\n",
+      ],
+      [
+        ["--conversation", "9", "More"],
+        { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+        "there is no conversation 9: --history lists them\n",
+      ],
+      [
+        ["--show", "9"],
+        { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+        "there is no conversation 9: --history lists them\n",
+      ],
+      [
+        ["-c", "More"],
+        { OPENAI_API_KEY: KEY, GPT4O_HISTORY: "off" },
+        "history is off (GPT4O_HISTORY=off): unset GPT4O_HISTORY to keep and use it\n",
+      ],
+    ];
+    for (const [args, env, line] of cases) {
+      const { code, stdout, stderr, requests } = await run(args, { env });
+      assert.deepEqual({ code, stdout, stderr, sent: requests.length }, {
+        code: 2,
+        stdout: "",
+        stderr: line,
+        sent: 0,
+      }, args.join(" "));
+    }
+    assert.deepEqual(savedList(path), []);
+  },
+);
+
+historyTest(
+  "main() --history lists the latest conversations, as text and as JSON",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+    const empty = await run(["--history"], { env });
+    assert.deepEqual(
+      { code: empty.code, stdout: empty.stdout, stderr: empty.stderr },
+      { code: 0, stdout: "no conversations yet\n", stderr: "" },
+    );
+    await run(["What is certiorari?\nExplain briefly."], { env });
+    await run(["-c", "And mandamus?"], { env });
+    await run(["-m", "gpt-4o-mini", "Hi"], { env });
+    const [second, first] = savedList(path);
+    const text = await run(["--history"], { env });
+    assert.deepEqual(
+      { code: text.code, stdout: text.stdout, stderr: text.stderr },
       {
-        code: answered.code,
-        stdout: answered.stdout,
-        stderr: answered.stderr,
+        code: 0,
+        stdout:
+          `2  ${minute(new Date(second.updated))}  gpt-4o-mini   1 turn  Hi\n` +
+          `1  ${
+            minute(new Date(first.updated))
+          }  gpt-4o       2 turns  What is certiorari?\n`,
+        stderr: "",
+      },
+    );
+    const asJson = await run(["--history", "--json"], { env });
+    assert.equal(asJson.code, 0);
+    const listed = JSON.parse(asJson.stdout);
+    assert.deepEqual(listed, [
+      {
+        id: 2,
+        updated: second.updated,
+        model: "gpt-4o-mini",
+        turns: 1,
+        title: "Hi",
       },
       {
+        id: 1,
+        updated: first.updated,
+        model: "gpt-4o",
+        turns: 2,
+        title: "What is certiorari?",
+      },
+    ]);
+    for (const entry of listed) {
+      assert.deepEqual(Object.keys(entry), [
+        "id",
+        "updated",
+        "model",
+        "turns",
+        "title",
+      ]);
+      assert.equal(new Date(entry.updated).toISOString(), entry.updated);
+    }
+    assert.equal(
+      new Date(first.updated).toISOString(),
+      (() => {
+        using history = History.open(path);
+        return history.get(1)!.turns[1].finished.toISOString();
+      })(),
+    );
+    assert.equal(text.requests.length + asJson.requests.length, 0);
+  },
+);
+
+historyTest(
+  "main() --show prints a conversation as a transcript, and with --json its messages, ready to send again",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+    const reply = answering("Paris.", "About 2.1 million.");
+    await run(["-s", "Be brief.", "Capital of France?"], { env, reply });
+    const second = await run(["-c", "Its population?"], { env, reply });
+    const [turn] = (() => {
+      using history = History.open(path);
+      const { turns } = history.get(1)!;
+      return [{ from: turns[0].started, to: turns[1].finished }];
+    })();
+    const [from, to] = [minute(turn.from), minute(turn.to)];
+    const text = await run(["--show", "1"], { env });
+    assert.deepEqual(
+      { code: text.code, stdout: text.stdout, stderr: text.stderr },
+      {
+        code: 0,
+        stdout: [
+          `conversation 1  gpt-4o  api.openai.com/v1  ${
+            from === to ? from : `${from} – ${to}`
+          }`,
+          "system: Be brief.",
+          "",
+          "> Capital of France?",
+          "",
+          "Paris.",
+          "[tokens: 27 prompt, 18 completion, 45 total]",
+          "",
+          "> Its population?",
+          "",
+          "About 2.1 million.",
+          "[tokens: 27 prompt, 18 completion, 45 total]",
+          "",
+        ].join("\n"),
+        stderr: "",
+      },
+    );
+    const asJson = await run(["--show", "1", "--json"], { env });
+    assert.equal(asJson.code, 0);
+    const shown = JSON.parse(asJson.stdout);
+    assert.deepEqual(shown, {
+      id: 1,
+      model: "gpt-4o",
+      messages: [
+        ...second.requests[0].body.messages as Message[],
+        { role: "assistant", content: "About 2.1 million." },
+      ],
+    });
+  },
+);
+
+historyTest(
+  "main() --no-history and GPT4O_HISTORY=off save nothing",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const skipped = await run(["--no-history", "Hi"], {
+      env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+    });
+    const off = await run(["Hi"], {
+      env: { OPENAI_API_KEY: KEY, HOME: tmp.dir, GPT4O_HISTORY: "OFF" },
+    });
+    for (const { code, stdout, stderr } of [skipped, off]) {
+      assert.deepEqual({ code, stdout, stderr }, {
         code: 0,
         stdout: `${ANSWER}\n`,
-        stderr: `history not saved: ${warning}\n`,
-      },
-      warning,
-    );
-    const streamed = await run(["--stream", "Hi"], {
-      env,
-      reply: () => pieces([streamOf(["A case"], { finish: "length" })]),
-    });
-    assert.deepEqual(
-      { code: streamed.code, stdout: streamed.stdout, stderr: streamed.stderr },
-      {
-        code: 0,
-        stdout: "A case\n",
-        stderr:
-          "the answer was cut off at the model's token limit (finish_reason: length)\n" +
-          `history not saved: ${warning}\n`,
-      },
-      warning,
-    );
-    const failed = await run(["Hi"], {
+        stderr: "",
+      });
+    }
+    assert.deepEqual([...Deno.readDirSync(tmp.dir)], []);
+  },
+);
+
+historyTest(
+  "main() --stream saves an answer cut off or interrupted as far as it got",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+    const cut = await run(["--stream", "First"], {
       env,
       reply: () =>
-        json(apiError("Invalid model", "invalid_request_error"), 400),
+        pieces([
+          sse([chunk({ content: "A case " }), chunk({ content: "reaches" })]),
+        ]),
+    });
+    const interrupted = await run(["--stream", "Second"], {
+      env,
+      reply: (_, interrupt) => {
+        setTimeout(interrupt, 20);
+        return pieces([sse([chunk({ content: "A case" })])], { stall: true });
+      },
     });
     assert.deepEqual(
-      { code: failed.code, stdout: failed.stdout, stderr: failed.stderr },
-      {
-        code: 1,
-        stdout: "",
-        stderr: "api.openai.com refused the request (400): Invalid model\n" +
-          `history not saved: ${warning}\n`,
-      },
-      warning,
+      [cut, interrupted].map(({ code, stdout, stderr }) => ({
+        code,
+        stdout,
+        stderr,
+      })),
+      [
+        {
+          code: 1,
+          stdout: "A case reaches\n",
+          stderr:
+            "the answer was cut off: the stream ended before the server finished it\n",
+        },
+        { code: 130, stdout: "A case\n", stderr: "interrupted\n" },
+      ],
     );
-  }
-  // The corrupt file is left as it was.
-  assert.equal(Deno.readFileSync(corrupt).length, 4096);
-});
-
-Deno.test("main() masks a key pasted into the prompt or the system message in the history", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  const { code, requests } = await run(["-s", `Key: ${KEY}`, "Is this mine?"], {
-    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
-    stdin: `key=${KEY}\n`,
-  });
-  assert.equal(code, 0);
-  assert.deepEqual(requests[0].body.messages, [
-    { role: "system", content: `Key: ${KEY}` },
-    { role: "user", content: `Is this mine?\n\nkey=${KEY}` },
-  ]);
-  const [{ system, prompt }] = savedTurns(path, 1)!;
-  assert.deepEqual({ system, prompt }, {
-    system: "Key: [redacted]",
-    prompt: "Is this mine?\n\nkey=[redacted]",
-  });
-});
-
-Deno.test("main() never writes the key to the history, even when the server echoes it", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
-  const echoed = await run(["What is my key?"], {
-    env,
-    reply: () => json(completion(`Your key is ${KEY}.`)),
-  });
-  const streamed = await run(["--stream", "Again?"], {
-    env,
-    reply: () =>
-      pieces([streamOf(["It is ", KEY.slice(0, 20), KEY.slice(20)])]),
-  });
-  const quoted = await run(["Once more?"], {
-    env,
-    reply: () =>
-      json(apiError(`Project for key ${KEY} has no access.`, "denied"), 403),
-  });
-  assert.deepEqual(
-    [echoed, streamed, quoted].map(({ code, stdout, stderr }) => ({
-      code,
-      stdout,
-      stderr,
-    })),
-    [
-      { code: 0, stdout: "Your key is [redacted].\n", stderr: "" },
-      { code: 0, stdout: "It is [redacted]\n", stderr: "" },
-      {
-        code: 1,
-        stdout: "",
-        stderr:
-          "api.openai.com denied access (403): Project for key [redacted] has no access.\n",
-      },
-    ],
-  );
-  assert.deepEqual(
-    [1, 2, 3].map((id) => {
-      const [{ answer, error }] = savedTurns(path, id)!;
-      return { answer, error };
-    }),
-    [
-      { answer: "Your key is [redacted].", error: undefined },
-      { answer: "It is [redacted]", error: undefined },
-      {
-        answer: "",
+    const turn = {
+      system: DEFAULT_SYSTEM,
+      model: "gpt-4o",
+      endpoint: "api.openai.com/v1",
+    };
+    assert.deepEqual([savedTurns(path, 1), savedTurns(path, 2)], [
+      [{
+        ...turn,
+        prompt: "First",
+        answer: "A case reaches",
+        outcome: "cut off",
         error:
-          "api.openai.com denied access (403): Project for key [redacted] has no access.",
-      },
-    ],
-  );
-  const bytes = [path, `${path}-wal`].flatMap((file) => {
-    try {
-      return [new TextDecoder("latin1").decode(Deno.readFileSync(file))];
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return [];
-      throw error;
-    }
-  }).join("");
-  assert.ok(bytes.includes("What is my key?"), "the database was not read");
-  for (let i = 0; i + 12 <= KEY.length; i++) {
-    assert.ok(
-      !bytes.includes(KEY.slice(i, i + 12)),
-      "the key is in the history",
+          "the answer was cut off: the stream ended before the server finished it",
+      }],
+      [{
+        ...turn,
+        prompt: "Second",
+        answer: "A case",
+        outcome: "interrupted",
+        error: "interrupted",
+      }],
+    ]);
+    // A follow-up sends the partial answers as they were kept.
+    const { requests } = await run(["--conversation", "2", "Go on"], { env });
+    assert.deepEqual(requests[0].body.messages, [
+      { role: "system", content: DEFAULT_SYSTEM },
+      { role: "user", content: "Second" },
+      { role: "assistant", content: "A case" },
+      { role: "user", content: "Go on" },
+    ]);
+  },
+);
+
+historyTest(
+  "main() saves a refusal as refused and a server failure as failed, with their lines",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+    const refused = await run(["First"], {
+      env,
+      reply: () =>
+        json(
+          completion(null, { refusal: "I'm sorry, I can't help with that." }),
+        ),
+    });
+    const failed = await run(["Second"], {
+      env,
+      reply: () =>
+        json(apiError("The server had an error.", "server_error"), 500, {
+          "retry-after-ms": "0",
+        }),
+    });
+    const lines = [
+      "the model refused: I'm sorry, I can't help with that.",
+      "api.openai.com failed (500), still after retries: The server had an error.",
+    ];
+    assert.deepEqual(
+      [refused, failed].map(({ code, stdout, stderr, requests }) => ({
+        code,
+        stdout,
+        stderr,
+        tries: requests.length,
+      })),
+      [
+        { code: 1, stdout: "", stderr: `${lines[0]}\n`, tries: 1 },
+        { code: 1, stdout: "", stderr: `${lines[1]}\n`, tries: 3 },
+      ],
     );
-  }
-});
+    const turn = {
+      system: DEFAULT_SYSTEM,
+      model: "gpt-4o",
+      endpoint: "api.openai.com/v1",
+      answer: "",
+    };
+    assert.deepEqual([savedTurns(path, 1), savedTurns(path, 2)], [
+      [{ ...turn, prompt: "First", outcome: "refused", error: lines[0] }],
+      [{ ...turn, prompt: "Second", outcome: "failed", error: lines[1] }],
+    ]);
+  },
+);
+
+historyTest(
+  "main() prints the answer with one warning and the same exit code when history cannot be used",
+  async () => {
+    await using tmp = await tempFolder();
+    const corrupt = `${tmp.dir}/corrupt.db`;
+    Deno.writeFileSync(
+      corrupt,
+      new Uint8Array(4096).map((_, i) => (i * 7919 + 13) % 251),
+    );
+    const folder = `${tmp.dir}/folder.db`;
+    Deno.mkdirSync(folder);
+    const cases: [Record<string, string>, string][] = [
+      [
+        { GPT4O_HISTORY: corrupt },
+        `cannot open the history at ${corrupt}: it is not a SQLite database, or ` +
+        "it is damaged (move it away, or set GPT4O_HISTORY to another file)",
+      ],
+      [
+        { GPT4O_HISTORY: folder },
+        `cannot open the history at ${folder}: it cannot be opened as a file ` +
+        "(is it a folder?): set GPT4O_HISTORY to another file",
+      ],
+      [
+        { GPT4O_HISTORY: "" }, // counts as unset; and there is no HOME
+        "cannot tell where to keep the history: HOME is not set (set " +
+        "GPT4O_HISTORY to a file, or GPT4O_HISTORY=off)",
+      ],
+    ];
+    for (const [history, warning] of cases) {
+      const env = { OPENAI_API_KEY: KEY, ...history };
+      const answered = await run(["Hi"], { env });
+      assert.deepEqual(
+        {
+          code: answered.code,
+          stdout: answered.stdout,
+          stderr: answered.stderr,
+        },
+        {
+          code: 0,
+          stdout: `${ANSWER}\n`,
+          stderr: `history not saved: ${warning}\n`,
+        },
+        warning,
+      );
+      const streamed = await run(["--stream", "Hi"], {
+        env,
+        reply: () => pieces([streamOf(["A case"], { finish: "length" })]),
+      });
+      assert.deepEqual(
+        {
+          code: streamed.code,
+          stdout: streamed.stdout,
+          stderr: streamed.stderr,
+        },
+        {
+          code: 0,
+          stdout: "A case\n",
+          stderr:
+            "the answer was cut off at the model's token limit (finish_reason: length)\n" +
+            `history not saved: ${warning}\n`,
+        },
+        warning,
+      );
+      const failed = await run(["Hi"], {
+        env,
+        reply: () =>
+          json(apiError("Invalid model", "invalid_request_error"), 400),
+      });
+      assert.deepEqual(
+        { code: failed.code, stdout: failed.stdout, stderr: failed.stderr },
+        {
+          code: 1,
+          stdout: "",
+          stderr: "api.openai.com refused the request (400): Invalid model\n" +
+            `history not saved: ${warning}\n`,
+        },
+        warning,
+      );
+    }
+    // The corrupt file is left as it was.
+    assert.equal(Deno.readFileSync(corrupt).length, 4096);
+  },
+);
+
+historyTest(
+  "main() masks a key pasted into the prompt or the system message in the history",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const { code, requests } = await run(
+      ["-s", `Key: ${KEY}`, "Is this mine?"],
+      {
+        env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+        stdin: `key=${KEY}\n`,
+      },
+    );
+    assert.equal(code, 0);
+    assert.deepEqual(requests[0].body.messages, [
+      { role: "system", content: `Key: ${KEY}` },
+      { role: "user", content: `Is this mine?\n\nkey=${KEY}` },
+    ]);
+    const [{ system, prompt }] = savedTurns(path, 1)!;
+    assert.deepEqual({ system, prompt }, {
+      system: "Key: [redacted]",
+      prompt: "Is this mine?\n\nkey=[redacted]",
+    });
+  },
+);
+
+historyTest(
+  "main() never writes the key to the history, even when the server echoes it",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+    const echoed = await run(["What is my key?"], {
+      env,
+      reply: () => json(completion(`Your key is ${KEY}.`)),
+    });
+    const streamed = await run(["--stream", "Again?"], {
+      env,
+      reply: () =>
+        pieces([streamOf(["It is ", KEY.slice(0, 20), KEY.slice(20)])]),
+    });
+    const quoted = await run(["Once more?"], {
+      env,
+      reply: () =>
+        json(apiError(`Project for key ${KEY} has no access.`, "denied"), 403),
+    });
+    assert.deepEqual(
+      [echoed, streamed, quoted].map(({ code, stdout, stderr }) => ({
+        code,
+        stdout,
+        stderr,
+      })),
+      [
+        { code: 0, stdout: "Your key is [redacted].\n", stderr: "" },
+        { code: 0, stdout: "It is [redacted]\n", stderr: "" },
+        {
+          code: 1,
+          stdout: "",
+          stderr:
+            "api.openai.com denied access (403): Project for key [redacted] has no access.\n",
+        },
+      ],
+    );
+    assert.deepEqual(
+      [1, 2, 3].map((id) => {
+        const [{ answer, error }] = savedTurns(path, id)!;
+        return { answer, error };
+      }),
+      [
+        { answer: "Your key is [redacted].", error: undefined },
+        { answer: "It is [redacted]", error: undefined },
+        {
+          answer: "",
+          error:
+            "api.openai.com denied access (403): Project for key [redacted] has no access.",
+        },
+      ],
+    );
+    const bytes = [path, `${path}-wal`].flatMap((file) => {
+      try {
+        return [new TextDecoder("latin1").decode(Deno.readFileSync(file))];
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) return [];
+        throw error;
+      }
+    }).join("");
+    assert.ok(bytes.includes("What is my key?"), "the database was not read");
+    for (let i = 0; i + 12 <= KEY.length; i++) {
+      assert.ok(
+        !bytes.includes(KEY.slice(i, i + 12)),
+        "the key is in the history",
+      );
+    }
+  },
+);
 
 // --- chat -------------------------------------------------------------------------
 
@@ -1832,61 +1902,64 @@ function sentMessages(requests: Seen[]): string[][] {
   );
 }
 
-Deno.test("main() --chat sends each turn after the earlier ones, streamed, and saves one conversation", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  const { code, stdout, stderr, requests } = await run(["--chat"], {
-    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
-    lines: ["Capital of France?", "", "Its population?"],
-    reply: answering("Paris.", "About 2.1 million."),
-  });
-  assert.deepEqual({ code, stdout, stderr }, {
-    code: 0,
-    stdout: "Paris.\nAbout 2.1 million.\n",
-    stderr: "",
-  });
-  assert.deepEqual(
-    requests.map(({ url, authorization, body }) => ({
-      url,
-      authorization,
-      model: body.model,
-      stream: body.stream,
-    })),
-    [1, 2].map(() => ({
-      url: "https://api.openai.com/v1/chat/completions",
-      authorization: `Bearer ${KEY}`,
-      model: "gpt-4o",
-      stream: true,
-    })),
-  );
-  assert.deepEqual(sentMessages(requests), [
-    [`system: ${DEFAULT_SYSTEM}`, "user: Capital of France?"],
-    [
-      `system: ${DEFAULT_SYSTEM}`,
-      "user: Capital of France?",
-      "assistant: Paris.",
-      "user: Its population?",
-    ],
-  ]);
-  assert.deepEqual(savedList(path).map(({ id, turns }) => ({ id, turns })), [
-    { id: 1, turns: 2 },
-  ]);
-  assert.deepEqual(
-    savedTurns(path, 1)?.map(({ prompt, answer, outcome }) => ({
-      prompt,
-      answer,
-      outcome,
-    })),
-    [
-      { prompt: "Capital of France?", answer: "Paris.", outcome: "answered" },
-      {
-        prompt: "Its population?",
-        answer: "About 2.1 million.",
-        outcome: "answered",
-      },
-    ],
-  );
-});
+historyTest(
+  "main() --chat sends each turn after the earlier ones, streamed, and saves one conversation",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const { code, stdout, stderr, requests } = await run(["--chat"], {
+      env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+      lines: ["Capital of France?", "", "Its population?"],
+      reply: answering("Paris.", "About 2.1 million."),
+    });
+    assert.deepEqual({ code, stdout, stderr }, {
+      code: 0,
+      stdout: "Paris.\nAbout 2.1 million.\n",
+      stderr: "",
+    });
+    assert.deepEqual(
+      requests.map(({ url, authorization, body }) => ({
+        url,
+        authorization,
+        model: body.model,
+        stream: body.stream,
+      })),
+      [1, 2].map(() => ({
+        url: "https://api.openai.com/v1/chat/completions",
+        authorization: `Bearer ${KEY}`,
+        model: "gpt-4o",
+        stream: true,
+      })),
+    );
+    assert.deepEqual(sentMessages(requests), [
+      [`system: ${DEFAULT_SYSTEM}`, "user: Capital of France?"],
+      [
+        `system: ${DEFAULT_SYSTEM}`,
+        "user: Capital of France?",
+        "assistant: Paris.",
+        "user: Its population?",
+      ],
+    ]);
+    assert.deepEqual(savedList(path).map(({ id, turns }) => ({ id, turns })), [
+      { id: 1, turns: 2 },
+    ]);
+    assert.deepEqual(
+      savedTurns(path, 1)?.map(({ prompt, answer, outcome }) => ({
+        prompt,
+        answer,
+        outcome,
+      })),
+      [
+        { prompt: "Capital of France?", answer: "Paris.", outcome: "answered" },
+        {
+          prompt: "Its population?",
+          answer: "About 2.1 million.",
+          outcome: "answered",
+        },
+      ],
+    );
+  },
+);
 
 Deno.test("main() --chat: /model and /system change the following requests, and a message of several lines is one turn", async () => {
   const { code, stdout, stderr, requests } = await run([
@@ -1925,102 +1998,111 @@ Deno.test("main() --chat: /model and /system change the following requests, and 
   ]);
 });
 
-Deno.test("main() --chat /clear starts over: only the system message and the new prompt, in a new conversation", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  const { code, stdout, stderr, requests } = await run(["--chat"], {
-    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
-    lines: ["Hi", "/clear", "Who are you?", "/exit", "never sent"],
-    reply: answering("Hello!", "An assistant."),
-  });
-  assert.deepEqual({ code, stdout, stderr }, {
-    code: 0,
-    stdout: "Hello!\nAn assistant.\n",
-    stderr: "a new conversation: earlier turns are no longer sent\n",
-  });
-  assert.deepEqual(sentMessages(requests), [
-    [`system: ${DEFAULT_SYSTEM}`, "user: Hi"],
-    [`system: ${DEFAULT_SYSTEM}`, "user: Who are you?"],
-  ]);
-  assert.deepEqual(
-    savedList(path).map(({ id, turns, title }) => ({ id, turns, title })),
-    [
-      { id: 2, turns: 1, title: "Who are you?" },
-      { id: 1, turns: 1, title: "Hi" },
-    ],
-  );
-});
+historyTest(
+  "main() --chat /clear starts over: only the system message and the new prompt, in a new conversation",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const { code, stdout, stderr, requests } = await run(["--chat"], {
+      env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+      lines: ["Hi", "/clear", "Who are you?", "/exit", "never sent"],
+      reply: answering("Hello!", "An assistant."),
+    });
+    assert.deepEqual({ code, stdout, stderr }, {
+      code: 0,
+      stdout: "Hello!\nAn assistant.\n",
+      stderr: "a new conversation: earlier turns are no longer sent\n",
+    });
+    assert.deepEqual(sentMessages(requests), [
+      [`system: ${DEFAULT_SYSTEM}`, "user: Hi"],
+      [`system: ${DEFAULT_SYSTEM}`, "user: Who are you?"],
+    ]);
+    assert.deepEqual(
+      savedList(path).map(({ id, turns, title }) => ({ id, turns, title })),
+      [
+        { id: 2, turns: 1, title: "Who are you?" },
+        { id: 1, turns: 1, title: "Hi" },
+      ],
+    );
+  },
+);
 
-Deno.test("main() --chat: Ctrl-C mid-answer keeps the partial answer, saves it as interrupted, and the chat goes on", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  let n = 0;
-  const { code, stdout, stderr, requests } = await run(["--chat"], {
-    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
-    lines: ["Tell me a long story", "Go on"],
-    reply: (_, interrupt) => {
-      if (n++ > 0) return pieces([streamOf(["The end."])]);
-      setTimeout(interrupt, 20);
-      return pieces([
-        sse([chunk({ role: "assistant", content: "" })]),
-        sse([chunk({ content: "Once upon" })]),
-      ], { stall: true });
-    },
-  });
-  assert.deepEqual({ code, stdout, stderr }, {
-    code: 0,
-    stdout: "Once upon\nThe end.\n",
-    stderr: "interrupted\n",
-  });
-  assert.ok(requests[0].signal.aborted, "the first request was not aborted");
-  assert.deepEqual(sentMessages(requests)[1], [
-    `system: ${DEFAULT_SYSTEM}`,
-    "user: Tell me a long story",
-    "assistant: Once upon",
-    "user: Go on",
-  ]);
-  assert.deepEqual(
-    savedTurns(path, 1)?.map(({ answer, outcome, error }) => ({
-      answer,
-      outcome,
-      error,
-    })),
-    [
-      { answer: "Once upon", outcome: "interrupted", error: "interrupted" },
-      { answer: "The end.", outcome: "answered", error: undefined },
-    ],
-  );
-});
+historyTest(
+  "main() --chat: Ctrl-C mid-answer keeps the partial answer, saves it as interrupted, and the chat goes on",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    let n = 0;
+    const { code, stdout, stderr, requests } = await run(["--chat"], {
+      env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+      lines: ["Tell me a long story", "Go on"],
+      reply: (_, interrupt) => {
+        if (n++ > 0) return pieces([streamOf(["The end."])]);
+        setTimeout(interrupt, 20);
+        return pieces([
+          sse([chunk({ role: "assistant", content: "" })]),
+          sse([chunk({ content: "Once upon" })]),
+        ], { stall: true });
+      },
+    });
+    assert.deepEqual({ code, stdout, stderr }, {
+      code: 0,
+      stdout: "Once upon\nThe end.\n",
+      stderr: "interrupted\n",
+    });
+    assert.ok(requests[0].signal.aborted, "the first request was not aborted");
+    assert.deepEqual(sentMessages(requests)[1], [
+      `system: ${DEFAULT_SYSTEM}`,
+      "user: Tell me a long story",
+      "assistant: Once upon",
+      "user: Go on",
+    ]);
+    assert.deepEqual(
+      savedTurns(path, 1)?.map(({ answer, outcome, error }) => ({
+        answer,
+        outcome,
+        error,
+      })),
+      [
+        { answer: "Once upon", outcome: "interrupted", error: "interrupted" },
+        { answer: "The end.", outcome: "answered", error: undefined },
+      ],
+    );
+  },
+);
 
-Deno.test("main() --chat: a failed turn prints its one line, is not sent again, and the chat goes on", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  let n = 0;
-  const { code, stdout, stderr, requests } = await run(["--chat"], {
-    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
-    lines: ["Hi", "Again"],
-    reply: () =>
-      n++ === 0
-        ? json(apiError("Invalid model", "invalid_request_error"), 400)
-        : pieces([streamOf(["Hello!"])]),
-  });
-  assert.deepEqual({ code, stdout, stderr }, {
-    code: 0,
-    stdout: "Hello!\n",
-    stderr: "api.openai.com refused the request (400): Invalid model\n",
-  });
-  assert.deepEqual(sentMessages(requests), [
-    [`system: ${DEFAULT_SYSTEM}`, "user: Hi"],
-    [`system: ${DEFAULT_SYSTEM}`, "user: Again"],
-  ]);
-  assert.deepEqual(
-    savedTurns(path, 1)?.map(({ prompt, outcome }) => ({ prompt, outcome })),
-    [{ prompt: "Hi", outcome: "failed" }, {
-      prompt: "Again",
-      outcome: "answered",
-    }],
-  );
-});
+historyTest(
+  "main() --chat: a failed turn prints its one line, is not sent again, and the chat goes on",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    let n = 0;
+    const { code, stdout, stderr, requests } = await run(["--chat"], {
+      env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+      lines: ["Hi", "Again"],
+      reply: () =>
+        n++ === 0
+          ? json(apiError("Invalid model", "invalid_request_error"), 400)
+          : pieces([streamOf(["Hello!"])]),
+    });
+    assert.deepEqual({ code, stdout, stderr }, {
+      code: 0,
+      stdout: "Hello!\n",
+      stderr: "api.openai.com refused the request (400): Invalid model\n",
+    });
+    assert.deepEqual(sentMessages(requests), [
+      [`system: ${DEFAULT_SYSTEM}`, "user: Hi"],
+      [`system: ${DEFAULT_SYSTEM}`, "user: Again"],
+    ]);
+    assert.deepEqual(
+      savedTurns(path, 1)?.map(({ prompt, outcome }) => ({ prompt, outcome })),
+      [{ prompt: "Hi", outcome: "failed" }, {
+        prompt: "Again",
+        outcome: "answered",
+      }],
+    );
+  },
+);
 
 Deno.test("main() --chat ends with exit 2 on a configuration error, sending nothing", async () => {
   const lines = ["Hi", "never read"];
@@ -2057,52 +2139,61 @@ Deno.test("main() --chat refuses /model for a provider whose key is not set, and
   ]);
 });
 
-Deno.test("main() --chat -c resumes the latest conversation and adds to it", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
-  const reply = answering("Paris.", "Rome.");
-  await run(["-s", "Be brief.", "Capital of France?"], { env, reply });
-  const { code, stdout, stderr, requests } = await run(["--chat", "-c"], {
-    env,
-    lines: ["And of Italy?"],
-    reply,
-  });
-  assert.deepEqual({ code, stdout, stderr }, {
-    code: 0,
-    stdout: "Rome.\n",
-    stderr: "",
-  });
-  assert.deepEqual(sentMessages(requests), [[
-    "system: Be brief.",
-    "user: Capital of France?",
-    "assistant: Paris.",
-    "user: And of Italy?",
-  ]]);
-  assert.deepEqual(savedList(path).map(({ id, turns }) => ({ id, turns })), [
-    { id: 1, turns: 2 },
-  ]);
-});
+historyTest(
+  "main() --chat -c resumes the latest conversation and adds to it",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+    const reply = answering("Paris.", "Rome.");
+    await run(["-s", "Be brief.", "Capital of France?"], { env, reply });
+    const { code, stdout, stderr, requests } = await run(["--chat", "-c"], {
+      env,
+      lines: ["And of Italy?"],
+      reply,
+    });
+    assert.deepEqual({ code, stdout, stderr }, {
+      code: 0,
+      stdout: "Rome.\n",
+      stderr: "",
+    });
+    assert.deepEqual(sentMessages(requests), [[
+      "system: Be brief.",
+      "user: Capital of France?",
+      "assistant: Paris.",
+      "user: And of Italy?",
+    ]]);
+    assert.deepEqual(savedList(path).map(({ id, turns }) => ({ id, turns })), [
+      { id: 1, turns: 2 },
+    ]);
+  },
+);
 
-Deno.test("main() --chat at a terminal greets on stderr, prompts, and /history lists the conversations", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  const { code, stdout, stderr } = await run(["--chat", "-m", "gpt-4o-mini"], {
-    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
-    terminal: true,
-    lines: ["Hi", "/history", "/nope"],
-    reply: answering("Hello!"),
-  });
-  const [{ updated }] = savedList(path);
-  assert.deepEqual({ code, stdout, stderr }, {
-    code: 0,
-    stdout: "> Hello!\n> > > ",
-    stderr:
-      "Chatting with gpt-4o-mini. /help lists the commands; Ctrl-D leaves.\n" +
-      `1  ${minute(new Date(updated))}  gpt-4o-mini  1 turn  Hi\n` +
-      "unknown command /nope: /help lists the commands\n",
-  });
-});
+historyTest(
+  "main() --chat at a terminal greets on stderr, prompts, and /history lists the conversations",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const { code, stdout, stderr } = await run(
+      ["--chat", "-m", "gpt-4o-mini"],
+      {
+        env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+        terminal: true,
+        lines: ["Hi", "/history", "/nope"],
+        reply: answering("Hello!"),
+      },
+    );
+    const [{ updated }] = savedList(path);
+    assert.deepEqual({ code, stdout, stderr }, {
+      code: 0,
+      stdout: "> Hello!\n> > > ",
+      stderr:
+        "Chatting with gpt-4o-mini. /help lists the commands; Ctrl-D leaves.\n" +
+        `1  ${minute(new Date(updated))}  gpt-4o-mini  1 turn  Hi\n` +
+        "unknown command /nope: /help lists the commands\n",
+    });
+  },
+);
 
 // --- providers --------------------------------------------------------------------
 
@@ -2587,155 +2678,172 @@ Deno.test("main() closes the dimmed reasoning before the line that says the answ
   });
 });
 
-Deno.test("main() --chat at a terminal shows each turn's reasoning on stderr, and saves and resends the answer alone", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  let n = 0;
-  const { code, stdout, stderr, requests } = await run(["--chat"], {
-    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
-    terminal: true,
-    lines: ["Capital of France?", "Of Italy?"],
-    reply: () =>
-      n++ === 0
-        ? thinking("reasoning_content", ["France."], ["Paris."])
-        : thinking("reasoning_content", ["Italy."], ["Rome."]),
-  });
-  assert.deepEqual({ code, stdout, stderr }, {
-    code: 0,
-    stdout: "> Paris.\n> Rome.\n> ",
-    stderr: "Chatting with gpt-4o. /help lists the commands; Ctrl-D leaves.\n" +
-      `${DIM}France.${UNDIM}\n\n${DIM}Italy.${UNDIM}\n\n`,
-  });
-  assert.deepEqual(sentMessages(requests)[1], [
-    `system: ${DEFAULT_SYSTEM}`,
-    "user: Capital of France?",
-    "assistant: Paris.",
-    "user: Of Italy?",
-  ]);
-  assert.deepEqual(savedTurns(path, 1)?.map(({ answer }) => answer), [
-    "Paris.",
-    "Rome.",
-  ]);
-});
+historyTest(
+  "main() --chat at a terminal shows each turn's reasoning on stderr, and saves and resends the answer alone",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    let n = 0;
+    const { code, stdout, stderr, requests } = await run(["--chat"], {
+      env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+      terminal: true,
+      lines: ["Capital of France?", "Of Italy?"],
+      reply: () =>
+        n++ === 0
+          ? thinking("reasoning_content", ["France."], ["Paris."])
+          : thinking("reasoning_content", ["Italy."], ["Rome."]),
+    });
+    assert.deepEqual({ code, stdout, stderr }, {
+      code: 0,
+      stdout: "> Paris.\n> Rome.\n> ",
+      stderr:
+        "Chatting with gpt-4o. /help lists the commands; Ctrl-D leaves.\n" +
+        `${DIM}France.${UNDIM}\n\n${DIM}Italy.${UNDIM}\n\n`,
+    });
+    assert.deepEqual(sentMessages(requests)[1], [
+      `system: ${DEFAULT_SYSTEM}`,
+      "user: Capital of France?",
+      "assistant: Paris.",
+      "user: Of Italy?",
+    ]);
+    assert.deepEqual(savedTurns(path, 1)?.map(({ answer }) => answer), [
+      "Paris.",
+      "Rome.",
+    ]);
+  },
+);
 
 // --- chat and history, the unhappy paths ------------------------------------------
 
-Deno.test("main() --chat warns once about a history it cannot use, and every turn is still answered", async () => {
-  await using tmp = await tempFolder();
-  const corrupt = `${tmp.dir}/corrupt.db`;
-  Deno.writeFileSync(
-    corrupt,
-    new TextEncoder().encode("not a database\n".repeat(300)),
-  );
-  const { code, stdout, stderr, requests } = await run(["--chat"], {
-    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: corrupt },
-    lines: ["Hi", "Again", "/history"],
-    reply: answering("Hello!", "Hello again!"),
-  });
-  const reason = `cannot open the history at ${corrupt}: it is not a SQLite ` +
-    "database, or it is damaged (move it away, or set GPT4O_HISTORY to another file)";
-  assert.deepEqual({ code, stdout, stderr }, {
-    code: 0,
-    stdout: "Hello!\nHello again!\n",
-    stderr: `history not saved: ${reason}\n${reason}\n`,
-  });
-  // Unsaved turns are still carried forward.
-  assert.deepEqual(sentMessages(requests)[1], [
-    `system: ${DEFAULT_SYSTEM}`,
-    "user: Hi",
-    "assistant: Hello!",
-    "user: Again",
-  ]);
-});
-
-Deno.test("main() --chat --no-history saves nothing, and /history says history is off when it is", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  const skipped = await run(["--chat", "--no-history"], {
-    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
-    lines: ["Hi"],
-  });
-  const off = await run(["--chat"], { lines: ["/history"] });
-  assert.deepEqual(
-    [skipped, off].map(({ code, stdout, stderr }) => ({
-      code,
-      stdout,
-      stderr,
-    })),
-    [
-      { code: 0, stdout: `${ANSWER}\n`, stderr: "" },
-      {
-        code: 0,
-        stdout: "",
-        stderr:
-          "history is off (GPT4O_HISTORY=off): unset GPT4O_HISTORY to keep and use it\n",
-      },
-    ],
-  );
-  assert.deepEqual([...Deno.readDirSync(tmp.dir)], []);
-});
-
-Deno.test("main() --chat: Ctrl-C before any answer saves the turn as interrupted and does not send it again", async () => {
-  await using tmp = await tempFolder();
-  const path = `${tmp.dir}/history.db`;
-  let n = 0;
-  const { code, stdout, stderr, requests } = await run(["--chat"], {
-    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
-    lines: ["Hi", "Hello?"],
-    reply: (seen, interrupt) => {
-      if (n++ > 0) return pieces([streamOf(["Yes?"])]);
-      setTimeout(interrupt, 10);
-      return hang(seen);
-    },
-  });
-  assert.deepEqual({ code, stdout, stderr }, {
-    code: 0,
-    stdout: "Yes?\n",
-    stderr: "interrupted\n",
-  });
-  assert.deepEqual(sentMessages(requests)[1], [
-    `system: ${DEFAULT_SYSTEM}`,
-    "user: Hello?",
-  ]);
-  assert.deepEqual(
-    savedTurns(path, 1)?.map(({ prompt, answer, outcome }) => ({
-      prompt,
-      answer,
-      outcome,
-    })),
-    [
-      { prompt: "Hi", answer: "", outcome: "interrupted" },
-      { prompt: "Hello?", answer: "Yes?", outcome: "answered" },
-    ],
-  );
-});
-
-Deno.test("main() --history, --show and -c exit 2 with one line when the history cannot be read", async () => {
-  await using tmp = await tempFolder();
-  const corrupt = `${tmp.dir}/corrupt.db`;
-  Deno.writeFileSync(
-    corrupt,
-    new TextEncoder().encode("not a database\n".repeat(300)),
-  );
-  for (
-    const args of [["--history"], ["--show", "1"], ["-c", "Hi"], [
-      "--chat",
-      "-c",
-    ]]
-  ) {
-    const { code, stdout, stderr, requests } = await run(args, {
+historyTest(
+  "main() --chat warns once about a history it cannot use, and every turn is still answered",
+  async () => {
+    await using tmp = await tempFolder();
+    const corrupt = `${tmp.dir}/corrupt.db`;
+    Deno.writeFileSync(
+      corrupt,
+      new TextEncoder().encode("not a database\n".repeat(300)),
+    );
+    const { code, stdout, stderr, requests } = await run(["--chat"], {
       env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: corrupt },
+      lines: ["Hi", "Again", "/history"],
+      reply: answering("Hello!", "Hello again!"),
+    });
+    const reason =
+      `cannot open the history at ${corrupt}: it is not a SQLite ` +
+      "database, or it is damaged (move it away, or set GPT4O_HISTORY to another file)";
+    assert.deepEqual({ code, stdout, stderr }, {
+      code: 0,
+      stdout: "Hello!\nHello again!\n",
+      stderr: `history not saved: ${reason}\n${reason}\n`,
+    });
+    // Unsaved turns are still carried forward.
+    assert.deepEqual(sentMessages(requests)[1], [
+      `system: ${DEFAULT_SYSTEM}`,
+      "user: Hi",
+      "assistant: Hello!",
+      "user: Again",
+    ]);
+  },
+);
+
+historyTest(
+  "main() --chat --no-history saves nothing, and /history says history is off when it is",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const skipped = await run(["--chat", "--no-history"], {
+      env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
       lines: ["Hi"],
     });
-    assert.deepEqual({ code, stdout, stderr, sent: requests.length }, {
-      code: 2,
-      stdout: "",
-      stderr: `cannot open the history at ${corrupt}: it is not a SQLite ` +
-        "database, or it is damaged (move it away, or set GPT4O_HISTORY to another file)\n",
-      sent: 0,
-    }, args.join(" "));
-  }
-});
+    const off = await run(["--chat"], { lines: ["/history"] });
+    assert.deepEqual(
+      [skipped, off].map(({ code, stdout, stderr }) => ({
+        code,
+        stdout,
+        stderr,
+      })),
+      [
+        { code: 0, stdout: `${ANSWER}\n`, stderr: "" },
+        {
+          code: 0,
+          stdout: "",
+          stderr:
+            "history is off (GPT4O_HISTORY=off): unset GPT4O_HISTORY to keep and use it\n",
+        },
+      ],
+    );
+    assert.deepEqual([...Deno.readDirSync(tmp.dir)], []);
+  },
+);
+
+historyTest(
+  "main() --chat: Ctrl-C before any answer saves the turn as interrupted and does not send it again",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    let n = 0;
+    const { code, stdout, stderr, requests } = await run(["--chat"], {
+      env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+      lines: ["Hi", "Hello?"],
+      reply: (seen, interrupt) => {
+        if (n++ > 0) return pieces([streamOf(["Yes?"])]);
+        setTimeout(interrupt, 10);
+        return hang(seen);
+      },
+    });
+    assert.deepEqual({ code, stdout, stderr }, {
+      code: 0,
+      stdout: "Yes?\n",
+      stderr: "interrupted\n",
+    });
+    assert.deepEqual(sentMessages(requests)[1], [
+      `system: ${DEFAULT_SYSTEM}`,
+      "user: Hello?",
+    ]);
+    assert.deepEqual(
+      savedTurns(path, 1)?.map(({ prompt, answer, outcome }) => ({
+        prompt,
+        answer,
+        outcome,
+      })),
+      [
+        { prompt: "Hi", answer: "", outcome: "interrupted" },
+        { prompt: "Hello?", answer: "Yes?", outcome: "answered" },
+      ],
+    );
+  },
+);
+
+historyTest(
+  "main() --history, --show and -c exit 2 with one line when the history cannot be read",
+  async () => {
+    await using tmp = await tempFolder();
+    const corrupt = `${tmp.dir}/corrupt.db`;
+    Deno.writeFileSync(
+      corrupt,
+      new TextEncoder().encode("not a database\n".repeat(300)),
+    );
+    for (
+      const args of [["--history"], ["--show", "1"], ["-c", "Hi"], [
+        "--chat",
+        "-c",
+      ]]
+    ) {
+      const { code, stdout, stderr, requests } = await run(args, {
+        env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: corrupt },
+        lines: ["Hi"],
+      });
+      assert.deepEqual({ code, stdout, stderr, sent: requests.length }, {
+        code: 2,
+        stdout: "",
+        stderr: `cannot open the history at ${corrupt}: it is not a SQLite ` +
+          "database, or it is damaged (move it away, or set GPT4O_HISTORY to another file)\n",
+        sent: 0,
+      }, args.join(" "));
+    }
+  },
+);
 
 Deno.test("main() --chat ignores a Ctrl-C between turns, and ends with 143 on SIGTERM at the prompt", async () => {
   const ignored = await run(["--chat"], {
