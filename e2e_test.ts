@@ -963,7 +963,10 @@ function atTerminal(command: string[], baseURL: string) {
       return screen.length;
     },
     async end() {
-      const { code } = await child.status;
+      const timer = setTimeout(() => child.kill(), 10_000);
+      const { code, signal } = await child.status;
+      clearTimeout(timer);
+      assert.equal(signal, null, `still running after 10 s: ${screen}`);
       await keys.close().catch(() => {});
       const output = (await reading).replaceAll("\r", "")
         .replaceAll("\x1b[?2004h", "").replaceAll("\x1b[?2004l", "");
@@ -1035,8 +1038,10 @@ for (const each of ["main.ts", "installed gpt4o"] as const) {
       // A terminal in bracketed-paste mode wraps what is pasted in markers.
       await terminal.type("\x1b[200~line one\nline two\n\x1b[201~");
       await terminal.shown("line one\u21b5line two\u21b5");
+      const mark = terminal.length;
       await terminal.type("and typed\r");
-      await terminal.shown("1: line one");
+      await terminal.shown("1: line one", mark);
+      await terminal.shown("\x1b[?2004h> ", mark); // a new prompt
       await terminal.type("\x04");
       const { code, output } = await terminal.end();
       assert.equal(code, 0, output);

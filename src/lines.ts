@@ -34,7 +34,9 @@ const PASTE_END = "\x1b[201~";
  * Decodes what a terminal in bracketed-paste mode sends: the markers around
  * a paste are removed and the line breaks inside it become
  * {@linkcode PASTED_NEWLINE}, so that readline takes the paste as part of one
- * line. A marker split across reads is held back until it is whole.
+ * line. A marker split across reads is held back until it is whole. A NUL
+ * is dropped: a Ctrl-D typed while the terminal was in its usual mode (an
+ * answer streaming) reaches the next prompt as one.
  *
  * @example
  * ```ts
@@ -51,7 +53,8 @@ export class PasteDecoder {
 
   /** The text to hand to readline for the next piece of input. */
   decode(input: string): string {
-    let text = this.#held + input;
+    // A NUL is what a Ctrl-D typed while an answer streamed turns into.
+    let text = this.#held + input.replaceAll("\0", "");
     let out = "";
     this.#held = "";
     while (text) {

@@ -32,3 +32,7 @@ Deno.test("pipedLines() reads every line, CRLF or not, then ends", async () => {
   }
   assert.deepEqual(read, ["first", "second", "last"]);
 });
+
+Deno.test("PasteDecoder drops the NUL that a Ctrl-D typed during an answer leaves", () => {
+  assert.equal(new PasteDecoder().decode("\0hi\r"), "hi\r");
+});
