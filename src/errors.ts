@@ -7,11 +7,11 @@
 import OpenAI from "openai";
 import { AnswerError } from "./answer.ts";
 import { ConfigError } from "./config.ts";
-import { HistoryError } from "./history.ts";
+import { endpointOf, HistoryError } from "./history.ts";
 import { IdleTimeoutError } from "./idle.ts";
 import { OutputError } from "./io.ts";
 import { UsageError } from "./options.ts";
-import { MAX_QUOTE, serverMessage } from "./server_message.ts";
+import { oneLine, serverMessage } from "./server_message.ts";
 import { STOP_SIGNALS, type StopSignal } from "./signals.ts";
 
 /** Exit codes, as documented in the README and in `--help`. */
@@ -127,7 +127,7 @@ function describeRequestFailure(
         return error.code === "model_not_found" || said.includes(model)
           ? `the model "${model}" was not found at ${server} (404): choose another with --model`
           : `${
-            endpointOf(baseURL)
+            shownURL(baseURL)
           }/chat/completions was not found (404): check OPENAI_BASE_URL ` +
             `(it usually ends in /v1) and the model "${model}"`;
       case 429:
@@ -187,17 +187,12 @@ function quoteServer(error: InstanceType<typeof OpenAI.APIError>): string {
 }
 
 /** The base URL without credentials or query: what messages may show. */
-function endpointOf(baseURL: string): string {
-  if (!URL.canParse(baseURL)) return baseURL;
-  const url = new URL(baseURL);
-  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
+function shownURL(baseURL: string): string {
+  return URL.canParse(baseURL)
+    ? `${new URL(baseURL).protocol}//${endpointOf(baseURL)}`
+    : baseURL;
 }
 
 function hostOf(baseURL: string): string {
   return URL.canParse(baseURL) ? new URL(baseURL).host : baseURL;
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > MAX_QUOTE ? `${line.slice(0, MAX_QUOTE - 1)}…` : line;
 }

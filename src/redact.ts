@@ -62,13 +62,7 @@ export class Secrets {
 
   /** `text` with every run of secret characters replaced by {@linkcode MASK}. */
   redact(text: string): string {
-    let masked = "";
-    let from = 0;
-    for (const [start, end] of this.#runs(text)) {
-      masked += text.slice(from, start) + MASK;
-      from = end;
-    }
-    return from === 0 ? text : masked + text.slice(from);
+    return mask(text, this.#runs(text));
   }
 
   /**
@@ -76,6 +70,21 @@ export class Secrets {
    * begin a secret, or a run of one that may go on in the next piece.
    */
   releasable(text: string): number {
+    return this.#cut(text, this.#runs(text));
+  }
+
+  /**
+   * `text` parted into what can be printed now, masked, and the tail held
+   * back ({@linkcode releasable}), looking for secrets once.
+   */
+  split(text: string): [masked: string, held: string] {
+    const runs = this.#runs(text);
+    const cut = this.#cut(text, runs);
+    const printed = runs.filter(([, end]) => end <= cut);
+    return [mask(text.slice(0, cut), printed), text.slice(cut)];
+  }
+
+  #cut(text: string, runs: [number, number][]): number {
     if (this.#pattern === undefined) return text.length;
     let cut = text.length;
     for (let n = Math.min(this.#longestStart, text.length); n > 0; n--) {
@@ -84,7 +93,7 @@ export class Secrets {
         break;
       }
     }
-    for (const [start, end] of this.#runs(text)) {
+    for (const [start, end] of runs) {
       if (start < cut && (end > cut || end === text.length)) cut = start;
     }
     return text.length - cut > MAX_HELD ? text.length : cut;
@@ -106,6 +115,17 @@ export class Secrets {
     }
     return runs;
   }
+}
+
+/** `text` with each of `runs` (merged, in order) replaced by {@linkcode MASK}. */
+function mask(text: string, runs: [number, number][]): string {
+  let masked = "";
+  let from = 0;
+  for (const [start, end] of runs) {
+    masked += text.slice(from, start) + MASK;
+    from = end;
+  }
+  return from === 0 ? text : masked + text.slice(from);
 }
 
 /**
@@ -131,10 +151,9 @@ export function maskedOutput(output: Output, secrets: Secrets): Output {
   let held = "";
   return {
     write(text) {
-      const all = held + text;
-      const cut = secrets.releasable(all);
-      held = all.slice(cut);
-      if (cut > 0) output.write(secrets.redact(all.slice(0, cut)));
+      const [masked, rest] = secrets.split(held + text);
+      held = rest;
+      if (masked) output.write(masked);
     },
   };
 }

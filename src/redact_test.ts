@@ -75,3 +75,14 @@ Deno.test("maskedOutput() holds a run of the key that may go on, and masks it wh
   output.write(`${KEY.slice(20)} end\n`);
   assert.deepEqual(writes, ["echo ", `${MASK} end\n`]);
 });
+
+Deno.test("Secrets.split() masks what can be printed and holds back a tail that may begin a secret", () => {
+  const all = secrets(KEY);
+  const text = `key ${KEY} and ${KEY.slice(0, 12)}, then ${KEY.slice(0, 5)}`;
+  const cut = all.releasable(text);
+  assert.deepEqual(all.split(text), [
+    all.redact(text.slice(0, cut)),
+    text.slice(cut),
+  ]);
+  assert.deepEqual(all.split(text).at(-1), KEY.slice(0, 5));
+});

@@ -41,7 +41,8 @@ function wordsOf(body: unknown): string | undefined {
   return JSON.stringify(message ?? detail ?? body);
 }
 
-function oneLine(text: string): string {
+/** `text` on one line, cut to {@linkcode MAX_QUOTE} characters. */
+export function oneLine(text: string): string {
   const line = text.replace(/\s+/g, " ").trim();
   return line.length > MAX_QUOTE ? `${line.slice(0, MAX_QUOTE - 1)}…` : line;
 }
