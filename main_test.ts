@@ -22,6 +22,7 @@ import {
 import project from "./deno.json" with { type: "json" };
 import { fileURLToPath } from "node:url";
 import { History, type Message } from "./src/history.ts";
+import { PROGRAM_ENV } from "./src/permissions.ts";
 
 const KEY = "sk-proj-TESTKEY0123456789abcdefTESTKEY";
 
@@ -74,7 +75,10 @@ async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
   };
   const io: Io = {
     args,
-    env: (name) => env[name],
+    env: (name) => {
+      assert.ok(PROGRAM_ENV.includes(name), `${name} is read but not granted`);
+      return env[name];
+    },
     readTextFile: (path) => {
       assert.equal(path, ".env");
       return Promise.resolve(setup.dotenv);

@@ -6,11 +6,10 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import project from "../deno.json" with { type: "json" };
 import { VERSION as SDK_VERSION } from "openai/version";
 import { ANSWER } from "../testdata/fixtures.ts";
 import { bigCount, now, PIECE, startServer } from "../testdata/server.ts";
-import { taskFlags } from "../testdata/task_flags.ts";
+import { runFlags } from "../src/permissions.ts";
 import { median, medianRatio, table } from "./stats.ts";
 
 const { values } = parseArgs({
@@ -44,10 +43,11 @@ interface Outcome {
  * the bench's own.
  */
 const DATA_ENV = { XDG_DATA_HOME: `${root}bench/.data` };
-const TASK_FLAGS = taskFlags(project.tasks.start.command, {
-  ...Deno.env.toObject(),
-  ...DATA_ENV,
-});
+/** The flags the start task's launcher gives main.ts for this environment. */
+const TASK_FLAGS = [
+  "--cached-only",
+  ...runFlags((name) => ({ ...Deno.env.toObject(), ...DATA_ENV })[name]),
+];
 
 /** What every timed command gets: the server, a key, and the history folder. */
 function projectEnv(baseURL: string): Record<string, string> {

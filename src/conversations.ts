@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Variables } from "./config.ts";
+import { ConfigError, type Variables } from "./config.ts";
 import {
   type Conversation,
   type Exchange,
@@ -13,9 +13,9 @@ import {
   formatTranscript,
   History,
   HistoryError,
-  historyPath,
   messagesOf,
 } from "./history.ts";
+import { historyPath } from "./paths.ts";
 
 /**
  * Opens the history for an option that needs it (`--continue`,
@@ -158,7 +158,7 @@ function findPath(read: Variables): string | undefined {
 }
 
 function reasonOf(error: unknown): string {
-  return error instanceof HistoryError
+  return error instanceof HistoryError || error instanceof ConfigError
     ? error.message
     : `unexpected error: ${String(error).replace(/\s+/g, " ")}`;
 }

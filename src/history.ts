@@ -7,15 +7,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import { posix, win32 } from "node:path";
-
-/** The environment variables read to find the database. */
-export const HISTORY_ENV_VARIABLES = [
-  "GPT4O_HISTORY",
-  "XDG_DATA_HOME",
-  "HOME",
-  "APPDATA",
-] as const;
+import { pathsOf } from "./paths.ts";
 
 /** How long a save or an open waits for another process's lock, in ms. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -93,58 +85,6 @@ export interface Conversation {
 export interface Message {
   role: "system" | "user" | "assistant";
   content: string;
-}
-
-/**
- * Finds the database file: `GPT4O_HISTORY` if set (`off`, in any case,
- * turns history off: `undefined`), else `gpt4o/history.db` in the user's
- * data folder: an absolute `$XDG_DATA_HOME`, else `~/.local/share` on Linux
- * and other Unixes, `~/Library/Application Support` on macOS and
- * `%APPDATA%` on Windows.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { historyPath } from "./history.ts";
- * const env = (name: string) => ({ HOME: "/home/ada" })[name];
- * assert.equal(historyPath(env, "linux"), "/home/ada/.local/share/gpt4o/history.db");
- * assert.equal(historyPath(() => "Off", "linux"), undefined);
- * ```
- *
- * @throws {HistoryError} when no variable names a folder for it.
- */
-export function historyPath(
-  env: (name: string) => string | undefined,
-  os: typeof Deno.build.os = Deno.build.os,
-): string | undefined {
-  const read = (name: (typeof HISTORY_ENV_VARIABLES)[number]) =>
-    env(name)?.trim() || undefined;
-  const named = read("GPT4O_HISTORY");
-  if (named !== undefined) {
-    return named.toLowerCase() === "off" ? undefined : named;
-  }
-  const path = os === "windows" ? win32 : posix;
-  const xdg = read("XDG_DATA_HOME");
-  const base = xdg !== undefined && path.isAbsolute(xdg)
-    ? xdg
-    : os === "windows"
-    ? read("APPDATA")
-    : withHome(read("HOME"), os);
-  if (base === undefined) {
-    const variable = os === "windows" ? "APPDATA" : "HOME";
-    throw new HistoryError(
-      `cannot tell where to keep the history: ${variable} is not set ` +
-        "(set GPT4O_HISTORY to a file, or GPT4O_HISTORY=off)",
-    );
-  }
-  return path.join(base, "gpt4o", "history.db");
-}
-
-function withHome(home: string | undefined, os: string): string | undefined {
-  if (home === undefined) return undefined;
-  return os === "darwin"
-    ? posix.join(home, "Library", "Application Support")
-    : posix.join(home, ".local", "share");
 }
 
 /**
@@ -429,7 +369,7 @@ export class History implements Disposable {
 
 /** Creates the folder (`0700`) and an empty file (`0600`) unless they exist. */
 function createPrivately(path: string): void {
-  const dir = (Deno.build.os === "windows" ? win32 : posix).dirname(path);
+  const dir = pathsOf(Deno.build.os).dirname(path);
   Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
   try {
     Deno.openSync(path, { createNew: true, write: true, mode: 0o600 }).close();
@@ -534,6 +474,22 @@ const SQLITE_REASONS: [RegExp, (timeout: number) => string][] = [
   ],
 ];
 
+/**
+ * Why a run may not use the history at `path`, and what to do: the gpt4o
+ * command and the tasks grant the folder the environment names when they
+ * start, which a comma in its path or a `.env` setting can keep them from.
+ */
+function notPermitted(path: string): string {
+  const folder = pathsOf(Deno.build.os).dirname(path);
+  if (folder.includes(",")) {
+    return "its folder's path holds a comma, which Deno's permission flags " +
+      "cannot name: set GPT4O_HISTORY to a file in a folder without one";
+  }
+  return "this run may not write its folder: set GPT4O_HISTORY in the " +
+    "environment, not in .env (gpt4o and deno task start grant the folder it " +
+    `names), or give deno run --allow-read=${folder} --allow-write=${folder}`;
+}
+
 /** One sentence naming the database and what went wrong. */
 function historyError(
   action: string,
@@ -544,8 +500,7 @@ function historyError(
   if (error instanceof HistoryError) return error;
   let reason: string;
   if (error instanceof Deno.errors.NotCapable) {
-    reason = "the program is not allowed to read and write it " +
-      "(grant --allow-read and --allow-write for its folder)";
+    reason = notPermitted(path);
   } else if (error instanceof Deno.errors.PermissionDenied) {
     reason =
       "permission denied (check the permissions of the file and its folder)";

@@ -8,9 +8,7 @@ import {
   formatList,
   formatTranscript,
   History,
-  HISTORY_ENV_VARIABLES,
   HistoryError,
-  historyPath,
   messagesOf,
   SCHEMA_VERSION,
 } from "./history.ts";
@@ -57,129 +55,6 @@ function exchange(
     ...fields,
   };
 }
-
-// historyPath
-
-const envOf = (vars: Record<string, string>) => (name: string) => {
-  assert.ok(
-    (HISTORY_ENV_VARIABLES as readonly string[]).includes(name),
-    `read ${name}, which HISTORY_ENV_VARIABLES does not list`,
-  );
-  return vars[name];
-};
-
-Deno.test("historyPath() takes GPT4O_HISTORY as it is on every platform", () => {
-  for (const os of ["linux", "darwin", "windows"] as const) {
-    assert.equal(
-      historyPath(envOf({ GPT4O_HISTORY: "my.db", HOME: "/h" }), os),
-      "my.db",
-    );
-    assert.equal(
-      historyPath(envOf({ GPT4O_HISTORY: " /data/h.db " }), os),
-      "/data/h.db",
-    );
-  }
-});
-
-Deno.test("historyPath() is undefined for GPT4O_HISTORY=off in any case", () => {
-  for (const off of ["off", "OFF", "Off", " off "]) {
-    for (const os of ["linux", "darwin", "windows"] as const) {
-      assert.equal(
-        historyPath(envOf({ GPT4O_HISTORY: off, HOME: "/h" }), os),
-        undefined,
-      );
-    }
-  }
-  // Even without any folder variable: off needs none.
-  assert.equal(
-    historyPath(envOf({ GPT4O_HISTORY: "off" }), "linux"),
-    undefined,
-  );
-});
-
-Deno.test("historyPath() ignores an empty GPT4O_HISTORY", () => {
-  assert.equal(
-    historyPath(envOf({ GPT4O_HISTORY: "", HOME: "/home/ada" }), "linux"),
-    "/home/ada/.local/share/gpt4o/history.db",
-  );
-});
-
-Deno.test("historyPath() uses an absolute XDG_DATA_HOME first", () => {
-  const env = envOf({
-    XDG_DATA_HOME: "/xdg/data",
-    HOME: "/home/ada",
-    APPDATA: "C:\\Users\\ada\\AppData\\Roaming",
-  });
-  assert.equal(historyPath(env, "linux"), "/xdg/data/gpt4o/history.db");
-  assert.equal(historyPath(env, "freebsd"), "/xdg/data/gpt4o/history.db");
-  assert.equal(historyPath(env, "darwin"), "/xdg/data/gpt4o/history.db");
-  assert.equal(
-    historyPath(
-      envOf({ XDG_DATA_HOME: "D:\\xdg", APPDATA: "C:\\a" }),
-      "windows",
-    ),
-    "D:\\xdg\\gpt4o\\history.db",
-  );
-});
-
-Deno.test("historyPath() ignores a relative or empty XDG_DATA_HOME", () => {
-  for (const xdg of ["data", "./data", "", "  "]) {
-    assert.equal(
-      historyPath(envOf({ XDG_DATA_HOME: xdg, HOME: "/home/ada" }), "linux"),
-      "/home/ada/.local/share/gpt4o/history.db",
-    );
-  }
-  assert.equal(
-    historyPath(envOf({ XDG_DATA_HOME: "xdg", APPDATA: "C:\\a" }), "windows"),
-    "C:\\a\\gpt4o\\history.db",
-  );
-});
-
-Deno.test("historyPath() defaults to each platform's data folder", () => {
-  const env = envOf({
-    HOME: "/home/ada",
-    APPDATA: "C:\\Users\\ada\\AppData\\Roaming",
-  });
-  assert.equal(
-    historyPath(env, "linux"),
-    "/home/ada/.local/share/gpt4o/history.db",
-  );
-  assert.equal(
-    historyPath(env, "freebsd"),
-    "/home/ada/.local/share/gpt4o/history.db",
-  );
-  assert.equal(
-    historyPath(env, "darwin"),
-    "/home/ada/Library/Application Support/gpt4o/history.db",
-  );
-  assert.equal(
-    historyPath(env, "windows"),
-    "C:\\Users\\ada\\AppData\\Roaming\\gpt4o\\history.db",
-  );
-});
-
-Deno.test("historyPath() names the missing variable when there is no folder", () => {
-  const fix = "(set GPT4O_HISTORY to a file, or GPT4O_HISTORY=off)";
-  for (const os of ["linux", "darwin"] as const) {
-    assert.throws(
-      () => historyPath(envOf({ APPDATA: "C:\\a", XDG_DATA_HOME: "rel" }), os),
-      new HistoryError(
-        `cannot tell where to keep the history: HOME is not set ${fix}`,
-      ),
-    );
-  }
-  assert.throws(
-    () => historyPath(envOf({ HOME: "/home/ada" }), "windows"),
-    new HistoryError(
-      `cannot tell where to keep the history: APPDATA is not set ${fix}`,
-    ),
-  );
-});
-
-Deno.test("historyPath() defaults to the running platform", () => {
-  const env = envOf({ GPT4O_HISTORY: "x.db" });
-  assert.equal(historyPath(env), "x.db");
-});
 
 // endpointOf
 
@@ -333,13 +208,24 @@ withFolder("open() refuses a database of another program", (dir) => {
   );
 });
 
-Deno.test("open() explains a path Deno may not write", () => {
-  const path = new URL("../not-allowed/history.db", import.meta.url).pathname;
+Deno.test("open() explains a path Deno may not write, and a folder no flag can grant", () => {
+  const folder = new URL("../not-allowed", import.meta.url).pathname;
+  const path = `${folder}/history.db`;
   assert.throws(
     () => History.open(path),
     new HistoryError(
-      `cannot open the history at ${path}: the program is not allowed to ` +
-        "read and write it (grant --allow-read and --allow-write for its folder)",
+      `cannot open the history at ${path}: this run may not write its ` +
+        "folder: set GPT4O_HISTORY in the environment, not in .env (gpt4o " +
+        "and deno task start grant the folder it names), or give deno run " +
+        `--allow-read=${folder} --allow-write=${folder}`,
+    ),
+  );
+  assert.throws(
+    () => History.open("/home/c,d/history.db"),
+    new HistoryError(
+      "cannot open the history at /home/c,d/history.db: its folder's path " +
+        "holds a comma, which Deno's permission flags cannot name: set " +
+        "GPT4O_HISTORY to a file in a folder without one",
     ),
   );
   const readable = Deno.permissions.querySync({ name: "read", path }).state;

@@ -1,78 +1,53 @@
 import assert from "node:assert/strict";
-import { dirname } from "node:path";
 import { CutOffError, RefusalError } from "./answer.ts";
 import { ENV_VARIABLES, SDK_ENV_VARIABLE } from "./config.ts";
 import { InterruptedError } from "./errors.ts";
-import { HISTORY_ENV_VARIABLES, historyPath } from "./history.ts";
+import { HISTORY_ENV_VARIABLES } from "./paths.ts";
+import { runFlags } from "./permissions.ts";
 import { PROVIDER_ENV_VARIABLES } from "./providers.ts";
 import { outcomeOf } from "./run.ts";
 import project from "../deno.json" with { type: "json" };
-import { taskFlags } from "../testdata/task_flags.ts";
 
-/** The tasks that run the program, and what each must allow. */
-const TASKS = ["start", "chat", "compile", "install"] as const;
+/** The tasks that start the program, through the launcher. */
+const LAUNCHED = { start: "", chat: " --chat" } as const;
 
-Deno.test("the tasks that run the program allow reading exactly the variables it reads", () => {
-  const expected = [
-    ...new Set([
-      ...ENV_VARIABLES,
-      SDK_ENV_VARIABLE,
-      ...PROVIDER_ENV_VARIABLES,
-      ...HISTORY_ENV_VARIABLES,
-    ]),
-  ].sort();
-  for (const name of TASKS) {
-    const flags = taskFlags(project.tasks[name].command, {});
-    const allowed = flags.find((flag) => flag.startsWith("--allow-env="))
-      ?.slice("--allow-env=".length).split(",").sort();
-    assert.deepEqual(allowed, expected, name);
-  }
-});
-
-Deno.test("the tasks that run the program allow the network, .env and the history folder, and nothing else", () => {
-  for (const name of TASKS) {
-    const flags = taskFlags(project.tasks[name].command, {})
-      .filter((flag) => flag.startsWith("--allow") || flag === "-A")
-      .map((flag) => flag.replace(/=.*/, ""));
-    assert.deepEqual(
-      flags,
-      ["--allow-net", "--allow-env", "--allow-read", "--allow-write"],
+Deno.test("the start and chat tasks run the launcher, which may read where the history is and run deno, nothing else", () => {
+  for (const [name, extra] of Object.entries(LAUNCHED)) {
+    assert.equal(
+      project.tasks[name as keyof typeof LAUNCHED].command,
+      "deno run --no-prompt " +
+        `--allow-env=${HISTORY_ENV_VARIABLES.join(",")} --allow-run=deno ` +
+        `src/launch.ts --cached-only main.ts${extra}`,
       name,
     );
   }
 });
 
-Deno.test("the tasks allow reading and writing the folder where history is kept by default, on every platform", () => {
-  const homes: [typeof Deno.build.os, Record<string, string>][] = [
-    ["linux", { HOME: "/home/ada" }],
-    ["linux", { HOME: "/home/ada", XDG_DATA_HOME: "/data/ada" }],
-    ["freebsd", { HOME: "/home/ada" }],
-    ["darwin", { HOME: "/Users/ada" }],
-    ["windows", { APPDATA: "C:/Users/ada/AppData/Roaming" }],
-  ];
-  for (const name of TASKS) {
-    for (const [os, env] of homes) {
-      const folder = dirname(
-        historyPath((v) => env[v], os)!.replaceAll("\\", "/"),
-      );
-      const flags = taskFlags(project.tasks[name].command, env);
-      for (const kind of ["--allow-read", "--allow-write"]) {
-        const paths = flags.find((flag) => flag.startsWith(`${kind}=`))
-          ?.slice(kind.length + 1).split(",");
-        assert.ok(
-          paths?.includes(folder),
-          `${name} on ${os}: ${kind} lacks ${folder} (${paths})`,
-        );
-      }
-    }
+Deno.test("the install, uninstall and compile tasks never prompt, and may not write", () => {
+  for (const name of ["install", "uninstall", "compile"] as const) {
+    const flags = project.tasks[name].command.split(" ")
+      .filter((word) => word.startsWith("-"));
+    assert.equal(flags[0], "--no-prompt", name);
+    assert.ok(!flags.some((flag) => /^--allow-(write|all)|^-A$/.test(flag)));
+    assert.ok(project.tasks[name].command.endsWith(`src/install.ts ${name}`));
   }
 });
 
-Deno.test("the start and chat tasks run from Deno's cache, asking no registry", () => {
-  for (const name of ["start", "chat"] as const) {
-    assert.match(project.tasks[name].command, /^deno run --cached-only /);
-  }
-  assert.match(project.tasks.chat.command, / main\.ts --chat$/);
+Deno.test("a run may read exactly the variables the program reads, and .env", () => {
+  const flags = runFlags(() => undefined, "linux");
+  assert.deepEqual(flags, [
+    "--no-prompt",
+    "--allow-net",
+    `--allow-env=${
+      [
+        ...ENV_VARIABLES,
+        SDK_ENV_VARIABLE,
+        ...PROVIDER_ENV_VARIABLES,
+        ...HISTORY_ENV_VARIABLES,
+      ].join(",")
+    }`,
+    "--allow-read=.env",
+  ]);
 });
 
 Deno.test("outcomeOf() tells how an exchange ended, for the history", () => {

@@ -1,0 +1,24 @@
+/**
+ * Prints what this run may do, as JSON: for the launcher's tests. Each
+ * argument is a path; the probe says whether it may read and write it. With
+ * `wait`, it then waits for SIGTERM and exits 143 saying so.
+ *
+ * @module
+ */
+const paths = Deno.args.filter((arg) => arg !== "wait");
+const states = Object.fromEntries(paths.map((path) => [path, {
+  read: Deno.permissions.querySync({ name: "read", path }).state,
+  write: Deno.permissions.querySync({ name: "write", path }).state,
+}]));
+console.log(JSON.stringify({
+  states,
+  env: Deno.permissions.querySync({ name: "env", variable: "OPENAI_API_KEY" })
+    .state,
+}));
+if (Deno.args.includes("wait")) {
+  Deno.addSignalListener("SIGTERM", () => {
+    console.log("got SIGTERM");
+    Deno.exit(143);
+  });
+  await new Promise(() => {});
+}
