@@ -1,6 +1,13 @@
 /** End to end: the chat at a real terminal. */
 import assert from "node:assert/strict";
-import { atTerminal, program, terminalTest } from "../testdata/e2e.ts";
+import {
+  atTerminal,
+  HISTORY,
+  program,
+  terminalTest,
+  TMP,
+  until,
+} from "../testdata/e2e.ts";
 
 terminalTest(
   "--chat at a terminal: prompt, streamed answer, Ctrl-C keeps the chat, " +
@@ -58,6 +65,163 @@ terminalTest(
     assert.deepEqual(
       server.requests.get("echo")?.map((body) => body.messages?.at(-1)),
       [{ role: "user", content: "line one\nline two\nand typed" }],
+    );
+  },
+);
+
+terminalTest(
+  "--chat at a terminal sends lines typed ahead in one burst one turn each, in order",
+  ["main.ts", "installed gpt4o"],
+  async (command, server) => {
+    const terminal = atTerminal(command, server.url("echo"));
+    await terminal.shown("> ");
+    // Typed fast, or pasted by a terminal without bracketed paste.
+    await terminal.type("quick A\rquick B\nquick C\r");
+    await terminal.shown("3: quick C\r\n");
+    await terminal.shown("> ", terminal.length - 2);
+    await terminal.type("\x04");
+    const { code, output } = await terminal.end();
+    assert.equal(code, 0, output);
+    assert.deepEqual(
+      server.requests.get("echo")?.map((body) => body.messages?.at(-1)),
+      ["quick A", "quick B", "quick C"].map((content) => ({
+        role: "user",
+        content,
+      })),
+    );
+    assert.match(
+      output,
+      /\n> quick A\n1: quick A\n> quick B\n2: quick B\n> quick C\n3: quick C\n> \n$/,
+    );
+  },
+);
+
+terminalTest(
+  "--chat at a terminal keeps what is typed during an answer for the next prompt, never inside the answer",
+  ["main.ts", "installed gpt4o"],
+  async (command, server) => {
+    const terminal = atTerminal(command, server.url("slow-echo"));
+    await terminal.shown("> ");
+    await terminal.type("first question\r");
+    await terminal.shown("1: f"); // the answer is arriving
+    await terminal.type("typed during it\r");
+    await terminal.shown("2: typed during it\r\n");
+    await terminal.type("\x04");
+    const { code, output, raw } = await terminal.end();
+    assert.equal(code, 0, output);
+    assert.match(
+      output,
+      /\n> first question\n1: first question\n> typed during it\n2: typed during it\n> \n$/,
+    );
+    // Bracketed paste is off while each answer streams, and when the chat ends.
+    const on = "\x1b[?2004h";
+    const off = "\x1b[?2004l";
+    for (const answer of ["1: first question", "2: typed during it"]) {
+      const at = raw.indexOf(answer);
+      assert.ok(raw.lastIndexOf(off, at) > raw.lastIndexOf(on, at), answer);
+    }
+    assert.ok(raw.lastIndexOf(off) > raw.lastIndexOf(on), "left on at the end");
+  },
+);
+
+terminalTest(
+  "--chat at a terminal with stdout redirected: the prompt and the typing on the terminal, the file gets the answers",
+  ["main.ts", "installed gpt4o"],
+  async (command, server) => {
+    const file = `${TMP}chat-${crypto.randomUUID()}.txt`;
+    const terminal = atTerminal(
+      ["sh", "-c", `exec "$@" > '${file}'`, "sh", ...command],
+      server.url("echo"),
+    );
+    try {
+      await terminal.shown("> ");
+      await terminal.type("Hi\r");
+      await until(() => {
+        try {
+          return Deno.readTextFileSync(file) === "1: Hi\n";
+        } catch {
+          return false;
+        }
+      });
+      await terminal.shown("> ", terminal.length - 2);
+      await terminal.type("\x04");
+      const { code, output } = await terminal.end();
+      assert.equal(code, 0, output);
+      assert.match(output, /\n> Hi\n> \n$/);
+      assert.equal(Deno.readTextFileSync(file), "1: Hi\n");
+    } finally {
+      await Deno.remove(file).catch(() => {});
+    }
+  },
+);
+
+terminalTest(
+  "--chat at a terminal without a key exits 2 with its one line before any prompt",
+  ["main.ts", "installed gpt4o"],
+  async (command) => {
+    const terminal = atTerminal(command, "", { env: { OPENAI_API_KEY: "" } });
+    const { code, output } = await terminal.end();
+    assert.deepEqual({ code, output }, {
+      code: 2,
+      output:
+        "OPENAI_API_KEY is not set: export it, or put OPENAI_API_KEY=... in a " +
+        ".env file here (a server set in OPENAI_BASE_URL may need none)\n",
+    });
+  },
+);
+
+terminalTest(
+  "--chat -c at a terminal says what it resumes and shows the first message as typed",
+  ["main.ts", "installed gpt4o"],
+  async (command, server) => {
+    const first = await program(["Who decides?"], {
+      baseURL: server.url("echo"),
+    });
+    assert.equal(first.code, 0);
+    const terminal = atTerminal(
+      [...command, "-c", "And then?"],
+      server.url("echo"),
+    );
+    await terminal.shown("2: And then?\r\n");
+    await terminal.shown("> ", terminal.length - 2);
+    await terminal.type("\x04");
+    const { code, output } = await terminal.end();
+    assert.equal(code, 0, output);
+    assert.equal(
+      output,
+      "Chatting with gpt-4o. /help lists the commands; Ctrl-D leaves.\n" +
+        "Resuming conversation 1 (1 turn). Its last exchange:\n" +
+        "> Who decides?\n1: Who decides?\n" +
+        "> And then?\n2: And then?\n> \n",
+    );
+  },
+);
+
+terminalTest(
+  "--chat at a terminal: the Up arrow recalls inputs of an earlier chat, kept 0600 beside the history",
+  ["main.ts", "installed gpt4o"],
+  async (command, server) => {
+    const earlier = atTerminal(command, server.url("echo"));
+    await earlier.shown("> ");
+    await earlier.type("remember me\r");
+    await earlier.shown("1: remember me\r\n");
+    await earlier.type("\x04");
+    assert.equal((await earlier.end()).code, 0);
+    const inputs = `${HISTORY}/history.db.inputs`;
+    assert.equal(Deno.statSync(inputs).mode! & 0o777, 0o600);
+    // readline recalls only in a terminal it can move the cursor in.
+    const later = atTerminal(command, server.url("echo"), {
+      env: { TERM: "xterm" },
+    });
+    await later.shown("> ");
+    await later.type("\x1b[A\r"); // Up, Enter
+    await later.shown("1: remember me\r\n", 0);
+    await later.shown("> ", later.length - 2);
+    await later.type("\x04");
+    assert.equal((await later.end()).code, 0);
+    assert.deepEqual(
+      server.requests.get("echo")?.map((body) => body.messages?.at(-1)),
+      [1, 2].map(() => ({ role: "user", content: "remember me" })),
     );
   },
 );

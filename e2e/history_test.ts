@@ -102,7 +102,7 @@ e2e(
     });
     assert.deepEqual(seen(chat), {
       code: 0,
-      stdout: "1: first\n2: second\n3: third\n",
+      stdout: "1: first\n\n2: second\n\n3: third\n",
       stderr: "model: gpt-4o-mini\n",
     });
     assert.deepEqual(

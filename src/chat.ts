@@ -10,6 +10,7 @@ import type { LineReader, Output } from "./io.ts";
 
 /** One turn to run: the new prompt after the earlier messages. */
 export interface Turn {
+  /** The model as `-m` takes it, its provider resolved: `groq:openai/gpt-oss-120b`. */
   model: string;
   system: string;
   /** The earlier user and assistant messages, oldest first, without the system message. */
@@ -29,44 +30,146 @@ export interface TurnResult {
   conversationId: number | undefined;
 }
 
+/** A model that can be used, or why it cannot. */
+export type ResolvedModel =
+  | { spec: string; shown: string; problem?: undefined }
+  | { problem: string };
+
+/** The conversation a chat resumes, to say what it is. */
+export interface Resumed {
+  id: number;
+  turns: number;
+  /** The last exchange with an answer. */
+  last?: { prompt: string; answer: string };
+}
+
 /** What the chat needs from the rest of the program. */
 export interface ChatSession {
+  /** The model to begin with, as `-m` takes it. */
   model: string;
+  /** The system message to begin with; `/system` alone goes back to it. */
   system: string;
   /** Earlier messages of a resumed conversation, oldest first. */
   earlier: Message[];
   conversationId: number | undefined;
+  resumed?: Resumed;
   /** Runs one turn: sends it, prints the answer or the one-line failure, saves it. */
   turn(turn: Turn): Promise<TurnResult>;
   /** The text `/history` prints. */
   history(): string;
-  /** Why `/model` cannot switch to a model (e.g. its provider's key is not set), if it cannot. */
-  checkModel?(model: string): string | undefined;
+  /** The model `-m` or `/model` names, resolved, or why it cannot be used (e.g. its provider's key is not set). */
+  resolveModel(spec: string): ResolvedModel;
+}
+
+/** Where the chat writes: answers' separators to stdout, everything else to stderr. */
+export interface ChatOutput {
+  stdout: Output;
+  stderr: Output;
 }
 
 /**
  * The exit codes of a turn that end the chat: a configuration error (2), and
  * SIGHUP (129) or SIGTERM (143), which stop the program as Ctrl-C stops one
- * answer.
+ * answer. From a pipe, Ctrl-C (130) ends it too: nobody is there to go on.
  */
 const ENDS_CHAT = [2, 129, 143];
 
 /** The line that opens and closes a message of several lines. */
 export const MULTILINE = '"""';
 
+/** The most lines of a resumed conversation's last answer shown at the start. */
+const SHOWN_LINES = 10;
+
+/** What a slash command may change. */
+interface ChatState {
+  model: string;
+  shown: string;
+  system: string;
+  earlier: Message[];
+  conversationId: number | undefined;
+}
+
+/** A slash command: how it is typed, what it does, and the doing. */
+interface Command {
+  name: string;
+  usage: string;
+  help: string;
+  /** Returns `"exit"` to leave the chat. */
+  run(
+    argument: string,
+    state: ChatState,
+    context: { session: ChatSession; say: (text: string) => void },
+  ): "exit" | void;
+}
+
+/** The slash commands, in the order `/help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  {
+    name: "model",
+    usage: "/model <id>",
+    help: "use another model (or provider:model) for the next turns",
+    run(wanted, state, { session, say }) {
+      if (wanted === "") return say(`model: ${state.shown}`);
+      const resolved = session.resolveModel(wanted);
+      if (resolved.problem !== undefined) {
+        return say(`${resolved.problem}; still ${state.shown}`);
+      }
+      [state.model, state.shown] = [resolved.spec, resolved.shown];
+      say(`model: ${state.shown}`);
+    },
+  },
+  {
+    name: "system",
+    usage: "/system [text]",
+    help: "use another system message; alone, go back to the first",
+    run(text, state, { session, say }) {
+      state.system = text || session.system;
+      say(`system: ${state.system}`);
+    },
+  },
+  {
+    name: "clear",
+    usage: "/clear",
+    help: "start a new conversation: earlier turns are no longer sent",
+    run(_, state, { say }) {
+      state.earlier = [];
+      state.conversationId = undefined;
+      say("a new conversation: earlier turns are no longer sent");
+    },
+  },
+  {
+    name: "history",
+    usage: "/history",
+    help: "list the latest conversations",
+    run: (_, __, { session, say }) => say(session.history().trimEnd()),
+  },
+  {
+    name: "help",
+    usage: "/help",
+    help: "list these commands",
+    run: (_, __, { say }) => say(CHAT_HELP.trimEnd()),
+  },
+  {
+    name: "exit",
+    usage: "/exit",
+    help: "leave (Ctrl-D on an empty line does the same)",
+    run: () => "exit",
+  },
+];
+
 /** What `/help` prints. */
 export const CHAT_HELP =
   `Type a message and press Enter; the answer streams as it arrives.
 Pasted lines stay one message (a line break shows as \u21b5) until you press
 Enter. To type several lines, put ${MULTILINE} on a line of its own before and
-after them.
+after them. Lines typed while an answer streams wait for the next prompt, each
+its own turn, in order.
 
-  /model <id>      use another model for the following turns
-  /system <text>   use another system message for the following turns
-  /clear           start a new conversation (earlier turns are no longer sent)
-  /history         list the latest conversations
-  /help            show this help
-  /exit            leave (or Ctrl-D on an empty line)
+${
+    COMMANDS.map(({ usage, help }) => `  ${usage.padEnd(16)} ${help}`).join(
+      "\n",
+    )
+  }
 
 Ctrl-C stops an answer and keeps what was printed; at the prompt it clears the line.
 `;
@@ -74,8 +177,9 @@ Ctrl-C stops an answer and keeps what was printed; at the prompt it clears the l
 /**
  * Runs the chat, beginning with the `first` message when there is one (the
  * prompt on the command line), until the end of input or `/exit`, and
- * returns the exit code:
- * 0, or that of a turn that ends it (a configuration error, SIGTERM, SIGHUP).
+ * returns the exit code: 0; from a pipe, 1 when a turn failed; or that of a
+ * turn that ends the chat (a configuration error, SIGTERM, SIGHUP, and from a
+ * pipe Ctrl-C).
  *
  * @example
  * ```ts
@@ -93,11 +197,12 @@ Ctrl-C stops an answer and keeps what was printed; at the prompt it clears the l
  *     return Promise.resolve({ exitCode: 0, answer: "Hello!", conversationId: 1 });
  *   },
  *   history: () => "",
+ *   resolveModel: (spec) => ({ spec, shown: spec }),
  * }, {
  *   interactive: false,
  *   read: () => Promise.resolve(lines.shift()),
  *   [Symbol.dispose]() {},
- * }, { write: () => {} });
+ * }, { stdout: { write: () => {} }, stderr: { write: () => {} } });
  * assert.equal(code, 0);
  * assert.equal(printed, "Hi -> Hello!\n");
  * ```
@@ -105,75 +210,116 @@ Ctrl-C stops an answer and keeps what was printed; at the prompt it clears the l
 export async function runChat(
   session: ChatSession,
   reader: LineReader,
-  stderr: Output,
+  { stdout, stderr }: ChatOutput,
   first?: string,
 ): Promise<number> {
-  let { model, system, conversationId } = session;
-  let earlier = [...session.earlier];
   const say = (text: string) => stderr.write(`${text}\n`);
-  if (reader.interactive) {
-    say(`Chatting with ${model}. /help lists the commands; Ctrl-D leaves.`);
+  const start = session.resolveModel(session.model);
+  if (start.problem !== undefined) {
+    say(start.problem);
+    return 2;
   }
+  const state: ChatState = {
+    model: start.spec,
+    shown: start.shown,
+    system: session.system,
+    earlier: [...session.earlier],
+    conversationId: session.conversationId,
+  };
+  const interactive = reader.interactive;
+  if (interactive) {
+    say(
+      `Chatting with ${state.shown}. /help lists the commands; Ctrl-D leaves.`,
+    );
+    if (session.resumed) say(describeResumed(session.resumed));
+  }
+  let failed = false;
+  let separate = false; // an answer was printed since the last separator
 
   while (true) {
-    const text = first || await readMessage(reader);
-    first = undefined;
-    if (text === undefined) return 0;
+    let text: string | undefined;
+    if (first) {
+      text = first;
+      first = undefined;
+      await reader.echo?.("> ", text);
+    } else {
+      text = await readMessage(reader);
+    }
+    if (text === undefined) return failed && !interactive ? 1 : 0;
     if (text.trim() === "") continue;
 
-    const command = text.match(/^\/(\w+)\s*([\s\S]*)$/);
+    const command = text.match(/^\/(\S*)\s*([\s\S]*)$/);
     if (command) {
       const [, name, argument] = command;
-      switch (name) {
-        case "exit":
-        case "quit":
-          return 0;
-        case "help":
-          stderr.write(CHAT_HELP);
-          continue;
-        case "model": {
-          const wanted = argument.trim();
-          const problem = wanted ? session.checkModel?.(wanted) : undefined;
-          if (problem) say(`${problem}; still ${model}`);
-          else if (wanted) model = wanted;
-          if (!problem) say(`model: ${model}`);
-          continue;
-        }
-        case "system":
-          if (argument.trim()) system = argument.trim();
-          say(`system: ${system}`);
-          continue;
-        case "clear":
-          earlier = [];
-          conversationId = undefined;
-          say("a new conversation: earlier turns are no longer sent");
-          continue;
-        case "history":
-          stderr.write(session.history());
-          continue;
-        default:
-          say(`unknown command /${name}: /help lists the commands`);
-          continue;
+      const known = COMMANDS.find((each) => each.name === name) ??
+        (name === "quit" ? COMMANDS.at(-1) : undefined);
+      if (known === undefined) {
+        say(`unknown command /${name}: /help lists the commands`);
+      } else if (
+        known.run(argument.trim(), state, { session, say }) === "exit"
+      ) {
+        return failed && !interactive ? 1 : 0;
       }
+      continue;
     }
 
+    // From a pipe, a blank line parts one answer from the next.
+    if (!interactive && separate) stdout.write("\n");
+    separate = false;
     const result = await session.turn({
-      model,
-      system,
-      earlier,
+      model: state.model,
+      system: state.system,
+      earlier: state.earlier,
       prompt: text,
-      conversationId,
+      conversationId: state.conversationId,
     });
     if (ENDS_CHAT.includes(result.exitCode)) return result.exitCode;
-    conversationId = result.conversationId ?? conversationId;
+    if (!interactive && result.exitCode === 130) return 130;
+    if (result.exitCode !== 0 && result.exitCode !== 130) failed = true;
+    // A turn that was not saved stays part of the chat's conversation.
+    state.conversationId = result.conversationId ?? state.conversationId;
     if (result.answer !== "") {
-      earlier = [
-        ...earlier,
+      separate = true;
+      state.earlier = [
+        ...state.earlier,
         { role: "user", content: text },
         { role: "assistant", content: result.answer },
       ];
     }
   }
+}
+
+/**
+ * What a resumed chat says first: the conversation's id and its last
+ * exchange, the answer cut to {@linkcode SHOWN_LINES} lines.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeResumed } from "./chat.ts";
+ * assert.equal(
+ *   describeResumed({ id: 3, turns: 2, last: { prompt: "And then?", answer: "The Court decides." } }),
+ *   "Resuming conversation 3 (2 turns). Its last exchange:\n> And then?\nThe Court decides.",
+ * );
+ * ```
+ */
+export function describeResumed({ id, turns, last }: Resumed): string {
+  const head = `Resuming conversation ${id} (${turns} ${
+    turns === 1 ? "turn" : "turns"
+  })`;
+  if (last === undefined) return `${head}.`;
+  const lines = last.answer.split("\n");
+  const shown = lines.slice(0, SHOWN_LINES);
+  if (lines.length > SHOWN_LINES) {
+    shown.push(
+      `[… ${lines.length - SHOWN_LINES} more lines: gpt4o --show ${id}]`,
+    );
+  }
+  return [
+    `${head}. Its last exchange:`,
+    ...last.prompt.split("\n").map((line) => `> ${line}`),
+    ...shown,
+  ].join("\n");
 }
 
 /**

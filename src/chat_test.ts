@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import {
   CHAT_HELP,
   type ChatSession,
+  COMMANDS,
+  describeResumed,
   runChat,
   type Turn,
   type TurnResult,
@@ -19,11 +21,16 @@ async function chat(
   const turns: Turn[] = [];
   const prompts: string[] = [];
   let stderr = "";
+  let stdout = "";
   const reader: LineReader = {
     interactive,
     read(prompt) {
       prompts.push(prompt);
       return Promise.resolve(lines.shift());
+    },
+    echo(prompt, text) {
+      stdout += `${prompt}${text}\n`;
+      return Promise.resolve();
     },
     [Symbol.dispose]() {},
   };
@@ -36,21 +43,27 @@ async function chat(
       turn(turn) {
         turns.push(structuredClone(turn));
         const n = turns.length;
-        return Promise.resolve({
+        const result = {
           exitCode: 0,
           answer: `answer ${n}`,
           conversationId: 7,
           ...answers[n - 1],
-        });
+        };
+        stdout += result.answer ? `${result.answer}\n` : "";
+        return Promise.resolve(result);
       },
       history: () => "1  2026-11-27 23:14  gpt-4o  2 turns  Hi\n",
+      resolveModel: (spec) => ({ spec, shown: spec }),
       ...session,
     },
     reader,
-    { write: (text) => void (stderr += text) },
+    {
+      stdout: { write: (text: string) => void (stdout += text) },
+      stderr: { write: (text: string) => void (stderr += text) },
+    },
     first,
   );
-  return { code, turns, stderr, prompts };
+  return { code, turns, stderr, stdout, prompts };
 }
 
 Deno.test("runChat() sends each turn after the earlier ones and ends with 0 at the end of input", async () => {
@@ -145,10 +158,15 @@ Deno.test('runChat() sends the lines between two """ lines as one message', asyn
 });
 
 Deno.test("runChat() goes on after a failed or interrupted turn, keeping what was printed", async () => {
-  const { code, turns } = await chat(["Hi", "Long one", "Next"], [
-    { exitCode: 1, answer: "", conversationId: 7 },
-    { exitCode: 130, answer: "partial", conversationId: 7 },
-  ]);
+  const { code, turns } = await chat(
+    ["Hi", "Long one", "Next"],
+    [
+      { exitCode: 1, answer: "", conversationId: 7 },
+      { exitCode: 130, answer: "partial", conversationId: 7 },
+    ],
+    {},
+    true,
+  );
   assert.equal(code, 0);
   assert.deepEqual(turns[2].earlier, [
     { role: "user", content: "Long one" },
@@ -192,10 +210,197 @@ Deno.test("runChat() begins with the prompt given on the command line", async ()
 
 Deno.test("runChat() /model keeps the model it has when the new one cannot be used", async () => {
   const { code, turns, stderr } = await chat(["/model groq:x", "Hi"], [], {
-    checkModel: (model) =>
-      model.startsWith("groq:") ? "GROQ_API_KEY is not set" : undefined,
+    resolveModel: (spec) =>
+      spec.startsWith("groq:")
+        ? { problem: "GROQ_API_KEY is not set" }
+        : { spec, shown: spec },
   });
   assert.equal(code, 0);
   assert.equal(turns[0].model, "gpt-4o");
   assert.equal(stderr, "GROQ_API_KEY is not set; still gpt-4o\n");
+});
+
+Deno.test("runChat() names the model as resolved, and sends it so", async () => {
+  const resolveModel = (spec: string) =>
+    spec.startsWith("groq:")
+      ? {
+        spec: "groq:openai/gpt-oss-120b",
+        shown: "openai/gpt-oss-120b (groq)",
+      }
+      : { spec, shown: spec };
+  const { turns, stderr } = await chat(["Hi", "/model groq:", "Again"], [], {
+    model: "groq:",
+    resolveModel,
+  }, true);
+  assert.deepEqual(turns.map((turn) => turn.model), [
+    "groq:openai/gpt-oss-120b",
+    "groq:openai/gpt-oss-120b",
+  ]);
+  assert.equal(
+    stderr,
+    "Chatting with openai/gpt-oss-120b (groq). /help lists the commands; Ctrl-D leaves.\n" +
+      "model: openai/gpt-oss-120b (groq)\n",
+  );
+});
+
+Deno.test("runChat() ends with 2 before any prompt when the model cannot be used", async () => {
+  const { code, turns, stderr, prompts } = await chat(["Hi"], [], {
+    resolveModel: () => ({ problem: "OPENAI_API_KEY is not set: export it" }),
+  }, true);
+  assert.deepEqual({ code, turns, stderr, prompts }, {
+    code: 2,
+    turns: [],
+    stderr: "OPENAI_API_KEY is not set: export it\n",
+    prompts: [],
+  });
+});
+
+Deno.test("runChat() /system alone goes back to the system message it began with", async () => {
+  const { turns, stderr } = await chat(
+    [
+      "/system Talk like a pirate.",
+      "Hi",
+      "/system",
+      "Again",
+    ],
+    [],
+    { system: "Be brief." },
+  );
+  assert.deepEqual(turns.map((turn) => turn.system), [
+    "Talk like a pirate.",
+    "Be brief.",
+  ]);
+  assert.equal(stderr, "system: Talk like a pirate.\nsystem: Be brief.\n");
+});
+
+Deno.test("runChat() takes /, // and / model as unknown commands, not prompts", async () => {
+  const { turns, stderr } = await chat(["/", "//", "/ model x"]);
+  assert.deepEqual(turns, []);
+  assert.equal(
+    stderr,
+    "unknown command /: /help lists the commands\n" +
+      "unknown command //: /help lists the commands\n" +
+      "unknown command /: /help lists the commands\n",
+  );
+});
+
+Deno.test("runChat() keeps its conversation when a turn could not be saved", async () => {
+  const { turns } = await chat(["one", "two", "three"], [
+    { conversationId: 4 },
+    { conversationId: undefined }, // the history was locked
+  ]);
+  assert.deepEqual(turns.map((turn) => turn.conversationId), [undefined, 4, 4]);
+});
+
+Deno.test("runChat() follows the conversation a save moved the chat to", async () => {
+  const { turns } = await chat(["one", "two", "three"], [
+    { conversationId: 4 },
+    { conversationId: 9 }, // the database was removed: a new conversation
+  ]);
+  assert.deepEqual(turns.map((turn) => turn.conversationId), [undefined, 4, 9]);
+});
+
+Deno.test("runChat() from a pipe parts consecutive answers with a blank line", async () => {
+  const { stdout } = await chat(["one", "two", "three"], [
+    { answer: "line 1\nline 2" },
+    { exitCode: 1, answer: "" },
+  ]);
+  assert.equal(stdout, "line 1\nline 2\n\nanswer 3\n");
+});
+
+Deno.test("runChat() from a pipe ends with 1 when a turn failed, and with 130 on Ctrl-C", async (t) => {
+  await t.step("a failed turn: the others are still answered", async () => {
+    const { code, turns } = await chat(["one", "two"], [{
+      exitCode: 1,
+      answer: "",
+    }]);
+    assert.deepEqual([code, turns.length], [1, 2]);
+  });
+  await t.step("a failed turn, then /exit", async () => {
+    const { code } = await chat(["one", "/exit"], [{
+      exitCode: 1,
+      answer: "",
+    }]);
+    assert.equal(code, 1);
+  });
+  await t.step("Ctrl-C", async () => {
+    const { code, turns } = await chat(["one", "two"], [{ exitCode: 130 }]);
+    assert.deepEqual([code, turns.length], [130, 1]);
+  });
+  await t.step(
+    "at a terminal, a failed turn is no failure of the chat",
+    async () => {
+      const { code } = await chat(
+        ["one"],
+        [{ exitCode: 1, answer: "" }],
+        {},
+        true,
+      );
+      assert.equal(code, 0);
+    },
+  );
+});
+
+Deno.test("runChat() at a terminal shows the first message as typed, and what it resumes", async () => {
+  const { stdout, stderr } = await chat(
+    [],
+    [],
+    {
+      conversationId: 3,
+      resumed: {
+        id: 3,
+        turns: 2,
+        last: { prompt: "Who decides?", answer: "The Court." },
+      },
+    },
+    true,
+    "And then?",
+  );
+  assert.equal(stdout, "> And then?\nanswer 1\n");
+  assert.equal(
+    stderr,
+    "Chatting with gpt-4o. /help lists the commands; Ctrl-D leaves.\n" +
+      "Resuming conversation 3 (2 turns). Its last exchange:\n" +
+      "> Who decides?\nThe Court.\n",
+  );
+});
+
+Deno.test("describeResumed() cuts a long last answer and says where the rest is", () => {
+  const answer = Array.from({ length: 14 }, (_, i) => `line ${i + 1}`).join(
+    "\n",
+  );
+  assert.equal(
+    describeResumed({ id: 5, turns: 1, last: { prompt: "a\nb", answer } }),
+    [
+      "Resuming conversation 5 (1 turn). Its last exchange:",
+      "> a",
+      "> b",
+      ...Array.from({ length: 10 }, (_, i) => `line ${i + 1}`),
+      "[… 4 more lines: gpt4o --show 5]",
+    ].join("\n"),
+  );
+  assert.equal(
+    describeResumed({ id: 6, turns: 1 }),
+    "Resuming conversation 6 (1 turn).",
+  );
+});
+
+const README = new URL("../README.md", import.meta.url);
+const canRead =
+  (await Deno.permissions.query({ name: "read", path: README })).state ===
+    "granted";
+
+Deno.test({
+  name: "the README's table of chat commands is /help's" +
+    (canRead ? "" : " (ignored: run `deno task test`)"),
+  ignore: !canRead,
+  fn() {
+    const rows = Deno.readTextFileSync(README).split("\n")
+      .filter((line) => /^\| `\//.test(line))
+      .map((line) => line.split("|").slice(1, 3).map((cell) => cell.trim()));
+    assert.deepEqual(
+      rows,
+      COMMANDS.map(({ usage, help }) => [`\`${usage}\``, help]),
+    );
+  },
 });

@@ -8,6 +8,7 @@
 import { ConfigError, type Variables } from "./config.ts";
 import {
   type Conversation,
+  ConversationGoneError,
   type Exchange,
   formatList,
   formatTranscript,
@@ -136,7 +137,18 @@ export class Recorder {
       const path = findPath(this.read);
       if (path === undefined) return undefined;
       using history = History.open(path);
-      return history.save(exchange, conversationId);
+      try {
+        return history.save(exchange, conversationId);
+      } catch (error) {
+        if (!(error instanceof ConversationGoneError)) throw error;
+        const id = history.save(exchange);
+        this.warn(
+          `conversation ${conversationId} is no longer in the history at ` +
+            `${path} (was the file removed?): this turn and the next are ` +
+            `saved as conversation ${id}`,
+        );
+        return id;
+      }
     } catch (error) {
       if (!this.#warned) this.warn(`history not saved: ${reasonOf(error)}`);
       this.#warned = true;

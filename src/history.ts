@@ -20,6 +20,17 @@ export class HistoryError extends Error {
   override name = "HistoryError";
 }
 
+/**
+ * The conversation a save was to add to is not in the database: the file was
+ * removed or replaced since the conversation began.
+ */
+export class ConversationGoneError extends HistoryError {
+  override name = "ConversationGoneError";
+  constructor(path: string, readonly id: number) {
+    super(`there is no conversation ${id} in the history at ${path}`);
+  }
+}
+
 /** How an exchange ended. */
 export type Outcome =
   | "answered"
@@ -315,7 +326,7 @@ export class History implements Disposable {
             `UPDATE conversations SET updated = max(updated, ?), model = ?,
               turns = turns + 1 WHERE id = ?`,
           ).run(finished, exchange.model, id);
-          if (changes === 0) throw new Error(`there is no conversation ${id}`);
+          if (changes === 0) throw new ConversationGoneError(this.path, id);
         }
         const usage = exchange.usage ?? {};
         db.prepare(

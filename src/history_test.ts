@@ -3,6 +3,7 @@ import { DatabaseSync } from "node:sqlite";
 import {
   BUSY_TIMEOUT_MS,
   type Conversation,
+  ConversationGoneError,
   endpointOf,
   type Exchange,
   formatList,
@@ -376,10 +377,9 @@ Deno.test("save() to an unknown conversation saves nothing", () => {
   history.save(exchange(0));
   assert.throws(
     () => history.save(exchange(1), 42),
-    new HistoryError(
-      "cannot save to the history at :memory:: there is no conversation 42",
-    ),
+    new ConversationGoneError(":memory:", 42),
   );
+
   assert.deepEqual(history.list().map((summary) => summary.turns), [1]);
   // The failed save left no transaction open.
   assert.equal(history.save(exchange(2)), 2);

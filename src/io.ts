@@ -19,6 +19,16 @@ export interface LineReader extends Disposable {
   readonly interactive: boolean;
   /** Shows `prompt` and resolves with the next line; `undefined` at the end of input (Ctrl-D). */
   read(prompt: string): Promise<string | undefined>;
+  /** Shows `text` after `prompt` as if it had been typed (at a terminal only). */
+  echo?(prompt: string, text: string): Promise<void>;
+}
+
+/** What the chat's line reader keeps from one session to the next. */
+export interface LinesOptions {
+  /** Earlier inputs, newest first, for the Up arrow: read when the terminal is. */
+  history?: () => string[];
+  /** Each line as it is entered, to keep it. */
+  onLine?(line: string): void;
 }
 
 /** Everything the program touches outside itself. */
@@ -38,7 +48,7 @@ export interface Io {
   /** Whether to leave out colors (`NO_COLOR` is set). */
   noColor: boolean;
   /** The user's lines for `--chat`: typed at the terminal, or piped to stdin. */
-  lines(): LineReader;
+  lines(options?: LinesOptions): LineReader;
   /** The `fetch` the OpenAI client sends its requests through. */
   fetch: typeof globalThis.fetch;
   /**
@@ -125,7 +135,14 @@ export function denoIo(): Io {
     stderr: fileOutput(Deno.stderr, "stderr"),
     stderrIsTerminal: Deno.stderr.isTerminal(),
     noColor: Deno.noColor,
-    lines: () => Deno.stdin.isTerminal() ? terminalLines() : pipedLines(),
+    lines: (options) =>
+      Deno.stdin.isTerminal()
+        ? terminalLines({
+          // Redirected, stdout gets the answers alone.
+          output: Deno.stdout.isTerminal() ? "stdout" : "stderr",
+          ...options,
+        })
+        : pipedLines(),
     fetch: globalThis.fetch,
     onInterrupt: onStopSignal,
   };

@@ -14,14 +14,14 @@ import type { LineReader } from "./io.ts";
  * needs them, and loading them costs every run a few milliseconds.
  */
 async function node() {
-  const [{ createInterface }, { default: process }, { Transform }] =
+  const [{ createInterface }, { default: process }, { PassThrough }] =
     await Promise
       .all([
         import("node:readline"),
         import("node:process"),
         import("node:stream"),
       ]);
-  return { createInterface, process, Transform };
+  return { createInterface, process, PassThrough };
 }
 
 /** How a line break inside a paste shows at the prompt, until it is sent. */
@@ -83,73 +83,194 @@ function partialMarker(text: string, marker: string): number {
 }
 
 /**
- * Reads lines typed at the terminal. Each read opens a readline interface and
- * closes it once the line is in, so the terminal is back in its usual mode
- * while an answer streams (and Ctrl-C then interrupts the answer). The lines
- * typed so far are kept for the Up arrow. Ctrl-C at the prompt clears the line;
- * Ctrl-D on an empty line ends the input, and so does disposing of the reader.
+ * Holds what the user types until the chat asks for the next message, and
+ * hands readline one line at a time: lines typed ahead in one burst, or while
+ * an answer streamed, each reach their own prompt, in order, and none is lost.
+ * Text goes in already decoded ({@linkcode PasteDecoder}), so every line
+ * break in it is an Enter.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LineGate } from "./lines.ts";
+ * const gate = new LineGate();
+ * gate.add("quick A\rquick B\rhal");
+ * assert.equal(gate.take(), "quick A\r");
+ * assert.equal(gate.take(), "quick B\r");
+ * assert.equal(gate.take(), "hal");
+ * assert.equal(gate.take(), "");
+ * ```
  */
-export function terminalLines(): LineReader {
-  const history: string[] = [];
-  let current: Interface | undefined;
+export class LineGate {
+  #held = "";
+
+  /** Keeps typed text for later. */
+  add(text: string): void {
+    this.#held += text;
+  }
+
+  /** Whether a whole line (ended by Enter) is waiting. */
+  get hasLine(): boolean {
+    return /[\r\n]/.test(this.#held);
+  }
+
+  /**
+   * The text up to and including the next Enter (`\r\n` counts as one), or
+   * all of it when there is none; removed from what is held.
+   */
+  take(): string {
+    const end = this.#held.search(/\r\n|\r|\n/);
+    const cut = end < 0
+      ? this.#held.length
+      : end + (this.#held.startsWith("\r\n", end) ? 2 : 1);
+    const text = this.#held.slice(0, cut);
+    this.#held = this.#held.slice(cut);
+    return text;
+  }
+}
+
+/** Bracketed paste on and off (xterm's mode 2004). */
+const PASTE_ON = "\x1b[?2004h";
+const PASTE_OFF = "\x1b[?2004l";
+
+/** How {@linkcode terminalLines} reads the terminal. */
+export interface TerminalOptions {
+  /** Where the prompt and the typed text show: stderr when stdout is redirected. */
+  output: "stdout" | "stderr";
+  /** Earlier inputs, newest first, for the Up arrow. */
+  history?: () => string[];
+  /** Each line as it is entered, to keep it for the next session. */
+  onLine?(line: string): void;
+}
+
+/**
+ * Reads lines typed at the terminal, with one readline interface for the
+ * whole chat. At the prompt the terminal is in raw mode with bracketed paste
+ * on: readline edits the line, the arrows recall earlier inputs, Ctrl-C clears
+ * the line and Ctrl-D on an empty line ends the input. While an answer streams
+ * bracketed paste is off and the terminal echoes nothing (cbreak mode: Ctrl-C
+ * still sends SIGINT and stops the answer); what is typed then waits for the
+ * next prompt. Disposing of the reader ends the input and leaves the terminal
+ * as it was found.
+ */
+export function terminalLines(options: TerminalOptions): LineReader {
+  let session: Promise<Session> | undefined;
   let closed = false;
   return {
     interactive: true,
     async read(prompt) {
-      const { createInterface, process, Transform } = await node();
       if (closed) return undefined;
-      const paste = new PasteDecoder();
-      const utf8 = new TextDecoder(); // a character may span two reads
-      const input = new Transform({
-        transform: (chunk, _, done) =>
-          done(null, paste.decode(utf8.decode(chunk, { stream: true }))),
-      });
-      process.stdin.setRawMode(true);
-      process.stdin.pipe(input);
-      process.stdout.write("\x1b[?2004h"); // bracketed paste on
-      const rl = current = createInterface({
-        input,
-        output: process.stdout,
-        terminal: true,
-        history,
-        historySize: 1000,
-        removeHistoryDuplicates: true,
-      });
-      try {
-        return await new Promise<string | undefined>((resolve) => {
-          let answered = false;
-          rl.on("line", (line) => {
-            answered = true;
-            resolve(line.replaceAll(PASTED_NEWLINE, "\n"));
-            rl.close();
-          });
-          rl.on("close", () => {
-            current = undefined;
-            if (answered) return;
-            process.stdout.write("\n");
-            resolve(undefined);
-          });
-          rl.on("SIGINT", () => {
-            // Clears the line, as a shell does, and shows the prompt again.
-            rl.write(null, { ctrl: true, name: "e" });
-            rl.write(null, { ctrl: true, name: "u" });
-            process.stdout.write("^C\n");
-            rl.prompt();
-          });
-          rl.setPrompt(prompt);
-          rl.prompt();
-        });
-      } finally {
-        // The terminal as it was, so that Ctrl-C interrupts the answer.
-        process.stdout.write("\x1b[?2004l");
-        process.stdin.unpipe(input);
-        process.stdin.setRawMode(false);
-        process.stdin.pause();
-      }
+      session ??= startSession(options);
+      return await (await session).read(prompt);
+    },
+    async echo(prompt, text) {
+      session ??= startSession(options);
+      (await session).write(`${prompt}${text}\n`);
     },
     [Symbol.dispose]() {
       closed = true;
-      current?.close();
+      session?.then((it) => it.close());
+    },
+  };
+}
+
+interface Session {
+  read(prompt: string): Promise<string | undefined>;
+  write(text: string): void;
+  close(): void;
+}
+
+async function startSession(options: TerminalOptions): Promise<Session> {
+  const { createInterface, process, PassThrough } = await node();
+  const out = options.output === "stderr" ? process.stderr : process.stdout;
+  const input = new PassThrough();
+  const gate = new LineGate();
+  const paste = new PasteDecoder();
+  const utf8 = new TextDecoder(); // a character may span two reads
+  const rl = createInterface({
+    input,
+    output: out,
+    terminal: true,
+    history: (options.history?.() ?? []).map((line) =>
+      line.replaceAll("\n", PASTED_NEWLINE)
+    ),
+    historySize: 1000,
+    removeHistoryDuplicates: true,
+  });
+  let open = false; // the prompt is up: readline may take the next line
+  let ended = false;
+  let waiting: ((line: string | undefined) => void) | undefined;
+  const pump = () => {
+    while (open && !ended) {
+      const text = gate.take();
+      if (text === "") return;
+      if (/[\r\n]$/.test(text)) open = false; // one line a prompt
+      input.write(text);
+    }
+  };
+  const answering = () => {
+    open = false;
+    out.write(PASTE_OFF);
+    // No echo while the answer streams; Ctrl-C still sends SIGINT.
+    Deno.stdin.setRaw(true, { cbreak: true });
+  };
+  const finish = (line: string | undefined) => {
+    const resolve = waiting;
+    waiting = undefined;
+    resolve?.(line);
+  };
+  rl.on("line", (line) => {
+    answering();
+    const text = line.replaceAll(PASTED_NEWLINE, "\n");
+    if (text.trim() !== "") options.onLine?.(text);
+    finish(text);
+  });
+  rl.on("close", () => {
+    ended = true;
+    if (waiting) out.write("\n");
+    finish(undefined);
+  });
+  rl.on("SIGINT", () => {
+    // Clears the line, as a shell does, and shows the prompt again.
+    rl.write(null, { ctrl: true, name: "e" });
+    rl.write(null, { ctrl: true, name: "u" });
+    out.write("^C\n");
+    rl.prompt();
+  });
+  const reading = (async () => {
+    for await (const chunk of Deno.stdin.readable) {
+      gate.add(paste.decode(utf8.decode(chunk, { stream: true })));
+      pump();
+    }
+  })().catch(() => {}).finally(() => {
+    input.end(); // the terminal went away: readline closes
+  });
+  answering();
+  return {
+    read(prompt) {
+      if (ended) return Promise.resolve(undefined);
+      return new Promise((resolve) => {
+        waiting = resolve;
+        Deno.stdin.setRaw(true);
+        out.write(PASTE_ON);
+        rl.setPrompt(prompt);
+        rl.prompt();
+        open = true;
+        pump();
+      });
+    },
+    write: (text) => void out.write(text),
+    close() {
+      ended = true;
+      open = false;
+      rl.close();
+      out.write(PASTE_OFF);
+      try {
+        Deno.stdin.setRaw(false);
+      } catch {
+        // stdin is no longer a terminal
+      }
+      void reading;
     },
   };
 }

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type ChatSession, runChat, type Turn } from "./chat.ts";
+import { type ChatSession, type Resumed, runChat, type Turn } from "./chat.ts";
+import { historyPath } from "./paths.ts";
 import { configOf, secretsOf, type Variables } from "./config.ts";
 import type { Secrets } from "./redact.ts";
 import { STOP_SIGNALS, type StopSignal } from "./signals.ts";
@@ -105,9 +106,12 @@ export async function run(
   /** One turn: its endpoint, the exchange, and the saving of it. */
   async function turn(turn: Turn) {
     let request: Request;
+    let spec: string;
     try {
+      const resolved = resolve(turn.model);
+      spec = resolved.spec;
       request = {
-        ...target(turn.model),
+        ...resolved.target,
         messages: [
           { role: "system", content: turn.system },
           ...turn.earlier,
@@ -139,11 +143,12 @@ export async function run(
         conversationId: undefined,
       };
     }
-    // The history is kept like any output: with every secret masked.
+    // The history is kept like any output: with every secret masked. The
+    // model is saved as -m takes it, provider and all, for a follow-up.
     const conversationId = recorder?.save({
       system: secrets.redact(turn.system),
       prompt: secrets.redact(turn.prompt),
-      model: turn.model,
+      model: spec,
       endpoint: endpointOf(request.config.baseURL),
       answer: secrets.redact(reply.answer),
       outcome: reply.outcome,
@@ -157,21 +162,25 @@ export async function run(
 
   /**
    * Where a model's requests go: a named provider's endpoint, or the
-   * OPENAI_* variables'.
+   * OPENAI_* variables'; and the model as `-m` takes it, provider resolved.
    *
    * @throws {ConfigError} when that endpoint cannot be used (no key).
    */
-  function target(spec: string) {
-    const { provider, model } = parseModel(spec);
+  function resolve(given: string) {
+    const { provider, model } = parseModel(given);
     const endpoint = provider && {
       ...providerEndpoint(provider, read),
       keyVariable: provider.keyVariable,
     };
     return {
-      config: configOf(read, endpoint),
-      model,
-      provider: provider?.name,
-      keyVariable: provider?.keyVariable,
+      target: {
+        config: configOf(read, endpoint),
+        model,
+        provider: provider?.name,
+        keyVariable: provider?.keyVariable,
+      },
+      spec: provider ? `${provider.name}:${model}` : model,
+      shown: provider ? `${model} (${provider.name})` : model,
     };
   }
 
@@ -181,20 +190,36 @@ export async function run(
     earlier: resumed ? earlierOf(resumed) : [],
     conversationId: resumed?.id,
   };
+  if (resumed && options.model === undefined) {
+    const moved = movedNote(resumed, () => resolve(start.model).target.config);
+    if (moved) io.stderr.write(`${moved}\n`);
+  }
   if (options.chat) {
+    const history = options.save ? historyFile(read) : undefined;
     const session: ChatSession = {
       ...start,
+      ...(resumed ? { resumed: summaryOf(resumed) } : {}),
       turn,
       history: () => latestConversations(read),
-      checkModel(spec) {
+      resolveModel(spec) {
         try {
-          target(spec);
+          const { spec: resolved, shown } = resolve(spec);
+          return { spec: resolved, shown };
         } catch (error) {
-          return describeFailure(error).message;
+          return { problem: describeFailure(error).message };
         }
       },
     };
-    using lines = io.lines();
+    const { inputsPath, loadInputs, saveInput } = await import("./inputs.ts");
+    const inputs = history && inputsPath(history);
+    using lines = io.lines(
+      inputs
+        ? {
+          history: () => loadInputs(inputs),
+          onLine: (line) => saveInput(inputs, secrets.redact(line)),
+        }
+        : {},
+    );
     // Between turns, a Ctrl-C must not end the chat (under `deno task` one
     // press can arrive twice); SIGTERM or SIGHUP at the prompt ends it.
     let stopped: StopSignal | undefined;
@@ -206,14 +231,58 @@ export async function run(
     const code = await runChat(
       session,
       lines,
-      io.stderr,
+      io,
       options.prompt.trim(),
     );
     return stopped ? STOP_SIGNALS[stopped] : code;
   }
   const prompt = joinPrompt(options.prompt, await io.stdin());
+  // A signal that arrives once the answer is in waits for it to be saved.
+  let late: StopSignal | undefined;
+  using _ = io.onInterrupt((signal) => void (late ??= signal));
   const { exitCode } = await turn({ ...start, prompt });
-  return exitCode;
+  return exitCode === EXIT.ok && late ? STOP_SIGNALS[late] : exitCode;
+}
+
+/**
+ * The line that says a follow-up goes to another server than the one its
+ * conversation was held with (`OPENAI_BASE_URL` changed since), or
+ * `undefined`. `config` may throw: the turn itself then reports why.
+ */
+function movedNote(
+  conversation: Conversation,
+  config: () => { baseURL: string },
+): string | undefined {
+  const before = conversation.turns.at(-1)?.endpoint;
+  let now;
+  try {
+    now = endpointOf(config().baseURL);
+  } catch {
+    return undefined;
+  }
+  return before === undefined || before === now
+    ? undefined
+    : `conversation ${conversation.id} was held with ${before}; its earlier ` +
+      `turns now go to ${now}`;
+}
+
+/** What a resumed chat says of its conversation. */
+function summaryOf(conversation: Conversation): Resumed {
+  const last = conversation.turns.findLast((turn) => turn.answer !== "");
+  return {
+    id: conversation.id,
+    turns: conversation.turns.length,
+    ...(last ? { last: { prompt: last.prompt, answer: last.answer } } : {}),
+  };
+}
+
+/** The history's file, or `undefined` when it is off or has no place. */
+function historyFile(read: Variables): string | undefined {
+  try {
+    return historyPath(read);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

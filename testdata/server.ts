@@ -187,6 +187,26 @@ const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
       const text = `${users.length}: ${users.at(-1)?.content ?? ""}`;
       return body.stream ? events(streamOf([text])) : json(completion(text));
     },
+    /**
+     * Streams what `echo` answers one character every 20 ms, so that a test
+     * can type while the answer is still arriving.
+     */
+    "slow-echo": ({ body }) => {
+      const users = (body.messages ?? []).filter((message) =>
+        (message as { role?: string }).role === "user"
+      ) as { content: string }[];
+      const text = [...`${users.length}: ${users.at(-1)?.content ?? ""}`];
+      return events(generated(async (i) => {
+        if (i === 0) return sse([chunk({ role: "assistant", content: "" })]);
+        if (i <= text.length) {
+          await delay(20);
+          return sse([chunk({ content: text[i - 1] })]);
+        }
+        if (i === text.length + 1) {
+          return sse([chunk({}, "stop")]) + "data: [DONE]\n\n";
+        }
+      }));
+    },
     /** Answers with the names of the `x-` headers it got, the SDK's own left out. */
     headers: ({ request }) => {
       const names = [...request.headers.keys()]

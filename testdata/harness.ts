@@ -1,0 +1,258 @@
+/**
+ * The harness of the in-process tests: the whole program run with its
+ * arguments, environment, stdin, stdout and stderr injected, and the OpenAI
+ * client's `fetch` a fake that answers like gpt-4o or like a broken server.
+ * Every run also checks that the API key appears in no output and that the
+ * program reads no variable its permissions do not grant.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { main } from "../main.ts";
+import { type Io } from "../src/io.ts";
+import type { StopSignal } from "../src/signals.ts";
+import { completion, streamOf } from "./fixtures.ts";
+
+import { fileURLToPath } from "node:url";
+import { History, type Message } from "../src/history.ts";
+import { PROGRAM_ENV } from "../src/permissions.ts";
+
+export const KEY = "sk-proj-TESTKEY0123456789abcdefTESTKEY";
+
+/** What the fake server saw of one request. */
+export interface Seen {
+  url: string;
+  authorization: string | null;
+  body: Record<string, unknown>;
+  signal: AbortSignal;
+}
+
+export interface Setup {
+  /** The environment; history is off unless it sets GPT4O_HISTORY. */
+  env?: Record<string, string>;
+  dotenv?: string;
+  stdin?: string;
+  /** The lines typed in `--chat`, at a terminal when `terminal` is set. */
+  lines?: (string | ((interrupt: (signal: StopSignal) => void) => void))[];
+  terminal?: boolean;
+  /** NO_COLOR is set. */
+  noColor?: boolean;
+  /** Replaces the recording stdout and stderr, e.g. with one that fails. */
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  /** Answers each request; `interrupt` presses Ctrl-C or sends a signal. */
+  reply?: (
+    seen: Seen,
+    interrupt: (signal?: StopSignal) => void,
+  ) => Response | Promise<Response>;
+}
+
+export interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+  requests: Seen[];
+}
+
+export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
+  const env: Record<string, string> = {
+    GPT4O_HISTORY: "off",
+    ...(setup.env ?? { OPENAI_API_KEY: KEY }),
+  };
+  const requests: Seen[] = [];
+  let stdout = "";
+  let stderr = "";
+  const listeners = new Set<(signal: StopSignal) => void>();
+  const interrupt = (signal: StopSignal = "SIGINT") => {
+    for (const listener of [...listeners]) listener(signal);
+  };
+  const io: Io = {
+    args,
+    env: (name) => {
+      assert.ok(PROGRAM_ENV.includes(name), `${name} is read but not granted`);
+      return env[name];
+    },
+    readTextFile: (path) => {
+      assert.equal(path, ".env");
+      return Promise.resolve(setup.dotenv);
+    },
+    stdin: () => Promise.resolve(setup.stdin),
+    stdout: { write: setup.stdout ?? ((text) => void (stdout += text)) },
+    stderr: { write: setup.stderr ?? ((text) => void (stderr += text)) },
+    stderrIsTerminal: setup.terminal ?? false,
+    noColor: setup.noColor ?? false,
+    lines: () => {
+      let closed = false; // disposed: the input ends, as readline's does
+      return {
+        interactive: setup.terminal ?? false,
+        read: (prompt) => {
+          if (setup.terminal) stdout += prompt;
+          let line = closed ? undefined : setup.lines?.shift();
+          // A function stands for a signal that arrives at the prompt.
+          while (typeof line === "function") {
+            line(interrupt);
+            line = closed ? undefined : setup.lines?.shift();
+          }
+          return Promise.resolve(line);
+        },
+        echo: (prompt, text) => {
+          if (setup.terminal) stdout += `${prompt}${text}\n`;
+          return Promise.resolve();
+        },
+        [Symbol.dispose]: () => void (closed = true),
+      };
+    },
+    fetch: async (input, init) => {
+      const seen = {
+        url: String(input),
+        authorization: new Headers(init?.headers).get("authorization"),
+        body: JSON.parse(String(init?.body)),
+        signal: init!.signal!,
+      };
+      requests.push(seen);
+      const reply = setup.reply ?? (() => json(completion()));
+      return await reply(seen, interrupt);
+    },
+    onInterrupt(handler) {
+      listeners.add(handler);
+      return { [Symbol.dispose]: () => void listeners.delete(handler) };
+    },
+  };
+  const code = await main(io);
+  assert.equal(listeners.size, 0, "a signal listener outlived the run");
+  for (const output of [stdout, stderr]) {
+    for (let i = 0; i + 12 <= KEY.length; i++) {
+      const part = KEY.slice(i, i + 12);
+      assert.ok(!output.includes(part), `the API key leaked: ${output}`);
+    }
+  }
+  return { code, stdout, stderr, requests };
+}
+
+export function json(body: unknown, status = 200, headers = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+/** A response whose body arrives in the given pieces, then ends or stalls. */
+export function pieces(
+  parts: (string | Uint8Array)[],
+  { stall = false, contentType = "text/event-stream" } = {},
+): Response {
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const part = parts.shift();
+      if (part !== undefined) {
+        controller.enqueue(
+          typeof part === "string" ? encoder.encode(part) : part,
+        );
+      } else if (stall) {
+        await new Promise(() => {});
+      } else {
+        controller.close();
+      }
+    },
+  });
+  return new Response(body, { headers: { "content-type": contentType } });
+}
+
+/** Resolves never, rejects when the request is aborted. */
+export function hang(seen: Seen): Promise<Response> {
+  return new Promise((_, reject) =>
+    seen.signal.addEventListener("abort", () => reject(seen.signal.reason))
+  );
+}
+
+export const TMP = new URL("../.tmp/", import.meta.url);
+
+export function existsSync(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the tests may write under .tmp/, where history databases go. */
+export const writable =
+  (await Deno.permissions.query({ name: "write", path: fileURLToPath(TMP) }))
+    .state === "granted";
+
+/** A test that keeps a history database under .tmp/; ignored without write access there. */
+export function historyTest(name: string, fn: () => Promise<void>) {
+  Deno.test({
+    name: writable
+      ? name
+      : `${name} (ignored: needs --allow-write=.tmp; run \`deno task test\`)`,
+    ignore: !writable,
+    fn,
+  });
+}
+
+/** A fresh folder under .tmp/ for a history database, removed afterwards. */
+export async function tempFolder(): Promise<AsyncDisposable & { dir: string }> {
+  Deno.mkdirSync(TMP, { recursive: true });
+  const dir = await Deno.makeTempDir({
+    dir: fileURLToPath(TMP),
+    prefix: "main_test-",
+  });
+  return {
+    dir,
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+/** The saved turns of a conversation, their times checked and left out. */
+export function savedTurns(path: string, id: number) {
+  using history = History.open(path);
+  return history.get(id)?.turns.map(({ started, finished, ...turn }) => {
+    assert.ok(started.getTime() <= finished.getTime(), "finished early");
+    assert.ok(Date.now() - finished.getTime() < 60_000, "not saved just now");
+    return turn;
+  });
+}
+
+/** The conversations saved, newest first. */
+export function savedList(path: string) {
+  using history = History.open(path);
+  return history.list();
+}
+
+/** A fake server answering each request with the next of `answers`, streamed when asked. */
+export function answering(...answers: string[]): NonNullable<Setup["reply"]> {
+  let n = 0;
+  return (seen) => {
+    const text = answers[n++] ?? `answer ${n}`;
+    return seen.body.stream
+      ? pieces([streamOf([text])])
+      : json(completion(text));
+  };
+}
+
+export const USAGE_SAVED = {
+  prompt_tokens: 27,
+  completion_tokens: 18,
+  total_tokens: 45,
+};
+
+/** The local time as --history and --show print it. */
+export function minute(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${
+    two(date.getDate())
+  } ${two(date.getHours())}:${two(date.getMinutes())}`;
+}
+
+/** The messages each request carried, as role: content lines. */
+export function sentMessages(requests: Seen[]): string[][] {
+  return requests.map((seen) =>
+    (seen.body.messages as Message[]).map(({ role, content }) =>
+      `${role}: ${content}`
+    )
+  );
+}
