@@ -406,14 +406,20 @@ function piped(name: string, args: string[], baseURL: string) {
       await stdin.close();
       return closed;
     },
-    /** The next delta: the time it was sent and the time it arrived. */
+    /**
+     * The next delta: the time it was sent and the time it arrived. The
+     * blank line that parts one piped answer from the next is passed over.
+     */
     async delta(): Promise<{ sent: number; arrived: number }> {
-      const { done, value } = await lines.next();
+      let { done, value } = await lines.next();
+      while (!done && value?.line === "") {
+        ({ done, value } = await lines.next());
+      }
       const sent = Number(value?.line || NaN);
       if (done || Number.isNaN(sent)) {
         throw await fail(`printed ${JSON.stringify(value?.line)}, no delta`);
       }
-      return { sent, arrived: value.arrived };
+      return { sent, arrived: value!.arrived };
     },
     /** Waits for the exit; fails unless it was 0 with nothing more printed. */
     async end(): Promise<void> {
@@ -521,6 +527,59 @@ console.log(
   `\nTargets: chat delta to stdout, median within 5 ms: ` +
     `${met(median(chatDelays) <= 5)}; Enter to request within 5 ms beyond ` +
     `the one-shot's set-up: ${met(setUpBeyond <= 5)}.`,
+);
+
+// --- a long piped chat: does a turn cost more as the conversation grows? -----------
+
+/**
+ * A piped chat of `count` turns, every line written at once, against a server
+ * that answers at once: the gap between one request's arrival and the next is
+ * the program's own work for a turn (printing the answer, saving it, sending
+ * the next with all the earlier turns). Runs the installed command when there
+ * is one, as a script would.
+ */
+async function longChat(count: number): Promise<number[]> {
+  const lines = Array.from({ length: count }, (_, i) => `turn ${i + 1}\n`);
+  const before = server.arrived.get("echo")?.length ?? 0;
+  const [cmd, args] = shim
+    ? [shim, ["--chat"]]
+    : ["deno", ["run", ...TASK_FLAGS, "main.ts", "--chat"]];
+  const child = new Deno.Command(cmd, {
+    args,
+    cwd: root,
+    env: projectEnv(server.url("echo")),
+    stdin: "piped",
+    stdout: "null",
+    stderr: "piped",
+    signal: AbortSignal.timeout(120_000),
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(lines.join("")));
+  await writer.close();
+  const [{ code }, stderr] = await Promise.all([
+    child.status,
+    new Response(child.stderr).text(),
+  ]);
+  const arrived = server.arrived.get("echo")!.slice(before);
+  if (code !== 0 || arrived.length !== count) {
+    throw new Error(
+      `a ${count}-turn chat failed (exit ${code}, ${arrived.length} turns ` +
+        `sent): ${stderr.trim()}`,
+    );
+  }
+  return arrived.slice(1).map((at, i) => at - arrived[i]);
+}
+const chatTurns = quick ? 40 : 200;
+const gaps = await longChat(chatTurns);
+const firstGaps = median(gaps.slice(0, 20));
+const lastGaps = median(gaps.slice(-20));
+console.log(
+  `\nA ${chatTurns}-turn piped chat (${
+    shim ? "installed gpt4o" : "main.ts"
+  }, ` +
+    `all lines at once, answers at once): a turn's own work, request to ` +
+    `request, median of the first 20 ${ms(firstGaps)}, of the last 20 ` +
+    `${ms(lastGaps)} (${x(lastGaps / firstGaps)}).`,
 );
 
 // --- peak memory -------------------------------------------------------------------

@@ -78,7 +78,7 @@ terminalTest(
     // Typed fast, or pasted by a terminal without bracketed paste.
     await terminal.type("quick A\rquick B\nquick C\r");
     await terminal.shown("3: quick C\r\n");
-    await terminal.shown("> ", terminal.length - 2);
+    await terminal.shown("> ", terminal.find("3: quick C\r\n"));
     await terminal.type("\x04");
     const { code, output } = await terminal.end();
     assert.equal(code, 0, output);
@@ -143,7 +143,7 @@ terminalTest(
           return false;
         }
       });
-      await terminal.shown("> ", terminal.length - 2);
+      await terminal.shown("> ", terminal.find("> Hi") + 4);
       await terminal.type("\x04");
       const { code, output } = await terminal.end();
       assert.equal(code, 0, output);
@@ -183,7 +183,7 @@ terminalTest(
       server.url("echo"),
     );
     await terminal.shown("2: And then?\r\n");
-    await terminal.shown("> ", terminal.length - 2);
+    await terminal.shown("> ", terminal.find("2: And then?\r\n"));
     await terminal.type("\x04");
     const { code, output } = await terminal.end();
     assert.equal(code, 0, output);
@@ -215,8 +215,8 @@ terminalTest(
     });
     await later.shown("> ");
     await later.type("\x1b[A\r"); // Up, Enter
-    await later.shown("1: remember me\r\n", 0);
-    await later.shown("> ", later.length - 2);
+    await later.shown("1: remember me\r\n");
+    await later.shown("> ", later.find("1: remember me\r\n")); // the next prompt
     await later.type("\x04");
     assert.equal((await later.end()).code, 0);
     assert.deepEqual(

@@ -253,6 +253,11 @@ export async function build(
       BUILT.bundle,
       "--minify-whitespace",
       "--minify-identifiers",
+      // The bundle runs on Deno alone: with no Node.js `process`, the SDK
+      // takes its Deno paths (Deno.env, Deno.build) and the start-up does not
+      // load Deno's Node.js compatibility layer for it.
+      "--define:process=undefined",
+      "--define:globalThis.process=undefined",
       "--format=esm",
       "--log-level=warning",
       `--outfile=${BUILT.program}`,

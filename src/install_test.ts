@@ -285,6 +285,7 @@ Deno.test("install builds, checks the bundle, writes with write access to its tw
   assert.ok(minify.includes("--minify-whitespace"));
   assert.ok(minify.includes("--minify-identifiers"));
   assert.ok(!minify.some((arg) => /^--minify(-syntax)?$/.test(arg)));
+  assert.ok(minify.includes("--define:process=undefined"));
   assert.ok(
     !io.ran[0].includes("--minify"),
     "deno bundle's minifier drops `using`",

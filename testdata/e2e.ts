@@ -336,6 +336,8 @@ export function atTerminal(
     get length() {
       return screen.length;
     },
+    /** Where `text` first shows after `from`, or -1. */
+    find: (text: string, from = 0) => screen.indexOf(text, from),
     async end() {
       const timer = setTimeout(() => child.kill(), 10_000);
       const { code, signal } = await child.status;
