@@ -23,6 +23,8 @@ import { maskedOutput, Secrets } from "./src/redact.ts";
 import { printStream } from "./src/stream.ts";
 import { outcomeOf, type Reply, type Request, run } from "./src/run.ts";
 import { AnswerScreen } from "./src/screen.ts";
+import { everySecret } from "./src/providers.ts";
+import { terminalOutput } from "./src/terminal.ts";
 
 /**
  * The demo itself: one awaited `client.chat.completions.create`, the
@@ -79,12 +81,16 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
 
     const finishReason = completion.choices[0]?.finish_reason;
     const note = stopNote(finishReason);
-    if (note) io.stderr.write(`${note}\n`);
-    if (request.verbose) {
-      const ms = performance.now() - started;
-      io.stderr.write(
-        `${usageLine({ provider: served, ...completion }, ms)}\n`,
-      );
+    const ms = performance.now() - started;
+    try {
+      if (note) io.stderr.write(`${note}\n`);
+      if (request.verbose) {
+        io.stderr.write(
+          `${usageLine({ provider: served, ...completion }, ms)}\n`,
+        );
+      }
+    } catch {
+      // stderr's reader went away: the answer stands
     }
     return {
       exitCode: EXIT.ok,
@@ -119,16 +125,22 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
 /** Runs the program once and returns its exit code. */
 export async function main(io: Io): Promise<number> {
   const secrets = new Secrets(); // masked in all output, answers included
+  // Server text reaches a terminal made safe: stderr always, stdout when it
+  // is one (a pipe or a file gets the answer's exact text).
   const masked: Io = {
     ...io,
-    stdout: maskedOutput(io.stdout, secrets),
-    stderr: maskedOutput(io.stderr, secrets),
+    stdout: maskedOutput(
+      io.stdoutIsTerminal ? terminalOutput(io.stdout) : io.stdout,
+      secrets,
+    ),
+    stderr: maskedOutput(terminalOutput(io.stderr), secrets),
   };
   try {
     const options = parseOptions(io.args);
     if (options.help) return print(io, USAGE);
     if (options.version) return print(io, `${project.version}\n`);
     const read = await loadVariables(io);
+    secrets.add(...everySecret(read));
     return await run(masked, options, read, ask, secrets);
   } catch (error) {
     const failure = describeFailure(error);

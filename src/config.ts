@@ -57,8 +57,16 @@ export class ConfigError extends Error {
 const BAD_BASE_URL = "OPENAI_BASE_URL must be an http:// or https:// URL " +
   "such as http://localhost:1337/v1 (its value is not shown: it may hold a secret)";
 
-/** Looks a variable up: the environment first, then `.env`; `undefined` when unset or blank. */
-export type Variables = (name: string) => string | undefined;
+/**
+ * Looks a variable up: the environment first, then `.env`; `undefined` when
+ * unset or blank. `fromFile` tells a value that came from `.env`.
+ */
+export type Variables = ((name: string) => string | undefined) & {
+  fromFile?(name: string): boolean;
+};
+
+/** The largest `.env` read, in bytes: a settings file is never near it. */
+export const DOTENV_LIMIT = 1024 * 1024;
 
 /**
  * Reads `.env` once and returns a lookup of variables. A variable set in the
@@ -75,7 +83,11 @@ export type Variables = (name: string) => string | undefined;
  * });
  * assert.equal(read("OPENAI_API_KEY"), undefined);
  * assert.equal(read("GROQ_API_KEY"), "gsk-file");
+ * assert.equal(read.fromFile?.("GROQ_API_KEY"), true);
  * ```
+ *
+ * @throws {ConfigError} when `.env` is not a regular file, is larger than
+ * {@linkcode DOTENV_LIMIT}, or cannot be read.
  */
 export async function loadVariables(
   io: Pick<Io, "env" | "readTextFile">,
@@ -83,10 +95,14 @@ export async function loadVariables(
   const text = await readDotenv(io);
   // Windows editors start the file with a byte-order mark; parseEnv takes CRLF.
   const file = text === undefined ? {} : parseEnv(text.replace(/^\uFEFF/, ""));
-  return (name) => {
+  const read = (name: string) => {
     const value = io.env(name) ?? file[name];
     return value?.trim() || undefined;
   };
+  return Object.assign(read, {
+    fromFile: (name: string) =>
+      io.env(name) === undefined && file[name]?.trim() ? true : false,
+  });
 }
 
 /** Where a named provider answers, and its key (`undefined` for none). */
@@ -130,6 +146,11 @@ export function configOf(read: Variables, endpoint?: Endpoint): Config {
       BAD_BASE_URL,
     );
   }
+  if (
+    !endpoint && baseURL !== undefined && read.fromFile?.("OPENAI_BASE_URL")
+  ) {
+    checkDotenvServer(read);
+  }
   const url = (baseURL ?? OPENAI_API).replace(/\/+$/, "");
   const openai = new URL(url).host === "api.openai.com";
   if (apiKey === undefined && openai) {
@@ -153,6 +174,24 @@ export function configOf(read: Variables, endpoint?: Endpoint): Config {
   };
 }
 
+/**
+ * A server named only in `.env` (which a cloned repository may bring) gets
+ * no secret from the environment: neither its key nor its custom headers.
+ */
+function checkDotenvServer(read: Variables): void {
+  const fromEnvironment = [
+    "OPENAI_API_KEY",
+    "OPENAI_CUSTOM_HEADERS",
+  ].find((name) => read(name) !== undefined && !read.fromFile?.(name));
+  if (fromEnvironment === undefined) return;
+  throw new ConfigError(
+    `.env in this directory sets OPENAI_BASE_URL, and ${fromEnvironment} ` +
+      "comes from your environment: a secret from the environment goes only " +
+      "to a server the environment names (or to -m provider:); set " +
+      `OPENAI_BASE_URL in the environment, or ${fromEnvironment} in that .env`,
+  );
+}
+
 /** The `Name: value` lines of `OPENAI_CUSTOM_HEADERS`, as the SDK reads them. */
 function customHeaders(read: Io["env"]): [string, string][] {
   return (read(SDK_ENV_VARIABLE) ?? "").split("\n").flatMap((line) => {
@@ -168,7 +207,7 @@ async function readDotenv(
   io: Pick<Io, "readTextFile">,
 ): Promise<string | undefined> {
   try {
-    return await io.readTextFile(".env");
+    return await io.readTextFile(".env", { limit: DOTENV_LIMIT });
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
     const reason = error instanceof Error
@@ -181,61 +220,52 @@ async function readDotenv(
 }
 
 /**
- * Reads the configuration from the environment, falling back to `.env`:
- * {@linkcode loadVariables}, then {@linkcode configOf}.
+ * The secrets a URL carries: its user and password, its query values, and
+ * path segments that look like a key (a gateway may take the key in the path).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loadConfig } from "./config.ts";
- * const config = await loadConfig({
- *   env: (name) => ({ OPENAI_BASE_URL: "http://localhost:1337/v1" })[name],
- *   readTextFile: () => Promise.resolve(undefined),
- * });
- * assert.equal(config.baseURL, "http://localhost:1337/v1");
+ * import { urlSecrets } from "./config.ts";
+ * assert.deepEqual(
+ *   urlSecrets("http://user:pa55word@127.0.0.1:1337/proxy/sk-abc123def456ghi7/v1?api-key=k-0987654321"),
+ *   ["user", "pa55word", "sk-abc123def456ghi7", "k-0987654321"],
+ * );
  * ```
- *
- * @throws {ConfigError} as {@linkcode configOf} does.
  */
-export async function loadConfig(
-  io: Pick<Io, "env" | "readTextFile">,
-): Promise<Config> {
-  return configOf(await loadVariables(io));
+export function urlSecrets(text: string): string[] {
+  if (!URL.canParse(text)) return [];
+  const url = new URL(text);
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  };
+  const secrets = [url.username, url.password].flatMap((part) =>
+    part ? [decode(part), part] : []
+  );
+  for (const segment of url.pathname.split("/")) {
+    const value = decode(segment);
+    if (looksLikeKey(value)) secrets.push(value, segment);
+  }
+  secrets.push(...url.searchParams.values());
+  return [...new Set(secrets.filter(Boolean))];
 }
 
-/**
- * The values to mask in all output: the key, the values of
- * `OPENAI_CUSTOM_HEADERS` (read by the SDK from the environment), and the
- * password and query values of the base URL.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { secretsOf } from "./config.ts";
- * const secrets = secretsOf({
- *   apiKey: "sk-test-1234567890",
- *   baseURL: "http://user:pa55word@127.0.0.1:1337/v1?api-key=k-0987654321",
- * }, (name) => name === "OPENAI_CUSTOM_HEADERS" ? "X-Token: tok-abcdefgh" : undefined);
- * assert.deepEqual(secrets, [
- *   "sk-test-1234567890",
- *   "tok-abcdefgh",
- *   "pa55word",
- *   "k-0987654321",
- * ]);
- * ```
- */
-export function secretsOf(
-  config: Pick<Config, "apiKey" | "baseURL">,
-  env: Io["env"],
+/** A token long and mixed enough to be a credential rather than a path's word. */
+function looksLikeKey(text: string): boolean {
+  return /^(sk|pk|key|tok|api)[-_]/i.test(text) ||
+    (text.length >= 16 && /\d/.test(text) && /[a-z]/i.test(text) &&
+      /^[\w.~+=-]+$/.test(text));
+}
+
+/** The values of `OPENAI_CUSTOM_HEADERS`, which the SDK reads and sends. */
+export function customHeaderValues(
+  read: (name: string) => string | undefined,
 ): string[] {
-  const secrets = config.apiKey === NO_KEY ? [] : [config.apiKey];
-  for (const [, value] of customHeaders(env)) secrets.push(value);
-  if (URL.canParse(config.baseURL)) {
-    const url = new URL(config.baseURL);
-    secrets.push(decodeURIComponent(url.password), url.password);
-    secrets.push(...url.searchParams.values());
-  }
-  return [...new Set(secrets.filter(Boolean))];
+  return customHeaders(read).map(([, value]) => value).filter(Boolean);
 }
 
 /** A key or id with a character that cannot travel in an HTTP header. */

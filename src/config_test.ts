@@ -2,10 +2,15 @@ import assert from "node:assert/strict";
 import {
   ConfigError,
   configOf,
-  loadConfig,
+  loadVariables,
   NO_KEY,
   OPENAI_API,
 } from "./config.ts";
+
+/** configOf() of the variables that `env` and a `.env` of `dotenv` give. */
+async function loadConfig(io: Parameters<typeof loadVariables>[0]) {
+  return configOf(await loadVariables(io));
+}
 
 function source(env: Record<string, string>, dotenv?: string) {
   return {
@@ -17,7 +22,7 @@ function source(env: Record<string, string>, dotenv?: string) {
   };
 }
 
-Deno.test("loadConfig() uses OpenAI's API with the key from the environment", async () => {
+Deno.test("configOf() uses OpenAI's API with the key from the environment", async () => {
   assert.deepEqual(await loadConfig(source({ OPENAI_API_KEY: " sk-1 " })), {
     apiKey: "sk-1",
     baseURL: OPENAI_API,
@@ -26,7 +31,7 @@ Deno.test("loadConfig() uses OpenAI's API with the key from the environment", as
   });
 });
 
-Deno.test("loadConfig() falls back to .env, parsed with quotes, comments and export", async () => {
+Deno.test("configOf() falls back to .env, parsed with quotes, comments and export", async () => {
   const dotenv = [
     "# g4f on this machine",
     "export OPENAI_BASE_URL='http://localhost:1337/v1/'",
@@ -42,7 +47,7 @@ Deno.test("loadConfig() falls back to .env, parsed with quotes, comments and exp
   });
 });
 
-Deno.test("loadConfig() never lets .env override a variable that is set, even empty", async () => {
+Deno.test("configOf() never lets .env override a variable that is set, even empty", async () => {
   const dotenv =
     "OPENAI_API_KEY=sk-file\nOPENAI_BASE_URL=http://localhost:1337/v1";
   const config = await loadConfig(
@@ -52,7 +57,7 @@ Deno.test("loadConfig() never lets .env override a variable that is set, even em
   assert.equal(config.baseURL, OPENAI_API);
 });
 
-Deno.test("loadConfig() sends g4f's 'no key' token to a custom server without a key", async () => {
+Deno.test("configOf() sends g4f's 'no key' token to a custom server without a key", async () => {
   const config = await loadConfig(
     source({ OPENAI_BASE_URL: "http://localhost:11434/v1" }),
   );
@@ -60,7 +65,7 @@ Deno.test("loadConfig() sends g4f's 'no key' token to a custom server without a 
   assert.equal(NO_KEY, "secret");
 });
 
-Deno.test("loadConfig() requires a key for OpenAI's API, named or defaulted", async () => {
+Deno.test("configOf() requires a key for OpenAI's API, named or defaulted", async () => {
   const envs: Record<string, string>[] = [
     {},
     { OPENAI_BASE_URL: "https://api.openai.com/v1/" },
@@ -76,7 +81,7 @@ Deno.test("loadConfig() requires a key for OpenAI's API, named or defaulted", as
   }
 });
 
-Deno.test("loadConfig() rejects a base URL that is not http(s), without showing it", async () => {
+Deno.test("configOf() rejects a base URL that is not http(s), without showing it", async () => {
   for (
     const url of [
       "localhost:1337",
@@ -96,7 +101,7 @@ Deno.test("loadConfig() rejects a base URL that is not http(s), without showing 
   }
 });
 
-Deno.test("loadConfig() reads a .env saved by Notepad: byte-order mark and CRLF", async () => {
+Deno.test("configOf() reads a .env saved by Notepad: byte-order mark and CRLF", async () => {
   const config = await loadConfig(source(
     {},
     "\uFEFFOPENAI_API_KEY=sk-notepad-0123456789\r\nOPENAI_BASE_URL=http://127.0.0.1:1337/v1\r\n",
@@ -105,7 +110,7 @@ Deno.test("loadConfig() reads a .env saved by Notepad: byte-order mark and CRLF"
   assert.equal(config.baseURL, "http://127.0.0.1:1337/v1");
 });
 
-Deno.test("loadConfig() follows parseEnv's # and quoting rules in .env", async () => {
+Deno.test("configOf() follows parseEnv's # and quoting rules in .env", async () => {
   const config = await loadConfig(source(
     {},
     "# a comment line\n" +
@@ -119,7 +124,7 @@ Deno.test("loadConfig() follows parseEnv's # and quoting rules in .env", async (
   );
 });
 
-Deno.test("loadConfig() names .env when it cannot be read, and passes a missing permission on", async () => {
+Deno.test("configOf() names .env when it cannot be read, and passes a missing permission on", async () => {
   const failing = (error: Error) => ({
     env: () => undefined,
     readTextFile: () => Promise.reject(error),

@@ -19,8 +19,8 @@ import {
 import { historyPath } from "./paths.ts";
 
 /**
- * Opens the history for an option that needs it (`--continue`,
- * `--conversation`, `--history`, `--show`).
+ * Opens the history, to read only, for an option that needs it
+ * (`--continue`, `--conversation`, `--history`, `--show`).
  *
  * @throws {HistoryError} when history is off or the database cannot be used.
  */
@@ -31,7 +31,7 @@ export function openHistory(read: Variables): History {
       "history is off (GPT4O_HISTORY=off): unset GPT4O_HISTORY to keep and use it",
     );
   }
-  return History.open(path);
+  return History.open(path, { readOnly: true });
 }
 
 /**
@@ -136,7 +136,9 @@ export class Recorder {
     try {
       const path = findPath(this.read);
       if (path === undefined) return undefined;
-      using history = History.open(path);
+      using history = History.open(path, {
+        ownFolder: this.read("GPT4O_HISTORY") === undefined,
+      });
       try {
         return history.save(exchange, conversationId);
       } catch (error) {

@@ -5,11 +5,54 @@
  *
  * @module
  */
+import { ConfigError } from "./config.ts";
+
+/** How many redirects within one server are followed. */
+const MAX_REDIRECTS = 5;
+
+/**
+ * The server sent the request elsewhere, which the program does not follow:
+ * the message says where to, and how to send there in the first place.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RedirectError } from "./fetch.ts";
+ * const error = new RedirectError(
+ *   new URL("http://127.0.0.1:1337/v1/chat/completions"),
+ *   new URL("https://api.example/v2/chat/completions?sig=1"),
+ *   307,
+ * );
+ * assert.equal(
+ *   error.message,
+ *   "127.0.0.1:1337 redirected the request (307) to " +
+ *     "https://api.example/v2/chat/completions, which is not followed so " +
+ *     "that no key or header goes to another server: if the API is there, " +
+ *     "set OPENAI_BASE_URL=https://api.example/v2",
+ * );
+ * ```
+ */
+export class RedirectError extends ConfigError {
+  override name = "RedirectError";
+  constructor(from: URL, to: URL, status: number) {
+    const where = `${to.protocol}//${to.host}${to.pathname}`;
+    super(
+      `${from.host} redirected the request (${status}) to ${where}, which ` +
+        "is not followed so that no key or header goes to another server: " +
+        "if the API is there, set OPENAI_BASE_URL=" +
+        where.replace(/\/chat\/completions\/?$/, ""),
+    );
+  }
+}
 
 /**
  * Wraps `fetch` so that:
  * - a missing network permission aborts `controller` at once (the SDK
  *   would retry it as a connection error);
+ * - a redirect to another server is not followed (Deno's own `fetch` drops
+ *   only `Authorization` there, not the SDK's other headers or
+ *   `OPENAI_CUSTOM_HEADERS`): it aborts `controller` with a
+ *   {@linkcode RedirectError}; a 307 or 308 within the same server is;
  * - an error body without OpenAI's `error` field (problem details, FastAPI's
  *   `detail`) reaches the SDK as `{"error": body}`, so its words are kept;
  * - a server that ignores `stream: true` and answers one JSON completion is
@@ -32,12 +75,30 @@ export function serverFetch(
   controller: AbortController,
 ): typeof globalThis.fetch {
   return async (input, init) => {
+    let url = new URL(input instanceof Request ? input.url : String(input));
     let response;
-    try {
-      response = await fetch(input, init);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotCapable) controller.abort(error);
-      throw error;
+    for (let hops = 0;; hops++) {
+      try {
+        response = await fetch(url, { ...init, redirect: "manual" });
+      } catch (error) {
+        if (error instanceof Deno.errors.NotCapable) controller.abort(error);
+        throw error;
+      }
+      const location = response.headers.get("location");
+      if (response.status < 300 || response.status > 399 || !location) break;
+      await response.body?.cancel();
+      const to = new URL(location, url);
+      // Only a 307 or 308 within the same server keeps its method, body and
+      // headers; anything else is not followed, and no key goes anywhere.
+      if (
+        to.origin !== url.origin || ![307, 308].includes(response.status) ||
+        hops >= MAX_REDIRECTS
+      ) {
+        const error = new RedirectError(url, to, response.status);
+        controller.abort(error);
+        throw error;
+      }
+      url = to;
     }
     if (!isJSON(response)) return response;
     if (!response.ok) return await withErrorField(response);

@@ -156,6 +156,17 @@ export function messagesOf(
 export interface OpenOptions {
   /** How long to wait for another process's lock, in ms. */
   timeout?: number;
+  /**
+   * Only read: nothing is created or changed (`--history`, `--show`, the
+   * conversation `-c` follows up), so a read-only history still reads. A
+   * missing file reads as an empty history.
+   */
+  readOnly?: boolean;
+  /**
+   * The folder is the program's own (not one `GPT4O_HISTORY` names): one that
+   * others may read or write is made `0700`.
+   */
+  ownFolder?: boolean;
 }
 
 /** Schema migrations: entry `n` takes `user_version` n to n + 1. */
@@ -189,13 +200,13 @@ const MIGRATIONS = [
 ];
 
 interface ExchangeRow {
-  system: string;
-  prompt: string;
+  system: Uint8Array | null;
+  prompt: Uint8Array | null;
   model: string;
   endpoint: string;
-  answer: string;
+  answer: Uint8Array | null;
   outcome: string;
-  error: string | null;
+  error: Uint8Array | null;
   prompt_tokens: number | null;
   completion_tokens: number | null;
   total_tokens: number | null;
@@ -243,14 +254,35 @@ export class History implements Disposable {
    */
   static open(path: string, options: OpenOptions = {}): History {
     const timeout = options.timeout ?? BUSY_TIMEOUT_MS;
+    const { readOnly = false, ownFolder = false } = options;
     let db: DatabaseSync | undefined;
     try {
-      if (path !== ":memory:") createPrivately(path);
+      if (readOnly && path !== ":memory:" && !exists(path)) {
+        return History.open(":memory:", { timeout }); // nothing saved yet
+      }
+      if (path !== ":memory:" && !readOnly) preparePrivately(path, ownFolder);
       // The busy timeout is set on opening, before the first statement.
-      db = new DatabaseSync(path, { timeout });
-      db.exec("PRAGMA journal_mode = WAL");
-      db.exec("PRAGMA synchronous = NORMAL");
-      migrate(db, path);
+      db = new DatabaseSync(path, { timeout, readOnly });
+      // What the file is, first: only the program's own history is changed.
+      const version = checkVersion(db, path);
+      if (version === 0 && db.prepare("SELECT 1 FROM sqlite_schema").get()) {
+        throw new HistoryError(
+          `the history at ${path} is a database of another program (it has ` +
+            "tables but no schema version): set GPT4O_HISTORY to another file",
+        );
+      }
+      if (readOnly) {
+        if (version !== SCHEMA_VERSION) {
+          throw new HistoryError(
+            `the history at ${path} has schema version ${version}: open it ` +
+              "once with write access (any question does) to bring it up to date",
+          );
+        }
+      } else {
+        db.exec("PRAGMA journal_mode = WAL");
+        db.exec("PRAGMA synchronous = NORMAL");
+        migrate(db, path);
+      }
       return new History(path, db, timeout);
     } catch (error) {
       if (db?.isOpen) db.close();
@@ -272,8 +304,11 @@ export class History implements Disposable {
   get(id: number): Conversation | undefined {
     const rows = this.#read(() =>
       this.#db.prepare(
-        `SELECT system, prompt, model, endpoint, answer, outcome, error,
-          prompt_tokens, completion_tokens, total_tokens, started, finished
+        // Read as bytes: SQLite's text stops at a NUL, which an answer may hold.
+        `SELECT CAST(system AS BLOB) AS system, CAST(prompt AS BLOB) AS prompt,
+          model, endpoint, CAST(answer AS BLOB) AS answer, outcome,
+          CAST(error AS BLOB) AS error, prompt_tokens, completion_tokens,
+          total_tokens, started, finished
         FROM exchanges WHERE conversation_id = ? ORDER BY id`,
       ).all(id)
     ) as unknown as ExchangeRow[];
@@ -379,13 +414,45 @@ export class History implements Disposable {
 }
 
 /** Creates the folder (`0700`) and an empty file (`0600`) unless they exist. */
-function createPrivately(path: string): void {
-  const dir = pathsOf(Deno.build.os).dirname(path);
+function preparePrivately(path: string, ownFolder: boolean): void {
+  const paths = pathsOf(Deno.build.os);
+  const dir = paths.dirname(path);
   Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (ownFolder) makePrivate(dir, 0o700);
+  // A symbolic link: the file it names is the history, created private too.
+  let file = path;
   try {
-    Deno.openSync(path, { createNew: true, write: true, mode: 0o600 }).close();
+    if (Deno.lstatSync(path).isSymlink) {
+      file = paths.resolve(dir, Deno.readLinkSync(path));
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  try {
+    Deno.openSync(file, { createNew: true, write: true, mode: 0o600 }).close();
   } catch (error) {
     if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+  }
+  makePrivate(file, 0o600);
+  // Opened for writing once: a read-only file or file system says so here,
+  // before SQLite falls back to reading and leaves -wal and -shm files.
+  Deno.openSync(file, { read: true, write: true }).close();
+}
+
+/** Takes away what others may do with `path`: its mode becomes `mode`. */
+function makePrivate(path: string, mode: number): void {
+  if (Deno.build.os === "windows") return;
+  const current = Deno.statSync(path).mode;
+  if (current !== null && (current & 0o077) !== 0) Deno.chmodSync(path, mode);
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
   }
 }
 
@@ -396,12 +463,6 @@ function migrate(db: DatabaseSync, path: string): void {
   try {
     // Another process may have migrated it while this one waited.
     let version = checkVersion(db, path);
-    if (version === 0 && db.prepare("SELECT 1 FROM sqlite_schema").get()) {
-      throw new HistoryError(
-        `the history at ${path} is a database of another program (it has ` +
-          "tables but no schema version): set GPT4O_HISTORY to another file",
-      );
-    }
     while (version < SCHEMA_VERSION) {
       db.exec(MIGRATIONS[version]);
       db.exec(`PRAGMA user_version = ${++version}`);
@@ -426,18 +487,23 @@ function checkVersion(db: DatabaseSync, path: string): number {
   return user_version;
 }
 
+/** A text column read as bytes (an empty text reads as no bytes at all). */
+function textOf(bytes: Uint8Array | null): string {
+  return bytes === null ? "" : new TextDecoder().decode(bytes);
+}
+
 function toExchange(row: ExchangeRow): Exchange {
   const exchange: Exchange = {
-    system: row.system,
-    prompt: row.prompt,
+    system: textOf(row.system),
+    prompt: textOf(row.prompt),
     model: row.model,
     endpoint: row.endpoint,
-    answer: row.answer,
+    answer: textOf(row.answer),
     outcome: row.outcome as Outcome,
     started: new Date(row.started),
     finished: new Date(row.finished),
   };
-  if (row.error !== null) exchange.error = row.error;
+  if (row.error !== null) exchange.error = textOf(row.error);
   const usage: NonNullable<Exchange["usage"]> = {};
   for (
     const key of ["prompt_tokens", "completion_tokens", "total_tokens"] as const
@@ -448,10 +514,14 @@ function toExchange(row: ExchangeRow): Exchange {
   return exchange;
 }
 
-/** The first line of a prompt with text, on one line. */
+/** The longest title saved, in characters: a 10 MB one-line prompt is no title. */
+export const TITLE_LIMIT = 200;
+
+/** The first line of a prompt with text, on one line, at most {@linkcode TITLE_LIMIT} characters. */
 function titleOf(prompt: string): string {
-  const line = prompt.split("\n").find((line) => line.trim() !== "") ?? "";
-  return oneLine(line);
+  const line = prompt.slice(0, 4 * TITLE_LIMIT).split("\n")
+    .find((line) => line.trim() !== "") ?? "";
+  return cut(oneLine(line), TITLE_LIMIT);
 }
 
 /** Control characters (escapes, tabs, returns) as spaces, trimmed. */
@@ -474,9 +544,7 @@ const SQLITE_REASONS: [RegExp, (timeout: number) => string][] = [
   ],
   [
     /^unable to open database file/,
-    () =>
-      "it cannot be opened as a file (is it a folder?): set GPT4O_HISTORY to " +
-      "another file",
+    () => "SQLite cannot open it: set GPT4O_HISTORY to another file",
   ],
   [/^database or disk is full/, () => "the disk is full"],
   [
@@ -520,7 +588,9 @@ function historyError(
       (error instanceof Error ? error.message : String(error)).split("\n")[0],
     );
     const known = SQLITE_REASONS.find(([pattern]) => pattern.test(message));
-    reason = known ? known[1](timeout) : message;
+    // The system's own words, as in "read-only file system (os error 30)".
+    const system = /^(.+?) \(os error \d+\)/.exec(message)?.[1].toLowerCase();
+    reason = known ? known[1](timeout) : system ?? message;
   }
   return new HistoryError(
     `cannot ${action} the history at ${path}: ${reason}`,

@@ -126,19 +126,101 @@ withFolder("open() creates the folder 0700 and the file 0600", (dir) => {
 });
 
 withFolder(
-  "open() leaves an existing folder's and file's modes alone",
+  "open() makes a history others may read private: the file 0600, its own folder 0700",
   (dir) => {
-    const path = `${dir}/history.db`;
-    Deno.chmodSync(dir, 0o750);
-    Deno.writeFileSync(path, new Uint8Array(), { mode: 0o640 });
-    Deno.chmodSync(path, 0o640);
-    using history = History.open(path);
+    const own = `${dir}/gpt4o`;
+    Deno.mkdirSync(own, { mode: 0o777 });
+    Deno.chmodSync(own, 0o777);
+    Deno.writeFileSync(`${own}/history.db`, new Uint8Array());
+    Deno.chmodSync(`${own}/history.db`, 0o666);
+    History.open(`${own}/history.db`, { ownFolder: true }).close();
+    assert.equal(Deno.statSync(own).mode! & 0o777, 0o700);
+    assert.equal(Deno.statSync(`${own}/history.db`).mode! & 0o777, 0o600);
+    // A folder GPT4O_HISTORY names is the user's: it is left as it is.
+    const theirs = `${dir}/shared`;
+    Deno.mkdirSync(theirs);
+    Deno.chmodSync(theirs, 0o755);
+    using history = History.open(`${theirs}/h.db`);
     history.save(exchange(0));
-    assert.equal(Deno.statSync(dir).mode! & 0o777, 0o750);
-    assert.equal(Deno.statSync(path).mode! & 0o777, 0o640);
+    assert.equal(Deno.statSync(theirs).mode! & 0o777, 0o755);
+    assert.equal(Deno.statSync(`${theirs}/h.db`).mode! & 0o777, 0o600);
+  },
+);
+
+const canLink =
+  (await Deno.permissions.query({ name: "run", command: "sh" })).state ===
+    "granted" && Deno.build.os !== "windows";
+
+withFolder(
+  "open() creates the file a dangling symbolic link names, 0600" +
+    (canLink ? "" : " (not checked: needs sh to make the link)"),
+  async (dir) => {
+    if (!canLink) return;
+    // Deno makes links only with unscoped permissions: sh makes this one.
+    await new Deno.Command("sh", {
+      args: ["-c", 'ln -s target.db "$1"', "sh", `${dir}/history.db`],
+    }).output();
+    using history = History.open(`${dir}/history.db`);
+    history.save(exchange(0));
+    assert.equal(Deno.statSync(`${dir}/target.db`).mode! & 0o777, 0o600);
     assert.equal(history.list().length, 1);
   },
 );
+
+withFolder(
+  "open() leaves another program's database unchanged: still not in WAL mode",
+  (dir) => {
+    const path = `${dir}/theirs.db`;
+    const db = new DatabaseSync(path);
+    db.exec("CREATE TABLE notes (text TEXT)");
+    db.close();
+    const before = Deno.readFileSync(path);
+    assert.throws(
+      () => History.open(path),
+      new HistoryError(
+        `the history at ${path} is a database of another program (it has ` +
+          "tables but no schema version): set GPT4O_HISTORY to another file",
+      ),
+    );
+    assert.deepEqual(Deno.readFileSync(path), before);
+    assert.deepEqual(
+      [...Deno.readDirSync(dir)].map((entry) => entry.name),
+      ["theirs.db"],
+    );
+  },
+);
+
+withFolder(
+  "open() to read only reads, creating nothing; a missing file reads as empty",
+  (dir) => {
+    using missing = History.open(`${dir}/none.db`, { readOnly: true });
+    assert.deepEqual(missing.list(), []);
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
+    History.open(`${dir}/h.db`).close();
+    using history = History.open(`${dir}/h.db`, { readOnly: true });
+    assert.deepEqual(history.list(), []);
+    assert.throws(() => history.save(exchange(0)), HistoryError);
+  },
+);
+
+withFolder("a NUL in a prompt or answer reads back whole", (dir) => {
+  using history = History.open(`${dir}/h.db`);
+  const id = history.save(
+    exchange(0, { prompt: "be\0fore", answer: "a\0b", system: "s\0t" }),
+  );
+  const [turn] = history.get(id)!.turns;
+  assert.deepEqual([turn.prompt, turn.answer, turn.system], [
+    "be\0fore",
+    "a\0b",
+    "s\0t",
+  ]);
+});
+
+Deno.test("save() cuts the title of a long first prompt to 200 characters", () => {
+  using history = History.open(":memory:");
+  history.save(exchange(0, { prompt: "x".repeat(10_000_000) }));
+  assert.equal(history.list()[0].title, `${"x".repeat(199)}…`);
+});
 
 withFolder("open() uses WAL and versions the schema", (dir) => {
   const path = `${dir}/history.db`;

@@ -11,6 +11,18 @@ import { onStopSignal, type StopSignal } from "./signals.ts";
 /** A sink for text. `write` is synchronous so that output order is exact. */
 export interface Output {
   write(text: string): void;
+  /**
+   * Writes the program's own escape sequence (a color, dim), in order with
+   * the text; a terminal's output lets it through where it filters text.
+   * Without it, `write` takes the sequence.
+   */
+  style?(code: string): void;
+}
+
+/** Writes an escape sequence of the program's own to `output`. */
+export function style(output: Output, code: string): void {
+  if (output.style) output.style(code);
+  else output.write(code);
 }
 
 /** Reads what the user types, or the lines piped to stdin. */
@@ -37,12 +49,21 @@ export interface Io {
   args: string[];
   /** Reads one environment variable. */
   env(name: string): string | undefined;
-  /** Reads a text file, or returns `undefined` when it does not exist. */
-  readTextFile(path: string): Promise<string | undefined>;
+  /**
+   * Reads a regular text file of at most `limit` bytes, or returns
+   * `undefined` when it does not exist; throws when it is something else (a
+   * folder, a FIFO, a device) or larger, without reading it.
+   */
+  readTextFile(
+    path: string,
+    options?: { limit?: number },
+  ): Promise<string | undefined>;
   /** The text piped to stdin, or `undefined` when stdin is a terminal. */
   stdin(): Promise<string | undefined>;
   stdout: Output;
   stderr: Output;
+  /** Whether stdout is a terminal: server text is shown safe there. */
+  stdoutIsTerminal: boolean;
   /** Whether stderr is a terminal: reasoning is shown there by default. */
   stderrIsTerminal: boolean;
   /** Whether to leave out colors (`NO_COLOR` is set). */
@@ -114,25 +135,62 @@ export function fileOutput(
   };
 }
 
+/**
+ * Reads a regular file of at most `limit` bytes as UTF-8, checked before it is
+ * opened (a FIFO would block the open) and again once open; `undefined` when
+ * it does not exist.
+ */
+async function readTextFile(
+  path: string,
+  { limit = Infinity }: { limit?: number } = {},
+): Promise<string | undefined> {
+  let info;
+  try {
+    info = await Deno.stat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  checkRegular(info, limit);
+  using file = await Deno.open(path);
+  checkRegular(await file.stat(), limit);
+  const bytes = new Uint8Array(Math.min(info.size, limit) + 1);
+  let length = 0;
+  for (
+    let n;
+    length < bytes.length && (n = await file.read(bytes.subarray(length)));
+  ) {
+    length += n;
+  }
+  if (length > limit) throw new Error(`it is larger than ${sizeOf(limit)}`);
+  return new TextDecoder().decode(bytes.subarray(0, length));
+}
+
+function checkRegular(info: Deno.FileInfo, limit: number): void {
+  if (info.isDirectory) throw new Error("is a directory");
+  if (!info.isFile) throw new Error("it is not a regular file");
+  if (info.size > limit) throw new Error(`it is larger than ${sizeOf(limit)}`);
+}
+
+function sizeOf(bytes: number): string {
+  return bytes % (1024 * 1024) === 0
+    ? `${bytes / 1024 / 1024} MiB`
+    : `${bytes} bytes`;
+}
+
 /** The real world: Deno's process, files, terminal and network. */
 export function denoIo(): Io {
   return {
     args: Deno.args,
     env: (name) => Deno.env.get(name),
-    async readTextFile(path) {
-      try {
-        return await Deno.readTextFile(path);
-      } catch (error) {
-        if (error instanceof Deno.errors.NotFound) return undefined;
-        throw error;
-      }
-    },
+    readTextFile,
     async stdin() {
       if (Deno.stdin.isTerminal()) return undefined;
       return await new Response(Deno.stdin.readable).text();
     },
     stdout: fileOutput(Deno.stdout, "stdout"),
     stderr: fileOutput(Deno.stderr, "stderr"),
+    stdoutIsTerminal: Deno.stdout.isTerminal(),
     stderrIsTerminal: Deno.stderr.isTerminal(),
     noColor: Deno.noColor,
     lines: (options) =>

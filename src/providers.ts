@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ConfigError } from "./config.ts";
+import { ConfigError, customHeaderValues, urlSecrets } from "./config.ts";
 
 /** An OpenAI-compatible server known by name. */
 export interface Provider {
@@ -146,7 +146,9 @@ export const PROVIDER_ENV_VARIABLES: readonly string[] = [
 
 /**
  * Splits `-m` into a preset and a model. Only the text before the first
- * colon can name a preset, so model names with colons survive whole.
+ * colon can name a preset (in any case), so model names with colons survive
+ * whole. A prefix one or two letters from a preset's name comes back as
+ * `suggestion`, for a "did you mean" line; the model is then the whole text.
  *
  * @example
  * ```ts
@@ -155,19 +157,45 @@ export const PROVIDER_ENV_VARIABLES: readonly string[] = [
  * const { provider, model } = parseModel("ollama:llama3.2:1b");
  * assert.equal(provider?.name, "ollama");
  * assert.equal(model, "llama3.2:1b");
+ * assert.equal(parseModel("OLLAMA:llama3.2").provider?.name, "ollama");
  * assert.equal(parseModel("groq:").model, "openai/gpt-oss-120b");
  * assert.deepEqual(parseModel("llama3.2:1b"), { model: "llama3.2:1b" });
+ * assert.deepEqual(parseModel("olama:llama3.2"), { model: "olama:llama3.2", suggestion: "ollama" });
  * assert.deepEqual(parseModel("gpt-4o"), { model: "gpt-4o" });
  * ```
  */
 export function parseModel(
   text: string,
-): { provider?: Provider; model: string } {
+): { provider?: Provider; model: string; suggestion?: string } {
   const colon = text.indexOf(":");
   if (colon === -1) return { model: text };
-  const provider = PROVIDERS.find(({ name }) => name === text.slice(0, colon));
-  if (provider === undefined) return { model: text };
+  const prefix = text.slice(0, colon).toLowerCase();
+  const provider = PROVIDERS.find(({ name }) => name === prefix);
+  if (provider === undefined) {
+    const near = PROVIDERS.find(({ name }) => distance(name, prefix) <= 2);
+    // A short prefix (llama3.2:1b's "llama3.2") is a model's own name.
+    return near && prefix.length >= 3 && !/\d/.test(prefix)
+      ? { model: text, suggestion: near.name }
+      : { model: text };
+  }
   return { provider, model: text.slice(colon + 1) || provider.defaultModel };
+}
+
+/** The edit distance of two words (insertions, deletions, substitutions). */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(
+        row[j] + 1,
+        next[j - 1] + 1,
+        row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    row = next;
+  }
+  return row[b.length];
 }
 
 /**
@@ -259,15 +287,33 @@ function trimmed(value: string | undefined): string | undefined {
   return value?.trim() || undefined;
 }
 
+/** What a bad `OLLAMA_HOST` gets told; the value is not quoted: it may hold a secret. */
+const BAD_OLLAMA_HOST =
+  "OLLAMA_HOST must be host, host:port or an http:// or " +
+  "https:// URL such as http://localhost:11434 (its value is not shown: it " +
+  "may hold a secret)";
+
 /**
  * The OpenAI-compatible base URL of the Ollama server that `OLLAMA_HOST`
  * names, read the way Ollama's `envconfig.Host()` reads it: quotes trimmed;
  * `host`, `host:port`, `:port`, `[ipv6]:port`, `scheme://host[:port][/path]`;
  * port 11434 when no scheme is given, else the scheme's own port; an invalid
  * port falls back to the default. The listen-everywhere addresses 0.0.0.0
- * and :: and an empty host mean this machine. `undefined` when unset.
+ * and :: and an empty host mean this machine. A user and password before `@`
+ * and a query are left out, as Go's `url.URL` leaves them out of the host:
+ * never sent, never shown. `undefined` when unset.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ollamaBaseURL } from "./providers.ts";
+ * assert.equal(ollamaBaseURL("0.0.0.0:11435"), "http://localhost:11435/v1");
+ * assert.equal(ollamaBaseURL("https://admin:pw@ollama.example/?token=t"), "https://ollama.example/v1");
+ * ```
+ *
+ * @throws {ConfigError} for another scheme or a host that is no host.
  */
-function ollamaBaseURL(value: string | undefined): string | undefined {
+export function ollamaBaseURL(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const text = value.replace(/^["']+|["']+$/g, "").trim();
   if (text === "") return undefined;
@@ -277,24 +323,67 @@ function ollamaBaseURL(value: string | undefined): string | undefined {
   if (separator !== -1) {
     [scheme, rest] = [text.slice(0, separator), text.slice(separator + 3)];
     if (scheme !== "http" && scheme !== "https") {
-      throw new ConfigError(
-        `OLLAMA_HOST must be host:port or an http:// or https:// URL, not "${value}"`,
-      );
+      throw new ConfigError(BAD_OLLAMA_HOST);
     }
     defaultPort = scheme === "http" ? "80" : "443";
   }
+  rest = rest.replace(/[?#].*$/, ""); // no query, no fragment
   const slash = rest.indexOf("/");
-  const hostport = slash === -1 ? rest : rest.slice(0, slash);
+  let hostport = slash === -1 ? rest : rest.slice(0, slash);
+  hostport = hostport.slice(hostport.lastIndexOf("@") + 1); // no user or password
   const path = slash === -1 ? "" : rest.slice(slash).replace(/\/+$/, "");
   let { host, port } = splitHostPort(hostport) ??
     { host: hostport.replace(/^\[(.*)\]$/, "$1"), port: defaultPort };
   if (!/^\d+$/.test(port) || Number(port) > 65535) port = defaultPort;
   if (["", "0.0.0.0", "::"].includes(host)) host = "localhost";
   const url = `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  if (!URL.canParse(url)) {
-    throw new ConfigError(`OLLAMA_HOST is not a valid host: "${value}"`);
+  if (!URL.canParse(url) || new URL(url).username !== "") {
+    throw new ConfigError(BAD_OLLAMA_HOST);
   }
   return new URL(url).origin + path + "/v1";
+}
+
+/**
+ * Every secret the program can read, to mask wherever it would show:
+ * `OPENAI_API_KEY` and every preset's key that is set, the values of
+ * `OPENAI_CUSTOM_HEADERS`, and what `OPENAI_BASE_URL` and `OLLAMA_HOST` carry
+ * (user, password, query, a key in the path), whichever provider a request
+ * uses.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { everySecret } from "./providers.ts";
+ * const env: Record<string, string> = {
+ *   OPENAI_API_KEY: "sk-openai-0123456789",
+ *   GROQ_API_KEY: "gsk-groq-0123456789",
+ *   OLLAMA_HOST: "http://admin:S3cretPassw0rd@ollama.example",
+ * };
+ * assert.deepEqual(everySecret((name) => env[name]), [
+ *   "sk-openai-0123456789",
+ *   "gsk-groq-0123456789",
+ *   "admin",
+ *   "S3cretPassw0rd",
+ * ]);
+ * ```
+ */
+export function everySecret(
+  read: (name: string) => string | undefined,
+): string[] {
+  const keys = ["OPENAI_API_KEY", ...PROVIDER_ENV_VARIABLES]
+    .filter((name) => name !== OLLAMA_HOST)
+    .flatMap((name) => read(name) ?? []);
+  const ollama = read(OLLAMA_HOST)?.replace(/^["']+|["']+$/g, "").trim();
+  return [
+    ...new Set([
+      ...keys,
+      ...customHeaderValues(read),
+      ...urlSecrets(read("OPENAI_BASE_URL") ?? ""),
+      ...(ollama
+        ? urlSecrets(ollama.includes("://") ? ollama : `http://${ollama}`)
+        : []),
+    ]),
+  ];
 }
 
 /** Go's `net.SplitHostPort`: `undefined` where it would fail. */

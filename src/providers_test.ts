@@ -107,8 +107,40 @@ Deno.test("parseModel() takes the preset's default model for `name:` alone", () 
 });
 
 Deno.test("parseModel() keeps a model whole when its prefix names no preset", () => {
-  for (const text of ["llama3.2:1b", "gpt-4o", "Ollama:llama3.2", ":x", ""]) {
+  for (const text of ["llama3.2:1b", "gpt-4o", "qwen3:8b", ":x", ""]) {
     assert.deepEqual(parseModel(text), { model: text });
+  }
+});
+
+Deno.test("parseModel() takes a preset's name in any case", () => {
+  for (
+    const text of ["OLLAMA:llama3.2", "Ollama:llama3.2", "oLLaMa:llama3.2"]
+  ) {
+    assert.deepEqual(parseModel(text), {
+      provider: preset("ollama"),
+      model: "llama3.2",
+    });
+  }
+});
+
+Deno.test("parseModel() suggests the preset a prefix is one or two letters from", async (t) => {
+  const cases: [string, string | undefined][] = [
+    ["olama:llama3.2", "ollama"],
+    ["ollamma:llama3.2", "ollama"],
+    ["openrooter:openai/gpt-4o", "openrouter"],
+    ["grok:x", "groq"],
+    ["gemni:x", "gemini"],
+    ["llama3.2:1b", undefined], // a model's own name with a tag
+    ["qwen3:8b", undefined],
+    ["abc:x", undefined],
+  ];
+  for (const [text, suggestion] of cases) {
+    await t.step(text, () => {
+      const parsed = parseModel(text);
+      assert.equal(parsed.provider, undefined);
+      assert.equal(parsed.model, text);
+      assert.equal(parsed.suggestion, suggestion);
+    });
   }
 });
 
@@ -226,21 +258,41 @@ Deno.test("providerEndpoint() follows OLLAMA_HOST in each form Ollama accepts", 
   }
 });
 
-Deno.test("providerEndpoint() rejects an OLLAMA_HOST it cannot send to, naming it", () => {
-  assert.throws(
-    () =>
-      providerEndpoint(
-        preset("ollama"),
-        env({ OLLAMA_HOST: "unix:///tmp/ollama.sock" }),
-      ),
-    new ConfigError(
-      'OLLAMA_HOST must be host:port or an http:// or https:// URL, not "unix:///tmp/ollama.sock"',
-    ),
+Deno.test("providerEndpoint() rejects an OLLAMA_HOST it cannot send to, naming it and never quoting it", () => {
+  const bad = new ConfigError(
+    "OLLAMA_HOST must be host, host:port or an http:// or https:// URL such " +
+      "as http://localhost:11434 (its value is not shown: it may hold a secret)",
   );
-  assert.throws(
-    () => providerEndpoint(preset("ollama"), env({ OLLAMA_HOST: "gpu box" })),
-    new ConfigError('OLLAMA_HOST is not a valid host: "gpu box"'),
-  );
+  for (
+    const value of [
+      "unix:///tmp/ollama.sock",
+      "gpu box",
+      "ftp://admin:S3cretPassw0rd@gpu-box",
+      "http://admin:S3cretPassw0rd@gpu box",
+    ]
+  ) {
+    assert.throws(
+      () => providerEndpoint(preset("ollama"), env({ OLLAMA_HOST: value })),
+      bad,
+      value,
+    );
+  }
+});
+
+Deno.test("providerEndpoint() sends to the host after a user and password in OLLAMA_HOST, never to the user, and drops the query", () => {
+  for (
+    const value of [
+      "https://user:pw@gpu-box.example",
+      "user:pw@gpu-box.example:443",
+      "https://gpu-box.example/?token=S3cretT0ken123456",
+    ]
+  ) {
+    const { baseURL } = providerEndpoint(
+      preset("ollama"),
+      env({ OLLAMA_HOST: value }),
+    );
+    assert.match(baseURL, /^https?:\/\/gpu-box\.example(:443)?\/v1$/, value);
+  }
 });
 
 Deno.test("providerEndpoint() ignores OLLAMA_HOST for every other preset", () => {

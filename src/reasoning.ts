@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Output } from "./io.ts";
+import { type Output, style } from "./io.ts";
 
 /**
  * The fields reasoning arrives in: DeepSeek's and llama.cpp's
@@ -80,27 +80,45 @@ export class ReasoningPrinter {
   readonly #color: boolean;
   #open = false;
   #lastChar = "\n";
+  #broken = false;
 
   constructor(out: Output, options: { color?: boolean } = {}) {
     this.#out = out;
     this.#color = options.color ?? true;
   }
 
-  /** Writes a piece of reasoning; the first opens the dim block. */
+  /**
+   * Writes a piece of reasoning; the first opens the dim block. When stderr
+   * cannot be written (its reader went away), the reasoning stops there and
+   * the answer goes on.
+   */
   write(text: string): void {
-    if (text === "") return;
-    const start = this.#open || !this.#color ? "" : DIM;
-    this.#open = true;
-    this.#lastChar = text[text.length - 1];
-    this.#out.write(start + text);
+    if (text === "" || this.#broken) return;
+    this.#try(() => {
+      if (!this.#open && this.#color) style(this.#out, DIM);
+      this.#open = true;
+      this.#lastChar = text[text.length - 1];
+      this.#out.write(text);
+    });
   }
 
   /** Closes the block with a blank line if anything was written. */
   end(): void {
     if (!this.#open) return;
     this.#open = false;
-    const newline = this.#lastChar === "\n" ? "" : "\n";
-    this.#out.write((this.#color ? UNDIM : "") + newline + "\n");
+    this.#try(() => {
+      if (this.#color) style(this.#out, UNDIM);
+      this.#out.write(this.#lastChar === "\n" ? "\n" : "\n\n");
+    });
     this.#lastChar = "\n";
+  }
+
+  #try(write: () => void): void {
+    if (this.#broken) return;
+    try {
+      write();
+    } catch {
+      this.#broken = true; // only the reasoning stops
+    }
   }
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { terminalOutput } from "./terminal.ts";
 import { reasoningOf, ReasoningPrinter, showReasoning } from "./reasoning.ts";
 
 function recorder() {
@@ -85,7 +86,37 @@ Deno.test("ReasoningPrinter dims the reasoning and ends it with a blank line", (
   printer.write("Let me");
   printer.write(" think.");
   printer.end();
-  assert.deepEqual(writes, ["\x1b[2mLet me", " think.", "\x1b[22m\n\n"]);
+  assert.deepEqual(writes, [
+    "\x1b[2m",
+    "Let me",
+    " think.",
+    "\x1b[22m",
+    "\n\n",
+  ]);
+});
+
+Deno.test("ReasoningPrinter styles through the output's style(), so a terminal shows the server's escapes, not its own", () => {
+  let shown = "";
+  const printer = new ReasoningPrinter(
+    terminalOutput({ write: (text) => void (shown += text) }),
+  );
+  printer.write("think \x1b]0;title\x07\x1b[8mhidden");
+  printer.end();
+  assert.equal(shown, "\x1b[2mthink ␛]0;title␇␛[8mhidden\x1b[22m\n\n");
+});
+
+Deno.test("ReasoningPrinter stops, and lets the answer go on, when stderr cannot be written", () => {
+  let writes = 0;
+  const printer = new ReasoningPrinter({
+    write: () => {
+      writes++;
+      throw new Error("Broken pipe (os error 32)");
+    },
+  }, { color: false });
+  printer.write("one");
+  printer.write("two");
+  printer.end();
+  assert.equal(writes, 1);
 });
 
 Deno.test("ReasoningPrinter writes plain text without color", () => {
@@ -121,7 +152,7 @@ Deno.test("ReasoningPrinter.end() writes once, and nothing when nothing was writ
   printer.write("x");
   printer.end();
   printer.end();
-  assert.deepEqual(writes, ["\x1b[2mx", "\x1b[22m\n\n"]);
+  assert.deepEqual(writes, ["\x1b[2m", "x", "\x1b[22m", "\n\n"]);
 });
 
 Deno.test("ReasoningPrinter opens a new dim block for reasoning after end()", () => {

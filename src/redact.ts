@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Output } from "./io.ts";
+import { type Output, style } from "./io.ts";
 
 /** What a masked secret is printed as. */
 export const MASK = "[redacted]";
@@ -40,9 +40,13 @@ export class Secrets {
   #longestStart = 0;
   #pattern: RegExp | undefined;
 
-  /** Adds secrets; empty, missing and short values are ignored. */
+  /**
+   * Adds secrets; empty, missing and short values are ignored. A value with a
+   * line break (a bad paste) is masked line by line: output ends each line,
+   * and a secret never waits for text past one.
+   */
   add(...values: (string | null | undefined)[]): void {
-    for (const value of values) {
+    for (const value of values.flatMap((each) => each?.split(/[\r\n]+/))) {
       if (!value || value.length < MIN_SECRET) continue;
       const width = Math.min(RUN, value.length);
       for (let i = 0; i + width <= value.length; i++) {
@@ -154,6 +158,12 @@ export function maskedOutput(output: Output, secrets: Secrets): Output {
       const [masked, rest] = secrets.split(held + text);
       held = rest;
       if (masked) output.write(masked);
+    },
+    style(code) {
+      // The program's own sequence ends the text before it.
+      if (held) output.write(secrets.redact(held));
+      held = "";
+      style(output, code);
     },
   };
 }

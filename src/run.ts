@@ -7,7 +7,7 @@
  */
 import { type ChatSession, type Resumed, runChat, type Turn } from "./chat.ts";
 import { historyPath } from "./paths.ts";
-import { configOf, secretsOf, type Variables } from "./config.ts";
+import { configOf, type Variables } from "./config.ts";
 import type { Secrets } from "./redact.ts";
 import { STOP_SIGNALS, type StopSignal } from "./signals.ts";
 import {
@@ -102,6 +102,8 @@ export async function run(
     ? new Recorder(read, (line) => io.stderr.write(`${line}\n`))
     : undefined;
   const showThinking = showReasoning(options.reasoning, io.stderrIsTerminal);
+  /** The near-miss provider names already pointed out. */
+  const suggested = new Set<string>();
 
   /** One turn: its endpoint, the exchange, and the saving of it. */
   async function turn(turn: Turn) {
@@ -123,7 +125,6 @@ export async function run(
         reasoning: showThinking,
         timeoutSeconds: options.timeoutSeconds,
       };
-      secrets.add(...secretsOf(request.config, read));
     } catch (error) {
       const failure = describeFailure(error);
       io.stderr.write(`${failure.message}\n`);
@@ -149,7 +150,7 @@ export async function run(
       system: secrets.redact(turn.system),
       prompt: secrets.redact(turn.prompt),
       model: spec,
-      endpoint: endpointOf(request.config.baseURL),
+      endpoint: secrets.redact(endpointOf(request.config.baseURL)),
       answer: secrets.redact(reply.answer),
       outcome: reply.outcome,
       ...(reply.error ? { error: secrets.redact(reply.error) } : {}),
@@ -167,7 +168,14 @@ export async function run(
    * @throws {ConfigError} when that endpoint cannot be used (no key).
    */
   function resolve(given: string) {
-    const { provider, model } = parseModel(given);
+    const { provider, model, suggestion } = parseModel(given);
+    if (suggestion && !suggested.has(given)) {
+      suggested.add(given);
+      io.stderr.write(
+        `${given.slice(0, given.indexOf(":"))}: names no provider: did you ` +
+          `mean ${suggestion}:? (sending the model "${given}" as named)\n`,
+      );
+    }
     const endpoint = provider && {
       ...providerEndpoint(provider, read),
       keyVariable: provider.keyVariable,

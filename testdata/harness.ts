@@ -33,6 +33,8 @@ export interface Setup {
   env?: Record<string, string>;
   dotenv?: string;
   stdin?: string;
+  /** stdout is a terminal. */
+  stdoutTerminal?: boolean;
   /** The lines typed in `--chat`, at a terminal when `terminal` is set. */
   lines?: (string | ((interrupt: (signal: StopSignal) => void) => void))[];
   terminal?: boolean;
@@ -80,6 +82,7 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
     stdin: () => Promise.resolve(setup.stdin),
     stdout: { write: setup.stdout ?? ((text) => void (stdout += text)) },
     stderr: { write: setup.stderr ?? ((text) => void (stderr += text)) },
+    stdoutIsTerminal: setup.stdoutTerminal ?? false,
     stderrIsTerminal: setup.terminal ?? false,
     noColor: setup.noColor ?? false,
     lines: () => {

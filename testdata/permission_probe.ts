@@ -5,6 +5,13 @@
  *
  * @module
  */
+if (Deno.args.includes("wait")) {
+  // Listening before it prints: a test sends SIGTERM once it reads the line.
+  Deno.addSignalListener("SIGTERM", () => {
+    console.log("got SIGTERM");
+    Deno.exit(143);
+  });
+}
 const paths = Deno.args.filter((arg) => arg !== "wait");
 const states = Object.fromEntries(paths.map((path) => [path, {
   read: Deno.permissions.querySync({ name: "read", path }).state,
@@ -15,10 +22,4 @@ console.log(JSON.stringify({
   env: Deno.permissions.querySync({ name: "env", variable: "OPENAI_API_KEY" })
     .state,
 }));
-if (Deno.args.includes("wait")) {
-  Deno.addSignalListener("SIGTERM", () => {
-    console.log("got SIGTERM");
-    Deno.exit(143);
-  });
-  await new Promise(() => {});
-}
+if (Deno.args.includes("wait")) await new Promise(() => {});

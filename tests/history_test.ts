@@ -473,8 +473,7 @@ historyTest(
       ],
       [
         { GPT4O_HISTORY: folder },
-        `cannot open the history at ${folder}: it cannot be opened as a file ` +
-        "(is it a folder?): set GPT4O_HISTORY to another file",
+        `cannot open the history at ${folder}: is a directory`,
       ],
       [
         { GPT4O_HISTORY: "" }, // counts as unset; and there is no HOME

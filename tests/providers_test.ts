@@ -66,7 +66,8 @@ Deno.test("main() -m ollama: follows OLLAMA_HOST as Ollama reads it", async () =
     code: 2,
     stdout: "",
     stderr:
-      'OLLAMA_HOST must be host:port or an http:// or https:// URL, not "ftp://gpu-box"\n',
+      "OLLAMA_HOST must be host, host:port or an http:// or https:// URL " +
+      "such as http://localhost:11434 (its value is not shown: it may hold a secret)\n",
     sent: 0,
   });
 });
