@@ -12,7 +12,7 @@
  */
 import OpenAI from "openai";
 import { stopNote, usageLine } from "./src/answer.ts";
-import { loadVariables } from "./src/config.ts";
+import { loadVariables, NO_KEY } from "./src/config.ts";
 import project from "./deno.json" with { type: "json" };
 import { describeFailure, EXIT, InterruptedError } from "./src/errors.ts";
 import { serverFetch, watchHeaders } from "./src/fetch.ts";
@@ -106,6 +106,7 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       model,
       baseURL: config.baseURL,
       keyVariable: request.keyVariable,
+      keySent: config.apiKey !== NO_KEY,
     });
     try {
       screen.end();

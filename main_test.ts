@@ -277,11 +277,23 @@ Deno.test("main() reports a rejected key (401) without showing it", async () => 
     {
       code: 1,
       stdout: "",
-      stderr:
-        "api.openai.com rejected the API key (401): check OPENAI_API_KEY\n",
+      stderr: "api.openai.com rejected the API key (401): check " +
+        "OPENAI_API_KEY (it said: Incorrect API key provided: [redacted].)\n",
       tries: 1,
     },
   );
+});
+
+Deno.test("main() says a server wants a key, and which variable to set, when none was sent (401)", async () => {
+  const { code, stderr } = await run([], {
+    env: { OPENAI_BASE_URL: "http://127.0.0.1:1337/v1" },
+    reply: () => json(apiError("Missing bearer token.", "auth"), 401),
+  });
+  assert.deepEqual({ code, stderr }, {
+    code: 1,
+    stderr: "127.0.0.1:1337 wants an API key (401): set OPENAI_API_KEY " +
+      "(it said: Missing bearer token.)\n",
+  });
 });
 
 Deno.test("main() quotes the server on 403, with the key masked", async () => {
@@ -311,7 +323,8 @@ Deno.test("main() names the model the server does not have (404)", async () => {
       code: 1,
       stdout: "",
       stderr:
-        'the model "gpt-5o" was not found at api.openai.com (404): choose another with --model\n',
+        'the model "gpt-5o" was not found at api.openai.com (404): choose another with --model ' +
+        "(it said: The model `gpt-5o` does not exist or you do not have access to it.)\n",
       tries: 1,
     },
   );
@@ -1020,7 +1033,7 @@ Deno.test("main() --stream -v asks for usage without --json", async () => {
 });
 
 Deno.test("main() names the missing model by the error's code, or by its name in the message (404)", async () => {
-  const cases: [Record<string, unknown>, string[]][] = [
+  const cases: [Record<string, unknown>, string[], string][] = [
     [
       apiError(
         "The requested model does not exist.",
@@ -1028,18 +1041,20 @@ Deno.test("main() names the missing model by the error's code, or by its name in
         "model_not_found",
       ),
       [],
+      "The requested model does not exist.",
     ],
     [{ error: 'model "llama3" not found, try pulling it first' }, [
       "-m",
       "llama3",
-    ]],
+    ], 'model "llama3" not found, try pulling it first'],
   ];
-  for (const [body, args] of cases) {
+  for (const [body, args, said] of cases) {
     const { stderr } = await run(args, { reply: () => json(body, 404) });
     const model = args[1] ?? "gpt-4o";
     assert.equal(
       stderr,
-      `the model "${model}" was not found at api.openai.com (404): choose another with --model\n`,
+      `the model "${model}" was not found at api.openai.com (404): choose ` +
+        `another with --model (it said: ${said})\n`,
     );
   }
 });

@@ -187,7 +187,8 @@ e2e(
       [
         "unauthorized",
         [],
-        "127.0.0.1:PORT rejected the API key (401): check OPENAI_API_KEY",
+        "127.0.0.1:PORT rejected the API key (401): check OPENAI_API_KEY " +
+        "(it said: Incorrect API key provided.)",
       ],
       [
         "echo-key",
@@ -197,7 +198,8 @@ e2e(
       [
         "no-model",
         ["-m", "gpt-5o"],
-        'the model "gpt-5o" was not found at 127.0.0.1:PORT (404): choose another with --model',
+        'the model "gpt-5o" was not found at 127.0.0.1:PORT (404): choose another with --model ' +
+        "(it said: The model `gpt-5o` does not exist or you do not have access to it.)",
       ],
       [
         "rate-limited",

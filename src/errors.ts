@@ -45,6 +45,8 @@ export interface RequestContext {
   baseURL: string;
   /** The variable the key came from, when not OPENAI_API_KEY. */
   keyVariable?: string;
+  /** Whether a key was sent (a server may need one that was not). */
+  keySent?: boolean;
 }
 
 /**
@@ -105,7 +107,8 @@ function describeRequestFailure(
   error: unknown,
   context: RequestContext = { model: "?", baseURL: "the server" },
 ): string {
-  const { model, baseURL, keyVariable = "OPENAI_API_KEY" } = context;
+  const { model, baseURL, keyVariable = "OPENAI_API_KEY", keySent = true } =
+    context;
   const server = hostOf(baseURL);
   if (error instanceof AnswerError) return error.message;
   if (error instanceof IdleTimeoutError) {
@@ -120,12 +123,17 @@ function describeRequestFailure(
       case undefined:
         return `the server reported an error: ${said}`;
       case 401:
-        return `${server} rejected the API key (401): check ${keyVariable}`;
+        return keySent
+          ? `${server} rejected the API key (401): check ${keyVariable} ` +
+            `(it said: ${said})`
+          : `${server} wants an API key (401): set ${keyVariable} ` +
+            `(it said: ${said})`;
       case 403:
         return `${server} denied access (403): ${said}`;
       case 404:
         return error.code === "model_not_found" || said.includes(model)
-          ? `the model "${model}" was not found at ${server} (404): choose another with --model`
+          ? `the model "${model}" was not found at ${server} (404): choose ` +
+            `another with --model (it said: ${said})`
           : `${
             shownURL(baseURL)
           }/chat/completions was not found (404): check OPENAI_BASE_URL ` +

@@ -279,8 +279,11 @@ export class History implements Disposable {
           );
         }
       } else {
-        db.exec("PRAGMA journal_mode = WAL");
-        db.exec("PRAGMA synchronous = NORMAL");
+        // One file and no other: a rollback journal lives only while a save
+        // does (a reader, even one that may not write, leaves nothing behind),
+        // and each save is on disk when it returns.
+        db.exec("PRAGMA journal_mode = DELETE");
+        db.exec("PRAGMA synchronous = FULL");
         migrate(db, path);
       }
       return new History(path, db, timeout);
@@ -435,7 +438,7 @@ function preparePrivately(path: string, ownFolder: boolean): void {
   }
   makePrivate(file, 0o600);
   // Opened for writing once: a read-only file or file system says so here,
-  // before SQLite falls back to reading and leaves -wal and -shm files.
+  // before SQLite falls back to reading it.
   Deno.openSync(file, { read: true, write: true }).close();
 }
 

@@ -119,10 +119,14 @@ withFolder("open() creates the folder 0700 and the file 0600", (dir) => {
   assert.equal(Deno.statSync(`${dir}/new`).mode! & 0o777, 0o700);
   assert.equal(Deno.statSync(`${dir}/new/deeper`).mode! & 0o777, 0o700);
   assert.equal(Deno.statSync(path).mode! & 0o777, 0o600);
-  // SQLite gives its WAL files the database's mode.
+  // Saved and closed, the history is that one file.
   using history = History.open(path);
   history.save(exchange(0));
-  assert.equal(Deno.statSync(`${path}-wal`).mode! & 0o777, 0o600);
+  history.close();
+  assert.deepEqual(
+    [...Deno.readDirSync(`${dir}/new/deeper`)].map((entry) => entry.name),
+    ["history.db"],
+  );
 });
 
 withFolder(
@@ -222,23 +226,30 @@ Deno.test("save() cuts the title of a long first prompt to 200 characters", () =
   assert.equal(history.list()[0].title, `${"x".repeat(199)}…`);
 });
 
-withFolder("open() uses WAL and versions the schema", (dir) => {
-  const path = `${dir}/history.db`;
-  History.open(path).close();
-  const db = new DatabaseSync(path);
-  assert.deepEqual(
-    { ...db.prepare("PRAGMA journal_mode").get() },
-    { journal_mode: "wal" },
-  );
-  assert.deepEqual(
-    { ...db.prepare("PRAGMA user_version").get() },
-    { user_version: SCHEMA_VERSION },
-  );
-  db.close();
-  // Opening again keeps what is there.
-  using history = History.open(path);
-  assert.deepEqual(history.list(), []);
-});
+withFolder(
+  "open() keeps the history in one file (a rollback journal, synced) and versions the schema",
+  (dir) => {
+    const path = `${dir}/history.db`;
+    // A history that an earlier version kept in WAL mode is brought over.
+    const old = new DatabaseSync(path);
+    old.exec("PRAGMA journal_mode = WAL");
+    old.close();
+    History.open(path).close();
+    const db = new DatabaseSync(path);
+    assert.deepEqual(
+      { ...db.prepare("PRAGMA journal_mode").get() },
+      { journal_mode: "delete" },
+    );
+    assert.deepEqual(
+      { ...db.prepare("PRAGMA user_version").get() },
+      { user_version: SCHEMA_VERSION },
+    );
+    db.close();
+    // Opening again keeps what is there.
+    using history = History.open(path);
+    assert.deepEqual(history.list(), []);
+  },
+);
 
 withFolder(
   "open() fails with one sentence on a file that is not a database",
@@ -531,7 +542,7 @@ withFolder(
     const holder = new DatabaseSync(path);
     holder.exec("BEGIN IMMEDIATE");
     try {
-      // Readers are not blocked by a writer in WAL mode.
+      // Readers are not blocked by a writer that has not begun to commit.
       using history = History.open(path, { timeout: 100 });
       assert.deepEqual(history.list(), []);
       const started = performance.now();

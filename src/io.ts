@@ -140,7 +140,7 @@ export function fileOutput(
  * opened (a FIFO would block the open) and again once open; `undefined` when
  * it does not exist.
  */
-async function readTextFile(
+export async function readTextFile(
   path: string,
   { limit = Infinity }: { limit?: number } = {},
 ): Promise<string | undefined> {

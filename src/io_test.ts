@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { BufferedOutput, denoIo, fileOutput, OutputError } from "./io.ts";
+import {
+  BufferedOutput,
+  denoIo,
+  fileOutput,
+  OutputError,
+  readTextFile,
+} from "./io.ts";
 
 const canRead = (await Deno.permissions.query({ name: "read", path: "." }))
   .state === "granted";
@@ -170,5 +176,60 @@ Deno.test({
       Deno.removeSignalListener("SIGTERM", guard);
     }
     assert.deepEqual(heard.sort(), ["SIGTERM", "guard", "guard"]);
+  },
+});
+
+const TMP = new URL("../.tmp/", import.meta.url).pathname;
+const canMake =
+  (await Deno.permissions.query({ name: "run", command: "sh" })).state ===
+    "granted" &&
+  (await Deno.permissions.query({ name: "write", path: TMP })).state ===
+    "granted" &&
+  Deno.build.os !== "windows";
+
+Deno.test({
+  name:
+    "readTextFile() reads only a regular file up to its limit, and never opens a FIFO or a device" +
+    (canMake
+      ? ""
+      : " (ignored: needs sh and --allow-write=.tmp; run `deno task test`)"),
+  ignore: !canMake,
+  async fn(t) {
+    Deno.mkdirSync(TMP, { recursive: true });
+    const dir = await Deno.makeTempDir({ dir: TMP, prefix: "io-" });
+    try {
+      await new Deno.Command("sh", {
+        args: [
+          "-c",
+          'mkfifo "$1/fifo" && ln -s /dev/zero "$1/zero"',
+          "sh",
+          dir,
+        ],
+      }).output();
+      Deno.writeTextFileSync(`${dir}/big`, "x".repeat(1025));
+      Deno.writeTextFileSync(`${dir}/small`, "KEY=value\n");
+      Deno.mkdirSync(`${dir}/folder`);
+      const cases: [string, string][] = [
+        ["fifo", "it is not a regular file"],
+        ["zero", "it is not a regular file"],
+        ["big", "it is larger than 1024 bytes"],
+        ["folder", "is a directory"],
+      ];
+      for (const [name, message] of cases) {
+        await t.step(name, async () => {
+          await assert.rejects(
+            readTextFile(`${dir}/${name}`, { limit: 1024 }),
+            new Error(message),
+          );
+        });
+      }
+      assert.equal(
+        await readTextFile(`${dir}/small`, { limit: 1024 }),
+        "KEY=value\n",
+      );
+      assert.equal(await readTextFile(`${dir}/missing`), undefined);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 });

@@ -141,6 +141,14 @@ export function parseOptions(args: string[]): Options {
     throw new UsageError(describeParseError(error));
   }
   const { values, positionals } = parsed;
+  const given = new Set(
+    parsed.tokens.flatMap((token) =>
+      token.kind === "option" ? [token.rawName] : []
+    ),
+  );
+  if (given.has("--history") && given.has("--no-history")) {
+    throw new UsageError("use --history or --no-history, not both");
+  }
   for (const token of parsed.tokens) {
     if (
       token.kind === "option" && token.rawName.startsWith("--no-") &&
@@ -160,7 +168,7 @@ export function parseOptions(args: string[]): Options {
     chat: values.chat,
     continue: values.continue,
     conversation: parseId("--conversation", values.conversation),
-    listHistory: values.history === true,
+    listHistory: given.has("--history"),
     show: parseId("--show", values.show),
     save: values.history !== false,
     providers: values.providers,

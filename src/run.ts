@@ -38,6 +38,12 @@ import { CutOffError, RefusalError } from "./answer.ts";
 import type { CompletionUsage } from "openai/resources/completions";
 import type { Config } from "./config.ts";
 
+/**
+ * How much of a conversation's earlier turns a follow-up sends without a
+ * word, in characters; beyond it, one line on stderr says how much goes.
+ */
+export const FOLLOW_UP_NOTE_CHARS = 1_000_000;
+
 /** One exchange: where to send which messages, and how to show the answer. */
 export interface Request {
   config: Config;
@@ -201,6 +207,17 @@ export async function run(
   if (resumed && options.model === undefined) {
     const moved = movedNote(resumed, () => resolve(start.model).target.config);
     if (moved) io.stderr.write(`${moved}\n`);
+  }
+  const carried = start.earlier.reduce(
+    (n, { content }) => n + content.length,
+    0,
+  );
+  if (resumed && carried > FOLLOW_UP_NOTE_CHARS) {
+    io.stderr.write(
+      `following up conversation ${resumed.id} sends its earlier turns: ` +
+        `${(carried / 1e6).toFixed(1)} million characters with each request ` +
+        "(a new question without -c, or /clear in the chat, sends none)\n",
+    );
   }
   if (options.chat) {
     const history = options.save ? historyFile(read) : undefined;

@@ -86,12 +86,12 @@ export async function printStream(
       reasoning?.write(thinking);
       if (keepText) thought += thinking;
     }
+    // A delta of "" says as little as one of null: no text yet.
     const text = choice.delta?.content;
-    if (typeof text === "string") content ??= "";
     if (text) {
       reasoning?.end();
       out.write(text);
-      if (keepText) content = (content ?? "") + text;
+      content = keepText ? (content ?? "") + text : ""; // "": text came
     }
     if (choice.delta?.refusal) refusal += choice.delta.refusal;
     finishReason = choice.finish_reason || finishReason;

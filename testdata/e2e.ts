@@ -156,6 +156,8 @@ export interface RunOptions {
   /** Sends `signal` (default SIGINT) once this resolves. */
   interrupt?: () => Promise<void>;
   signal?: Deno.Signal;
+  /** Sends the signal once more, this many ms after the first. */
+  again?: number;
   /** Sees stdout so far, as it grows. */
   onStdout?: (text: string) => void;
   /** More variables for the program. */
@@ -205,7 +207,16 @@ export async function program(
     await writer.write(new TextEncoder().encode(options.stdin));
     await writer.close();
   }
-  options.interrupt?.().then(() => child.kill(options.signal ?? "SIGINT"));
+  options.interrupt?.().then(async () => {
+    child.kill(options.signal ?? "SIGINT");
+    if (options.again === undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, options.again));
+    try {
+      child.kill(options.signal ?? "SIGINT");
+    } catch {
+      // it has ended already
+    }
+  });
   const [out, err, status] = await Promise.all([
     collect(child.stdout, options.onStdout),
     collect(child.stderr),

@@ -23,6 +23,7 @@ export const KEY = "sk-proj-TESTKEY0123456789abcdefTESTKEY";
 /** What the fake server saw of one request. */
 export interface Seen {
   url: string;
+  headers: Headers;
   authorization: string | null;
   body: Record<string, unknown>;
   signal: AbortSignal;
@@ -35,6 +36,8 @@ export interface Setup {
   stdin?: string;
   /** stdout is a terminal. */
   stdoutTerminal?: boolean;
+  /** Variables the program may not read: reading one throws, as Deno does. */
+  denied?: string[];
   /** The lines typed in `--chat`, at a terminal when `terminal` is set. */
   lines?: (string | ((interrupt: (signal: StopSignal) => void) => void))[];
   terminal?: boolean;
@@ -73,6 +76,9 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
     args,
     env: (name) => {
       assert.ok(PROGRAM_ENV.includes(name), `${name} is read but not granted`);
+      if (setup.denied?.includes(name)) {
+        throw new Deno.errors.NotCapable(`Requires env access to "${name}"`);
+      }
       return env[name];
     },
     readTextFile: (path) => {
@@ -109,6 +115,7 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
     fetch: async (input, init) => {
       const seen = {
         url: String(input),
+        headers: new Headers(init?.headers),
         authorization: new Headers(init?.headers).get("authorization"),
         body: JSON.parse(String(init?.body)),
         signal: init!.signal!,

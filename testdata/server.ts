@@ -124,6 +124,9 @@ function awkwardBody(): string {
     );
 }
 
+/** Text that would set a terminal's title, clear it and hide what follows. */
+export const HOSTILE = "\x1b]0;pwned\x07Hi\x1b[2J\x1b[8mhidden\x1b[0m";
+
 /** Never answers; lets go when the server stops. */
 function hang({ closing }: Call): Promise<Response> {
   return new Promise((resolve) =>
@@ -207,6 +210,11 @@ const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
         }
       }));
     },
+    /** Answers with escape sequences that would retitle and clear a terminal. */
+    hostile: ({ body }) =>
+      body.stream
+        ? events(streamOf([HOSTILE.slice(0, 5), HOSTILE.slice(5)]))
+        : json(completion(HOSTILE)),
     /** Answers with the names of the `x-` headers it got, the SDK's own left out. */
     headers: ({ request }) => {
       const names = [...request.headers.keys()]

@@ -325,7 +325,8 @@ Deno.test("main() masks a provider's key that a server echoes, and names its var
         code: 1,
         stdout: "",
         stderr:
-          "openrouter.ai rejected the API key (401): check OPENROUTER_API_KEY\n",
+          "openrouter.ai rejected the API key (401): check OPENROUTER_API_KEY " +
+          "(it said: No auth credentials found for [redacted])\n",
       },
       {
         code: 1,
