@@ -8,6 +8,7 @@ import { completion } from "../testdata/fixtures.ts";
 import { HOSTILE } from "../testdata/server.ts";
 import {
   atTerminal,
+  collect,
   e2e,
   hasBash,
   hasScript,
@@ -19,6 +20,7 @@ import {
   seen,
   SHIM,
   SKIP_HINT,
+  spawn,
   TMP,
 } from "../testdata/e2e.ts";
 
@@ -310,6 +312,38 @@ e2e(
         1,
         "the exchange was not saved",
       );
+    } finally {
+      await Deno.remove(folder, { recursive: true });
+    }
+  },
+);
+
+e2e(
+  "when stderr's reader goes away during --stream --reasoning, only the reasoning stops: the answer is printed and saved",
+  async (server) => {
+    const folder = await Deno.makeTempDir({ dir: TMP, prefix: "stderr-" });
+    try {
+      const env = { GPT4O_HISTORY: `${folder}/h.db` };
+      const child = spawn(["--stream", "--reasoning", "Who decides?"], {
+        baseURL: server.url("reasoning"),
+        env,
+      });
+      const reader = child.stderr.getReader();
+      await reader.read(); // the thinking began
+      await reader.cancel(); // `2> >(head -c 100)` has what it wants
+      const [status, stdout] = await Promise.all([
+        child.status,
+        collect(child.stdout),
+      ]);
+      assert.deepEqual({ code: status.code, stdout }, {
+        code: 0,
+        stdout: "The Court.\n",
+      });
+      const show = await program(["--show", "1", "--json"], { env });
+      assert.deepEqual(JSON.parse(show.stdout).messages.at(-1), {
+        role: "assistant",
+        content: "The Court.",
+      });
     } finally {
       await Deno.remove(folder, { recursive: true });
     }

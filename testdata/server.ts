@@ -210,6 +210,28 @@ const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
         }
       }));
     },
+    /**
+     * A reasoning model: `size` pieces of thinking (default 200), 2 ms apart,
+     * then the answer `The Court.`
+     */
+    reasoning: ({ size }) =>
+      events(generated(async (i) => {
+        const thoughts = size || 200;
+        if (i === 0) return sse([chunk({ role: "assistant", content: "" })]);
+        if (i <= thoughts) {
+          await delay(2);
+          return sse([
+            chunk({ content: null, reasoning_content: `step ${i}. ` }),
+          ]);
+        }
+        if (i === thoughts + 1) {
+          return sse([
+            chunk({ content: "The ", reasoning_content: null }),
+            chunk({ content: "Court." }),
+            chunk({}, "stop"),
+          ]) + "data: [DONE]\n\n";
+        }
+      })),
     /** Answers with escape sequences that would retitle and clear a terminal. */
     hostile: ({ body }) =>
       body.stream
@@ -409,8 +431,12 @@ export interface FakeServer extends AsyncDisposable {
  * ```ts
  * import assert from "node:assert/strict";
  * import { startServer } from "./server.ts";
- * await using server = startServer();
- * assert.match(server.url("ok"), /^http:\/\/127\.0\.0\.1:\d+\/ok\/v1$/);
+ * // It listens on 127.0.0.1: with the network allowed there (deno task test).
+ * const net = await Deno.permissions.query({ name: "net", host: "127.0.0.1" });
+ * if (net.state === "granted") {
+ *   await using server = startServer();
+ *   assert.match(server.url("ok"), /^http:\/\/127\.0\.0\.1:\d+\/ok\/v1$/);
+ * }
  * ```
  */
 export function startServer(): FakeServer {
