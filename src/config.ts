@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { parseEnv } from "node:util";
 import type { Io } from "./io.ts";
 
 /** The endpoint used when `OPENAI_BASE_URL` is not set. */
@@ -94,7 +93,10 @@ export async function loadVariables(
 ): Promise<Variables> {
   const text = await readDotenv(io);
   // Windows editors start the file with a byte-order mark; parseEnv takes CRLF.
-  const file = text === undefined ? {} : parseEnv(text.replace(/^\uFEFF/, ""));
+  // node:util is loaded only when there is a .env: the launcher reads none.
+  const file = text === undefined
+    ? {}
+    : (await import("node:util")).parseEnv(text.replace(/^\uFEFF/, ""));
   const read = (name: string) => {
     const value = io.env(name) ?? file[name];
     return value?.trim() || undefined;

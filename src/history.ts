@@ -7,7 +7,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import { pathsOf } from "./paths.ts";
+import { posix, win32 } from "node:path";
 
 /** How long a save or an open waits for another process's lock, in ms. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -418,7 +418,7 @@ export class History implements Disposable {
 
 /** Creates the folder (`0700`) and an empty file (`0600`) unless they exist. */
 function preparePrivately(path: string, ownFolder: boolean): void {
-  const paths = pathsOf(Deno.build.os);
+  const paths = Deno.build.os === "windows" ? win32 : posix;
   const dir = paths.dirname(path);
   Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (ownFolder) makePrivate(dir, 0o700);
@@ -562,7 +562,7 @@ const SQLITE_REASONS: [RegExp, (timeout: number) => string][] = [
  * start, which a comma in its path or a `.env` setting can keep them from.
  */
 function notPermitted(path: string): string {
-  const folder = pathsOf(Deno.build.os).dirname(path);
+  const folder = (Deno.build.os === "windows" ? win32 : posix).dirname(path);
   if (folder.includes(",")) {
     return "its folder's path holds a comma, which Deno's permission flags " +
       "cannot name: set GPT4O_HISTORY to a file in a folder without one";

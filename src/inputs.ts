@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { pathsOf } from "./paths.ts";
+import { dirname } from "./paths.ts";
 
 /** How many earlier inputs are kept and offered. */
 export const KEPT_INPUTS = 1000;
@@ -55,7 +55,7 @@ export function loadInputs(path: string): string[] {
  */
 export function saveInput(path: string, input: string): void {
   try {
-    Deno.mkdirSync(pathsOf(Deno.build.os).dirname(path), {
+    Deno.mkdirSync(dirname(path, Deno.build.os), {
       recursive: true,
       mode: 0o700,
     });

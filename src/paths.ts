@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { posix, win32 } from "node:path";
 import { ConfigError } from "./config.ts";
 
 /** The environment variables read to find the database. */
@@ -47,9 +46,8 @@ export function historyPath(
   if (named !== undefined) {
     return named.toLowerCase() === "off" ? undefined : named;
   }
-  const path = pathsOf(os);
   const xdg = read("XDG_DATA_HOME");
-  const base = xdg !== undefined && path.isAbsolute(xdg)
+  const base = xdg !== undefined && isAbsolute(xdg, os)
     ? xdg
     : os === "windows"
     ? read("APPDATA")
@@ -61,7 +59,7 @@ export function historyPath(
         "(set GPT4O_HISTORY to a file, or GPT4O_HISTORY=off)",
     );
   }
-  return path.join(base, "gpt4o", "history.db");
+  return join(os, base, "gpt4o", "history.db");
 }
 
 /**
@@ -90,17 +88,64 @@ export function historyFolder(
     if (error instanceof ConfigError) return undefined; // said when saving
     throw error;
   }
-  return path === undefined ? undefined : pathsOf(os).dirname(path);
+  return path === undefined ? undefined : dirname(path, os);
 }
 
-/** The path functions of a platform. */
-export function pathsOf(os: typeof Deno.build.os): typeof posix {
-  return os === "windows" ? win32 : posix;
-}
-
-function withHome(home: string | undefined, os: string): string | undefined {
+function withHome(
+  home: string | undefined,
+  os: typeof Deno.build.os,
+): string | undefined {
   if (home === undefined) return undefined;
   return os === "darwin"
-    ? posix.join(home, "Library", "Application Support")
-    : posix.join(home, ".local", "share");
+    ? join(os, home, "Library", "Application Support")
+    : join(os, home, ".local", "share");
+}
+
+// The three path operations this module needs, for either kind of path: the
+// launcher loads this module before every run, and node:path would cost it
+// more than the rest of its start-up.
+
+/** Whether `path` is absolute: `/…`, or on Windows `C:\…` or `\\server\…`. */
+export function isAbsolute(path: string, os: typeof Deno.build.os): boolean {
+  return os === "windows"
+    ? /^([A-Za-z]:)?[\\/]/.test(path)
+    : path.startsWith("/");
+}
+
+/** `base` and `parts` joined by the platform's separator. */
+function join(os: typeof Deno.build.os, base: string, ...parts: string[]) {
+  const separator = os === "windows" ? "\\" : "/";
+  return [base.replace(/[\\/]+$/, ""), ...parts].join(separator);
+}
+
+/**
+ * The folder of `path`, as `node:path`'s `dirname` gives it: `.` for a bare
+ * file name, the root for a file in it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { dirname } from "./paths.ts";
+ * assert.equal(dirname("/data/h.db", "linux"), "/data");
+ * assert.equal(dirname("/h.db", "linux"), "/");
+ * assert.equal(dirname("h.db", "linux"), ".");
+ * assert.equal(dirname("C:\\Users\\ada\\h.db", "windows"), "C:\\Users\\ada");
+ * assert.equal(dirname("C:\\h.db", "windows"), "C:\\");
+ * ```
+ */
+export function dirname(path: string, os: typeof Deno.build.os): string {
+  const separator = os === "windows" ? /[\\/]/ : /\//;
+  const root = os === "windows"
+    ? /^([A-Za-z]:)?[\\/]*/.exec(path)![0]
+    : /^\/*/.exec(path)![0];
+  let rest = path.slice(root.length);
+  while (rest.length > 0 && separator.test(rest.at(-1)!)) {
+    rest = rest.slice(0, -1);
+  }
+  let cut = rest.length - 1;
+  while (cut >= 0 && !separator.test(rest[cut])) cut--;
+  if (cut < 0) return root || ".";
+  let end = cut;
+  while (end > 0 && separator.test(rest[end - 1])) end--;
+  return root + rest.slice(0, end);
 }
