@@ -14,7 +14,12 @@ import OpenAI from "openai";
 import { stopNote, usageLine } from "./src/answer.ts";
 import { loadVariables, NO_KEY } from "./src/config.ts";
 import project from "./deno.json" with { type: "json" };
-import { describeFailure, EXIT, InterruptedError } from "./src/errors.ts";
+import {
+  describeFailure,
+  EXIT,
+  fallbackReason,
+  InterruptedError,
+} from "./src/errors.ts";
 import { serverFetch, watchHeaders } from "./src/fetch.ts";
 import { IdleTimeout } from "./src/idle.ts";
 import { denoIo, type Io } from "./src/io.ts";
@@ -23,7 +28,8 @@ import { maskedOutput, Secrets } from "./src/redact.ts";
 import { printStream } from "./src/stream.ts";
 import { outcomeOf, type Reply, type Request, run } from "./src/run.ts";
 import { AnswerScreen } from "./src/screen.ts";
-import { everySecret } from "./src/providers.ts";
+import { configPath, loadConfigFile } from "./src/config_file.ts";
+import { secretsOf, settingsOf } from "./src/plan.ts";
 import { terminalOutput } from "./src/terminal.ts";
 
 /**
@@ -31,11 +37,12 @@ import { terminalOutput } from "./src/terminal.ts";
  * answer's content printed. Returns how it ended, to be saved.
  */
 export async function ask(io: Io, request: Request): Promise<Reply> {
-  const { config, model, messages, stream } = request;
+  const { messages, stream, target } = request;
+  const { connection, model } = target;
   const abort = new AbortController();
   // A reader that goes away, or a full disk, stops the request at once.
   const screen = new AnswerScreen(io, request, (error) => abort.abort(error));
-  let served = request.provider; // g4f.space names it in X-Provider
+  let served = target.provider; // g4f.space names it in X-Provider
   const started = performance.now();
   try {
     using idle = new IdleTimeout(request.timeoutSeconds, abort);
@@ -43,15 +50,17 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       abort.abort(new InterruptedError(signal))
     );
     const client = new OpenAI({
-      ...config,
+      ...connection,
       // Every setting is given here, so the SDK's constructor reads no
       // environment variable but OPENAI_CUSTOM_HEADERS.
       adminAPIKey: null,
       webhookSecret: null,
       logLevel: "off",
-      fetch: watchHeaders(idle.wrap(serverFetch(io.fetch, abort)), (h) => {
-        served = h.get("x-provider") ?? served;
-      }),
+      // A refused connection is not retried when another target follows.
+      fetch: watchHeaders(
+        idle.wrap(serverFetch(io.fetch, abort, { fallback: request.fallback })),
+        (h) => void (served = h.get("x-provider") ?? served),
+      ),
     });
     const { signal } = abort;
 
@@ -104,10 +113,23 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
     const reason = abort.signal.reason ?? error;
     const failure = describeFailure(reason, {
       model,
-      baseURL: config.baseURL,
-      keyVariable: request.keyVariable,
-      keySent: config.apiKey !== NO_KEY,
+      baseURL: connection.baseURL,
+      keyVariable: target.keyVariable,
+      keySent: connection.apiKey !== NO_KEY,
     });
+    // The provider cannot answer, and nothing is printed: ask the next one.
+    const elsewhere = request.fallback && screen.text === ""
+      ? fallbackReason(reason)
+      : undefined;
+    if (elsewhere) {
+      return {
+        exitCode: EXIT.failed,
+        answer: "",
+        outcome: "failed",
+        error: failure.message,
+        fallBack: elsewhere,
+      };
+    }
     try {
       screen.end();
       if (failure.message) io.stderr.write(`${failure.message}\n`);
@@ -141,8 +163,18 @@ export async function main(io: Io): Promise<number> {
     if (options.help) return print(io, USAGE);
     if (options.version) return print(io, `${project.version}\n`);
     const read = await loadVariables(io);
-    secrets.add(...everySecret(read));
-    return await run(masked, options, read, ask, secrets);
+    // The config file's place comes from the environment alone: a .env may
+    // not choose where providers are declared.
+    const path = configPath(io.env);
+    const { file, warnings } = path
+      ? await loadConfigFile(io, path, {
+        named: Boolean(io.env("GPT4O_CONFIG")?.trim()),
+      })
+      : { warnings: [] };
+    for (const warning of warnings) masked.stderr.write(`${warning}\n`);
+    const settings = settingsOf(read, file);
+    secrets.add(...secretsOf(settings));
+    return await run(masked, options, settings, ask, secrets);
   } catch (error) {
     const failure = describeFailure(error);
     try {

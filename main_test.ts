@@ -247,6 +247,7 @@ Deno.test("main() without env permission exits 2 and names the task to run", asy
     stdout: { write: () => assert.fail("nothing goes to stdout") },
     stderr: { write: (text) => void (stderr += text) },
     stdoutIsTerminal: false,
+    fileMode: () => null,
     stderrIsTerminal: false,
     noColor: true,
     lines: () => assert.fail("no chat"),

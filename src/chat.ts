@@ -59,6 +59,12 @@ export interface ChatSession {
   history(): string;
   /** The model `-m` or `/model` names, resolved, or why it cannot be used (e.g. its provider's key is not set). */
   resolveModel(spec: string): ResolvedModel;
+  /** The system message and model of a role of the config file, or why there is none. */
+  role?(
+    name: string,
+  ): { system?: string; model?: ResolvedModel; problem?: undefined } | {
+    problem: string;
+  };
 }
 
 /** Where the chat writes: answers' separators to stdout, everything else to stderr. */
@@ -125,6 +131,27 @@ export const COMMANDS: readonly Command[] = [
     run(text, state, { session, say }) {
       state.system = text || session.system;
       say(`system: ${state.system}`);
+    },
+  },
+  {
+    name: "role",
+    usage: "/role <name>",
+    help: "take a role of the config file: its system message (and model)",
+    run(name, state, { session, say }) {
+      if (name === "") {
+        return say("/role takes the name of a role: --roles lists them");
+      }
+      const role = session.role?.(name) ??
+        { problem: `there is no role ${name}` };
+      if (role.problem !== undefined) return say(role.problem);
+      if (role.model?.problem !== undefined) {
+        return say(`${role.model.problem}; still ${state.shown}`);
+      }
+      if (role.system !== undefined) state.system = role.system;
+      if (role.model) {
+        [state.model, state.shown] = [role.model.spec, role.model.shown];
+      }
+      say(`role ${name}: ${state.shown}; system: ${state.system}`);
     },
   },
   {

@@ -31,17 +31,18 @@ export const ENV_VARIABLES = [
 export const SDK_ENV_VARIABLE = "OPENAI_CUSTOM_HEADERS";
 
 /** How to reach the API. */
-export interface Config {
+export interface Connection {
   apiKey: string;
   /** The API's base URL, without a trailing slash. */
   baseURL: string;
   organization: string | null;
   project: string | null;
   /**
-   * Headers the SDK must not send: those of `OPENAI_CUSTOM_HEADERS`, which
-   * are meant for OpenAI or the user's own gateway, never a named provider.
+   * Headers the SDK must not send (`null`): those of `OPENAI_CUSTOM_HEADERS`,
+   * which are meant for OpenAI or the user's own gateway, never a named
+   * provider; and a custom provider's own headers.
    */
-  defaultHeaders?: Record<string, null>;
+  defaultHeaders?: Record<string, string | null>;
 }
 
 /** A configuration the program cannot run with; its message says the fix. */
@@ -113,6 +114,8 @@ export interface Endpoint {
   apiKey: string | undefined;
   /** The variable the key came from, to name it in messages. */
   keyVariable?: string;
+  /** Headers of its own (a custom provider's), sent with each request. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -122,9 +125,9 @@ export interface Endpoint {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { configOf } from "./config.ts";
+ * import { connectionOf } from "./config.ts";
  * const read = (name: string) => ({ OPENAI_BASE_URL: "http://localhost:1337/v1/" })[name];
- * assert.deepEqual(configOf(read), {
+ * assert.deepEqual(connectionOf(read), {
  *   apiKey: "secret",
  *   baseURL: "http://localhost:1337/v1",
  *   organization: null,
@@ -135,7 +138,7 @@ export interface Endpoint {
  * @throws {ConfigError} when no key is set for OpenAI's API, or the
  * base URL is not an http(s) URL.
  */
-export function configOf(read: Variables, endpoint?: Endpoint): Config {
+export function connectionOf(read: Variables, endpoint?: Endpoint): Connection {
   const baseURL = endpoint ? endpoint.baseURL : read("OPENAI_BASE_URL");
   const apiKey = endpoint ? endpoint.apiKey : read("OPENAI_API_KEY");
   checkHeaderValue(endpoint?.keyVariable ?? "OPENAI_API_KEY", apiKey);
@@ -168,10 +171,13 @@ export function configOf(read: Variables, endpoint?: Endpoint): Config {
     baseURL: url,
     organization: (mine && read("OPENAI_ORG_ID")) || null,
     project: (mine && read("OPENAI_PROJECT_ID")) || null,
-    ...(mine ? {} : {
-      defaultHeaders: Object.fromEntries(
-        customHeaders(read).map(([name]) => [name, null]),
-      ),
+    ...(mine && !endpoint?.headers ? {} : {
+      defaultHeaders: {
+        ...(mine ? {} : Object.fromEntries(
+          customHeaders(read).map(([name]) => [name, null]),
+        )),
+        ...endpoint?.headers,
+      },
     }),
   };
 }

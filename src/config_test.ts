@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import {
   ConfigError,
-  configOf,
+  connectionOf,
   loadVariables,
   NO_KEY,
   OPENAI_API,
 } from "./config.ts";
 
-/** configOf() of the variables that `env` and a `.env` of `dotenv` give. */
+/** connectionOf() of the variables that `env` and a `.env` of `dotenv` give. */
 async function loadConfig(io: Parameters<typeof loadVariables>[0]) {
-  return configOf(await loadVariables(io));
+  return connectionOf(await loadVariables(io));
 }
 
 function source(env: Record<string, string>, dotenv?: string) {
@@ -22,7 +22,7 @@ function source(env: Record<string, string>, dotenv?: string) {
   };
 }
 
-Deno.test("configOf() uses OpenAI's API with the key from the environment", async () => {
+Deno.test("connectionOf() uses OpenAI's API with the key from the environment", async () => {
   assert.deepEqual(await loadConfig(source({ OPENAI_API_KEY: " sk-1 " })), {
     apiKey: "sk-1",
     baseURL: OPENAI_API,
@@ -31,7 +31,7 @@ Deno.test("configOf() uses OpenAI's API with the key from the environment", asyn
   });
 });
 
-Deno.test("configOf() falls back to .env, parsed with quotes, comments and export", async () => {
+Deno.test("connectionOf() falls back to .env, parsed with quotes, comments and export", async () => {
   const dotenv = [
     "# g4f on this machine",
     "export OPENAI_BASE_URL='http://localhost:1337/v1/'",
@@ -47,7 +47,7 @@ Deno.test("configOf() falls back to .env, parsed with quotes, comments and expor
   });
 });
 
-Deno.test("configOf() never lets .env override a variable that is set, even empty", async () => {
+Deno.test("connectionOf() never lets .env override a variable that is set, even empty", async () => {
   const dotenv =
     "OPENAI_API_KEY=sk-file\nOPENAI_BASE_URL=http://localhost:1337/v1";
   const config = await loadConfig(
@@ -57,7 +57,7 @@ Deno.test("configOf() never lets .env override a variable that is set, even empt
   assert.equal(config.baseURL, OPENAI_API);
 });
 
-Deno.test("configOf() sends g4f's 'no key' token to a custom server without a key", async () => {
+Deno.test("connectionOf() sends g4f's 'no key' token to a custom server without a key", async () => {
   const config = await loadConfig(
     source({ OPENAI_BASE_URL: "http://localhost:11434/v1" }),
   );
@@ -65,7 +65,7 @@ Deno.test("configOf() sends g4f's 'no key' token to a custom server without a ke
   assert.equal(NO_KEY, "secret");
 });
 
-Deno.test("configOf() requires a key for OpenAI's API, named or defaulted", async () => {
+Deno.test("connectionOf() requires a key for OpenAI's API, named or defaulted", async () => {
   const envs: Record<string, string>[] = [
     {},
     { OPENAI_BASE_URL: "https://api.openai.com/v1/" },
@@ -81,7 +81,7 @@ Deno.test("configOf() requires a key for OpenAI's API, named or defaulted", asyn
   }
 });
 
-Deno.test("configOf() rejects a base URL that is not http(s), without showing it", async () => {
+Deno.test("connectionOf() rejects a base URL that is not http(s), without showing it", async () => {
   for (
     const url of [
       "localhost:1337",
@@ -101,7 +101,7 @@ Deno.test("configOf() rejects a base URL that is not http(s), without showing it
   }
 });
 
-Deno.test("configOf() reads a .env saved by Notepad: byte-order mark and CRLF", async () => {
+Deno.test("connectionOf() reads a .env saved by Notepad: byte-order mark and CRLF", async () => {
   const config = await loadConfig(source(
     {},
     "\uFEFFOPENAI_API_KEY=sk-notepad-0123456789\r\nOPENAI_BASE_URL=http://127.0.0.1:1337/v1\r\n",
@@ -110,7 +110,7 @@ Deno.test("configOf() reads a .env saved by Notepad: byte-order mark and CRLF", 
   assert.equal(config.baseURL, "http://127.0.0.1:1337/v1");
 });
 
-Deno.test("configOf() follows parseEnv's # and quoting rules in .env", async () => {
+Deno.test("connectionOf() follows parseEnv's # and quoting rules in .env", async () => {
   const config = await loadConfig(source(
     {},
     "# a comment line\n" +
@@ -124,7 +124,7 @@ Deno.test("configOf() follows parseEnv's # and quoting rules in .env", async () 
   );
 });
 
-Deno.test("configOf() names .env when it cannot be read, and passes a missing permission on", async () => {
+Deno.test("connectionOf() names .env when it cannot be read, and passes a missing permission on", async () => {
   const failing = (error: Error) => ({
     env: () => undefined,
     readTextFile: () => Promise.reject(error),
@@ -155,7 +155,7 @@ Deno.test("configOf() names .env when it cannot be read, and passes a missing pe
   );
 });
 
-Deno.test("configOf() keeps OPENAI_CUSTOM_HEADERS from a named provider, and the org and project too", () => {
+Deno.test("connectionOf() keeps OPENAI_CUSTOM_HEADERS from a named provider, and the org and project too", () => {
   const read = (name: string) =>
     ({
       OPENAI_CUSTOM_HEADERS: "X-Gateway-Token: gw-secret-123456789\nX-Team: a",
@@ -164,7 +164,10 @@ Deno.test("configOf() keeps OPENAI_CUSTOM_HEADERS from a named provider, and the
       OPENAI_API_KEY: "sk-own-0123456789",
     })[name];
   assert.deepEqual(
-    configOf(read, { baseURL: "http://localhost:11434/v1", apiKey: undefined }),
+    connectionOf(read, {
+      baseURL: "http://localhost:11434/v1",
+      apiKey: undefined,
+    }),
     {
       apiKey: NO_KEY,
       baseURL: "http://localhost:11434/v1",
@@ -173,7 +176,7 @@ Deno.test("configOf() keeps OPENAI_CUSTOM_HEADERS from a named provider, and the
       defaultHeaders: { "X-Gateway-Token": null, "X-Team": null },
     },
   );
-  assert.deepEqual(configOf(read), {
+  assert.deepEqual(connectionOf(read), {
     apiKey: "sk-own-0123456789",
     baseURL: OPENAI_API,
     organization: "org-1",

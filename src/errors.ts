@@ -10,6 +10,7 @@ import { ConfigError } from "./config.ts";
 import { endpointOf, HistoryError } from "./history.ts";
 import { IdleTimeoutError } from "./idle.ts";
 import { OutputError } from "./io.ts";
+import { ConnectionFailure } from "./fetch.ts";
 import { UsageError } from "./options.ts";
 import { oneLine, serverMessage } from "./server_message.ts";
 import { STOP_SIGNALS, type StopSignal } from "./signals.ts";
@@ -114,7 +115,10 @@ function describeRequestFailure(
   if (error instanceof IdleTimeoutError) {
     return `${error.message} (${server}): try again, or allow longer with --timeout`;
   }
-  if (error instanceof OpenAI.APIConnectionError) {
+  if (
+    error instanceof OpenAI.APIConnectionError ||
+    error instanceof ConnectionFailure
+  ) {
     return describeConnectionFailure(error, server);
   }
   if (error instanceof OpenAI.APIError) {
@@ -157,7 +161,7 @@ function describeRequestFailure(
 }
 
 function describeConnectionFailure(
-  error: InstanceType<typeof OpenAI.APIConnectionError>,
+  error: InstanceType<typeof OpenAI.APIConnectionError> | ConnectionFailure,
   server: string,
 ): string {
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
@@ -172,6 +176,51 @@ function describeConnectionFailure(
   }
   const detail = cause.split(": ").pop() || error.message;
   return `could not reach ${server}: ${oneLine(detail)}`;
+}
+
+/**
+ * Why another provider should be asked instead, in a few words, when the
+ * failure says this one cannot answer now: it could not be reached, gave no
+ * data in time, is rate limiting (429) or failed (5xx) after the SDK's own
+ * retries. A failure that is the request's fault (400, 401, 404 model) is
+ * `undefined`: another provider would fail it too, or should not get it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fallbackReason } from "./errors.ts";
+ * import { ConnectionFailure } from "./fetch.ts";
+ * const refused = new ConnectionFailure(new TypeError("tcp connect error: Connection refused (os error 111)"));
+ * assert.equal(fallbackReason(refused), "connection refused");
+ * assert.equal(fallbackReason(new Error("anything else")), undefined);
+ * ```
+ */
+export function fallbackReason(error: unknown): string | undefined {
+  if (error instanceof IdleTimeoutError) {
+    return `no data for ${error.seconds} s`;
+  }
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return "no answer in time";
+  }
+  if (
+    error instanceof OpenAI.APIConnectionError ||
+    error instanceof ConnectionFailure
+  ) {
+    const cause = causes(error) || error.message;
+    return /refused/i.test(cause)
+      ? "connection refused"
+      : /dns|lookup|resolve|name or service|getaddrinfo/i.test(cause)
+      ? "host not found"
+      : /reset/i.test(cause)
+      ? "connection reset"
+      : "could not connect";
+  }
+  if (error instanceof OpenAI.APIError && error.status !== undefined) {
+    if (error.status === 429) return "rate limited (429)";
+    if (error.status === 408) return "timed out (408)";
+    if (error.status >= 500) return `failed (${error.status})`;
+  }
+  return undefined;
 }
 
 /** The messages of an error's causes, innermost last, joined by ": ". */

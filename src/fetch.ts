@@ -7,6 +7,14 @@
  */
 import { ConfigError } from "./config.ts";
 
+/** The connection to the server could not be made, or broke before a response. */
+export class ConnectionFailure extends Error {
+  override name = "ConnectionFailure";
+  constructor(override readonly cause: Error) {
+    super(cause.message, { cause });
+  }
+}
+
 /** How many redirects within one server are followed. */
 const MAX_REDIRECTS = 5;
 
@@ -48,7 +56,9 @@ export class RedirectError extends ConfigError {
 /**
  * Wraps `fetch` so that:
  * - a missing network permission aborts `controller` at once (the SDK
- *   would retry it as a connection error);
+ *   would retry it as a connection error), and with `fallback` (another
+ *   provider follows) so does a connection that cannot be made, as a
+ *   {@linkcode ConnectionFailure};
  * - a redirect to another server is not followed (Deno's own `fetch` drops
  *   only `Authorization` there, not the SDK's other headers or
  *   `OPENAI_CUSTOM_HEADERS`): it aborts `controller` with a
@@ -73,6 +83,7 @@ export class RedirectError extends ConfigError {
 export function serverFetch(
   fetch: typeof globalThis.fetch,
   controller: AbortController,
+  { fallback = false }: { fallback?: boolean } = {},
 ): typeof globalThis.fetch {
   return async (input, init) => {
     let url = new URL(input instanceof Request ? input.url : String(input));
@@ -82,6 +93,12 @@ export function serverFetch(
         response = await fetch(url, { ...init, redirect: "manual" });
       } catch (error) {
         if (error instanceof Deno.errors.NotCapable) controller.abort(error);
+        // With another provider to ask, a refused connection is not retried.
+        if (
+          fallback && error instanceof TypeError && !controller.signal.aborted
+        ) {
+          controller.abort(new ConnectionFailure(error));
+        }
         throw error;
       }
       const location = response.headers.get("location");

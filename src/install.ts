@@ -16,8 +16,7 @@
  */
 import { posix, win32 } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PROGRAM_ENV, runFlags } from "./permissions.ts";
-import { HISTORY_ENV_VARIABLES } from "./paths.ts";
+import { PLACE_ENV, PROGRAM_ENV, runFlags } from "./permissions.ts";
 
 /** The esbuild whose minifier shrinks the bundle; see {@linkcode build}. */
 export const ESBUILD = "npm:esbuild@0.28.2";
@@ -100,14 +99,15 @@ export function posixCommand(
   },
 ): string {
   const data = os === "darwin" ? "Library/Application Support" : ".local/share";
+  const config = os === "darwin" ? "Library/Application Support" : ".config";
   const trim = (name: string) =>
     `${name}=\${${name.toUpperCase()}-}
 ${name}=\${${name}#"\${${name}%%[![:space:]]*}"}
 ${name}=\${${name}%"\${${name}##*[![:space:]]}"}`;
   return `#!/bin/sh
 # gpt4o, installed by \`deno task install\`. It runs the program with the
-# permissions of this run: the network, the variables it reads, .env, and the
-# history folder that ${HISTORY_ENV_VARIABLES.slice(0, 3).join(", ")} name now.
+# permissions of this run: the network, the variables it reads, .env, the
+# config file and the history folder that the environment names now.
 deno=${shellQuote(deno)}
 program=${shellQuote(program)}
 if [ ! -f "$program" ]; then
@@ -120,6 +120,7 @@ if [ ! -x "$deno" ]; then
     exit 2
   }
 fi
+${trim("home")}
 ${trim("gpt4o_history")}
 folder=
 case $gpt4o_history in
@@ -127,20 +128,32 @@ case $gpt4o_history in
 ${trim("xdg_data_home").replace(/^/gm, "    ")}
     case $xdg_data_home in
       /*) folder="\${xdg_data_home%/}/gpt4o" ;;
-      *)
-${trim("home").replace(/^/gm, "        ")}
-        [ -n "$home" ] && folder="\${home%/}/${data}/gpt4o" ;;
+      *) [ -n "$home" ] && folder="\${home%/}/${data}/gpt4o" ;;
     esac ;;
   [Oo][Ff][Ff]) ;;
   */*) folder="\${gpt4o_history%/*}"; folder="\${folder:-/}" ;;
   *) folder=. ;;
 esac
-# Deno's permission lists cannot hold a comma: such a folder is not granted.
+${trim("gpt4o_config")}
+config=
+case $gpt4o_config in
+  '')
+${trim("xdg_config_home").replace(/^/gm, "    ")}
+    case $xdg_config_home in
+      /*) config="\${xdg_config_home%/}/gpt4o/config.toml" ;;
+      *) [ -n "$home" ] && config="\${home%/}/${config}/gpt4o/config.toml" ;;
+    esac ;;
+  [Oo][Ff][Ff]) ;;
+  *) config=$gpt4o_config ;;
+esac
+# Deno's permission lists cannot hold a comma: such a path is not granted.
 case $folder in *,*) folder= ;; esac
+case $config in *,*) config= ;; esac
+read=.env\${folder:+,$folder}\${config:+,$config}
 if [ -n "$folder" ]; then
-  set -- "--allow-read=.env,$folder" "--allow-write=$folder" "$program" "$@"
+  set -- "--allow-read=$read" "--allow-write=$folder" "$program" "$@"
 else
-  set -- --allow-read=.env "$program" "$@"
+  set -- "--allow-read=$read" "$program" "$@"
 fi
 exec "$deno" run ${INSTALLED_DENO_FLAGS.join(" ")} --no-prompt --allow-net \\
   --allow-env=${PROGRAM_ENV.join(",")} "$@"
@@ -161,7 +174,7 @@ export function windowsCommand(
   return [
     "@echo off",
     `"${deno}" run --no-prompt ${INSTALLED_DENO_FLAGS.join(" ")} ` +
-    `--allow-env=${HISTORY_ENV_VARIABLES.join(",")} "--allow-run=${deno}" ` +
+    `--allow-env=${PLACE_ENV.join(",")} "--allow-run=${deno}" ` +
     `"${launcher}" ${INSTALLED_DENO_FLAGS.join(" ")} "${program}" %*`,
     "",
   ].join("\r\n");

@@ -99,6 +99,13 @@ shTest(
       { GPT4O_HISTORY: "/a,b/h.db" },
       { GPT4O_HISTORY: "/it's/h.db" },
       {},
+      { HOME: "/home/ada", XDG_CONFIG_HOME: "/cfg" },
+      { HOME: "/home/ada", XDG_CONFIG_HOME: "relative" },
+      { HOME: "/home/ada", GPT4O_CONFIG: " /etc/gpt4o.toml " },
+      { HOME: "/home/ada", GPT4O_CONFIG: "off" },
+      { HOME: "/home/ada", GPT4O_CONFIG: "mine.toml" },
+      { GPT4O_CONFIG: "/a,b/config.toml", GPT4O_HISTORY: "off" },
+      { GPT4O_HISTORY: "off" },
     ];
     for (const os of ["linux", "darwin"] as const) {
       Deno.writeTextFileSync(script, posixCommand({ deno, program, os }));
@@ -210,7 +217,7 @@ Deno.test("the Windows command runs the launcher with the Deno that installed it
     }),
     "@echo off\r\n" +
       '"C:\\deno\\deno.exe" run --no-prompt --no-config --no-lock --no-remote ' +
-      "--no-npm --allow-env=GPT4O_HISTORY,XDG_DATA_HOME,HOME,APPDATA " +
+      "--no-npm --allow-env=GPT4O_HISTORY,XDG_DATA_HOME,HOME,APPDATA,GPT4O_CONFIG,XDG_CONFIG_HOME " +
       '"--allow-run=C:\\deno\\deno.exe" "C:\\r\\lib\\gpt4o\\launch.js" ' +
       "--no-config --no-lock --no-remote --no-npm " +
       '"C:\\r\\lib\\gpt4o\\gpt4o.js" %*\r\n',

@@ -58,6 +58,8 @@ export interface Io {
     path: string,
     options?: { limit?: number },
   ): Promise<string | undefined>;
+  /** A file's permission bits; `null` where the system keeps none (Windows). */
+  fileMode(path: string): number | null;
   /** The text piped to stdin, or `undefined` when stdin is a terminal. */
   stdin(): Promise<string | undefined>;
   stdout: Output;
@@ -184,6 +186,7 @@ export function denoIo(): Io {
     args: Deno.args,
     env: (name) => Deno.env.get(name),
     readTextFile,
+    fileMode: (path) => Deno.statSync(path).mode,
     async stdin() {
       if (Deno.stdin.isTerminal()) return undefined;
       return await new Response(Deno.stdin.readable).text();

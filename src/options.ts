@@ -25,8 +25,10 @@ The prompt is the arguments joined by spaces; text piped to stdin is appended
 after a blank line. With neither, it asks "${DEFAULT_QUESTION}"
 
 Options:
-  -m, --model <id>         model, or <provider>:<model> (default ${DEFAULT_MODEL})
+  -m, --model <id>         model, <provider>:<model>, an alias, or a,b,c to fall
+                           back in that order (default ${DEFAULT_MODEL})
   -s, --system <text>      system message (default "${DEFAULT_SYSTEM}")
+  -r, --role <name>        a role of the config file: its system message and model
       --stream             print the answer as it arrives
       --json               print the whole completion as JSON instead of the text
       --timeout <seconds>  give up when no data arrives for this long (default ${DEFAULT_TIMEOUT_SECONDS})
@@ -39,14 +41,20 @@ Options:
       --history            list the latest 20 conversations (with --json: as JSON)
       --show <id>          print conversation <id> (with --json: its messages)
       --no-history         do not save this run
-      --providers          list the built-in providers
+      --providers          list the providers: built in, and the config file's
+      --roles              list the config file's roles
   -h, --help               show this help
       --version            show the version
+
+Config file: $XDG_CONFIG_HOME/gpt4o/config.toml, else ~/.config/gpt4o/config.toml
+(macOS: ~/Library/Application Support/gpt4o/, Windows: %APPDATA%\\gpt4o\\), or
+GPT4O_CONFIG: model, system, [providers.NAME], [roles.NAME], [aliases].
 
 Environment (also read from ./.env, which never overrides a set variable):
   OPENAI_API_KEY           API key; not needed when OPENAI_BASE_URL is set
   OPENAI_BASE_URL          any OpenAI-compatible API (default https://api.openai.com/v1)
   GROQ_API_KEY, ...        a provider's key for -m <provider>:<model> (see --providers)
+  GPT4O_MODEL, GPT4O_SYSTEM  the model and system message, over the config file's
   GPT4O_HISTORY            the history database, or "off" to keep no history
 
 History: every exchange is saved in $XDG_DATA_HOME/gpt4o/history.db, else
@@ -64,6 +72,8 @@ export interface Options {
   model: string | undefined;
   /** The `-s` value as given; `undefined` when not given. */
   system: string | undefined;
+  /** The `-r` role's name; `undefined` when not given. */
+  role: string | undefined;
   stream: boolean;
   json: boolean;
   timeoutSeconds: number;
@@ -82,6 +92,8 @@ export interface Options {
   /** `false` with `--no-history`: this run is not saved. */
   save: boolean;
   providers: boolean;
+  /** `--roles`: list the config file's roles. */
+  roles: boolean;
   help: boolean;
   version: boolean;
   /** The prompt words, joined by spaces; empty when none were given. */
@@ -122,6 +134,7 @@ export function parseOptions(args: string[]): Options {
       options: {
         model: { type: "string", short: "m" },
         system: { type: "string", short: "s" },
+        role: { type: "string", short: "r" },
         stream: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
         timeout: { type: "string" },
@@ -133,6 +146,7 @@ export function parseOptions(args: string[]): Options {
         history: { type: "boolean" },
         show: { type: "string" },
         providers: { type: "boolean", default: false },
+        roles: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", default: false },
       },
@@ -160,6 +174,7 @@ export function parseOptions(args: string[]): Options {
   const options: Options = {
     model: values.model,
     system: values.system,
+    role: values.role,
     stream: values.stream,
     json: values.json,
     timeoutSeconds: parseTimeout(values.timeout),
@@ -172,6 +187,7 @@ export function parseOptions(args: string[]): Options {
     show: parseId("--show", values.show),
     save: values.history !== false,
     providers: values.providers,
+    roles: values.roles,
     help: values.help,
     version: values.version,
     prompt: positionals.join(" "),
@@ -185,6 +201,8 @@ export function parseOptions(args: string[]): Options {
     ? "--show"
     : options.providers
     ? "--providers"
+    : options.roles
+    ? "--roles"
     : undefined;
   if (
     listing && (options.prompt || options.chat || options.continue ||

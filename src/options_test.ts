@@ -11,6 +11,7 @@ Deno.test("parseOptions() leaves the model and system to the demo's defaults whe
   assert.deepEqual(parseOptions([]), {
     model: undefined,
     system: undefined,
+    role: undefined,
     stream: false,
     json: false,
     timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
@@ -23,6 +24,7 @@ Deno.test("parseOptions() leaves the model and system to the demo's defaults whe
     show: undefined,
     save: true,
     providers: false,
+    roles: false,
     help: false,
     version: false,
     prompt: "",

@@ -1,23 +1,58 @@
 /**
  * The permissions a run of the program gets, decided from the environment as
  * it is when the command runs: the network, the variables it reads, `.env`,
- * and the history's folder (wherever `HOME`, `XDG_DATA_HOME`, `APPDATA` or
- * `GPT4O_HISTORY` put it), never a prompt. The tasks and the installed command
+ * the config file, and the history's folder (wherever `HOME`,
+ * `XDG_DATA_HOME`, `XDG_CONFIG_HOME`, `APPDATA`, `GPT4O_HISTORY` or
+ * `GPT4O_CONFIG` put them), never a prompt. The tasks and the installed command
  * start the program with exactly these flags.
  *
  * @module
  */
 import { ENV_VARIABLES, SDK_ENV_VARIABLE } from "./config.ts";
 import { type Env, HISTORY_ENV_VARIABLES, historyFolder } from "./paths.ts";
+import { CONFIG_ENV_VARIABLES, configPath } from "./config_file.ts";
 import { PROVIDER_ENV_VARIABLES } from "./providers.ts";
 
-/** Every environment variable the program reads, and no other. */
-export const PROGRAM_ENV: readonly string[] = [
-  ...ENV_VARIABLES,
-  SDK_ENV_VARIABLE,
-  ...PROVIDER_ENV_VARIABLES,
-  ...HISTORY_ENV_VARIABLES,
+/** The variables that find the history and the config file: what the launchers read. */
+export const PLACE_ENV: readonly string[] = [
+  ...new Set([...HISTORY_ENV_VARIABLES, ...CONFIG_ENV_VARIABLES]),
 ];
+
+/**
+ * Every environment variable the program reads, and no other: the program's
+ * own are all named `GPT4O_*` (`GPT4O_HISTORY`, `GPT4O_CONFIG`,
+ * `GPT4O_MODEL`, `GPT4O_SYSTEM`, and the keys a config file's `key_env`
+ * names), so one pattern grants them.
+ */
+export const PROGRAM_ENV: readonly string[] = [
+  "GPT4O_*",
+  ...new Set(
+    [
+      ...ENV_VARIABLES,
+      SDK_ENV_VARIABLE,
+      ...PROVIDER_ENV_VARIABLES,
+      ...PLACE_ENV,
+    ].filter((name) => !name.startsWith("GPT4O_")),
+  ),
+];
+
+/**
+ * Whether a run may read the variable `name`: it is in
+ * {@linkcode PROGRAM_ENV}, or begins with `GPT4O_`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mayRead } from "./permissions.ts";
+ * assert.equal(mayRead("GPT4O_WORK_KEY"), true);
+ * assert.equal(mayRead("AWS_SECRET_ACCESS_KEY"), false);
+ * ```
+ */
+export function mayRead(name: string): boolean {
+  return PROGRAM_ENV.some((each) =>
+    each.endsWith("*") ? name.startsWith(each.slice(0, -1)) : name === each
+  );
+}
 
 /**
  * The history folder as a permission flag can name it: Deno's flags take a
@@ -42,8 +77,8 @@ export function grantedFolder(
 
 /**
  * The `deno run` flags of one run: no prompt, the network, the variables of
- * {@linkcode PROGRAM_ENV}, reading `.env` and the history folder, writing the
- * history folder only (nothing when history is off).
+ * {@linkcode PROGRAM_ENV}, reading `.env`, the history folder and the config
+ * file, writing the history folder only (nothing when history is off).
  *
  * @example
  * ```ts
@@ -51,7 +86,7 @@ export function grantedFolder(
  * import { runFlags } from "./permissions.ts";
  * const flags = runFlags((name) => ({ HOME: "/home/ada" })[name], "linux");
  * assert.deepEqual(flags.slice(-2), [
- *   "--allow-read=.env,/home/ada/.local/share/gpt4o",
+ *   "--allow-read=.env,/home/ada/.local/share/gpt4o,/home/ada/.config/gpt4o/config.toml",
  *   "--allow-write=/home/ada/.local/share/gpt4o",
  * ]);
  * ```
@@ -61,11 +96,13 @@ export function runFlags(
   os: typeof Deno.build.os = Deno.build.os,
 ): string[] {
   const folder = grantedFolder(env, os);
+  const config = configPath(env, os);
+  const read = [".env", folder, config?.includes(",") ? undefined : config];
   return [
     "--no-prompt",
     "--allow-net",
     `--allow-env=${PROGRAM_ENV.join(",")}`,
-    `--allow-read=${[".env", ...folder ? [folder] : []].join(",")}`,
+    `--allow-read=${read.filter(Boolean).join(",")}`,
     ...folder ? [`--allow-write=${folder}`] : [],
   ];
 }

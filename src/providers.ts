@@ -5,6 +5,9 @@
  * @module
  */
 import { ConfigError, customHeaderValues, urlSecrets } from "./config.ts";
+import { nearest } from "./spelling.ts";
+import { columns } from "./columns.ts";
+import type { CustomProvider } from "./config_file.ts";
 
 /** An OpenAI-compatible server known by name. */
 export interface Provider {
@@ -14,10 +17,27 @@ export interface Provider {
   baseURL: string;
   /** The variable that holds the key; `undefined` for a keyless local server. */
   keyVariable?: string;
-  /** The model sent when `-m name:` names none. */
+  /** The model sent when `-m name:` names none (`""` for none). */
   defaultModel: string;
   /** One line for `--providers`. */
   note: string;
+  /** Headers every request to it carries (a custom provider's). */
+  headers?: Record<string, string>;
+  /** The config file that declares it, for a custom provider. */
+  from?: string;
+}
+
+/** A custom provider of the config file as a {@linkcode Provider}. */
+export function providerOf(custom: CustomProvider, file: string): Provider {
+  return {
+    name: custom.name,
+    baseURL: custom.baseURL,
+    ...(custom.keyVariable ? { keyVariable: custom.keyVariable } : {}),
+    defaultModel: custom.defaultModel ?? "",
+    note: `from ${file}`,
+    headers: custom.headers,
+    from: file,
+  };
 }
 
 /**
@@ -166,36 +186,21 @@ export const PROVIDER_ENV_VARIABLES: readonly string[] = [
  */
 export function parseModel(
   text: string,
+  custom: readonly Provider[] = [],
 ): { provider?: Provider; model: string; suggestion?: string } {
   const colon = text.indexOf(":");
   if (colon === -1) return { model: text };
   const prefix = text.slice(0, colon).toLowerCase();
-  const provider = PROVIDERS.find(({ name }) => name === prefix);
+  const all = [...PROVIDERS, ...custom];
+  const provider = all.find(({ name }) => name.toLowerCase() === prefix);
   if (provider === undefined) {
-    const near = PROVIDERS.find(({ name }) => distance(name, prefix) <= 2);
+    const near = nearest(prefix, all.map(({ name }) => name));
     // A short prefix (llama3.2:1b's "llama3.2") is a model's own name.
     return near && prefix.length >= 3 && !/\d/.test(prefix)
-      ? { model: text, suggestion: near.name }
+      ? { model: text, suggestion: near }
       : { model: text };
   }
   return { provider, model: text.slice(colon + 1) || provider.defaultModel };
-}
-
-/** The edit distance of two words (insertions, deletions, substitutions). */
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(
-        row[j] + 1,
-        next[j - 1] + 1,
-        row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    row = next;
-  }
-  return row[b.length];
 }
 
 /**
@@ -223,18 +228,36 @@ export function providerEndpoint(
   provider: Provider,
   read: (name: string) => string | undefined,
 ): { baseURL: string; apiKey: string | undefined } {
-  const baseURL = provider.name === "ollama"
-    ? ollamaBaseURL(trimmed(read(OLLAMA_HOST))) ?? provider.baseURL
-    : provider.baseURL;
+  const baseURL = baseURLOf(provider, read);
   if (provider.keyVariable === undefined) return { baseURL, apiKey: undefined };
-  const apiKey = trimmed(read(provider.keyVariable));
+  const name = provider.keyVariable;
+  let apiKey;
+  try {
+    apiKey = trimmed(read(name));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotCapable)) throw error;
+    throw new ConfigError(
+      `the key of provider ${provider.name} is in ${name}, which this run ` +
+        "may not read: name it GPT4O_… in key_env (gpt4o and the tasks may " +
+        "read the variables named GPT4O_*)",
+    );
+  }
   if (apiKey === undefined) {
-    const name = provider.keyVariable;
     throw new ConfigError(
       `${name} is not set: export it, or put ${name}=... in a .env file here`,
     );
   }
   return { baseURL, apiKey };
+}
+
+/** Where a provider answers: the Ollama preset follows `OLLAMA_HOST`. */
+function baseURLOf(
+  provider: Provider,
+  read: (name: string) => string | undefined,
+): string {
+  return provider.name === "ollama" && provider.from === undefined
+    ? ollamaBaseURL(trimmed(read(OLLAMA_HOST))) ?? provider.baseURL
+    : provider.baseURL;
 }
 
 /**
@@ -254,33 +277,31 @@ export function providerEndpoint(
  */
 export function formatProviders(
   read: (name: string) => string | undefined,
+  custom: readonly Provider[] = [],
 ): string {
-  const rows = PROVIDERS.map((provider) => {
+  const rows = [...PROVIDERS, ...custom].map((provider) => {
     const { keyVariable } = provider;
-    const status = keyVariable === undefined
-      ? "no key needed"
-      : trimmed(read(keyVariable)) === undefined
-      ? "not set"
-      : "set";
-    const baseURL = provider.name === "ollama"
-      ? ollamaBaseURL(trimmed(read(OLLAMA_HOST))) ?? provider.baseURL
-      : provider.baseURL;
+    let status;
+    try {
+      status = keyVariable === undefined
+        ? "no key needed"
+        : trimmed(read(keyVariable)) === undefined
+        ? "not set"
+        : "set";
+    } catch {
+      status = "not readable"; // a key_env outside GPT4O_*
+    }
     return [
       provider.name,
-      baseURL,
+      baseURLOf(provider, read),
       keyVariable ?? "-",
       status,
-      provider.defaultModel,
+      provider.defaultModel || "-",
+      ...(provider.from ? [`(${provider.note})`] : []),
     ];
   });
-  const widths = rows[0].map((_, column) =>
-    Math.max(...rows.map((row) => row[column].length))
-  );
-  return rows.map((row) =>
-    row.map((cell, column) =>
-      column === row.length - 1 ? cell : cell.padEnd(widths[column])
-    ).join("  ") + "\n"
-  ).join("");
+  return columns(rows.map((row) => row.length === 5 ? [...row, ""] : row))
+    .map((line) => `${line}\n`).join("");
 }
 
 function trimmed(value: string | undefined): string | undefined {

@@ -1,13 +1,21 @@
 /**
  * Everything a run does around the demo's one exchange: `--providers`,
- * `--history` and `--show`, following up a saved conversation, saving each
- * exchange, and `--chat`.
+ * `--roles`, `--history` and `--show`, following up a saved conversation,
+ * asking each target of a fallback list in turn, saving each exchange, and
+ * `--chat`. What the run is comes decided from `src/plan.ts`.
  *
  * @module
  */
-import { type ChatSession, type Resumed, runChat, type Turn } from "./chat.ts";
+import {
+  type ChatSession,
+  type ResolvedModel,
+  type Resumed,
+  runChat,
+  type Turn,
+  type TurnResult,
+} from "./chat.ts";
 import { historyPath } from "./paths.ts";
-import { configOf, type Variables } from "./config.ts";
+import type { Variables } from "./config.ts";
 import type { Secrets } from "./redact.ts";
 import { STOP_SIGNALS, type StopSignal } from "./signals.ts";
 import {
@@ -26,17 +34,19 @@ import {
   type Outcome,
 } from "./history.ts";
 import type { Io } from "./io.ts";
+import { DEFAULT_QUESTION, type Options } from "./options.ts";
+import { formatProviders } from "./providers.ts";
 import {
-  DEFAULT_MODEL,
-  DEFAULT_QUESTION,
-  DEFAULT_SYSTEM,
-  type Options,
-} from "./options.ts";
-import { formatProviders, parseModel, providerEndpoint } from "./providers.ts";
+  formatRoles,
+  roleOf,
+  type Settings,
+  startOf,
+  type Target,
+  targetsOf,
+} from "./plan.ts";
 import { showReasoning } from "./reasoning.ts";
 import { CutOffError, RefusalError } from "./answer.ts";
 import type { CompletionUsage } from "openai/resources/completions";
-import type { Config } from "./config.ts";
 
 /**
  * How much of a conversation's earlier turns a follow-up sends without a
@@ -46,12 +56,7 @@ export const FOLLOW_UP_NOTE_CHARS = 1_000_000;
 
 /** One exchange: where to send which messages, and how to show the answer. */
 export interface Request {
-  config: Config;
-  model: string;
-  /** The named provider, for `--verbose`. */
-  provider?: string;
-  /** The variable the named provider's key came from, for messages. */
-  keyVariable?: string;
+  target: Target;
   messages: Message[];
   stream: boolean;
   json: boolean;
@@ -59,6 +64,12 @@ export interface Request {
   /** Show a reasoning model's thinking on stderr. */
   reasoning: boolean;
   timeoutSeconds: number;
+  /**
+   * Another target follows this one: a failure that says the provider cannot
+   * answer now (see {@linkcode fallbackReason}), before anything is printed,
+   * is returned as {@linkcode Reply.fallBack} and not told.
+   */
+  fallback: boolean;
 }
 
 /** How one exchange ended: its exit code, and what to save. */
@@ -70,6 +81,8 @@ export interface Reply {
   /** The one-line failure, when there was one. */
   error?: string;
   usage?: CompletionUsage | null;
+  /** Why the next target should be asked instead (a short reason). */
+  fallBack?: string;
 }
 
 /** The demo's exchange: sends one request and prints its answer. */
@@ -85,12 +98,17 @@ export type Ask = (io: Io, request: Request) => Promise<Reply>;
 export async function run(
   io: Io,
   options: Options,
-  read: Variables,
+  settings: Settings,
   ask: Ask,
   secrets: Secrets,
 ): Promise<number> {
+  const { read } = settings;
   if (options.providers) {
-    io.stdout.write(formatProviders(read));
+    io.stdout.write(formatProviders(read, settings.providers));
+    return EXIT.ok;
+  }
+  if (options.roles) {
+    io.stdout.write(formatRoles(settings));
     return EXIT.ok;
   }
   if (options.listHistory || options.show !== undefined) {
@@ -104,33 +122,23 @@ export async function run(
     using history = openHistory(read);
     resumed = conversationToContinue(history, options.conversation);
   }
+  const start = startOf(options, settings, resumed);
   const recorder = options.save
     ? new Recorder(read, (line) => io.stderr.write(`${line}\n`))
     : undefined;
   const showThinking = showReasoning(options.reasoning, io.stderrIsTerminal);
-  /** The near-miss provider names already pointed out. */
-  const suggested = new Set<string>();
+  /** Lines said once a run: a near-miss provider name. */
+  const said = new Set<string>();
+  const note = (line: string) => {
+    if (!said.has(line)) io.stderr.write(`${line}\n`);
+    said.add(line);
+  };
 
-  /** One turn: its endpoint, the exchange, and the saving of it. */
-  async function turn(turn: Turn) {
-    let request: Request;
-    let spec: string;
+  /** One turn: each target in turn until one answers, and the saving of it. */
+  async function turn(turn: Turn): Promise<TurnResult> {
+    let targets: Target[];
     try {
-      const resolved = resolve(turn.model);
-      spec = resolved.spec;
-      request = {
-        ...resolved.target,
-        messages: [
-          { role: "system", content: turn.system },
-          ...turn.earlier,
-          { role: "user", content: turn.prompt },
-        ],
-        stream: options.stream || options.chat,
-        json: options.json,
-        verbose: options.verbose,
-        reasoning: showThinking,
-        timeoutSeconds: options.timeoutSeconds,
-      };
+      targets = targetsOf(turn.model, settings, note);
     } catch (error) {
       const failure = describeFailure(error);
       io.stderr.write(`${failure.message}\n`);
@@ -140,8 +148,32 @@ export async function run(
         conversationId: undefined,
       };
     }
-    const started = new Date();
-    const reply = await ask(io, request);
+    const messages: Message[] = [
+      { role: "system", content: turn.system },
+      ...turn.earlier,
+      { role: "user", content: turn.prompt },
+    ];
+    let started = new Date();
+    let [target] = targets;
+    let reply!: Reply;
+    for (const [i, each] of targets.entries()) {
+      [target, started] = [each, new Date()];
+      reply = await ask(io, {
+        target,
+        messages,
+        stream: options.stream || options.chat,
+        json: options.json,
+        verbose: options.verbose,
+        reasoning: showThinking,
+        timeoutSeconds: options.timeoutSeconds,
+        fallback: i < targets.length - 1,
+      });
+      if (reply.fallBack === undefined) break;
+      io.stderr.write(
+        `${each.shown} cannot answer (${reply.fallBack}): asking ` +
+          `${targets[i + 1].shown}\n`,
+      );
+    }
     // A configuration error (exit 2) sent nothing: there is nothing to save.
     if (reply.exitCode === EXIT.usage) {
       return {
@@ -151,12 +183,12 @@ export async function run(
       };
     }
     // The history is kept like any output: with every secret masked. The
-    // model is saved as -m takes it, provider and all, for a follow-up.
+    // model that answered is saved as -m takes it, provider and all.
     const conversationId = recorder?.save({
       system: secrets.redact(turn.system),
       prompt: secrets.redact(turn.prompt),
-      model: spec,
-      endpoint: secrets.redact(endpointOf(request.config.baseURL)),
+      model: target.spec,
+      endpoint: secrets.redact(endpointOf(target.connection.baseURL)),
       answer: secrets.redact(reply.answer),
       outcome: reply.outcome,
       ...(reply.error ? { error: secrets.redact(reply.error) } : {}),
@@ -167,48 +199,20 @@ export async function run(
     return { exitCode: reply.exitCode, answer: reply.answer, conversationId };
   }
 
-  /**
-   * Where a model's requests go: a named provider's endpoint, or the
-   * OPENAI_* variables'; and the model as `-m` takes it, provider resolved.
-   *
-   * @throws {ConfigError} when that endpoint cannot be used (no key).
-   */
-  function resolve(given: string) {
-    const { provider, model, suggestion } = parseModel(given);
-    if (suggestion && !suggested.has(given)) {
-      suggested.add(given);
-      io.stderr.write(
-        `${given.slice(0, given.indexOf(":"))}: names no provider: did you ` +
-          `mean ${suggestion}:? (sending the model "${given}" as named)\n`,
-      );
-    }
-    const endpoint = provider && {
-      ...providerEndpoint(provider, read),
-      keyVariable: provider.keyVariable,
-    };
-    return {
-      target: {
-        config: configOf(read, endpoint),
-        model,
-        provider: provider?.name,
-        keyVariable: provider?.keyVariable,
-      },
-      spec: provider ? `${provider.name}:${model}` : model,
-      shown: provider ? `${model} (${provider.name})` : model,
-    };
-  }
-
-  const start = {
-    model: options.model ?? resumed?.model ?? DEFAULT_MODEL,
-    system: options.system ?? resumed?.system ?? DEFAULT_SYSTEM,
+  const begin = {
+    model: start.model,
+    system: start.system,
     earlier: resumed ? earlierOf(resumed) : [],
     conversationId: resumed?.id,
   };
   if (resumed && options.model === undefined) {
-    const moved = movedNote(resumed, () => resolve(start.model).target.config);
+    const moved = movedNote(
+      resumed,
+      () => targetsOf(begin.model, settings)[0].connection,
+    );
     if (moved) io.stderr.write(`${moved}\n`);
   }
-  const carried = start.earlier.reduce(
+  const carried = begin.earlier.reduce(
     (n, { content }) => n + content.length,
     0,
   );
@@ -221,15 +225,32 @@ export async function run(
   }
   if (options.chat) {
     const history = options.save ? historyFile(read) : undefined;
+    const resolveModel = (spec: string): ResolvedModel => {
+      try {
+        const targets = targetsOf(spec, settings, note);
+        return {
+          spec: targets.map((each) => each.spec).join(","),
+          shown: targets.map((each) => each.shown).join(", else "),
+        };
+      } catch (error) {
+        return { problem: describeFailure(error).message };
+      }
+    };
     const session: ChatSession = {
-      ...start,
+      ...begin,
       ...(resumed ? { resumed: summaryOf(resumed) } : {}),
       turn,
       history: () => latestConversations(read),
-      resolveModel(spec) {
+      resolveModel,
+      role(name) {
         try {
-          const { spec: resolved, shown } = resolve(spec);
-          return { spec: resolved, shown };
+          const role = roleOf(name, settings)!;
+          return {
+            ...(role.system !== undefined ? { system: role.system } : {}),
+            ...(role.model
+              ? { model: resolveModel(role.model.join(",")) }
+              : {}),
+          };
         } catch (error) {
           return { problem: describeFailure(error).message };
         }
@@ -253,19 +274,16 @@ export async function run(
       stopped = signal;
       lines[Symbol.dispose]();
     });
-    const code = await runChat(
-      session,
-      lines,
-      io,
-      options.prompt.trim(),
-    );
+    const code = await runChat(session, lines, io, options.prompt.trim());
     return stopped ? STOP_SIGNALS[stopped] : code;
   }
+  // Every target is checked before the prompt is read and anything is sent.
+  targetsOf(begin.model, settings, note);
   const prompt = joinPrompt(options.prompt, await io.stdin());
   // A signal that arrives once the answer is in waits for it to be saved.
   let late: StopSignal | undefined;
   using _ = io.onInterrupt((signal) => void (late ??= signal));
-  const { exitCode } = await turn({ ...start, prompt });
+  const { exitCode } = await turn({ ...begin, prompt });
   return exitCode === EXIT.ok && late ? STOP_SIGNALS[late] : exitCode;
 }
 

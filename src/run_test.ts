@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { CutOffError, RefusalError } from "./answer.ts";
 import { ENV_VARIABLES, SDK_ENV_VARIABLE } from "./config.ts";
 import { InterruptedError } from "./errors.ts";
-import { HISTORY_ENV_VARIABLES } from "./paths.ts";
-import { runFlags } from "./permissions.ts";
+import { PLACE_ENV, PROGRAM_ENV, runFlags } from "./permissions.ts";
 import { PROVIDER_ENV_VARIABLES } from "./providers.ts";
 import { outcomeOf } from "./run.ts";
 import project from "../deno.json" with { type: "json" };
@@ -16,7 +15,7 @@ Deno.test("the start and chat tasks run the launcher, which may read where the h
     assert.equal(
       project.tasks[name as keyof typeof LAUNCHED].command,
       "deno run --no-prompt " +
-        `--allow-env=${HISTORY_ENV_VARIABLES.join(",")} --allow-run=deno ` +
+        `--allow-env=${PLACE_ENV.join(",")} --allow-run=deno ` +
         `src/launch.ts --cached-only main.ts${extra}`,
       name,
     );
@@ -33,21 +32,30 @@ Deno.test("the install, uninstall and compile tasks never prompt, and may not wr
   }
 });
 
-Deno.test("a run may read exactly the variables the program reads, and .env", () => {
+Deno.test("a run may read the program's own GPT4O_* variables and the others it reads, and .env", () => {
   const flags = runFlags(() => undefined, "linux");
   assert.deepEqual(flags, [
     "--no-prompt",
     "--allow-net",
-    `--allow-env=${
+    `--allow-env=GPT4O_*,${
       [
-        ...ENV_VARIABLES,
-        SDK_ENV_VARIABLE,
-        ...PROVIDER_ENV_VARIABLES,
-        ...HISTORY_ENV_VARIABLES,
+        ...new Set([
+          ...ENV_VARIABLES,
+          SDK_ENV_VARIABLE,
+          ...PROVIDER_ENV_VARIABLES,
+          "XDG_DATA_HOME",
+          "HOME",
+          "APPDATA",
+          "XDG_CONFIG_HOME",
+        ]),
       ].join(",")
     }`,
     "--allow-read=.env",
   ]);
+  assert.deepEqual(
+    PROGRAM_ENV,
+    flags[2].slice("--allow-env=".length).split(","),
+  );
 });
 
 Deno.test("outcomeOf() tells how an exchange ended, for the history", () => {

@@ -16,7 +16,7 @@ import { completion, streamOf } from "./fixtures.ts";
 
 import { fileURLToPath } from "node:url";
 import { History, type Message } from "../src/history.ts";
-import { PROGRAM_ENV } from "../src/permissions.ts";
+import { mayRead } from "../src/permissions.ts";
 
 export const KEY = "sk-proj-TESTKEY0123456789abcdefTESTKEY";
 
@@ -36,8 +36,12 @@ export interface Setup {
   stdin?: string;
   /** stdout is a terminal. */
   stdoutTerminal?: boolean;
-  /** Variables the program may not read: reading one throws, as Deno does. */
+  /** Variables the program may not read even among those granted: reading one throws, as Deno does. */
   denied?: string[];
+  /** The config file's text, at {@linkcode CONFIG_PATH} (set `HOME` or `GPT4O_CONFIG` to find it). */
+  config?: string;
+  /** The config file's mode (default 0600). */
+  configMode?: number;
   /** The lines typed in `--chat`, at a terminal when `terminal` is set. */
   lines?: (string | ((interrupt: (signal: StopSignal) => void) => void))[];
   terminal?: boolean;
@@ -52,6 +56,9 @@ export interface Setup {
     interrupt: (signal?: StopSignal) => void,
   ) => Response | Promise<Response>;
 }
+
+/** Where the in-process config file is: `GPT4O_CONFIG` names it. */
+export const CONFIG_PATH = "/config/gpt4o/config.toml";
 
 export interface Outcome {
   code: number;
@@ -74,17 +81,20 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
   };
   const io: Io = {
     args,
+    // As Deno does with the permissions the launchers give: a variable
+    // outside them cannot be read.
     env: (name) => {
-      assert.ok(PROGRAM_ENV.includes(name), `${name} is read but not granted`);
-      if (setup.denied?.includes(name)) {
+      if (!mayRead(name) || setup.denied?.includes(name)) {
         throw new Deno.errors.NotCapable(`Requires env access to "${name}"`);
       }
       return env[name];
     },
     readTextFile: (path) => {
-      assert.equal(path, ".env");
-      return Promise.resolve(setup.dotenv);
+      if (path === ".env") return Promise.resolve(setup.dotenv);
+      // Only the config file is read besides: at CONFIG_PATH, or none.
+      return Promise.resolve(path === CONFIG_PATH ? setup.config : undefined);
     },
+    fileMode: () => setup.configMode ?? 0o600,
     stdin: () => Promise.resolve(setup.stdin),
     stdout: { write: setup.stdout ?? ((text) => void (stdout += text)) },
     stderr: { write: setup.stderr ?? ((text) => void (stderr += text)) },
