@@ -11,7 +11,7 @@
  * @module
  */
 import OpenAI from "openai";
-import { stopNote, usageLine } from "./src/answer.ts";
+import { stopNote, verboseLine } from "./src/answer.ts";
 import { loadVariables, NO_KEY } from "./src/config.ts";
 import project from "./deno.json" with { type: "json" };
 import {
@@ -95,7 +95,7 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       if (note) io.stderr.write(`${note}\n`);
       if (request.verbose) {
         io.stderr.write(
-          `${usageLine({ provider: served, ...completion }, ms)}\n`,
+          `${verboseLine({ provider: served, ...completion }, ms)}\n`,
         );
       }
     } catch {

@@ -125,15 +125,15 @@ export function stopNote(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { usageLine } from "./answer.ts";
- * const line = usageLine({
+ * import { verboseLine } from "./answer.ts";
+ * const line = verboseLine({
  *   model: "gpt-4o-2024-08-06",
  *   usage: { prompt_tokens: 24, completion_tokens: 8, total_tokens: 32 },
  * }, 812);
  * assert.equal(line, "model gpt-4o-2024-08-06, tokens 24 in + 8 out = 32, 812 ms");
  * ```
  */
-export function usageLine(
+export function verboseLine(
   completion: {
     model?: string;
     usage?: Partial<CompletionUsage> | null;

@@ -4,7 +4,7 @@ import {
   answerOf,
   RefusalError,
   stopNote,
-  usageLine,
+  verboseLine,
 } from "./answer.ts";
 import { ANSWER, completion } from "../testdata/fixtures.ts";
 
@@ -63,17 +63,17 @@ Deno.test("stopNote() explains length and content_filter, nothing else", () => {
   }
 });
 
-Deno.test("usageLine() names model, provider, tokens and rounded latency", () => {
+Deno.test("verboseLine() names model, provider, tokens and rounded latency", () => {
   assert.equal(
-    usageLine({ ...completion(), provider: "Copilot" }, 1234.4),
+    verboseLine({ ...completion(), provider: "Copilot" }, 1234.4),
     "model gpt-4o-2024-08-06, provider Copilot, tokens 27 in + 18 out = 45, 1234 ms",
   );
   assert.equal(
-    usageLine({ model: "", usage: null }, 0.6),
+    verboseLine({ model: "", usage: null }, 0.6),
     "model unknown, tokens not reported, 1 ms",
   );
   assert.equal(
-    usageLine({ model: "llama3", usage: { total_tokens: 9 } }, 5),
+    verboseLine({ model: "llama3", usage: { total_tokens: 9 } }, 5),
     "model llama3, tokens ? in + ? out = 9, 5 ms",
   );
 });

@@ -10,12 +10,11 @@ import {
   type Conversation,
   ConversationGoneError,
   type Exchange,
-  formatList,
-  formatTranscript,
   History,
   HistoryError,
   messagesOf,
 } from "./history.ts";
+import { formatList, formatTranscript } from "./transcript.ts";
 import { historyPath } from "./paths.ts";
 
 /**

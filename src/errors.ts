@@ -12,7 +12,7 @@ import { IdleTimeoutError } from "./idle.ts";
 import { OutputError } from "./io.ts";
 import { ConnectionFailure } from "./fetch.ts";
 import { UsageError } from "./options.ts";
-import { oneLine, serverMessage } from "./server_message.ts";
+import { quoteLine, serverMessage } from "./server_message.ts";
 import { STOP_SIGNALS, type StopSignal } from "./signals.ts";
 
 /** Exit codes, as documented in the README and in `--help`. */
@@ -157,7 +157,7 @@ function describeRequestFailure(
     return `the response from ${server} is not valid JSON (cut off, or not an ` +
       "OpenAI-compatible API?)";
   }
-  return `unexpected error: ${oneLine(String(error))}`;
+  return `unexpected error: ${quoteLine(String(error))}`;
 }
 
 function describeConnectionFailure(
@@ -175,7 +175,7 @@ function describeConnectionFailure(
     return `could not find the host of ${server} (DNS lookup failed): check OPENAI_BASE_URL and your network`;
   }
   const detail = cause.split(": ").pop() || error.message;
-  return `could not reach ${server}: ${oneLine(detail)}`;
+  return `could not reach ${server}: ${quoteLine(detail)}`;
 }
 
 /**
@@ -240,7 +240,7 @@ function quoteServer(error: InstanceType<typeof OpenAI.APIError>): string {
   if (/<(!doctype|html|head|body)\b/i.test(text)) {
     return "it answered with an HTML page, not JSON (a proxy or gateway in the way?)";
   }
-  return oneLine(text) || "no details given";
+  return quoteLine(text) || "no details given";
 }
 
 /** The base URL without credentials or query: what messages may show. */

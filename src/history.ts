@@ -8,6 +8,7 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { posix, win32 } from "node:path";
+import { cut, flatten } from "./text.ts";
 
 /** How long a save or an open waits for another process's lock, in ms. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -524,13 +525,7 @@ export const TITLE_LIMIT = 200;
 function titleOf(prompt: string): string {
   const line = prompt.slice(0, 4 * TITLE_LIMIT).split("\n")
     .find((line) => line.trim() !== "") ?? "";
-  return cut(oneLine(line), TITLE_LIMIT);
-}
-
-/** Control characters (escapes, tabs, returns) as spaces, trimmed. */
-function oneLine(text: string): string {
-  // deno-lint-ignore no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+  return cut(flatten(line), TITLE_LIMIT);
 }
 
 /** What SQLite's messages mean, and what to do. */
@@ -587,7 +582,7 @@ function historyError(
     reason =
       "permission denied (check the permissions of the file and its folder)";
   } else {
-    const message = oneLine(
+    const message = flatten(
       (error instanceof Error ? error.message : String(error)).split("\n")[0],
     );
     const known = SQLITE_REASONS.find(([pattern]) => pattern.test(message));
@@ -601,146 +596,4 @@ function historyError(
       cause: error,
     },
   );
-}
-
-/** Local time as `2026-11-27 23:14`. */
-function localTime(date: Date): string {
-  const two = (n: number) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${
-    two(date.getDate())
-  } ${two(date.getHours())}:${two(date.getMinutes())}`;
-}
-
-/** The longest title `--history` shows, in characters. */
-const TITLE_WIDTH = 60;
-
-function cut(text: string, width: number): string {
-  const chars = Array.from(text);
-  return chars.length <= width
-    ? text
-    : chars.slice(0, width - 1).join("") + "…";
-}
-
-/**
- * The lines of `--history`, one per conversation, in columns: id, local
- * time of the last update, model, turns and title (cut to 60 characters).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { formatList } from "./history.ts";
- * const updated = new Date(2026, 10, 27, 23, 14).toISOString();
- * assert.equal(
- *   formatList([{ id: 12, updated, model: "gpt-4o", turns: 3, title: "hello" }]),
- *   "12  2026-11-27 23:14  gpt-4o  3 turns  hello",
- * );
- * assert.equal(formatList([]), "no conversations yet");
- * ```
- */
-export function formatList(summaries: ConversationSummary[]): string {
-  if (summaries.length === 0) return "no conversations yet";
-  const rows = summaries.map((summary) => [
-    String(summary.id),
-    localTime(new Date(summary.updated)),
-    oneLine(summary.model),
-    `${summary.turns} ${summary.turns === 1 ? "turn" : "turns"}`,
-    cut(oneLine(summary.title), TITLE_WIDTH),
-  ]);
-  const widths = [0, 1, 2, 3].map((column) =>
-    Math.max(...rows.map((row) => row[column].length))
-  );
-  return rows.map(([id, time, model, turns, title]) =>
-    [
-      id.padStart(widths[0]),
-      time,
-      model.padEnd(widths[2]),
-      turns.padStart(widths[3]),
-      title,
-    ].join("  ").trimEnd()
-  ).join("\n");
-}
-
-/**
- * A conversation as a readable transcript: a header (id, model, endpoint,
- * first and last time), the system message, then each prompt (quoted with
- * `> `) and answer, how a turn ended when it was not answered, and its token
- * usage when known. The system message, model or endpoint are shown again
- * where a turn changes them.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { formatTranscript } from "./history.ts";
- * const at = new Date(2026, 10, 27, 23, 14);
- * const turn = {
- *   system: "Be brief.", prompt: "hi", model: "gpt-4o", endpoint: "api.openai.com/v1",
- *   answer: "Hel", outcome: "interrupted" as const, started: at, finished: at,
- * };
- * assert.equal(
- *   formatTranscript({ id: 7, model: "gpt-4o", system: "Be brief.", turns: [turn] }),
- *   [
- *     "conversation 7  gpt-4o  api.openai.com/v1  2026-11-27 23:14",
- *     "system: Be brief.",
- *     "",
- *     "> hi",
- *     "",
- *     "Hel",
- *     "[interrupted]",
- *   ].join("\n"),
- * );
- * ```
- */
-export function formatTranscript(conversation: Conversation): string {
-  const { turns } = conversation;
-  if (turns.length === 0) {
-    return `conversation ${conversation.id}  ${conversation.model}  (no turns)`;
-  }
-  const first = turns[0];
-  const last = turns[turns.length - 1];
-  const from = localTime(first.started);
-  const to = localTime(last.finished);
-  const lines = [
-    `conversation ${conversation.id}  ${conversation.model}  ${last.endpoint}  ${
-      from === to ? from : `${from} – ${to}`
-    }`,
-  ];
-  let [system, model, endpoint] = [
-    undefined as string | undefined,
-    conversation.model,
-    last.endpoint,
-  ];
-  for (const turn of turns) {
-    if (turn.system !== system) {
-      system = turn.system;
-      lines.push(`system: ${system}`);
-    }
-    if (turn.model !== model || turn.endpoint !== endpoint) {
-      [model, endpoint] = [turn.model, turn.endpoint];
-      lines.push(`(${model}  ${endpoint})`);
-    }
-    lines.push("", ...turn.prompt.split("\n").map((line) => `> ${line}`), "");
-    if (turn.answer !== "") lines.push(turn.answer);
-    if (turn.outcome !== "answered") {
-      const error = turn.error === undefined || turn.error === turn.outcome
-        ? ""
-        : `: ${turn.error}`;
-      lines.push(`[${turn.outcome}${error}]`);
-    }
-    const usage = usageLine(turn.usage);
-    if (usage !== undefined) lines.push(usage);
-  }
-  return lines.join("\n");
-}
-
-function usageLine(usage: Exchange["usage"]): string | undefined {
-  const parts = (
-    [
-      ["prompt_tokens", "prompt"],
-      ["completion_tokens", "completion"],
-      ["total_tokens", "total"],
-    ] as const
-  ).flatMap(([key, name]) =>
-    usage?.[key] === undefined ? [] : [`${usage[key]} ${name}`]
-  );
-  return parts.length === 0 ? undefined : `[tokens: ${parts.join(", ")}]`;
 }

@@ -28,11 +28,11 @@ import { describeFailure, EXIT, InterruptedError } from "./errors.ts";
 import {
   type Conversation,
   endpointOf,
-  formatList,
   type Message,
   messagesOf,
   type Outcome,
 } from "./history.ts";
+import { formatList } from "./transcript.ts";
 import type { Io } from "./io.ts";
 import { DEFAULT_QUESTION, type Options } from "./options.ts";
 import { formatProviders } from "./providers.ts";
@@ -104,41 +104,80 @@ export async function run(
 ): Promise<number> {
   const { read } = settings;
   if (options.providers) {
-    io.stdout.write(formatProviders(read, settings.providers));
-    return EXIT.ok;
+    return print(io, formatProviders(read, settings.providers));
   }
-  if (options.roles) {
-    io.stdout.write(formatRoles(settings));
-    return EXIT.ok;
-  }
+  if (options.roles) return print(io, formatRoles(settings));
   if (options.listHistory || options.show !== undefined) {
     using history = openHistory(read);
-    io.stdout.write(browse(history, options));
-    return EXIT.ok;
+    return print(io, browse(history, options));
   }
-
   let resumed: Conversation | undefined;
   if (options.continue || options.conversation !== undefined) {
     using history = openHistory(read);
     resumed = conversationToContinue(history, options.conversation);
   }
   const start = startOf(options, settings, resumed);
-  const recorder = options.save
-    ? new Recorder(read, (line) => io.stderr.write(`${line}\n`))
-    : undefined;
-  const showThinking = showReasoning(options.reasoning, io.stderrIsTerminal);
-  /** Lines said once a run: a near-miss provider name. */
-  const said = new Set<string>();
-  const note = (line: string) => {
-    if (!said.has(line)) io.stderr.write(`${line}\n`);
-    said.add(line);
+  const begin: Omit<Turn, "prompt"> = {
+    model: start.model,
+    system: start.system,
+    earlier: resumed ? earlierOf(resumed) : [],
+    conversationId: resumed?.id,
+  };
+  if (resumed) noteFollowUp(io, resumed, begin, settings, options);
+  const turns = new Turns(io, options, settings, ask, secrets);
+  if (options.chat) {
+    return await chat(io, options, settings, turns, begin, resumed, secrets);
+  }
+  // Every target is checked before the prompt is read and anything is sent.
+  targetsOf(begin.model, settings, turns.note);
+  const prompt = joinPrompt(options.prompt, await io.stdin());
+  // A signal that arrives once the answer is in waits for it to be saved.
+  let late: StopSignal | undefined;
+  using _ = io.onInterrupt((signal) => void (late ??= signal));
+  const { exitCode } = await turns.run({ ...begin, prompt });
+  return exitCode === EXIT.ok && late ? STOP_SIGNALS[late] : exitCode;
+}
+
+/** Writes a listing; exit 0. */
+function print(io: Io, text: string): number {
+  io.stdout.write(text);
+  return EXIT.ok;
+}
+
+/**
+ * Each turn of a run: its targets in fallback order, asked in turn until one
+ * answers, and the saving of the exchange.
+ */
+class Turns {
+  readonly #said = new Set<string>();
+  readonly #recorder: Recorder | undefined;
+  readonly #reasoning: boolean;
+
+  constructor(
+    readonly io: Io,
+    readonly options: Options,
+    readonly settings: Settings,
+    readonly ask: Ask,
+    readonly secrets: Secrets,
+  ) {
+    this.#recorder = options.save
+      ? new Recorder(settings.read, (line) => io.stderr.write(`${line}\n`))
+      : undefined;
+    this.#reasoning = showReasoning(options.reasoning, io.stderrIsTerminal);
+  }
+
+  /** Says a line once a run (a near-miss provider name). */
+  readonly note = (line: string): void => {
+    if (!this.#said.has(line)) this.io.stderr.write(`${line}\n`);
+    this.#said.add(line);
   };
 
-  /** One turn: each target in turn until one answers, and the saving of it. */
-  async function turn(turn: Turn): Promise<TurnResult> {
+  /** Runs one turn: sends it, prints the answer or the failure, saves it. */
+  async run(turn: Turn): Promise<TurnResult> {
+    const { io, options } = this;
     let targets: Target[];
     try {
-      targets = targetsOf(turn.model, settings, note);
+      targets = targetsOf(turn.model, this.settings, this.note);
     } catch (error) {
       const failure = describeFailure(error);
       io.stderr.write(`${failure.message}\n`);
@@ -153,18 +192,17 @@ export async function run(
       ...turn.earlier,
       { role: "user", content: turn.prompt },
     ];
-    let started = new Date();
-    let [target] = targets;
+    let [target, started] = [targets[0], new Date()];
     let reply!: Reply;
     for (const [i, each] of targets.entries()) {
       [target, started] = [each, new Date()];
-      reply = await ask(io, {
+      reply = await this.ask(io, {
         target,
         messages,
         stream: options.stream || options.chat,
         json: options.json,
         verbose: options.verbose,
-        reasoning: showThinking,
+        reasoning: this.#reasoning,
         timeoutSeconds: options.timeoutSeconds,
         fallback: i < targets.length - 1,
       });
@@ -182,9 +220,20 @@ export async function run(
         conversationId: undefined,
       };
     }
-    // The history is kept like any output: with every secret masked. The
-    // model that answered is saved as -m takes it, provider and all.
-    const conversationId = recorder?.save({
+    return {
+      exitCode: reply.exitCode,
+      answer: reply.answer,
+      conversationId: this.#save(turn, target, reply, started),
+    };
+  }
+
+  /**
+   * Saves an exchange as any output is kept: with every secret masked; the
+   * model that answered as -m takes it, provider and all.
+   */
+  #save(turn: Turn, target: Target, reply: Reply, started: Date) {
+    const { secrets } = this;
+    return this.#recorder?.save({
       system: secrets.redact(turn.system),
       prompt: secrets.redact(turn.prompt),
       model: target.spec,
@@ -196,16 +245,21 @@ export async function run(
       started,
       finished: new Date(),
     }, turn.conversationId);
-    return { exitCode: reply.exitCode, answer: reply.answer, conversationId };
   }
+}
 
-  const begin = {
-    model: start.model,
-    system: start.system,
-    earlier: resumed ? earlierOf(resumed) : [],
-    conversationId: resumed?.id,
-  };
-  if (resumed && options.model === undefined) {
+/**
+ * What a follow-up says before the earlier turns are sent: that they go to
+ * another server than before, or that they are many.
+ */
+function noteFollowUp(
+  io: Io,
+  resumed: Conversation,
+  begin: Omit<Turn, "prompt">,
+  settings: Settings,
+  options: Options,
+): void {
+  if (options.model === undefined) {
     const moved = movedNote(
       resumed,
       () => targetsOf(begin.model, settings)[0].connection,
@@ -216,75 +270,75 @@ export async function run(
     (n, { content }) => n + content.length,
     0,
   );
-  if (resumed && carried > FOLLOW_UP_NOTE_CHARS) {
+  if (carried > FOLLOW_UP_NOTE_CHARS) {
     io.stderr.write(
       `following up conversation ${resumed.id} sends its earlier turns: ` +
         `${(carried / 1e6).toFixed(1)} million characters with each request ` +
         "(a new question without -c, or /clear in the chat, sends none)\n",
     );
   }
-  if (options.chat) {
-    const history = options.save ? historyFile(read) : undefined;
-    const resolveModel = (spec: string): ResolvedModel => {
+}
+
+/** `--chat`: the session the chat runs with, its lines, and its signals. */
+async function chat(
+  io: Io,
+  options: Options,
+  settings: Settings,
+  turns: Turns,
+  begin: Omit<Turn, "prompt">,
+  resumed: Conversation | undefined,
+  secrets: Secrets,
+): Promise<number> {
+  const resolveModel = (spec: string): ResolvedModel => {
+    try {
+      const targets = targetsOf(spec, settings, turns.note);
+      return {
+        spec: targets.map((each) => each.spec).join(","),
+        shown: targets.map((each) => each.shown).join(", else "),
+      };
+    } catch (error) {
+      return { problem: describeFailure(error).message };
+    }
+  };
+  const session: ChatSession = {
+    ...begin,
+    ...(resumed ? { resumed: summaryOf(resumed) } : {}),
+    turn: (turn) => turns.run(turn),
+    history: () => latestConversations(settings.read),
+    resolveModel,
+    role(name) {
       try {
-        const targets = targetsOf(spec, settings, note);
+        const role = roleOf(name, settings)!;
         return {
-          spec: targets.map((each) => each.spec).join(","),
-          shown: targets.map((each) => each.shown).join(", else "),
+          ...(role.system !== undefined ? { system: role.system } : {}),
+          ...(role.model ? { model: resolveModel(role.model.join(",")) } : {}),
         };
       } catch (error) {
         return { problem: describeFailure(error).message };
       }
-    };
-    const session: ChatSession = {
-      ...begin,
-      ...(resumed ? { resumed: summaryOf(resumed) } : {}),
-      turn,
-      history: () => latestConversations(read),
-      resolveModel,
-      role(name) {
-        try {
-          const role = roleOf(name, settings)!;
-          return {
-            ...(role.system !== undefined ? { system: role.system } : {}),
-            ...(role.model
-              ? { model: resolveModel(role.model.join(",")) }
-              : {}),
-          };
-        } catch (error) {
-          return { problem: describeFailure(error).message };
-        }
-      },
-    };
-    const { inputsPath, loadInputs, saveInput } = await import("./inputs.ts");
-    const inputs = history && inputsPath(history);
-    using lines = io.lines(
-      inputs
-        ? {
-          history: () => loadInputs(inputs),
-          onLine: (line) => saveInput(inputs, secrets.redact(line)),
-        }
-        : {},
-    );
-    // Between turns, a Ctrl-C must not end the chat (under `deno task` one
-    // press can arrive twice); SIGTERM or SIGHUP at the prompt ends it.
-    let stopped: StopSignal | undefined;
-    using _ = io.onInterrupt((signal) => {
-      if (signal === "SIGINT") return;
-      stopped = signal;
-      lines[Symbol.dispose]();
-    });
-    const code = await runChat(session, lines, io, options.prompt.trim());
-    return stopped ? STOP_SIGNALS[stopped] : code;
-  }
-  // Every target is checked before the prompt is read and anything is sent.
-  targetsOf(begin.model, settings, note);
-  const prompt = joinPrompt(options.prompt, await io.stdin());
-  // A signal that arrives once the answer is in waits for it to be saved.
-  let late: StopSignal | undefined;
-  using _ = io.onInterrupt((signal) => void (late ??= signal));
-  const { exitCode } = await turn({ ...begin, prompt });
-  return exitCode === EXIT.ok && late ? STOP_SIGNALS[late] : exitCode;
+    },
+  };
+  const history = options.save ? historyFile(settings.read) : undefined;
+  const { inputsPath, loadInputs, saveInput } = await import("./inputs.ts");
+  const inputs = history && inputsPath(history);
+  using lines = io.lines(
+    inputs
+      ? {
+        history: () => loadInputs(inputs),
+        onLine: (line) => saveInput(inputs, secrets.redact(line)),
+      }
+      : {},
+  );
+  // Between turns, a Ctrl-C must not end the chat (under `deno task` one
+  // press can arrive twice); SIGTERM or SIGHUP at the prompt ends it.
+  let stopped: StopSignal | undefined;
+  using _ = io.onInterrupt((signal) => {
+    if (signal === "SIGINT") return;
+    stopped = signal;
+    lines[Symbol.dispose]();
+  });
+  const code = await runChat(session, lines, io, options.prompt.trim());
+  return stopped ? STOP_SIGNALS[stopped] : code;
 }
 
 /**

@@ -25,7 +25,7 @@ export const MAX_QUOTE = 300;
  * ```
  */
 export function serverMessage(body: unknown): string {
-  return oneLine(wordsOf(body) ?? "");
+  return quoteLine(wordsOf(body) ?? "");
 }
 
 function wordsOf(body: unknown): string | undefined {
@@ -42,7 +42,7 @@ function wordsOf(body: unknown): string | undefined {
 }
 
 /** `text` on one line, cut to {@linkcode MAX_QUOTE} characters. */
-export function oneLine(text: string): string {
+export function quoteLine(text: string): string {
   const line = text.replace(/\s+/g, " ").trim();
   return line.length > MAX_QUOTE ? `${line.slice(0, MAX_QUOTE - 1)}…` : line;
 }

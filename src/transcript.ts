@@ -1,0 +1,133 @@
+/**
+ * The history as text: the lines of `--history` and the transcript of
+ * `--show`.
+ *
+ * @module
+ */
+import { columns } from "./columns.ts";
+import type { Conversation, ConversationSummary, Exchange } from "./history.ts";
+import { cut, flatten } from "./text.ts";
+
+/** Local time as `2026-11-27 23:14`. */
+function localTime(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${
+    two(date.getDate())
+  } ${two(date.getHours())}:${two(date.getMinutes())}`;
+}
+
+/** The longest title `--history` shows, in characters. */
+const TITLE_WIDTH = 60;
+
+/**
+ * The lines of `--history`, one per conversation, in columns: id, local
+ * time of the last update, model, turns and title (cut to 60 characters).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatList } from "./transcript.ts";
+ * const updated = new Date(2026, 10, 27, 23, 14).toISOString();
+ * assert.equal(
+ *   formatList([{ id: 12, updated, model: "gpt-4o", turns: 3, title: "hello" }]),
+ *   "12  2026-11-27 23:14  gpt-4o  3 turns  hello",
+ * );
+ * assert.equal(formatList([]), "no conversations yet");
+ * ```
+ */
+export function formatList(summaries: ConversationSummary[]): string {
+  if (summaries.length === 0) return "no conversations yet";
+  const rows = summaries.map((summary) => [
+    String(summary.id),
+    localTime(new Date(summary.updated)),
+    flatten(summary.model),
+    `${summary.turns} ${summary.turns === 1 ? "turn" : "turns"}`,
+    cut(flatten(summary.title), TITLE_WIDTH),
+  ]);
+  return columns(rows, [0, 3]).join("\n");
+}
+
+/**
+ * A conversation as a readable transcript: a header (id, model, endpoint,
+ * first and last time), the system message, then each prompt (quoted with
+ * `> `) and answer, how a turn ended when it was not answered, and its token
+ * usage when known. The system message, model or endpoint are shown again
+ * where a turn changes them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatTranscript } from "./transcript.ts";
+ * const at = new Date(2026, 10, 27, 23, 14);
+ * const turn = {
+ *   system: "Be brief.", prompt: "hi", model: "gpt-4o", endpoint: "api.openai.com/v1",
+ *   answer: "Hel", outcome: "interrupted" as const, started: at, finished: at,
+ * };
+ * assert.equal(
+ *   formatTranscript({ id: 7, model: "gpt-4o", system: "Be brief.", turns: [turn] }),
+ *   [
+ *     "conversation 7  gpt-4o  api.openai.com/v1  2026-11-27 23:14",
+ *     "system: Be brief.",
+ *     "",
+ *     "> hi",
+ *     "",
+ *     "Hel",
+ *     "[interrupted]",
+ *   ].join("\n"),
+ * );
+ * ```
+ */
+export function formatTranscript(conversation: Conversation): string {
+  const { turns } = conversation;
+  if (turns.length === 0) {
+    return `conversation ${conversation.id}  ${conversation.model}  (no turns)`;
+  }
+  const first = turns[0];
+  const last = turns[turns.length - 1];
+  const from = localTime(first.started);
+  const to = localTime(last.finished);
+  const lines = [
+    `conversation ${conversation.id}  ${conversation.model}  ${last.endpoint}  ${
+      from === to ? from : `${from} – ${to}`
+    }`,
+  ];
+  let [system, model, endpoint] = [
+    undefined as string | undefined,
+    conversation.model,
+    last.endpoint,
+  ];
+  for (const turn of turns) {
+    if (turn.system !== system) {
+      system = turn.system;
+      lines.push(`system: ${system}`);
+    }
+    if (turn.model !== model || turn.endpoint !== endpoint) {
+      [model, endpoint] = [turn.model, turn.endpoint];
+      lines.push(`(${model}  ${endpoint})`);
+    }
+    lines.push("", ...turn.prompt.split("\n").map((line) => `> ${line}`), "");
+    if (turn.answer !== "") lines.push(turn.answer);
+    if (turn.outcome !== "answered") {
+      const error = turn.error === undefined || turn.error === turn.outcome
+        ? ""
+        : `: ${turn.error}`;
+      lines.push(`[${turn.outcome}${error}]`);
+    }
+    const usage = tokensLine(turn.usage);
+    if (usage !== undefined) lines.push(usage);
+  }
+  return lines.join("\n");
+}
+
+function tokensLine(usage: Exchange["usage"]): string | undefined {
+  const parts = (
+    [
+      ["prompt_tokens", "prompt"],
+      ["completion_tokens", "completion"],
+      ["total_tokens", "total"],
+    ] as const
+  ).flatMap(([key, name]) =>
+    usage?.[key] === undefined ? [] : [`${usage[key]} ${name}`]
+  );
+  return parts.length === 0 ? undefined : `[tokens: ${parts.join(", ")}]`;
+}
