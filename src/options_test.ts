@@ -4,6 +4,7 @@ import {
   DEFAULT_SYSTEM,
   DEFAULT_TIMEOUT_SECONDS,
   parseOptions,
+  USAGE,
   UsageError,
 } from "./options.ts";
 
@@ -140,4 +141,24 @@ Deno.test("parseOptions() reads the history, chat, provider and reasoning option
   assert.equal(parseOptions(["--conversation", "7"]).conversation, 7);
   assert.equal(parseOptions(["--reasoning"]).reasoning, true);
   assert.equal(parseOptions(["--", "--no-stream"]).prompt, "--no-stream");
+});
+
+const README = new URL("../README.md", import.meta.url);
+const canReadReadme =
+  (await Deno.permissions.query({ name: "read", path: README })).state ===
+    "granted";
+
+Deno.test({
+  name: "the README's list of options is --help's" +
+    (canReadReadme ? "" : " (ignored: run `deno task test`)"),
+  ignore: !canReadReadme,
+  fn() {
+    const options = USAGE.split("Options:\n")[1].split("\n\n")[0];
+    assert.ok(
+      Deno.readTextFileSync(README).includes(
+        `gpt4o [options] [prompt...]\n${options}\n\`\`\``,
+      ),
+      "the README's options differ from --help",
+    );
+  },
 });

@@ -1,0 +1,25 @@
+import assert from "node:assert/strict";
+import { terminalOutput, visible } from "./terminal.ts";
+
+Deno.test("visible() shows every C0, C1 and DEL control character but line breaks and tabs", () => {
+  const controls = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i))
+    .filter((char) => char !== "\n" && char !== "\t" && char !== "\r");
+  for (const char of controls) {
+    assert.equal(
+      visible(char),
+      String.fromCharCode(0x2400 + char.charCodeAt(0)),
+    );
+  }
+  assert.equal(visible("\x7f"), "\u2421");
+  assert.equal(visible("\x9b2J"), "\ufffd2J"); // an 8-bit CSI
+  assert.equal(visible("a\r\nb\rc"), "a\nb␍c");
+  assert.equal(visible("é 最高裁 🏛️\n\t"), "é 最高裁 🏛️\n\t");
+});
+
+Deno.test("terminalOutput() shows what is written, and lets the program's own style through", () => {
+  const writes: string[] = [];
+  const out = terminalOutput({ write: (text) => void writes.push(text) });
+  out.write("\x1b[31mred?");
+  out.style?.("\x1b[2m");
+  assert.deepEqual(writes, ["␛[31mred?", "\x1b[2m"]);
+});
