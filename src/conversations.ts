@@ -18,19 +18,71 @@ import { formatList, formatTranscript } from "./transcript.ts";
 import { historyPath } from "./paths.ts";
 
 /**
+ * Where the history is, decided once for a run: its file, or why there is
+ * none to use (history off, no folder variable, no permission to read them).
+ */
+export interface HistoryPlace {
+  path?: string;
+  /** Why there is no history to use; `undefined` with no path: it is off. */
+  problem?: Error;
+  /** The folder is the program's own (GPT4O_HISTORY does not name it). */
+  ownFolder: boolean;
+}
+
+/**
+ * The history's place from the variables: {@linkcode historyPath}, with a
+ * variable this run may not read told as such.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { historyPlaceOf } from "./conversations.ts";
+ * assert.deepEqual(historyPlaceOf((name) => ({ GPT4O_HISTORY: "/h.db" })[name]), {
+ *   path: "/h.db",
+ *   ownFolder: false,
+ * });
+ * ```
+ */
+export function historyPlaceOf(read: Variables): HistoryPlace {
+  const ownFolder = (() => {
+    try {
+      return read("GPT4O_HISTORY") === undefined;
+    } catch {
+      return false;
+    }
+  })();
+  try {
+    const path = historyPath(read);
+    return path === undefined ? { ownFolder } : { path, ownFolder };
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) {
+      return {
+        ownFolder,
+        problem: new HistoryError(
+          "no permission to read GPT4O_HISTORY, XDG_DATA_HOME, HOME or " +
+            "APPDATA: run `deno task start`, or add --no-history",
+        ),
+      };
+    }
+    if (error instanceof Error) return { ownFolder, problem: error };
+    throw error;
+  }
+}
+
+/**
  * Opens the history, to read only, for an option that needs it
  * (`--continue`, `--conversation`, `--history`, `--show`).
  *
  * @throws {HistoryError} when history is off or the database cannot be used.
  */
-export function openHistory(read: Variables): History {
-  const path = findPath(read);
-  if (path === undefined) {
+export function openHistory(place: HistoryPlace): History {
+  if (place.problem) throw place.problem;
+  if (place.path === undefined) {
     throw new HistoryError(
       "history is off (GPT4O_HISTORY=off): unset GPT4O_HISTORY to keep and use it",
     );
   }
-  return History.open(path, { readOnly: true });
+  return History.open(place.path, { readOnly: true });
 }
 
 /**
@@ -106,8 +158,9 @@ export function browse(
  * ```ts
  * import assert from "node:assert/strict";
  * import { Recorder } from "./conversations.ts";
+ * import { historyPlaceOf } from "./conversations.ts";
  * const warnings: string[] = [];
- * const recorder = new Recorder(() => undefined, (line) => warnings.push(line));
+ * const recorder = new Recorder(historyPlaceOf(() => undefined), (line) => warnings.push(line));
  * const id = recorder.save({
  *   system: "Be brief.", prompt: "Hi", model: "gpt-4o", endpoint: "api.openai.com/v1",
  *   answer: "Hello!", outcome: "answered", started: new Date(), finished: new Date(),
@@ -123,7 +176,7 @@ export class Recorder {
   #warned = false;
 
   constructor(
-    readonly read: Variables,
+    readonly place: HistoryPlace,
     readonly warn: (line: string) => void,
   ) {}
 
@@ -133,11 +186,10 @@ export class Recorder {
    */
   save(exchange: Exchange, conversationId?: number): number | undefined {
     try {
-      const path = findPath(this.read);
+      const { path, problem, ownFolder } = this.place;
+      if (problem) throw problem;
       if (path === undefined) return undefined;
-      using history = History.open(path, {
-        ownFolder: this.read("GPT4O_HISTORY") === undefined,
-      });
+      using history = History.open(path, { ownFolder });
       try {
         return history.save(exchange, conversationId);
       } catch (error) {
@@ -155,18 +207,6 @@ export class Recorder {
       this.#warned = true;
       return undefined;
     }
-  }
-}
-
-function findPath(read: Variables): string | undefined {
-  try {
-    return historyPath(read);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotCapable)) throw error;
-    throw new HistoryError(
-      "no permission to read GPT4O_HISTORY, XDG_DATA_HOME, HOME or APPDATA: " +
-        "run `deno task start`, or add --no-history",
-    );
   }
 }
 

@@ -26,6 +26,7 @@ import {
 import type { ConfigFile, Role } from "./config_file.ts";
 import { columns } from "./columns.ts";
 import type { Conversation } from "./history.ts";
+import { type HistoryPlace, historyPlaceOf } from "./conversations.ts";
 import { DEFAULT_MODEL, DEFAULT_SYSTEM, type Options } from "./options.ts";
 import {
   everySecret,
@@ -42,6 +43,8 @@ export interface Settings {
   file?: ConfigFile;
   /** The config file's providers, beside the presets. */
   providers: Provider[];
+  /** Where the history is. */
+  history: HistoryPlace;
 }
 
 /** The settings of `read` and the config file `file` (if any). */
@@ -51,6 +54,7 @@ export function settingsOf(read: Variables, file?: ConfigFile): Settings {
     ...(file ? { file } : {}),
     providers: file?.providers.map((each) => providerOf(each, file.path)) ??
       [],
+    history: historyPlaceOf(read),
   };
 }
 

@@ -14,8 +14,6 @@ import {
   type Turn,
   type TurnResult,
 } from "./chat.ts";
-import { historyPath } from "./paths.ts";
-import type { Variables } from "./config.ts";
 import type { Secrets } from "./redact.ts";
 import { STOP_SIGNALS, type StopSignal } from "./signals.ts";
 import {
@@ -108,12 +106,12 @@ export async function run(
   }
   if (options.roles) return print(io, formatRoles(settings));
   if (options.listHistory || options.show !== undefined) {
-    using history = openHistory(read);
+    using history = openHistory(settings.history);
     return print(io, browse(history, options));
   }
   let resumed: Conversation | undefined;
   if (options.continue || options.conversation !== undefined) {
-    using history = openHistory(read);
+    using history = openHistory(settings.history);
     resumed = conversationToContinue(history, options.conversation);
   }
   const start = startOf(options, settings, resumed);
@@ -161,7 +159,7 @@ class Turns {
     readonly secrets: Secrets,
   ) {
     this.#recorder = options.save
-      ? new Recorder(settings.read, (line) => io.stderr.write(`${line}\n`))
+      ? new Recorder(settings.history, (line) => io.stderr.write(`${line}\n`))
       : undefined;
     this.#reasoning = showReasoning(options.reasoning, io.stderrIsTerminal);
   }
@@ -304,7 +302,7 @@ async function chat(
     ...begin,
     ...(resumed ? { resumed: summaryOf(resumed) } : {}),
     turn: (turn) => turns.run(turn),
-    history: () => latestConversations(settings.read),
+    history: () => latestConversations(settings),
     resolveModel,
     role(name) {
       try {
@@ -318,7 +316,7 @@ async function chat(
       }
     },
   };
-  const history = options.save ? historyFile(settings.read) : undefined;
+  const history = options.save ? settings.history.path : undefined;
   const { inputsPath, loadInputs, saveInput } = await import("./inputs.ts");
   const inputs = history && inputsPath(history);
   using lines = io.lines(
@@ -373,15 +371,6 @@ function summaryOf(conversation: Conversation): Resumed {
   };
 }
 
-/** The history's file, or `undefined` when it is off or has no place. */
-function historyFile(read: Variables): string | undefined {
-  try {
-    return historyPath(read);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * How an exchange ended, for the history: from the finish reason of an
  * answer, or from the error that stopped it.
@@ -414,9 +403,9 @@ function earlierOf(conversation: Conversation): Message[] {
 }
 
 /** What `/history` prints: the latest conversations, or why there are none. */
-function latestConversations(read: Variables): string {
+function latestConversations(settings: Settings): string {
   try {
-    using history = openHistory(read);
+    using history = openHistory(settings.history);
     return `${formatList(history.list())}\n`;
   } catch (error) {
     return `${describeFailure(error).message}\n`;
