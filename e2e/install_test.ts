@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { startServer } from "../testdata/server.ts";
+import { existsSync } from "../testdata/harness.ts";
 import {
   atTerminal,
   BUNDLE,
@@ -276,6 +277,29 @@ Deno.test({
           "to ~/.profile (or your shell's rc file), then open a new terminal\n",
         stderr: "",
       });
+      // A reinstall keeps the chunks of the install before it (a chat
+      // started earlier may yet load one) and removes older ones.
+      const lib = `${root}/lib/gpt4o`;
+      const chunks = Deno.readTextFileSync(`${lib}/chunks.txt`);
+      assert.match(chunks, /^markdown-[A-Z0-9]{8}\.js$/m);
+      Deno.writeTextFileSync(
+        `${lib}/chunks.txt`,
+        `${chunks}kept-BBBBBBBB.js\n`,
+      );
+      Deno.writeTextFileSync(`${lib}/kept-BBBBBBBB.js`, "");
+      Deno.writeTextFileSync(`${lib}/gone-AAAAAAAA.js`, "");
+      const again = await run(["deno", "task", "--quiet", "install"], {
+        DENO_INSTALL_ROOT: root,
+      });
+      assert.equal(again.code, 0, again.stderr);
+      assert.deepEqual(
+        {
+          kept: existsSync(`${lib}/kept-BBBBBBBB.js`),
+          gone: existsSync(`${lib}/gone-AAAAAAAA.js`),
+          listed: Deno.readTextFileSync(`${lib}/chunks.txt`),
+        },
+        { kept: true, gone: false, listed: chunks },
+      );
       const removed = await run(["deno", "task", "--quiet", "uninstall"], {
         DENO_INSTALL_ROOT: root,
       });

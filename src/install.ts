@@ -7,7 +7,9 @@
  * The layout, under `$DENO_INSTALL_ROOT` (default `~/.deno`):
  *
  * - `bin/gpt4o`: a POSIX shell script (on Windows, `bin/gpt4o.cmd`);
- * - `lib/gpt4o/gpt4o.js`: the program, bundled and minified;
+ * - `lib/gpt4o/gpt4o.js`: the program, bundled and minified, and beside it
+ *   the chunks it loads only when a run needs them (markdown rendering, the
+ *   config file's parser, the chat's input history);
  * - `lib/gpt4o/launch.js`: on Windows, the launcher that grants the flags.
  *
  * `deno task uninstall` removes them.
@@ -16,7 +18,12 @@
  */
 import { posix, win32 } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PLACE_ENV, PROGRAM_ENV, runFlags } from "./permissions.ts";
+import {
+  MEMORY_FLAG,
+  PLACE_ENV,
+  PROGRAM_ENV,
+  runFlags,
+} from "./permissions.ts";
 
 /** The esbuild whose minifier shrinks the bundle; see {@linkcode build}. */
 export const ESBUILD = "npm:esbuild@0.28.2";
@@ -155,7 +162,9 @@ if [ -n "$folder" ]; then
 else
   set -- "--allow-read=$read" "$program" "$@"
 fi
-exec "$deno" run ${INSTALLED_DENO_FLAGS.join(" ")} --no-prompt --allow-net \\
+exec "$deno" run ${
+    INSTALLED_DENO_FLAGS.join(" ")
+  } --no-prompt ${MEMORY_FLAG} --allow-net \\
   --allow-env=${PROGRAM_ENV.join(",")} "$@"
 `;
 }
@@ -229,29 +238,46 @@ export interface InstallIo {
 
 /** The files the build leaves in `dist/`, relative to the clone. */
 const BUILT = {
-  bundle: "dist/gpt4o.bundle.js",
-  program: "dist/gpt4o.js",
+  /** `deno bundle`'s output: the program's entry and its chunks. */
+  bundle: "dist/bundle",
+  /** The same, minified: what is installed. */
+  program: "dist/gpt4o",
+  entry: "main.js",
   launcher: "dist/launch.js",
 };
 
+/** The chunks of the latest install, listed beside them. */
+const CHUNK_LIST = "chunks.txt";
+
 /**
- * Builds `dist/gpt4o.js`: `deno bundle` resolves the program and its
- * packages into one file, then esbuild minifies it with the transforms that
- * cannot change what the code does (whitespace and local names only). The
- * syntax minifier is left out on purpose: the one inside `deno bundle
- * --minify` (esbuild 0.25) drops the disposal of a `using` declaration that is
- * returned from at once (esbuild#4482), which left the history open.
+ * Builds `dist/gpt4o/`: `deno bundle` resolves the program and its packages
+ * into an entry and the chunks of its dynamic imports (a piped question does
+ * not load the markdown renderer), then esbuild minifies each with the
+ * transforms that cannot change what the code does (whitespace and local
+ * names only). The syntax minifier is left out on purpose: the one inside
+ * `deno bundle --minify` (esbuild 0.25) drops the disposal of a `using`
+ * declaration that is returned from at once (esbuild#4482), which left the
+ * history open.
  */
 export async function build(
   io: Pick<InstallIo, "deno">,
   os: typeof Deno.build.os,
 ): Promise<void> {
   const steps: [string, string[]][] = [
+    ["clean", [
+      "run",
+      "--quiet",
+      "--no-prompt",
+      "--allow-write=dist",
+      fileURLToPath(import.meta.url),
+      "--clean",
+    ]],
     ["bundle", [
       "bundle",
       "--quiet",
       "--platform=deno",
-      `--output=${BUILT.bundle}`,
+      "--code-splitting",
+      `--outdir=${BUILT.bundle}`,
       "main.ts",
     ]],
     ["minify", [
@@ -263,7 +289,7 @@ export async function build(
       "--allow-env",
       "--allow-run",
       ESBUILD,
-      BUILT.bundle,
+      `${BUILT.bundle}/*.js`, // esbuild expands the pattern itself
       "--minify-whitespace",
       "--minify-identifiers",
       // The bundle runs on Deno alone: with no Node.js `process`, the SDK
@@ -273,7 +299,7 @@ export async function build(
       "--define:globalThis.process=undefined",
       "--format=esm",
       "--log-level=warning",
-      `--outfile=${BUILT.program}`,
+      `--outdir=${BUILT.program}`,
     ]],
     ...(os === "windows"
       ? [["bundle the launcher", [
@@ -288,7 +314,7 @@ export async function build(
       "run",
       ...INSTALLED_DENO_FLAGS,
       "--no-prompt",
-      BUILT.program,
+      `${BUILT.program}/${BUILT.entry}`,
       "--version",
     ]],
   ];
@@ -345,6 +371,9 @@ export async function install(
       case "--remove":
         removeFiles(layoutOf(rootOnly(root), os));
         return 0;
+      case "--clean":
+        for (const built of [BUILT.bundle, BUILT.program]) removeAll(built);
+        return 0;
       default:
         io.stderr(`install.ts: unknown mode ${mode}: use install or uninstall`);
         return 2;
@@ -385,26 +414,64 @@ async function writeAs(
 function writeFiles(layout: Layout, deno: string, os: typeof Deno.build.os) {
   Deno.mkdirSync(layout.lib, { recursive: true });
   Deno.mkdirSync(layout.bin, { recursive: true });
-  Deno.copyFileSync(BUILT.program, layout.program);
+  const chunks = [...Deno.readDirSync(BUILT.program)].map(({ name }) => name)
+    .filter((name) => name.endsWith(".js") && name !== BUILT.entry).sort();
+  const list = `${layout.lib}/${CHUNK_LIST}`;
+  const earlier = readLines(list);
+  // The chunks first, then the entry that imports them: a command started
+  // meanwhile runs the old entry or the new one, whole.
+  for (const chunk of chunks) {
+    Deno.copyFileSync(`${BUILT.program}/${chunk}`, `${layout.lib}/${chunk}`);
+  }
+  moveInPlace(
+    layout.program,
+    (next) => Deno.copyFileSync(`${BUILT.program}/${BUILT.entry}`, next),
+  );
   if (os === "windows") Deno.copyFileSync(BUILT.launcher, layout.launcher);
+  Deno.writeTextFileSync(list, chunks.map((chunk) => `${chunk}\n`).join(""));
+  // The previous install's chunks stay, for a chat started before it that
+  // has yet to load one; older ones go.
+  const keep = new Set([...chunks, ...earlier]);
+  for (const { name } of Deno.readDirSync(layout.lib)) {
+    if (/^[\w-]+-[A-Z0-9]{8}\.js$/.test(name) && !keep.has(name)) {
+      Deno.removeSync(`${layout.lib}/${name}`);
+    }
+  }
   const text = os === "windows"
     ? windowsCommand({ deno, ...layout })
     : posixCommand({ deno, program: layout.program, os });
-  // Written whole, then moved in place: a half-written command never runs.
-  const next = `${layout.command}.new`;
-  Deno.writeTextFileSync(next, text, { mode: 0o755 });
-  if (os !== "windows") Deno.chmodSync(next, 0o755);
-  Deno.renameSync(next, layout.command);
+  moveInPlace(layout.command, (next) => {
+    Deno.writeTextFileSync(next, text, { mode: 0o755 });
+    if (os !== "windows") Deno.chmodSync(next, 0o755);
+  });
+}
+
+/** Writes `path` whole beside it, then moves it in place: a half-written file never runs. */
+function moveInPlace(path: string, write: (next: string) => void): void {
+  const next = `${path}.new`;
+  write(next);
+  Deno.renameSync(next, path);
+}
+
+function readLines(path: string): string[] {
+  try {
+    return Deno.readTextFileSync(path).split("\n").filter(Boolean);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+}
+
+function removeAll(path: string): void {
+  try {
+    Deno.removeSync(path, { recursive: true });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
 }
 
 function removeFiles(layout: Layout) {
-  for (const path of [layout.command, layout.lib]) {
-    try {
-      Deno.removeSync(path, { recursive: true });
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-  }
+  for (const path of [layout.command, layout.lib]) removeAll(path);
 }
 
 function report(io: InstallIo, layout: Layout, os: typeof Deno.build.os) {

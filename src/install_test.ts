@@ -283,21 +283,25 @@ Deno.test("install builds, checks the bundle, writes with write access to its tw
   const io = fakeInstallIo({ DENO_INSTALL_ROOT: "/r", PATH: "/usr/bin" });
   assert.equal(await install(["install"], io, "linux"), 0);
   assert.deepEqual(io.ran.map((args) => args.slice(0, 2)), [
+    ["run", "--quiet"],
     ["bundle", "--quiet"],
     ["run", "--quiet"],
     ["run", ...INSTALLED_DENO_FLAGS.slice(0, 1)],
     ["run", "--no-prompt"],
   ]);
-  const minify = io.ran[1];
+  const [clean, bundle, minify] = io.ran;
+  assert.deepEqual(clean.slice(2, 4), ["--no-prompt", "--allow-write=dist"]);
+  assert.equal(clean.at(-1), "--clean");
+  assert.ok(bundle.includes("--code-splitting"), "chunks load when needed");
   assert.ok(minify.includes("--minify-whitespace"));
   assert.ok(minify.includes("--minify-identifiers"));
   assert.ok(!minify.some((arg) => /^--minify(-syntax)?$/.test(arg)));
   assert.ok(minify.includes("--define:process=undefined"));
   assert.ok(
-    !io.ran[0].includes("--minify"),
+    !bundle.includes("--minify"),
     "deno bundle's minifier drops `using`",
   );
-  const write = io.ran[3];
+  const write = io.ran[4];
   assert.deepEqual(write.slice(2, 4), [
     "--allow-read=dist,/r/bin,/r/lib/gpt4o",
     "--allow-write=/r/bin,/r/lib/gpt4o",
@@ -316,7 +320,7 @@ Deno.test("install stops at a failed step with one line naming it", async () => 
   const io = fakeInstallIo({ HOME: "/h" }, "--minify-whitespace");
   assert.equal(await install(["install"], io, "linux"), 1);
   assert.deepEqual(io.err, ["install failed: minify failed: error: it broke"]);
-  assert.equal(io.ran.length, 2, "nothing was written");
+  assert.equal(io.ran.length, 3, "nothing was written");
 });
 
 Deno.test("uninstall removes with write access to the command's two places only", async () => {
