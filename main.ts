@@ -40,10 +40,21 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
   const { messages, stream, target } = request;
   const { connection, model } = target;
   const abort = new AbortController();
+  // Markdown is rendered on a terminal; its parser loads only then.
+  const markdown = request.render && await import("./src/markdown.ts");
   // A reader that goes away, or a full disk, stops the request at once.
-  const screen = new AnswerScreen(io, request, (error) => abort.abort(error));
+  const screen = new AnswerScreen(io, {
+    json: request.json,
+    reasoning: request.reasoning,
+    ...(markdown
+      ? { render: (out) => new markdown.MarkdownStream(out, request.render!) }
+      : {}),
+    quiet: request.extract !== undefined,
+  }, (error) => abort.abort(error));
   let served = target.provider; // g4f.space names it in X-Provider
   const started = performance.now();
+  // While the server thinks, the renderer compiles what it will need.
+  using _warm = markdown ? markdown.warmUp() : undefined;
   try {
     using idle = new IdleTimeout(request.timeoutSeconds, abort);
     using _ = io.onInterrupt((signal) =>
@@ -87,6 +98,8 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
     }
     screen.complete(completion, { streamed: stream });
     screen.end();
+    const extracted = request.extract &&
+      await extract(screen, request.extract, io.stderr);
 
     const finishReason = completion.choices[0]?.finish_reason;
     const note = stopNote(finishReason);
@@ -102,7 +115,7 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       // stderr's reader went away: the answer stands
     }
     return {
-      exitCode: EXIT.ok,
+      exitCode: extracted === false ? EXIT.failed : EXIT.ok,
       answer: screen.text,
       outcome: outcomeOf(finishReason),
       usage: completion.usage,
@@ -143,6 +156,28 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       error: failure.message,
     };
   }
+}
+
+/**
+ * `-x`: prints the answer's first (or last) fenced code block alone; `false`,
+ * saying so, when it has none.
+ */
+async function extract(
+  screen: AnswerScreen,
+  which: "first" | "last",
+  stderr: Io["stderr"],
+): Promise<boolean> {
+  const { codeBlocks } = await import("./src/markdown.ts");
+  const blocks = codeBlocks(screen.text);
+  const block = which === "first" ? blocks[0] : blocks.at(-1);
+  if (block === undefined) {
+    stderr.write(
+      "the answer has no fenced code block to print (see it with --show)\n",
+    );
+    return false;
+  }
+  screen.print(block);
+  return true;
 }
 
 /** Runs the program once and returns its exit code. */

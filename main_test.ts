@@ -144,7 +144,7 @@ Deno.test("main() --version prints the version from deno.json", async () => {
 Deno.test("main() rejects bad command lines with exit 2 and one line", async () => {
   const cases: [string[], string][] = [
     [["--bogus"], "unknown option --bogus (see --help)\n"],
-    [["-x"], "unknown option -x (see --help)\n"],
+    [["-z"], "unknown option -z (see --help)\n"],
     [["--model"], "-m, --model needs a value (see --help)\n"],
     [["--stream=yes"], "--stream takes no value (see --help)\n"],
     [
@@ -248,6 +248,7 @@ Deno.test("main() without env permission exits 2 and names the task to run", asy
     stderr: { write: (text) => void (stderr += text) },
     stdoutIsTerminal: false,
     fileMode: () => null,
+    columns: () => 80,
     stderrIsTerminal: false,
     noColor: true,
     lines: () => assert.fail("no chat"),

@@ -59,6 +59,8 @@ export interface ChatSession {
   history(): string;
   /** The model `-m` or `/model` names, resolved, or why it cannot be used (e.g. its provider's key is not set). */
   resolveModel(spec: string): ResolvedModel;
+  /** Puts the last code block of `answer` on the clipboard; says what it did. */
+  copy?(answer: string): Promise<string>;
   /** The system message and model of a role of the config file, or why there is none. */
   role?(
     name: string,
@@ -105,7 +107,7 @@ interface Command {
     argument: string,
     state: ChatState,
     context: { session: ChatSession; say: (text: string) => void },
-  ): "exit" | void;
+  ): "exit" | void | Promise<void>;
 }
 
 /** The slash commands, in the order `/help` lists them. */
@@ -162,6 +164,21 @@ export const COMMANDS: readonly Command[] = [
       state.earlier = [];
       state.conversationId = undefined;
       say("a new conversation: earlier turns are no longer sent");
+    },
+  },
+  {
+    name: "copy",
+    usage: "/copy",
+    help: "put the last answer's last code block on the clipboard",
+    async run(_, state, { session, say }) {
+      const answer = state.earlier.findLast((message) =>
+        message.role === "assistant"
+      );
+      if (answer === undefined) return say("there is no answer to copy yet");
+      say(
+        await session.copy?.(answer.content) ??
+          "copying is not possible here",
+      );
     },
   },
   {
@@ -283,7 +300,7 @@ export async function runChat(
       if (known === undefined) {
         say(`unknown command /${name}: /help lists the commands`);
       } else if (
-        known.run(argument.trim(), state, { session, say }) === "exit"
+        await known.run(argument.trim(), state, { session, say }) === "exit"
       ) {
         return failed && !interactive ? 1 : 0;
       }

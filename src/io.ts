@@ -70,6 +70,8 @@ export interface Io {
   stderrIsTerminal: boolean;
   /** Whether to leave out colors (`NO_COLOR` is set). */
   noColor: boolean;
+  /** The terminal's width in columns now (80 when stdout is no terminal). */
+  columns(): number;
   /** The user's lines for `--chat`: typed at the terminal, or piped to stdin. */
   lines(options?: LinesOptions): LineReader;
   /** The `fetch` the OpenAI client sends its requests through. */
@@ -196,6 +198,13 @@ export function denoIo(): Io {
     stdoutIsTerminal: Deno.stdout.isTerminal(),
     stderrIsTerminal: Deno.stderr.isTerminal(),
     noColor: Deno.noColor,
+    columns() {
+      try {
+        return Deno.consoleSize().columns || 80;
+      } catch {
+        return 80;
+      }
+    },
     lines: (options) =>
       Deno.stdin.isTerminal()
         ? terminalLines({
@@ -210,11 +219,14 @@ export function denoIo(): Io {
 }
 
 /**
- * Gathers many small writes into one per turn of the event loop: a stream's
- * deltas reach the output as soon as the program waits for the network, at
- * the cost of one write per network read instead of one per delta.
+ * Gathers many small writes into few. A write after a quiet spell (1 ms
+ * since the last) leaves as soon as the code that made it is done (a
+ * microtask), so that a delta reaches the screen at once; writes that come
+ * sooner gather until the next turn of the event loop (a timer, which
+ * Deno's event loop runs about 2 ms later), so that a fast stream costs one
+ * write per network read rather than one per delta.
  *
- * A write that fails is never thrown from the timer: it goes to `onError`
+ * A write that fails is never thrown from the background: it goes to `onError`
  * (the program aborts its request), and later writes are dropped. A failure
  * in a flush the caller makes (`flush`, `endLine`, a write past the limit)
  * is thrown to the caller.
@@ -232,9 +244,12 @@ export function denoIo(): Io {
  * ```
  */
 export class BufferedOutput implements Output, Disposable {
-  #pending: string[] = [];
+  /** Text, and the program's own escape sequences as `{ style }`, in order. */
+  #pending: (string | { style: string })[] = [];
   #size = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The flush to come: a timer's id, or a microtask's token. */
+  #scheduled: ReturnType<typeof setTimeout> | object | undefined;
+  #flushed = -Infinity;
   #lastChar = "\n";
   #failed = false;
 
@@ -246,35 +261,63 @@ export class BufferedOutput implements Output, Disposable {
     readonly output: Output,
     readonly limit = 64 * 1024,
     readonly onError: (error: unknown) => void = () => {},
+    readonly clock: () => number = () => performance.now(),
   ) {}
 
   write(text: string): void {
     if (text === "" || this.#failed) return;
     this.#pending.push(text);
-    this.#size += text.length;
     this.#lastChar = text[text.length - 1];
-    if (this.#size >= this.limit) this.flush();
-    else {
-      this.#timer ??= setTimeout(() => {
-        try {
-          this.flush();
-        } catch (error) {
-          this.onError(error);
-        }
-      }, 0);
-    }
+    this.#grow(text.length);
   }
 
-  /** Writes what is waiting; throws when the write fails. */
+  style(code: string): void {
+    if (this.#failed) return;
+    this.#pending.push({ style: code });
+    this.#grow(code.length);
+  }
+
+  #grow(size: number): void {
+    this.#size += size;
+    if (this.#size >= this.limit) return this.flush();
+    if (this.#scheduled !== undefined) return;
+    const later = () => {
+      try {
+        this.flush();
+      } catch (error) {
+        this.onError(error);
+      }
+    };
+    if (this.clock() - this.#flushed >= 1) {
+      const token = {};
+      this.#scheduled = token;
+      queueMicrotask(() => {
+        if (this.#scheduled === token) later();
+      });
+    } else this.#scheduled = setTimeout(later, 0);
+  }
+
+  /** Writes what is waiting, text and styles in order; throws when the write fails. */
   flush(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    if (typeof this.#scheduled === "number") clearTimeout(this.#scheduled);
+    this.#scheduled = undefined;
     if (this.#size === 0) return;
-    const text = this.#pending.join("");
+    this.#flushed = this.clock();
+    const pending = this.#pending;
     this.#pending = [];
     this.#size = 0;
     try {
-      this.output.write(text);
+      let text = "";
+      for (const each of pending) {
+        if (typeof each === "string") {
+          text += each;
+          continue;
+        }
+        if (text) this.output.write(text);
+        text = "";
+        style(this.output, each.style);
+      }
+      if (text) this.output.write(text);
     } catch (error) {
       this.#failed = true;
       throw error;

@@ -89,6 +89,29 @@ Deno.test("BufferedOutput gathers the writes of one turn of the event loop into 
   assert.deepEqual(writes, ["A case reaches ", "the Court.\n"]);
 });
 
+Deno.test("BufferedOutput sends a write after a quiet spell once the code that made it is done, and gathers the writes close behind it", async () => {
+  const { writes, output } = recorder();
+  let ms = 1_000;
+  using buffered = new BufferedOutput(output, 1024, undefined, () => ms);
+  buffered.write("A case ");
+  buffered.write("reaches ");
+  assert.deepEqual(writes, [], "not before the code that wrote is done");
+  await Promise.resolve();
+  assert.deepEqual(writes, ["A case reaches "], "before any timer");
+  ms += 0.5; // the next delta comes close behind: it waits for a timer
+  buffered.write("the ");
+  await Promise.resolve();
+  buffered.write("Court.");
+  await Promise.resolve();
+  assert.deepEqual(writes, ["A case reaches "]);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.deepEqual(writes, ["A case reaches ", "the Court."]);
+  ms += 25; // a quiet spell again
+  buffered.write(" Then");
+  await Promise.resolve();
+  assert.deepEqual(writes.at(-1), " Then");
+});
+
 Deno.test("BufferedOutput writes at once past its limit, and flushes when disposed", () => {
   const { writes, output } = recorder();
   {

@@ -31,6 +31,9 @@ Options:
   -r, --role <name>        a role of the config file: its system message and model
       --stream             print the answer as it arrives
       --json               print the whole completion as JSON instead of the text
+      --raw                print the answer as it came, also on a terminal
+  -x, --extract            print only the answer's first fenced code block
+      --extract-last       print only its last fenced code block
       --timeout <seconds>  give up when no data arrives for this long (default ${DEFAULT_TIMEOUT_SECONDS})
   -v, --verbose            model, provider, token usage and latency on stderr
       --reasoning          show a reasoning model's thinking on stderr (default: on a terminal)
@@ -76,6 +79,10 @@ export interface Options {
   role: string | undefined;
   stream: boolean;
   json: boolean;
+  /** `--raw`: no markdown rendering on a terminal. */
+  raw: boolean;
+  /** `-x` (the first) or `--extract-last` (the last): print only a code block. */
+  extract: "first" | "last" | undefined;
   timeoutSeconds: number;
   verbose: boolean;
   /** `--reasoning` true, `--no-reasoning` false, neither `undefined`. */
@@ -137,6 +144,9 @@ export function parseOptions(args: string[]): Options {
         role: { type: "string", short: "r" },
         stream: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
+        raw: { type: "boolean", default: false },
+        extract: { type: "boolean", short: "x", default: false },
+        "extract-last": { type: "boolean", default: false },
         timeout: { type: "string" },
         verbose: { type: "boolean", short: "v", default: false },
         reasoning: { type: "boolean" },
@@ -177,6 +187,12 @@ export function parseOptions(args: string[]): Options {
     role: values.role,
     stream: values.stream,
     json: values.json,
+    raw: values.raw,
+    extract: values.extract
+      ? "first"
+      : values["extract-last"]
+      ? "last"
+      : undefined,
     timeoutSeconds: parseTimeout(values.timeout),
     verbose: values.verbose,
     reasoning: values.reasoning,
@@ -194,6 +210,15 @@ export function parseOptions(args: string[]): Options {
   };
   if (options.continue && options.conversation !== undefined) {
     throw new UsageError("use either --continue or --conversation, not both");
+  }
+  if (values.extract && values["extract-last"]) {
+    throw new UsageError("use either --extract or --extract-last, not both");
+  }
+  if (options.extract && (options.json || options.chat)) {
+    throw new UsageError(
+      `${values.extract ? "--extract" : "--extract-last"} takes one answer's ` +
+        "text: not with --json or --chat",
+    );
   }
   const listing = options.listHistory
     ? "--history"

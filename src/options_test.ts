@@ -15,6 +15,8 @@ Deno.test("parseOptions() leaves the model and system to the demo's defaults whe
     role: undefined,
     stream: false,
     json: false,
+    raw: false,
+    extract: undefined,
     timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
     verbose: false,
     reasoning: undefined,

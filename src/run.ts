@@ -26,12 +26,13 @@ import { describeFailure, EXIT, InterruptedError } from "./errors.ts";
 import {
   type Conversation,
   endpointOf,
+  type History,
   type Message,
   messagesOf,
   type Outcome,
 } from "./history.ts";
-import { formatList } from "./transcript.ts";
-import type { Io } from "./io.ts";
+import { formatList, transcriptParts } from "./transcript.ts";
+import { type Io, style } from "./io.ts";
 import { DEFAULT_QUESTION, type Options } from "./options.ts";
 import { formatProviders } from "./providers.ts";
 import {
@@ -43,6 +44,8 @@ import {
   targetsOf,
 } from "./plan.ts";
 import { showReasoning } from "./reasoning.ts";
+import { takesHyperlinks } from "./terminal.ts";
+import type { MarkdownOptions } from "./markdown.ts";
 import { CutOffError, RefusalError } from "./answer.ts";
 import type { CompletionUsage } from "openai/resources/completions";
 
@@ -62,6 +65,10 @@ export interface Request {
   /** Show a reasoning model's thinking on stderr. */
   reasoning: boolean;
   timeoutSeconds: number;
+  /** Render the answer's markdown (on a terminal, unless `--raw`). */
+  render?: MarkdownOptions;
+  /** Print only the answer's first or last fenced code block (`-x`). */
+  extract?: "first" | "last";
   /**
    * Another target follows this one: a failure that says the provider cannot
    * answer now (see {@linkcode fallbackReason}), before anything is printed,
@@ -107,6 +114,10 @@ export async function run(
   if (options.roles) return print(io, formatRoles(settings));
   if (options.listHistory || options.show !== undefined) {
     using history = openHistory(settings.history);
+    const render = rendering(io, options, settings);
+    if (options.show !== undefined && render) {
+      return await showRendered(io, history, options.show, render);
+    }
     return print(io, browse(history, options));
   }
   let resumed: Conversation | undefined;
@@ -136,6 +147,47 @@ export async function run(
   return exitCode === EXIT.ok && late ? STOP_SIGNALS[late] : exitCode;
 }
 
+/**
+ * How markdown is rendered: on a terminal, unless `--raw`, `--json` or `-x`
+ * asks for the text as it came; `undefined` when it is not.
+ */
+function rendering(
+  io: Io,
+  options: Options,
+  settings: Settings,
+): MarkdownOptions | undefined {
+  return io.stdoutIsTerminal && !options.raw && !options.json &&
+      !options.extract
+    ? {
+      width: () => io.columns(),
+      color: !io.noColor,
+      hyperlinks: takesHyperlinks(settings.read),
+    }
+    : undefined;
+}
+
+/** `--show` on a terminal: the transcript, each answer rendered. */
+async function showRendered(
+  io: Io,
+  history: History,
+  id: number,
+  render: MarkdownOptions,
+): Promise<number> {
+  const conversation = conversationToContinue(history, id);
+  const { MarkdownStream } = await import("./markdown.ts");
+  for (const part of transcriptParts(conversation)) {
+    if (!part.answer) {
+      io.stdout.write(`${part.text}\n`);
+      continue;
+    }
+    // Whole, with its last line ended: no line is in progress to show.
+    const markdown = new MarkdownStream(io.stdout, render);
+    markdown.write(part.text.endsWith("\n") ? part.text : `${part.text}\n`);
+    markdown.end();
+  }
+  return EXIT.ok;
+}
+
 /** Writes a listing; exit 0. */
 function print(io: Io, text: string): number {
   io.stdout.write(text);
@@ -150,6 +202,7 @@ class Turns {
   readonly #said = new Set<string>();
   readonly #recorder: Recorder | undefined;
   readonly #reasoning: boolean;
+  readonly #render: MarkdownOptions | undefined;
 
   constructor(
     readonly io: Io,
@@ -162,6 +215,7 @@ class Turns {
       ? new Recorder(settings.history, (line) => io.stderr.write(`${line}\n`))
       : undefined;
     this.#reasoning = showReasoning(options.reasoning, io.stderrIsTerminal);
+    this.#render = rendering(io, options, settings);
   }
 
   /** Says a line once a run (a near-miss provider name). */
@@ -202,6 +256,8 @@ class Turns {
         verbose: options.verbose,
         reasoning: this.#reasoning,
         timeoutSeconds: options.timeoutSeconds,
+        ...(this.#render ? { render: this.#render } : {}),
+        ...(options.extract ? { extract: options.extract } : {}),
         fallback: i < targets.length - 1,
       });
       if (reply.fallBack === undefined) break;
@@ -304,6 +360,28 @@ async function chat(
     turn: (turn) => turns.run(turn),
     history: () => latestConversations(settings),
     resolveModel,
+    async copy(answer) {
+      const { codeBlocks } = await import("./markdown.ts");
+      const block = codeBlocks(answer).at(-1);
+      if (block === undefined) {
+        return "the last answer has no fenced code block to copy";
+      }
+      const terminal = io.stdoutIsTerminal
+        ? io.stdout
+        : io.stderrIsTerminal
+        ? io.stderr
+        : undefined;
+      if (terminal === undefined) {
+        return "copying needs a terminal: it goes through OSC 52";
+      }
+      // OSC 52: the terminal puts it on the clipboard; no program, no permission.
+      const bytes = new TextEncoder().encode(block);
+      style(terminal, `\x1b]52;c;${bytes.toBase64()}\x07`);
+      const lines = block.split("\n").length - 1;
+      return `copied the last code block (${lines} ${
+        lines === 1 ? "line" : "lines"
+      }) to the clipboard, through the terminal (OSC 52)`;
+    },
     role(name) {
       try {
         const role = roleOf(name, settings)!;

@@ -36,6 +36,7 @@ Deno.test("a run may read the program's own GPT4O_* variables and the others it 
   const flags = runFlags(() => undefined, "linux");
   assert.deepEqual(flags, [
     "--no-prompt",
+    "--v8-flags=--max-semi-space-size=4",
     "--allow-net",
     `--allow-env=GPT4O_*,${
       [
@@ -47,6 +48,10 @@ Deno.test("a run may read the program's own GPT4O_* variables and the others it 
           "HOME",
           "APPDATA",
           "XDG_CONFIG_HOME",
+          "TERM",
+          "TERM_PROGRAM",
+          "VTE_VERSION",
+          "WT_SESSION",
         ]),
       ].join(",")
     }`,
@@ -54,7 +59,7 @@ Deno.test("a run may read the program's own GPT4O_* variables and the others it 
   ]);
   assert.deepEqual(
     PROGRAM_ENV,
-    flags[2].slice("--allow-env=".length).split(","),
+    flags[3].slice("--allow-env=".length).split(","),
   );
 });
 

@@ -21,6 +21,13 @@ export interface ScreenOptions {
   json: boolean;
   /** Show a reasoning model's thinking on stderr. */
   reasoning: boolean;
+  /**
+   * Shows the text rendered (markdown on a terminal): the renderer over the
+   * given output. Without it, the text is printed as it came.
+   */
+  render?: (out: Output) => Output & { end(): void };
+  /** Print nothing as it arrives: the caller prints a part of the text at the end (`-x`). */
+  quiet?: boolean;
 }
 
 /**
@@ -50,16 +57,23 @@ export class AnswerScreen implements Output {
   /** Where a reasoning model's thinking goes, when it is shown. */
   readonly reasoning: ReasoningPrinter | undefined;
   readonly #stdout: BufferedOutput;
+  /** Where the answer's text goes: stdout, through the renderer if there is one. */
+  readonly #text: (Output & { end?(): void }) | undefined;
   readonly #json: boolean;
   #kept = "";
   #dropped = 0;
 
   constructor(
     io: Pick<Io, "stdout" | "stderr" | "noColor">,
-    { json, reasoning }: ScreenOptions,
+    { json, reasoning, render, quiet = false }: ScreenOptions,
     onError: (error: unknown) => void,
   ) {
     this.#stdout = new BufferedOutput(io.stdout, undefined, onError);
+    this.#text = json || quiet
+      ? undefined
+      : render
+      ? render(this.#stdout)
+      : this.#stdout;
     this.#json = json;
     this.reasoning = reasoning && !json
       ? new ReasoningPrinter(io.stderr, { color: !io.noColor })
@@ -84,7 +98,7 @@ export class AnswerScreen implements Output {
       this.#kept += text.slice(0, room);
       this.#dropped += text.length - room;
     }
-    if (!this.#json) this.#stdout.write(text);
+    this.#text?.write(text);
   }
 
   /**
@@ -108,10 +122,17 @@ export class AnswerScreen implements Output {
     }
   }
 
-  /** Ends the reasoning block and the answer's line, and writes what waits. */
+  /** Ends the reasoning block, the rendering and the answer's line, and writes what waits. */
   end(): void {
     this.reasoning?.end();
-    this.#stdout.endLine();
+    this.#text?.end?.();
+    if (this.#text || this.#json) this.#stdout.endLine();
+  }
+
+  /** Prints `text` as it is, past everything the answer showed (`-x`'s code block). */
+  print(text: string): void {
+    this.#stdout.write(text);
+    this.#stdout.flush();
   }
 }
 

@@ -57,3 +57,46 @@ export function terminalOutput(output: Output): Output {
     style: (code) => output.write(code),
   };
 }
+
+/** The variables that tell a terminal that takes OSC 8 hyperlinks. */
+export const TERMINAL_ENV_VARIABLES = [
+  "TERM",
+  "TERM_PROGRAM",
+  "VTE_VERSION",
+  "WT_SESSION",
+] as const;
+
+/**
+ * Whether the terminal the environment describes shows OSC 8 hyperlinks
+ * (others would print them as text): iTerm2, WezTerm, VS Code, Ghostty,
+ * Hyper, Tabby, Windows Terminal, VTE 0.50 or later (GNOME Terminal and
+ * kin), kitty, foot and Alacritty.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { takesHyperlinks } from "./terminal.ts";
+ * assert.equal(takesHyperlinks((name) => ({ TERM_PROGRAM: "WezTerm" })[name]), true);
+ * assert.equal(takesHyperlinks((name) => ({ TERM: "xterm-256color" })[name]), false);
+ * ```
+ */
+export function takesHyperlinks(
+  env: (name: string) => string | undefined,
+): boolean {
+  const read = (name: (typeof TERMINAL_ENV_VARIABLES)[number]) => {
+    try {
+      return env(name);
+    } catch {
+      return undefined; // not granted: no hyperlinks
+    }
+  };
+  const program = read("TERM_PROGRAM") ?? "";
+  if (
+    ["iTerm.app", "WezTerm", "vscode", "ghostty", "Hyper", "Tabby"].includes(
+      program,
+    )
+  ) return true;
+  if (read("WT_SESSION")) return true;
+  if (Number(read("VTE_VERSION") ?? 0) >= 5000) return true;
+  return /^(xterm-kitty|xterm-ghostty|foot|alacritty)/.test(read("TERM") ?? "");
+}

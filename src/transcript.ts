@@ -78,19 +78,35 @@ export function formatList(summaries: ConversationSummary[]): string {
  * ```
  */
 export function formatTranscript(conversation: Conversation): string {
+  return transcriptParts(conversation).map(({ text }) => text).join("\n");
+}
+
+/**
+ * A transcript's parts in order: its lines of text, and each answer as its
+ * own part (`answer: true`), for a terminal to render as markdown.
+ */
+export function transcriptParts(
+  conversation: Conversation,
+): { text: string; answer?: true }[] {
   const { turns } = conversation;
   if (turns.length === 0) {
-    return `conversation ${conversation.id}  ${conversation.model}  (no turns)`;
+    return [{
+      text:
+        `conversation ${conversation.id}  ${conversation.model}  (no turns)`,
+    }];
   }
   const first = turns[0];
   const last = turns[turns.length - 1];
   const from = localTime(first.started);
   const to = localTime(last.finished);
-  const lines = [
+  const parts: { text: string; answer?: true }[] = [];
+  const say = (...lines: string[]) =>
+    lines.forEach((text) => parts.push({ text }));
+  say(
     `conversation ${conversation.id}  ${conversation.model}  ${last.endpoint}  ${
       from === to ? from : `${from} – ${to}`
     }`,
-  ];
+  );
   let [system, model, endpoint] = [
     undefined as string | undefined,
     conversation.model,
@@ -99,24 +115,24 @@ export function formatTranscript(conversation: Conversation): string {
   for (const turn of turns) {
     if (turn.system !== system) {
       system = turn.system;
-      lines.push(`system: ${system}`);
+      say(`system: ${system}`);
     }
     if (turn.model !== model || turn.endpoint !== endpoint) {
       [model, endpoint] = [turn.model, turn.endpoint];
-      lines.push(`(${model}  ${endpoint})`);
+      say(`(${model}  ${endpoint})`);
     }
-    lines.push("", ...turn.prompt.split("\n").map((line) => `> ${line}`), "");
-    if (turn.answer !== "") lines.push(turn.answer);
+    say("", ...turn.prompt.split("\n").map((line) => `> ${line}`), "");
+    if (turn.answer !== "") parts.push({ text: turn.answer, answer: true });
     if (turn.outcome !== "answered") {
       const error = turn.error === undefined || turn.error === turn.outcome
         ? ""
         : `: ${turn.error}`;
-      lines.push(`[${turn.outcome}${error}]`);
+      say(`[${turn.outcome}${error}]`);
     }
     const usage = tokensLine(turn.usage);
-    if (usage !== undefined) lines.push(usage);
+    if (usage !== undefined) say(usage);
   }
-  return lines.join("\n");
+  return parts;
 }
 
 function tokensLine(usage: Exchange["usage"]): string | undefined {

@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import project from "../deno.json" with { type: "json" };
 import { type FakeServer, startServer } from "./server.ts";
 import { runFlags } from "../src/permissions.ts";
+import { screenOf } from "./screen.ts";
 
 export const KEY = "sk-proj-E2EKEY0123456789abcdefE2EKEY";
 export const DOTENV_KEY = "sk-dotenv-file-key-0000-fromfile";
@@ -313,8 +314,9 @@ export function chatCommand(each: Target | "deno task chat"): string[] {
 /**
  * Runs `command` in a pseudo-terminal (util-linux's `script`): `type` sends
  * keys, `shown` waits for text on the screen, `end` waits for the exit and
- * returns the code and the screen's text without carriage returns and
- * bracketed-paste switches (`output`), and as it came (`raw`).
+ * returns the code and what the screen shows once lines redrawn in place are
+ * settled, without styles and bracketed-paste switches (`output`), and the
+ * output as it came (`raw`).
  */
 export function atTerminal(
   command: string[],
@@ -356,8 +358,9 @@ export function atTerminal(
       assert.equal(signal, null, `still running after 10 s: ${screen}`);
       await keys.close().catch(() => {});
       const raw = await reading;
-      const output = raw.replaceAll("\r", "")
-        .replaceAll("\x1b[?2004h", "").replaceAll("\x1b[?2004l", "");
+      const output = screenOf(
+        raw.replaceAll("\x1b[?2004h", "").replaceAll("\x1b[?2004l", ""),
+      );
       assert.ok(!output.includes(KEY));
       return { code, output, raw };
     },

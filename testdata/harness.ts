@@ -36,6 +36,8 @@ export interface Setup {
   stdin?: string;
   /** stdout is a terminal. */
   stdoutTerminal?: boolean;
+  /** The terminal's width (default 80). */
+  columns?: number;
   /** Variables the program may not read even among those granted: reading one throws, as Deno does. */
   denied?: string[];
   /** The config file's text, at {@linkcode CONFIG_PATH} (set `HOME` or `GPT4O_CONFIG` to find it). */
@@ -101,6 +103,7 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
     stdoutIsTerminal: setup.stdoutTerminal ?? false,
     stderrIsTerminal: setup.terminal ?? false,
     noColor: setup.noColor ?? false,
+    columns: () => setup.columns ?? 80,
     lines: () => {
       let closed = false; // disposed: the input ends, as readline's does
       return {

@@ -127,6 +127,59 @@ function awkwardBody(): string {
 /** Text that would set a terminal's title, clear it and hide what follows. */
 export const HOSTILE = "\x1b]0;pwned\x07Hi\x1b[2J\x1b[8mhidden\x1b[0m";
 
+/**
+ * Markdown as models write it, block after block, to about `bytes` bytes:
+ * headings, emphasis, links, nested lists, tables and highlighted code.
+ */
+export function markdownDocument(bytes: number): string {
+  const block = (i: number) =>
+    `## Section ${i}\n\n` +
+    `A paragraph with **bold**, *italic*, \`code\` and a [link](https://example.com/${i}) ` +
+    "that goes on for a while, so that it wraps at eighty columns.\n\n" +
+    "- first item\n- second item with `code`\n  - a nested item\n\n" +
+    `| name | value | note |\n|---|---:|---|\n| alpha | ${i} | first |\n` +
+    `| beta | ${2 * i} | second |\n\n` +
+    `\`\`\`ts\nconst value: number = ${i}; // a comment\n` +
+    'console.log("value", value);\n```\n\n';
+  let text = "";
+  for (let i = 0; text.length < bytes; i++) text += block(i);
+  return text;
+}
+
+/**
+ * The lines of a markdown answer, `i` from 0, each carrying `stamp`: every
+ * kind a model writes, tables and code included.
+ */
+export function stampedMarkdownLine(i: number, stamp: string): string {
+  const kinds = [
+    `## Part ${stamp}`,
+    "",
+    `${stamp} is when this **paragraph** with \`code\` and *emphasis* left.`,
+    "",
+    `- ${stamp} an item`,
+    `  - ${stamp} a nested item`,
+    "",
+    "| sent | note |",
+    "|---|---|",
+    `| ${stamp} | a row |`,
+    `| ${stamp} | another |`,
+    "",
+    "```ts",
+    `const sent = ${stamp}; // a comment`,
+    "```",
+    "",
+    `> ${stamp} a quote`,
+    "",
+  ];
+  return `${kinds[i % kinds.length]}\n`;
+}
+
+/** The markdown answer that `markdown` streams. */
+export const MARKDOWN_TEXT =
+  "## Steps\n\n1. **File** a petition.\n2. Wait.\n\n" +
+  "| Court | Time |\n|---|---:|\n| Circuit | 1 year |\n\n" +
+  "```sh\ngh issue list\n```\n\nThen `review`.";
+
 /** Never answers; lets go when the server stops. */
 function hang({ closing }: Call): Promise<Response> {
   return new Promise((resolve) =>
@@ -232,6 +285,67 @@ const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
           ]) + "data: [DONE]\n\n";
         }
       })),
+    /** Streams {@linkcode MARKDOWN_TEXT} five characters every 5 ms. */
+    markdown: ({ body }) => {
+      const pieces = MARKDOWN_TEXT.match(/[^]{1,5}/g)!;
+      if (!body.stream) return json(completion(MARKDOWN_TEXT));
+      return events(generated(async (i) => {
+        if (i === 0) return sse([chunk({ role: "assistant", content: "" })]);
+        if (i <= pieces.length) {
+          await delay(5);
+          return sse([chunk({ content: pieces[i - 1] })]);
+        }
+        if (i === pieces.length + 1) {
+          return sse([chunk({}, "stop")]) + "data: [DONE]\n\n";
+        }
+      }));
+    },
+    /**
+     * A `size`-line markdown answer (default 2,000): the first line 300 ms
+     * after the request, as a model's first token comes, then a line every
+     * 2 ms, each with the time it was sent when it has text (see
+     * {@linkcode stampedMarkdownLine}).
+     */
+    "markdown-timed": ({ size }) =>
+      events(generated(async (i) => {
+        const lines = size || 2_000;
+        if (i === 0) {
+          await delay(300);
+          return sse([chunk({ role: "assistant", content: "" })]);
+        }
+        if (i <= lines) {
+          await delay(2);
+          return sse([
+            chunk({ content: stampedMarkdownLine(i - 1, now().toFixed(3)) }),
+          ]);
+        }
+        if (i === lines + 1) {
+          return sse([chunk({}, "stop")]) + "data: [DONE]\n\n";
+        }
+      })),
+    /**
+     * {@linkcode markdownDocument} of `size` bytes (default 1 MiB) in deltas
+     * of 5 characters, as models send them, at once.
+     */
+    "markdown-big": ({ size }) => {
+      const text = markdownDocument(size || 1024 * 1024);
+      let at = 0;
+      let finished = false;
+      return events(generated((i) => {
+        if (i === 0) return sse([chunk({ role: "assistant", content: "" })]);
+        if (at < text.length) {
+          const events = [];
+          for (let n = 0; n < 256 && at < text.length; n++, at += 5) {
+            events.push(chunk({ content: text.slice(at, at + 5) }));
+          }
+          return sse(events);
+        }
+        if (!finished) {
+          finished = true;
+          return sse([chunk({}, "stop")]) + "data: [DONE]\n\n";
+        }
+      }));
+    },
     /** Answers with escape sequences that would retitle and clear a terminal. */
     hostile: ({ body }) =>
       body.stream

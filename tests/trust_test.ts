@@ -22,6 +22,7 @@ import {
   tempFolder,
 } from "../testdata/harness.ts";
 import { History } from "../src/history.ts";
+import { screenOf } from "../testdata/screen.ts";
 
 const GROQ_KEY = "gsk-groq-SECRET-0123456789abcdef";
 const HEADER_SECRET = "gw-token-SECRET-0123456789";
@@ -224,7 +225,7 @@ Deno.test("main() shows a server's control sequences on a terminal instead of ob
       stdoutTerminal: true,
       reply: () => pieces([streamOf(["\x1b]0;pw", "ned\x07Hi", "\x1b[2J"])]),
     });
-    assert.equal(stdout, "␛]0;pwned␇Hi␛[2J\n");
+    assert.equal(screenOf(stdout), "␛]0;pwned␇Hi␛[2J\n");
   });
   await t.step("an answer, into a pipe: byte for byte", async () => {
     const { stdout } = await run([], {
