@@ -17,6 +17,18 @@ export interface Output {
    * Without it, `write` takes the sequence.
    */
   style?(code: string): void;
+  /**
+   * Runs `writes` (calls of `write` and `style`), sending what they write
+   * to the file in one write at the end: a rendered line's many styles cost
+   * one system call. Outputs that wrap another pass it on.
+   */
+  batch?(writes: () => void): void;
+}
+
+/** Runs `writes` as one batch of `output`'s, or as they come when it has none. */
+export function batch(output: Output, writes: () => void): void {
+  if (output.batch) output.batch(writes);
+  else writes();
 }
 
 /** Writes an escape sequence of the program's own to `output`. */
@@ -127,15 +139,48 @@ export function fileOutput(
   target = "stdout",
 ): Output {
   const encoder = new TextEncoder();
+  const send = (text: string) => {
+    let bytes = encoder.encode(text);
+    try {
+      while (bytes.length > 0) bytes = bytes.subarray(file.writeSync(bytes));
+    } catch (error) {
+      throw new OutputError(target, error);
+    }
+  };
+  let gathered: string[] | undefined;
   return {
     write(text) {
-      let bytes = encoder.encode(text);
+      if (gathered) gathered.push(text);
+      else send(text);
+    },
+    batch(writes) {
+      if (gathered) return writes(); // already in one
+      gathered = [];
       try {
-        while (bytes.length > 0) bytes = bytes.subarray(file.writeSync(bytes));
-      } catch (error) {
-        throw new OutputError(target, error);
+        writes();
+      } finally {
+        const text = gathered.join("");
+        gathered = undefined;
+        if (text) send(text);
       }
     },
+  };
+}
+
+/**
+ * `measure`, asked again once 100 ms have passed since the last time: the
+ * terminal's width is asked for every line, and a resize shows within a
+ * tenth of a second.
+ */
+export function measured(
+  measure: () => number,
+  clock: () => number = () => performance.now(),
+): () => number {
+  let value = 0;
+  let at = -Infinity;
+  return () => {
+    if (clock() - at >= 100) [value, at] = [measure(), clock()];
+    return value;
   };
 }
 
@@ -198,13 +243,13 @@ export function denoIo(): Io {
     stdoutIsTerminal: Deno.stdout.isTerminal(),
     stderrIsTerminal: Deno.stderr.isTerminal(),
     noColor: Deno.noColor,
-    columns() {
+    columns: measured(() => {
       try {
         return Deno.consoleSize().columns || 80;
       } catch {
         return 80;
       }
-    },
+    }),
     lines: (options) =>
       Deno.stdin.isTerminal()
         ? terminalLines({
@@ -307,17 +352,19 @@ export class BufferedOutput implements Output, Disposable {
     this.#pending = [];
     this.#size = 0;
     try {
-      let text = "";
-      for (const each of pending) {
-        if (typeof each === "string") {
-          text += each;
-          continue;
+      batch(this.output, () => {
+        let text = "";
+        for (const each of pending) {
+          if (typeof each === "string") {
+            text += each;
+            continue;
+          }
+          if (text) this.output.write(text);
+          text = "";
+          style(this.output, each.style);
         }
         if (text) this.output.write(text);
-        text = "";
-        style(this.output, each.style);
-      }
-      if (text) this.output.write(text);
+      });
     } catch (error) {
       this.#failed = true;
       throw error;

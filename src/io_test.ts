@@ -3,6 +3,7 @@ import {
   BufferedOutput,
   denoIo,
   fileOutput,
+  measured,
   OutputError,
   readTextFile,
 } from "./io.ts";
@@ -45,6 +46,56 @@ Deno.test("fileOutput() says when the reader has gone, and when a write fails", 
       error.message ===
         "could not write to stdout: No space left on device (os error 28)",
   );
+});
+
+Deno.test("fileOutput() sends a batch's writes and styles in one write, and a nested batch with it", () => {
+  const writes: string[] = [];
+  const output = fileOutput({
+    writeSync(bytes) {
+      writes.push(new TextDecoder().decode(bytes));
+      return bytes.length;
+    },
+  });
+  output.batch!(() => {
+    output.write("\x1b[1m");
+    output.write("Heading");
+    output.batch!(() => output.write("\x1b[22m"));
+    output.write("\n");
+  });
+  output.batch!(() => {}); // nothing written: no write at all
+  output.write("after");
+  assert.deepEqual(writes, ["\x1b[1mHeading\x1b[22m\n", "after"]);
+});
+
+Deno.test("fileOutput() still sends what a batch wrote before it threw", () => {
+  const writes: string[] = [];
+  const output = fileOutput({
+    writeSync(bytes) {
+      writes.push(new TextDecoder().decode(bytes));
+      return bytes.length;
+    },
+  });
+  assert.throws(() =>
+    output.batch!(() => {
+      output.write("half a line");
+      throw new Error("rendering failed");
+    }), /rendering failed/);
+  assert.deepEqual(writes, ["half a line"]);
+});
+
+Deno.test("measured() asks again only once 100 ms have passed", () => {
+  let ms = 0;
+  let columns = 80;
+  let asked = 0;
+  const width = measured(() => (asked++, columns), () => ms);
+  assert.equal(width(), 80);
+  columns = 60; // the window is resized
+  ms = 99;
+  assert.equal(width(), 80, "within 100 ms: the last measure");
+  ms = 100;
+  assert.equal(width(), 60);
+  assert.equal(width(), 60);
+  assert.equal(asked, 2);
 });
 
 Deno.test({
@@ -110,6 +161,33 @@ Deno.test("BufferedOutput sends a write after a quiet spell once the code that m
   buffered.write(" Then");
   await Promise.resolve();
   assert.deepEqual(writes.at(-1), " Then");
+});
+
+Deno.test("BufferedOutput sends one flush's text and styles as one batch", async () => {
+  const events: string[] = [];
+  const output = {
+    write: (text: string) => void events.push(text),
+    style: (code: string) => void events.push(`style ${JSON.stringify(code)}`),
+    batch(writes: () => void) {
+      events.push("begin");
+      writes();
+      events.push("end");
+    },
+  };
+  using buffered = new BufferedOutput(output);
+  buffered.style("\x1b[1m");
+  buffered.write("Bold");
+  buffered.style("\x1b[22m");
+  buffered.write(" plain");
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.deepEqual(events, [
+    "begin",
+    'style "\\u001b[1m"',
+    "Bold",
+    'style "\\u001b[22m"',
+    " plain",
+    "end",
+  ]);
 });
 
 Deno.test("BufferedOutput writes at once past its limit, and flushes when disposed", () => {

@@ -153,11 +153,10 @@ export class MarkdownStream implements Output {
   readonly #options: MarkdownOptions;
   #partial = "";
   /**
-   * The row of the line in progress: `null` when there is none, the text it
-   * shows when that is the whole line (which may grow in place), `undefined`
-   * when it shows only the line's end.
+   * The row of the line in progress: the part of the line it shows (from
+   * `from` to `to`, `text`) and the columns that takes; none between lines.
    */
-  #shown: string | null | undefined = null;
+  #row: { from: number; to: number; text: string; used: number } | undefined;
   /** The fence a code block began with, its language, and whether it is inside one. */
   #fence: { marker: string; language: string } | undefined;
   #table: string[] | undefined;
@@ -176,6 +175,7 @@ export class MarkdownStream implements Output {
 
   /** A piece of markdown, as it arrives. */
   write(text: string): void {
+    if (warming && !inStep && text) stopWarmUp(); // the answer has begun
     if (!text.includes("\n")) {
       this.#partial += text;
     } else {
@@ -206,30 +206,54 @@ export class MarkdownStream implements Output {
   // --- the line in progress ---------------------------------------------------------
 
   /**
-   * The line in progress, raw, on one row: its end when it is wider. What
-   * extends the row shown is appended; anything else redraws the row. Only
-   * the line's end is looked at, so that a long line costs no more.
+   * The line in progress, raw, on one row. What extends the row is appended
+   * while it fits; a line wider than the row shows its end, from a point that
+   * leaves half the row for what comes next, so that the row is redrawn once
+   * every half row rather than for every delta.
    */
   #preview(line: string): void {
     const width = Math.max(this.#options.width() - 1, 10);
-    const whole = line.length <= 4 * width;
-    const text = (whole ? line : line.slice(-4 * width)).replace(/\t/g, " ");
-    const shown = this.#shown;
-    if (
-      whole && typeof shown === "string" && text.startsWith(shown) &&
-      widthOf(text) <= width
-    ) {
-      if (text !== shown) this.#out.write(text.slice(shown.length));
-      this.#shown = text;
-      return;
+    const row = this.#row;
+    if (row && line.length >= row.to && line.startsWith(row.text, row.from)) {
+      const more = line.slice(row.to).replace(/\t/g, " ");
+      const used = row.used + widthOf(more);
+      if (used <= width) {
+        if (more) this.#out.write(more);
+        this.#row = {
+          ...row,
+          to: line.length,
+          text: line.slice(row.from),
+          used,
+        };
+        return;
+      }
     }
-    let tail = text;
-    while (widthOf(tail) > width) {
-      tail = tail.slice(Math.max(1, tail.length - width));
+    let from = Math.max(0, line.length - 4 * width);
+    let shown = line.slice(from).replace(/\t/g, " ");
+    if (from > 0 || widthOf(shown) > width) {
+      from = Math.max(from, line.length - Math.floor(width / 2));
+      // Not in the middle of a surrogate pair.
+      if (/[\udc00-\udfff]/.test(line[from] ?? "")) from++;
+      shown = line.slice(from).replace(/\t/g, " ");
+      while (widthOf(shown) > width / 2 && from < line.length) {
+        from += /[\ud800-\udbff]/.test(line[from]) ? 2 : 1;
+        shown = line.slice(from).replace(/\t/g, " ");
+      }
     }
     style(this.#out, "\r\x1b[2K");
-    this.#out.write(tail);
-    this.#shown = whole && tail === text ? text : undefined;
+    this.#out.write(shown);
+    this.#row = {
+      from,
+      to: line.length,
+      text: line.slice(from),
+      used: widthOf(shown),
+    };
+  }
+
+  #clearPreview(): void {
+    if (this.#row === undefined) return;
+    style(this.#out, "\r\x1b[2K");
+    this.#row = undefined;
   }
 
   /**
@@ -244,12 +268,6 @@ export class MarkdownStream implements Output {
     this.#partial = this.#partial.slice(at);
     this.#clearPreview();
     this.#line(done);
-  }
-
-  #clearPreview(): void {
-    if (this.#shown === null) return;
-    style(this.#out, "\r\x1b[2K");
-    this.#shown = null;
   }
 
   // --- blocks, a line at a time ------------------------------------------------------
@@ -513,39 +531,77 @@ export class MarkdownStream implements Output {
 }
 
 /**
- * A sample of every construct, a step per language, for
- * {@linkcode warmUp}.
+ * A sample of every construct, in small steps (the prose first: an answer
+ * begins with it), one per language for code, for {@linkcode warmUp}.
  */
 const SAMPLES = [
-  "# H\n\nA **b** *i* `c` [l](https://example.com) ~~d~~.\n\n" +
-  "- a\n  1. b\n- [x] c\n\n> q\n\n---\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n",
+  "Plain words.\n",
+  "# H\n",
+  "A **b** *i* ~~d~~.\n",
+  "`c` [l](https://example.com).\n",
+  "- a\n  1. b\n- [x] c\n",
+  "> q\n\n---\n",
+  "| a | b |\n|---|--:|\n| 1 | 2 |\n",
   ...["ts", "js", "python", "sh", "json", "go", "rust", "sql", "html", "css"]
     .map((language) => `\`\`\`${language}\nx = f("s", 1); // c\n\`\`\`\n`),
 ];
-let warmed = 0;
+
+/** How far {@linkcode warmUp} has gone through each list of samples. */
+const warmed = new WeakMap<readonly string[], number>();
+/** The step of {@linkcode warmUp} that is waiting its turn, if any. */
+let warming: { cancel(): void } | undefined;
+/** Whether a step of {@linkcode warmUp} is rendering now. */
+let inStep = false;
+
+function stopWarmUp(): void {
+  warming?.cancel();
+  warming = undefined;
+}
+
+/** Where {@linkcode warmUp} runs its next step. */
+export type Schedule = (step: () => void) => { cancel(): void };
+
+const nextMacrotask: Schedule = (step) => {
+  const timer = setTimeout(step, 0);
+  return { cancel: () => clearTimeout(timer) };
+};
 
 /**
- * Renders {@linkcode SAMPLES} into nothing, one step per macrotask, while
- * the program waits for the server: the first answer's lines then find
- * their code compiled (the grammars, the regular expressions), and a delta
- * that arrives meanwhile waits one step at most. Disposing stops it; the
- * next call goes on where it stopped.
+ * Renders `samples` into nothing, one per macrotask, while the program
+ * waits for the server: the first answer's lines then find their code
+ * compiled (the grammars, the regular expressions). The answer's first text
+ * stops it, so that no step stands between two deltas (what is still cold
+ * then compiles when first needed); a delta that arrives during a step
+ * waits for that step alone. Disposing stops it too; the next call goes on
+ * where it stopped.
  */
-export function warmUp(): Disposable {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+export function warmUp(
+  { samples = SAMPLES, schedule = nextMacrotask }: {
+    samples?: readonly string[];
+    schedule?: Schedule;
+  } = {},
+): Disposable {
   const step = () => {
-    timer = undefined;
+    warming = undefined;
+    const done = warmed.get(samples) ?? 0;
+    warmed.set(samples, done + 1);
     const markdown = new MarkdownStream({ write: () => {} }, {
       width: () => 80,
       color: true,
       hyperlinks: true,
     });
-    markdown.write(SAMPLES[warmed++]);
-    markdown.end();
-    if (warmed < SAMPLES.length) timer = setTimeout(step, 0);
+    inStep = true;
+    try {
+      markdown.write(samples[done]);
+      markdown.end();
+    } finally {
+      inStep = false;
+    }
+    if (done + 1 < samples.length) warming = schedule(step);
   };
-  if (warmed < SAMPLES.length) timer = setTimeout(step, 0);
-  return { [Symbol.dispose]: () => clearTimeout(timer) };
+  stopWarmUp();
+  if ((warmed.get(samples) ?? 0) < samples.length) warming = schedule(step);
+  return { [Symbol.dispose]: stopWarmUp };
 }
 
 /** Whether `line` is a table's delimiter row: `|---|:--:|`. */

@@ -5,6 +5,7 @@ import {
   type MarkdownOptions,
   MarkdownStream,
   NARROW,
+  warmUp,
 } from "./markdown.ts";
 import { terminalOutput } from "./terminal.ts";
 import { screenOf } from "../testdata/screen.ts";
@@ -89,9 +90,31 @@ Deno.test("finished lines are printed once; only the line in progress is redrawn
   );
 });
 
-Deno.test("the line in progress shows its end on one row when it is wider", () => {
-  const printed = render(["x".repeat(30) + " the end"], { width: () => 20 });
-  assert.ok(printed.startsWith("\r\x1b[2K" + "x".repeat(11) + " the end"));
+Deno.test("the line in progress shows its end on one row when it is wider, redrawn once every half row", () => {
+  let printed = "";
+  const markdown = new MarkdownStream(
+    { write: (text) => void (printed += text) },
+    { width: () => 21, color: false, hyperlinks: false },
+  );
+  const rows: string[] = [];
+  for (
+    const piece of "one two three four five six seven eight nine".split(/(?= )/)
+  ) {
+    markdown.write(piece);
+    rows.push(screenOf(printed));
+  }
+  assert.deepEqual(rows, [
+    "one",
+    "one two",
+    "one two three",
+    "one two three four",
+    " four five", // wider than the row: its end, half a row
+    " four five six",
+    " four five six seven",
+    "even eight", // the row full again: redrawn
+    "even eight nine",
+  ]);
+  assert.equal(printed.split("\r\x1b[2K").length - 1, 3, "three redraws");
 });
 
 Deno.test("a resize takes effect from the next line", () => {
@@ -265,4 +288,47 @@ Deno.test("a very long line is printed as it streams, not held whole", () => {
   const rows = screenOf(printed).split("\n").slice(0, -1);
   assert.deepEqual(rows.filter((row) => row.length > 40), []);
   assert.equal(rows.join(" ").split(" ").filter(Boolean).length, 4_000);
+});
+
+Deno.test("warmUp() renders its samples one step at a time, and stops when an answer's text arrives", () => {
+  const queued: (() => void)[] = [];
+  const schedule = (step: () => void) => {
+    queued.push(step);
+    return { cancel: () => void queued.splice(queued.indexOf(step), 1) };
+  };
+  const run = () => queued.shift()!();
+  const samples = ["# A\n", "| a |\n|---|\n| 1 |\n", "```ts\nx\n```\n"];
+  {
+    using _warm = warmUp({ samples, schedule });
+    assert.equal(queued.length, 1, "nothing rendered before its turn");
+    run();
+    assert.equal(queued.length, 1, "one step, then the next is scheduled");
+    const answer = new MarkdownStream({ write: () => {} }, {
+      width: () => 80,
+      color: false,
+      hyperlinks: false,
+    });
+    answer.write("");
+    assert.equal(queued.length, 1, "no text yet: it goes on");
+    answer.write("The answer");
+    assert.equal(queued.length, 0, "the answer's text stops it");
+  }
+  using _again = warmUp({ samples, schedule }); // the next turn goes on
+  run();
+  run();
+  assert.equal(queued.length, 0, "all three samples rendered");
+  using _done = warmUp({ samples, schedule });
+  assert.equal(queued.length, 0, "warm already: nothing to do");
+});
+
+Deno.test("warmUp() stops when disposed", () => {
+  const queued: (() => void)[] = [];
+  const schedule = (step: () => void) => {
+    queued.push(step);
+    return { cancel: () => void queued.splice(queued.indexOf(step), 1) };
+  };
+  {
+    using _warm = warmUp({ samples: ["a\n", "b\n"], schedule });
+  }
+  assert.equal(queued.length, 0);
 });

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type Output, style } from "./io.ts";
+import { batch, type Output, style } from "./io.ts";
 
 /** What a masked secret is printed as. */
 export const MASK = "[redacted]";
@@ -165,5 +165,6 @@ export function maskedOutput(output: Output, secrets: Secrets): Output {
       held = "";
       style(output, code);
     },
+    batch: (writes) => batch(output, writes),
   };
 }

@@ -48,6 +48,20 @@ Deno.test("maskedOutput() masks a secret split across writes, character by chara
   assert.equal(out, `Your key: ${MASK}. Done.\n`);
 });
 
+Deno.test("maskedOutput() passes a batch on to the output it wraps", () => {
+  const events: string[] = [];
+  const output = maskedOutput({
+    write: (text) => void events.push(text),
+    batch(writes) {
+      events.push("begin");
+      writes();
+      events.push("end");
+    },
+  }, secrets(KEY));
+  output.batch?.(() => output.write(`key ${KEY}.`));
+  assert.deepEqual(events, ["begin", `key ${MASK}.`, "end"]);
+});
+
 Deno.test("maskedOutput() holds back only the tail that could begin a secret", () => {
   const writes: string[] = [];
   const output = maskedOutput(

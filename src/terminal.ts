@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Output } from "./io.ts";
+import { batch, type Output } from "./io.ts";
 
 /**
  * `text` with C0 and C1 control characters and DEL made visible as their
@@ -55,6 +55,7 @@ export function terminalOutput(output: Output): Output {
   return {
     write: (text) => output.write(visible(text)),
     style: (code) => output.write(code),
+    batch: (writes) => batch(output, writes),
   };
 }
 

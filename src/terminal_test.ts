@@ -23,3 +23,17 @@ Deno.test("terminalOutput() shows what is written, and lets the program's own st
   out.style?.("\x1b[2m");
   assert.deepEqual(writes, ["␛[31mred?", "\x1b[2m"]);
 });
+
+Deno.test("terminalOutput() passes a batch on to the output it wraps", () => {
+  const events: string[] = [];
+  const out = terminalOutput({
+    write: (text) => void events.push(text),
+    batch(writes) {
+      events.push("begin");
+      writes();
+      events.push("end");
+    },
+  });
+  out.batch?.(() => out.write("\x07a line"));
+  assert.deepEqual(events, ["begin", "␇a line", "end"]);
+});

@@ -70,7 +70,7 @@ Deno.test("main() colors the rendering unless NO_COLOR is set, and wraps to the 
   // The last line, unended, is shown in progress before it is rendered.
   assert.equal(
     stdout,
-    "\r\x1b[2Krds that wrap here.\r\x1b[2K" +
+    "\r\x1b[2Krap here.\r\x1b[2K" +
       "Some \x1b[1mbold\x1b[0m words that\nwrap here.\n",
   );
 });
