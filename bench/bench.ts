@@ -134,12 +134,20 @@ async function time(
  * Deno allows reading another process's /proc entry only with --allow-all,
  * so a bash loop reads it; its last reading is the peak (VmHWM only grows).
  */
-function watchPeakMemory(pid: number) {
-  const script = `peak=0
-while [ -e /proc/${pid}/status ]; do
+function watchPeakMemory(pid: number, { child = false } = {}) {
+  // In a pseudo-terminal, the program is the child of \`script\`.
+  const find = child
+    ? `until pid=$(cat /proc/${pid}/task/${pid}/children 2>/dev/null) && [ -n "$pid" ]; do
+  [ -e /proc/${pid}/status ] || exit 0; sleep 0.005
+done
+pid=\${pid%% *}`
+    : `pid=${pid}`;
+  const script = `${find}
+peak=0
+while [ -e /proc/$pid/status ]; do
   while read -r key value _; do
     [ "$key" = VmHWM: ] && peak=$value
-  done < /proc/${pid}/status 2>/dev/null
+  done < /proc/$pid/status 2>/dev/null
   sleep 0.01
 done
 echo "$peak"`;
@@ -174,6 +182,7 @@ async function alternate(
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
+const mibOf = (kib: number) => kib ? `${(kib / 1024).toFixed(1)} MiB` : "-";
 const x = (value: number) => `${value.toFixed(2)}×`;
 
 /** The openai package in Deno's npm cache, for Node.js to import. */
@@ -439,7 +448,11 @@ console.log(table(
 /** The lines a child prints, each with the time (by `now()`) it arrived. */
 async function* stampedLines(stdout: ReadableStream<Uint8Array>) {
   let pending = "";
-  for await (const text of stdout.pipeThrough(new TextDecoderStream())) {
+  const decoder = new TextDecoderStream() as TransformStream<
+    Uint8Array,
+    string
+  >;
+  for await (const text of stdout.pipeThrough(decoder)) {
     const arrived = now();
     const lines = (pending + text).split("\n");
     pending = lines.pop()!;
@@ -691,6 +704,184 @@ console.log(
     `${ms(lastGaps)} (${x(lastGaps / firstGaps)}).`,
 );
 
+// --- rendering at a terminal ------------------------------------------------------
+
+/** Whether util-linux's `script` is here, to give the program a terminal. */
+const hasScript = await (async () => {
+  try {
+    const { success } = await new Deno.Command("script", {
+      args: ["--version"],
+      stdout: "null",
+    }).output();
+    return success && Deno.build.os === "linux";
+  } catch {
+    return false; // not installed
+  }
+})();
+
+/**
+ * Runs `command` in a pseudo-terminal (`script`), colors on, 80 columns,
+ * and watches what reaches the screen: each time stamp (as the stamped
+ * scenarios send them) the first time it shows, and the run's time and peak
+ * memory. Unless `watch`, the screen goes to /dev/null: the bench, which
+ * also serves the answer, spends nothing reading it. Fails unless the
+ * program exits 0.
+ */
+async function atTerminal(
+  command: Command,
+  baseURL: string,
+  { watch = true } = {},
+) {
+  const env: Record<string, string> = {
+    ...Deno.env.toObject(),
+    ...projectEnv(baseURL),
+    TERM: "xterm-256color",
+    ...command.env,
+  };
+  delete env.NO_COLOR;
+  const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+  const started = performance.now();
+  const child = new Deno.Command("script", {
+    args: [
+      "-qfec",
+      `exec ${[command.cmd, ...command.args].map(quote).join(" ")}`,
+      "/dev/null",
+    ],
+    cwd: root,
+    clearEnv: true,
+    env,
+    stdin: "piped",
+    stdout: watch ? "piped" : "null",
+    stderr: "null",
+  }).spawn();
+  const peak = watchPeakMemory(child.pid, { child: true });
+  const seen = new Map<string, number>();
+  let screen = "";
+  let bytes = 0;
+  const decoder = new TextDecoderStream() as TransformStream<
+    Uint8Array,
+    string
+  >;
+  const screenText = watch ? child.stdout.pipeThrough(decoder) : [];
+  for await (const text of screenText) {
+    const arrived = now();
+    bytes += text.length;
+    // Keep only the end: a stamp may be split across two reads.
+    screen = screen.slice(-32) + text;
+    for (const [stamp] of screen.matchAll(/\d{13}\.\d{3}/g)) {
+      if (!seen.has(stamp)) seen.set(stamp, arrived);
+    }
+  }
+  const { code } = await child.status;
+  const ms = performance.now() - started;
+  await child.stdin.close().catch(() => {});
+  if (code !== 0) {
+    throw new Error(`${command.name} at a terminal failed (exit ${code})`);
+  }
+  const delays = [...seen].map(([stamp, arrived]) => arrived - Number(stamp));
+  return { ms, delays, bytes, peakKiB: await peak.stop() };
+}
+
+const shown = project_installed ?? project_run;
+const rendered = (args: string[], name = args.join(" ")): Command => ({
+  ...shown,
+  name,
+  args: [...shown.args, ...args],
+});
+if (!hasScript) {
+  console.log("\nRendering at a terminal: skipped (`script` is not here).");
+} else {
+  const pacedDelays: number[] = [];
+  const markdownDelays: number[] = [];
+  const lines = quick ? 200 : 2_000;
+  for (let round = 0; round < (quick ? 1 : 3); round++) {
+    const paced = await atTerminal(
+      rendered(["--stream"]),
+      server.url("stream-timed", deltas),
+    );
+    pacedDelays.push(...paced.delays);
+    const markdown = await atTerminal(
+      rendered(["--stream"]),
+      server.url("markdown-timed", lines),
+    );
+    markdownDelays.push(...markdown.delays);
+  }
+  const rounds = quick ? 1 : 3;
+  const markdownStamps = Array.from({ length: lines }, (_, i) => i)
+    .filter((i) => ![1, 3, 6, 7, 8, 11, 12, 14, 15, 17].includes(i % 18))
+    .length;
+  console.log(
+    `\nRendering at a terminal (${
+      shown === project_installed ? "installed gpt4o" : "main.ts"
+    } --stream in a pseudo-terminal, colors on, 80 columns): from a ` +
+      "delta's sending to its text on the screen:\n",
+  );
+  const row = (name: string, delays: number[], expected: number) => [
+    name,
+    `${delays.length} of ${expected}`,
+    ms(median(delays)),
+    ms(worst(delays)),
+    met(
+      median(delays) <= 5 && worst(delays) <= 20 &&
+        delays.length === expected,
+    ),
+  ];
+  console.log(table(
+    ["stream", "seen", "median", "worst", "target: ≤ 5 ms, worst ≤ 20 ms"],
+    [
+      row(
+        `${deltas} deltas 25 ms apart`,
+        pacedDelays,
+        deltas * rounds,
+      ),
+      row(
+        `a ${lines.toLocaleString("en")}-line markdown answer, tables and ` +
+          "code, a line every 2 ms",
+        markdownDelays,
+        markdownStamps * rounds,
+      ),
+    ],
+  ));
+
+  // Rendering against printing raw, the same 1 MiB answer, alternating.
+  const big = server.url("markdown-big", 1024 * 1024);
+  const [renderTimes, rawTimes] = [[] as number[], [] as number[]];
+  for (let round = 0; round < (quick ? 1 : 5); round++) {
+    const quiet = { watch: false };
+    renderTimes.push(
+      (await atTerminal(rendered(["--stream"]), big, quiet)).ms,
+    );
+    rawTimes.push(
+      (await atTerminal(rendered(["--stream", "--raw"]), big, quiet)).ms,
+    );
+  }
+  const cost = medianRatio(renderTimes, rawTimes);
+  console.log(
+    `\nA 1 MiB markdown answer in 5-character deltas, whole run in a ` +
+      `pseudo-terminal: rendered ${ms(median(renderTimes))}, --raw ` +
+      `${ms(median(rawTimes))}: ${x(cost)} (target: at most 2×): ` +
+      `${met(cost <= 2)}.`,
+  );
+
+  // Memory rendering a long answer: the document of `markdown-big`.
+  const renderSizes = quick ? [1, 4] : [1, 50];
+  const renderPeaks: number[] = [];
+  for (const mib of renderSizes) {
+    const { peakKiB } = await atTerminal(
+      rendered(["--stream"]),
+      server.url("markdown-big", mib * 1024 * 1024),
+    );
+    renderPeaks.push(peakKiB);
+  }
+  const growth = renderPeaks.at(-1)! / renderPeaks[0];
+  console.log(
+    `\nPeak RSS rendering a markdown answer at a terminal: ` +
+      renderSizes.map((mib, i) => `${mib} MiB ${mibOf(renderPeaks[i])}`)
+        .join(", ") +
+      ` (${x(growth)}; target: at most 1.5×): ${met(growth <= 1.5)}.`,
+  );
+}
+
 // --- peak memory -------------------------------------------------------------------
 
 const sizes = quick ? [1, 8] : [1, 50, 200];
@@ -709,7 +900,6 @@ const peaks: [number, number][] = [];
 for (const mib of sizes) {
   peaks.push([await peakOf(streamProject, mib), await peakOf(streamSdk, mib)]);
 }
-const mibOf = (kib: number) => kib ? `${(kib / 1024).toFixed(1)} MiB` : "-";
 console.log("\nPeak RSS streaming an answer (VmHWM, sampled every 10 ms):\n");
 console.log(table(
   ["answer", "project", "× 1 MiB", "bare SDK loop", "× 1 MiB"],
