@@ -157,6 +157,32 @@ esac
 case $folder in *,*) folder= ;; esac
 case $config in *,*) config= ;; esac
 read=.env\${folder:+,$folder}\${config:+,$config}
+# The files the command line names may be read (as namedFiles() finds them).
+take=
+for arg in "$@"; do
+  path=
+  case $take in
+    file) path=$arg ;;
+    schema) case $arg in @*) path=\${arg#@} ;; esac ;;
+  esac
+  if [ -n "$take" ]; then
+    take=
+  else
+    case $arg in
+      --) break ;;
+      -a|--attach|-f|--file) take=file ;;
+      --schema) take=schema ;;
+      --attach=*|--file=*) path=\${arg#*=} ;;
+      --schema=@*) path=\${arg#--schema=@} ;;
+      -a?*|-f?*) path=\${arg#-?} ;;
+      --chat) path=. ;;
+    esac
+  fi
+  case $path in
+    ''|[Hh][Tt][Tt][Pp]://*|[Hh][Tt][Tt][Pp][Ss]://*|*,*) ;;
+    *) read="$read,$path" ;;
+  esac
+done
 if [ -n "$folder" ]; then
   set -- "--allow-read=$read" "--allow-write=$folder" "$program" "$@"
 else

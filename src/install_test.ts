@@ -132,6 +132,46 @@ shTest(
 );
 
 shTest(
+  "the installed command grants the files its command line names, as runFlags() does",
+  async (dir) => {
+    const deno = fakeDeno(`${dir}/deno`);
+    const program = `${dir}/gpt4o.js`;
+    Deno.writeTextFileSync(program, "");
+    const script = `${dir}/gpt4o`;
+    Deno.writeTextFileSync(
+      script,
+      posixCommand({ deno, program, os: "linux" }),
+    );
+    const env = { HOME: "/home/ada" };
+    const lines: string[][] = [
+      ["-a", "cat.png", "-f", "src/", "what is it"],
+      ["--attach=a b.png", "--file", "notes.md", "-fREADME.md", "-ax.pdf"],
+      ["-a", "https://example.com/cat.png", "-a", "HTTP://x/y.gif"],
+      ["--schema", "@schema.json", "--schema={}", "--schema=@s2.json"],
+      ["--schema", "{}", "-a", "a,b.png", "-a", ""],
+      ["--chat", "-m", "-a", "--", "-a", "after.png"],
+      ["-s", "-f", "-a"],
+    ];
+    for (const args of lines) {
+      const { code, stdout, stderr } = await sh(script, args, env);
+      assert.equal(stderr, "");
+      assert.equal(code, 0);
+      assert.deepEqual(stdout.split("\n").slice(0, -1), [
+        "run",
+        ...INSTALLED_DENO_FLAGS,
+        ...runFlags(
+          (name) => (env as Record<string, string>)[name],
+          "linux",
+          args,
+        ),
+        program,
+        ...args,
+      ], JSON.stringify(args));
+    }
+  },
+);
+
+shTest(
   "the installed command says to install again when its program is gone",
   async (dir) => {
     const script = `${dir}/gpt4o`;

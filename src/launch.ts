@@ -71,7 +71,7 @@ export async function launch(
     child = io.spawn([
       "run",
       ...denoFlags,
-      ...runFlags(io.env, os),
+      ...runFlags(io.env, os, rest),
       program,
       ...rest,
     ]);

@@ -49,7 +49,7 @@ Deno.test("launch runs deno with Deno's flags, the run's permissions, the progra
   const env = { HOME: "/home/ada", GPT4O_HISTORY: "/any/folder/file.db" };
   const fake = fakeLaunchIo(env);
   const done = launch(
-    ["--cached-only", "main.ts", "--chat", "Hi"],
+    ["--cached-only", "main.ts", "-a", "cat.png", "Hi"],
     fake.io,
     "linux",
   );
@@ -59,12 +59,22 @@ Deno.test("launch runs deno with Deno's flags, the run's permissions, the progra
   assert.deepEqual(fake.ran, [[
     "run",
     "--cached-only",
-    ...runFlags((name) => (env as Record<string, string>)[name], "linux"),
+    ...runFlags((name) => (env as Record<string, string>)[name], "linux", [
+      "-a",
+      "cat.png",
+    ]),
     "main.ts",
-    "--chat",
+    "-a",
+    "cat.png",
     "Hi",
   ]]);
   assert.ok(fake.ran[0].includes("--allow-write=/any/folder"));
+  assert.ok(
+    fake.ran[0].includes(
+      "--allow-read=.env,/any/folder,/home/ada/.config/gpt4o/config.toml,cat.png",
+    ),
+    "the file the command line names may be read",
+  );
   assert.ok(fake.ran[0].includes("--no-prompt"));
 });
 

@@ -86,10 +86,58 @@ export function grantedFolder(
 export const MEMORY_FLAG = "--v8-flags=--max-semi-space-size=4";
 
 /**
+ * The files a command line names for reading: each `-a`/`--attach` path (a
+ * URL is no file), each `-f`/`--file` path, and the file of `--schema @FILE`;
+ * with `--chat`, the current folder too, for `/attach`. The user naming a
+ * file is what lets the program read it. Options are read as the program
+ * reads them, up to a `--`; a path with a comma, which Deno's flags cannot
+ * name, is left out (reading it then fails with one line).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { namedFiles } from "./permissions.ts";
+ * assert.deepEqual(
+ *   namedFiles(["-a", "cat.png", "--file=src", "-a", "https://x.test/a.png", "--schema", "@s.json", "Hi"]),
+ *   ["cat.png", "src", "s.json"],
+ * );
+ * ```
+ */
+export function namedFiles(args: readonly string[]): string[] {
+  const named: string[] = [];
+  const add = (path: string) => {
+    if (path !== "" && !/^https?:\/\//i.test(path) && !path.includes(",")) {
+      named.push(path);
+    }
+  };
+  const schema = (value: string) =>
+    value.startsWith("@") && add(value.slice(1));
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") break;
+    if (["-a", "--attach", "-f", "--file"].includes(arg)) {
+      if (i + 1 < args.length) add(args[++i]);
+    } else if (arg === "--schema") {
+      if (i + 1 < args.length) schema(args[++i]);
+    } else if (/^--(attach|file)=/.test(arg)) {
+      add(arg.slice(arg.indexOf("=") + 1));
+    } else if (arg.startsWith("--schema=")) {
+      schema(arg.slice("--schema=".length));
+    } else if (/^-[af]./.test(arg)) {
+      add(arg.slice(2));
+    } else if (arg === "--chat") {
+      named.push(".");
+    }
+  }
+  return named;
+}
+
+/**
  * The `deno run` flags of one run: no prompt, {@linkcode MEMORY_FLAG}, the
  * network, the variables of {@linkcode PROGRAM_ENV}, reading `.env`, the
- * history folder and the config file, writing the history folder only
- * (nothing when history is off).
+ * history folder, the config file and the files `args` names (see
+ * {@linkcode namedFiles}), writing the history folder only (nothing when
+ * history is off).
  *
  * @example
  * ```ts
@@ -105,10 +153,16 @@ export const MEMORY_FLAG = "--v8-flags=--max-semi-space-size=4";
 export function runFlags(
   env: Env,
   os: typeof Deno.build.os = Deno.build.os,
+  args: readonly string[] = [],
 ): string[] {
   const folder = grantedFolder(env, os);
   const config = configPath(env, os);
-  const read = [".env", folder, config?.includes(",") ? undefined : config];
+  const read = [
+    ".env",
+    folder,
+    config?.includes(",") ? undefined : config,
+    ...namedFiles(args),
+  ];
   return [
     "--no-prompt",
     MEMORY_FLAG,

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { grantedFolder, mayRead, PLACE_ENV, runFlags } from "./permissions.ts";
+import {
+  grantedFolder,
+  mayRead,
+  namedFiles,
+  PLACE_ENV,
+  runFlags,
+} from "./permissions.ts";
 
 Deno.test("runFlags() grants the config file to read, and the history folder to read and write, as the environment names them now", () => {
   const flags = runFlags(
@@ -31,6 +37,46 @@ Deno.test("runFlags() grants no path Deno's lists cannot name, nor one history o
     ["--allow-read=.env"],
   );
   assert.equal(grantedFolder(() => undefined, "linux"), undefined);
+});
+
+Deno.test("runFlags() grants reading the files the command line names, and nothing to write", () => {
+  const flags = runFlags(
+    (name) => ({ GPT4O_HISTORY: "off", GPT4O_CONFIG: "off" })[name],
+    "linux",
+    ["-a", "cat.png", "-f", "src", "--schema", "@s.json", "Hi"],
+  );
+  assert.deepEqual(flags.slice(-1), ["--allow-read=.env,cat.png,src,s.json"]);
+});
+
+Deno.test("namedFiles() finds each way of naming a file, and leaves out URLs, inline schemas, commas and what follows --", async (t) => {
+  const cases: [string[], string[]][] = [
+    [["-a", "a.png", "--attach", "b.pdf", "--attach=c.gif", "-ad.jpg"], [
+      "a.png",
+      "b.pdf",
+      "c.gif",
+      "d.jpg",
+    ]],
+    [["-f", "notes", "--file", "x.md", "--file=y.md", "-fz.md"], [
+      "notes",
+      "x.md",
+      "y.md",
+      "z.md",
+    ]],
+    [["-a", "https://x.test/a.png", "-a", "HTTP://x.test/b.png"], []],
+    [["--schema", "{}", "--schema=@s.json", "--schema", "@t.json"], [
+      "s.json",
+      "t.json",
+    ]],
+    [["-a", "a,b.png", "-a", ""], []],
+    [["--chat"], ["."]],
+    [["-m", "gpt-4o", "--", "-a", "after.png"], []],
+    [["-a"], []],
+  ];
+  for (const [args, expected] of cases) {
+    await t.step(args.join(" "), () => {
+      assert.deepEqual(namedFiles(args), expected);
+    });
+  }
 });
 
 Deno.test("mayRead() takes the program's own GPT4O_* variables and the others it reads, no more", () => {
