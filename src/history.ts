@@ -9,12 +9,19 @@
 import { DatabaseSync } from "node:sqlite";
 import { posix, win32 } from "node:path";
 import { cut, flatten } from "./text.ts";
+import {
+  type Attachment,
+  type AttachmentKind,
+  type ContentPart,
+  partsOf,
+} from "./attachments.ts";
+import type { SamplingOptions } from "./sampling.ts";
 
 /** How long a save or an open waits for another process's lock, in ms. */
 export const BUSY_TIMEOUT_MS = 5000;
 
 /** The schema version this code writes, kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** The history cannot be used; one sentence naming the database and the problem. */
 export class HistoryError extends Error {
@@ -69,6 +76,10 @@ export interface Exchange {
   } | null;
   started: Date;
   finished: Date;
+  /** What was sent with the prompt (`-a`), in order; saved once each by content. */
+  attachments?: Attachment[];
+  /** The request's sampling options (`-o`), as sent. */
+  options?: SamplingOptions;
 }
 
 /** One line of `--history`. */
@@ -94,9 +105,16 @@ export interface Conversation {
 }
 
 /** A message in the OpenAI chat-completions format. */
-export interface Message {
-  role: "system" | "user" | "assistant";
-  content: string;
+export type Message =
+  | { role: "system" | "assistant"; content: string }
+  | { role: "user"; content: string | ContentPart[] };
+
+/** A message's text: its content, or the text of its parts. */
+export function textOfMessage(message: Message): string {
+  return typeof message.content === "string"
+    ? message.content
+    : message.content.map((part) => part.type === "text" ? part.text : "")
+      .join("");
 }
 
 /**
@@ -118,7 +136,8 @@ export function endpointOf(baseURL: string): string {
 /**
  * The messages to send before a new prompt that continues `conversation`:
  * the system message (`system`, else the conversation's), then each turn's
- * prompt and answer in order. A turn without answer text sends neither.
+ * prompt (with its attachments, as content parts) and answer in order. A
+ * turn without answer text sends neither.
  *
  * @example
  * ```ts
@@ -146,7 +165,12 @@ export function messagesOf(
   for (const turn of conversation.turns) {
     if (turn.answer === "") continue;
     messages.push(
-      { role: "user", content: turn.prompt },
+      {
+        role: "user",
+        content: turn.attachments?.length
+          ? partsOf(turn.prompt, turn.attachments)
+          : turn.prompt,
+      },
       { role: "assistant", content: turn.answer },
     );
   }
@@ -198,6 +222,21 @@ const MIGRATIONS = [
     finished TEXT NOT NULL
   );
   CREATE INDEX exchanges_by_conversation ON exchanges (conversation_id, id);`,
+  // Attachments, each file once by its content; the options of each exchange.
+  `CREATE TABLE attachments (
+    sha256 TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    bytes BLOB NOT NULL
+  );
+  CREATE TABLE exchange_attachments (
+    exchange_id INTEGER NOT NULL REFERENCES exchanges (id),
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT REFERENCES attachments (sha256),
+    url TEXT,
+    PRIMARY KEY (exchange_id, position)
+  );
+  ALTER TABLE exchanges ADD COLUMN options TEXT;`,
 ];
 
 interface ExchangeRow {
@@ -213,6 +252,17 @@ interface ExchangeRow {
   total_tokens: number | null;
   started: string;
   finished: string;
+  options: string | null;
+  id: number;
+}
+
+interface AttachmentRow {
+  exchange_id: number;
+  name: string;
+  kind: string | null;
+  bytes: Uint8Array | null;
+  sha256: string | null;
+  url: string | null;
 }
 
 /**
@@ -312,12 +362,26 @@ export class History implements Disposable {
         `SELECT CAST(system AS BLOB) AS system, CAST(prompt AS BLOB) AS prompt,
           model, endpoint, CAST(answer AS BLOB) AS answer, outcome,
           CAST(error AS BLOB) AS error, prompt_tokens, completion_tokens,
-          total_tokens, started, finished
+          total_tokens, started, finished, options, id
         FROM exchanges WHERE conversation_id = ? ORDER BY id`,
       ).all(id)
     ) as unknown as ExchangeRow[];
     if (rows.length === 0) return undefined;
-    const turns = rows.map(toExchange);
+    const attached = Map.groupBy(
+      this.#read(() =>
+        this.#db.prepare(
+          `SELECT e.exchange_id, e.name, a.kind, a.bytes, e.sha256, e.url
+          FROM exchange_attachments e
+          JOIN exchanges x ON x.id = e.exchange_id
+          LEFT JOIN attachments a ON a.sha256 = e.sha256
+          WHERE x.conversation_id = ? ORDER BY e.exchange_id, e.position`,
+        ).all(id)
+      ) as unknown as AttachmentRow[],
+      (row) => row.exchange_id,
+    );
+    const turns = rows.map((row) =>
+      toExchange(row, attached.get(row.id) ?? [])
+    );
     const last = turns[turns.length - 1];
     return { id, model: last.model, system: last.system, turns };
   }
@@ -368,11 +432,14 @@ export class History implements Disposable {
           if (changes === 0) throw new ConversationGoneError(this.path, id);
         }
         const usage = exchange.usage ?? {};
-        db.prepare(
+        const options = exchange.options && Object.keys(exchange.options).length
+          ? JSON.stringify(exchange.options)
+          : null;
+        const { lastInsertRowid: exchangeId } = db.prepare(
           `INSERT INTO exchanges (conversation_id, system, prompt, model,
             endpoint, answer, outcome, error, prompt_tokens,
-            completion_tokens, total_tokens, started, finished)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            completion_tokens, total_tokens, started, finished, options)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           id,
           exchange.system,
@@ -387,7 +454,26 @@ export class History implements Disposable {
           usage.total_tokens ?? null,
           started,
           finished,
+          options,
         );
+        for (const [position, each] of (exchange.attachments ?? []).entries()) {
+          if (each.bytes && each.sha256) {
+            db.prepare(
+              `INSERT INTO attachments (sha256, kind, bytes) VALUES (?, ?, ?)
+              ON CONFLICT (sha256) DO NOTHING`,
+            ).run(each.sha256, each.kind, each.bytes);
+          }
+          db.prepare(
+            `INSERT INTO exchange_attachments (exchange_id, position, name,
+              sha256, url) VALUES (?, ?, ?, ?, ?)`,
+          ).run(
+            exchangeId,
+            position,
+            each.name,
+            each.sha256 ?? null,
+            each.url ?? null,
+          );
+        }
         db.exec("COMMIT");
         return id;
       } finally {
@@ -496,7 +582,7 @@ function textOf(bytes: Uint8Array | null): string {
   return bytes === null ? "" : new TextDecoder().decode(bytes);
 }
 
-function toExchange(row: ExchangeRow): Exchange {
+function toExchange(row: ExchangeRow, attached: AttachmentRow[]): Exchange {
   const exchange: Exchange = {
     system: textOf(row.system),
     prompt: textOf(row.prompt),
@@ -515,6 +601,17 @@ function toExchange(row: ExchangeRow): Exchange {
     if (row[key] !== null) usage[key] = row[key];
   }
   if (Object.keys(usage).length > 0) exchange.usage = usage;
+  if (row.options !== null) exchange.options = JSON.parse(row.options);
+  if (attached.length > 0) {
+    exchange.attachments = attached.map((each): Attachment =>
+      each.url !== null ? { name: each.name, kind: "url", url: each.url } : {
+        name: each.name,
+        kind: each.kind as AttachmentKind,
+        bytes: each.bytes ?? new Uint8Array(),
+        sha256: each.sha256!,
+      }
+    );
+  }
   return exchange;
 }
 

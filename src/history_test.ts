@@ -664,3 +664,72 @@ withFolder(
 );
 
 // Formatting
+
+withFolder(
+  "open() brings a version 1 history up to date, keeping its conversations",
+  (dir) => {
+    const path = `${dir}/history.db`;
+    const old = new DatabaseSync(path);
+    old.exec(`CREATE TABLE conversations (
+      id INTEGER PRIMARY KEY, created TEXT NOT NULL, updated TEXT NOT NULL,
+      model TEXT NOT NULL, turns INTEGER NOT NULL, title TEXT NOT NULL);
+    CREATE TABLE exchanges (
+      id INTEGER PRIMARY KEY, conversation_id INTEGER NOT NULL,
+      system TEXT NOT NULL, prompt TEXT NOT NULL, model TEXT NOT NULL,
+      endpoint TEXT NOT NULL, answer TEXT NOT NULL, outcome TEXT NOT NULL,
+      error TEXT, prompt_tokens INTEGER, completion_tokens INTEGER,
+      total_tokens INTEGER, started TEXT NOT NULL, finished TEXT NOT NULL);
+    INSERT INTO conversations VALUES (1, '2026-11-27T22:14:00.000Z',
+      '2026-11-27T22:14:30.000Z', 'gpt-4o', 1, 'hi');
+    INSERT INTO exchanges VALUES (1, 1, 'Be brief.', 'hi', 'gpt-4o',
+      'api.openai.com/v1', 'Hello!', 'answered', NULL, NULL, NULL, NULL,
+      '2026-11-27T22:14:00.000Z', '2026-11-27T22:14:30.000Z');
+    PRAGMA user_version = 1;`);
+    old.close();
+    using history = History.open(path);
+    const turn = history.get(1)!.turns[0];
+    assert.deepEqual(
+      [turn.prompt, turn.answer, turn.attachments, turn.options],
+      ["hi", "Hello!", undefined, undefined],
+    );
+  },
+);
+
+Deno.test("save() keeps each attachment once by its content, in order, and the options as sent", () => {
+  using history = History.open(":memory:");
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+  const image = {
+    name: "cat.png",
+    kind: "png" as const,
+    bytes: png,
+    sha256: "a".repeat(64),
+  };
+  const url = {
+    name: "https://example.com/dog.png",
+    kind: "url" as const,
+    url: "https://example.com/dog.png",
+  };
+  const id = history.save(
+    exchange(0, { attachments: [image, url], options: { temperature: 0.2 } }),
+  );
+  history.save(
+    exchange(1, { attachments: [{ ...image, name: "again.png" }] }),
+    id,
+  );
+  const [first, second] = history.get(id)!.turns;
+  assert.deepEqual(first.attachments, [image, url]);
+  assert.deepEqual(first.options, { temperature: 0.2 });
+  assert.deepEqual(second.attachments, [{ ...image, name: "again.png" }]);
+  assert.equal(second.options, undefined);
+  assert.deepEqual(messagesOf(history.get(id)!)[1], {
+    role: "user",
+    content: [
+      { type: "text", text: "how does a court case get to the Supreme Court?" },
+      {
+        type: "image_url",
+        image_url: { url: `data:image/png;base64,${png.toBase64()}` },
+      },
+      { type: "image_url", image_url: { url: "https://example.com/dog.png" } },
+    ],
+  });
+});

@@ -7,6 +7,8 @@
 import { columns } from "./columns.ts";
 import type { Conversation, ConversationSummary, Exchange } from "./history.ts";
 import { cut, flatten } from "./text.ts";
+import { describe } from "./attachments.ts";
+import { describeOptions } from "./sampling.ts";
 
 /** Local time as `2026-11-27 23:14`. */
 function localTime(date: Date): string {
@@ -50,7 +52,7 @@ export function formatList(summaries: ConversationSummary[]): string {
 /**
  * A conversation as a readable transcript: a header (id, model, endpoint,
  * first and last time), the system message, then each prompt (quoted with
- * `> `) and answer, how a turn ended when it was not answered, and its token
+ * `> `, its attachments named), its sampling options, and answer, how a turn ended when it was not answered, and its token
  * usage when known. The system message, model or endpoint are shown again
  * where a turn changes them.
  *
@@ -121,7 +123,16 @@ export function transcriptParts(
       [model, endpoint] = [turn.model, turn.endpoint];
       say(`(${model}  ${endpoint})`);
     }
-    say("", ...turn.prompt.split("\n").map((line) => `> ${line}`), "");
+    say(
+      "",
+      ...turn.prompt.split("\n").map((line) => `> ${line}`),
+      ...(turn.attachments ?? []).map((each) =>
+        `> [attached: ${describe(each)}]`
+      ),
+      "",
+    );
+    const options = turn.options && describeOptions(turn.options);
+    if (options) say(`[options: ${options}]`);
     if (turn.answer !== "") parts.push({ text: turn.answer, answer: true });
     if (turn.outcome !== "answered") {
       const error = turn.error === undefined || turn.error === turn.outcome

@@ -125,6 +125,42 @@ Deno.test("formatTranscript() shows every turn, how it ended and its usage", () 
   );
 });
 
+Deno.test("formatTranscript() names each turn's attachments and options", () => {
+  const text = formatTranscript({
+    id: 4,
+    model: "gpt-4o",
+    system: "Be brief.",
+    turns: [exchange(0, {
+      system: "Be brief.",
+      prompt: "What is this?",
+      answer: "A cat.",
+      attachments: [
+        {
+          name: "cat.png",
+          kind: "png",
+          bytes: new Uint8Array(2048),
+          sha256: "a".repeat(64),
+        },
+        {
+          name: "https://x.test/d.png",
+          kind: "url",
+          url: "https://x.test/d.png",
+        },
+      ],
+      options: { temperature: 0.2, stop: ["END"] },
+    })],
+  });
+  assert.deepEqual(text.split("\n").slice(2), [
+    "",
+    "> What is this?",
+    "> [attached: cat.png (PNG image, 2 KiB)]",
+    "> [attached: https://x.test/d.png (image URL)]",
+    "",
+    '[options: temperature=0.2 stop=["END"]]',
+    "A cat.",
+  ]);
+});
+
 Deno.test("formatTranscript() shows a conversation without turns as such", () => {
   assert.equal(
     formatTranscript({ id: 3, model: "gpt-4o", system: "", turns: [] }),
