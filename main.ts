@@ -27,6 +27,8 @@ import { parseOptions, USAGE } from "./src/options.ts";
 import { maskedOutput, Secrets } from "./src/redact.ts";
 import { printStream } from "./src/stream.ts";
 import { outcomeOf, type Reply, type Request, run } from "./src/run.ts";
+import type { Target } from "./src/plan.ts";
+import type { JsonSchemaRequest } from "./src/schema.ts";
 import { AnswerScreen } from "./src/screen.ts";
 import { configPath, loadConfigFile } from "./src/config_file.ts";
 import { secretsOf, settingsOf } from "./src/plan.ts";
@@ -49,7 +51,8 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
     ...(markdown
       ? { render: (out) => new markdown.MarkdownStream(out, request.render!) }
       : {}),
-    quiet: request.extract !== undefined,
+    // -x and --schema print what they take from the answer once it is in.
+    quiet: request.extract !== undefined || request.schema !== undefined,
   }, (error) => abort.abort(error));
   let served = target.provider; // g4f.space names it in X-Provider
   const started = performance.now();
@@ -80,12 +83,14 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       completion = await client.chat.completions.create({
         model,
         messages,
+        ...request.fields,
       }, { signal });
     } else {
       const chunks = await client.chat.completions.create({
         model,
         messages,
         stream: true,
+        ...request.fields,
         ...(request.verbose || request.json
           ? { stream_options: { include_usage: true } }
           : {}),
@@ -98,8 +103,11 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
     }
     screen.complete(completion, { streamed: stream });
     screen.end();
-    const extracted = request.extract &&
-      await extract(screen, request.extract, io.stderr);
+    const extracted = request.extract
+      ? await extract(screen, request.extract, io.stderr)
+      : request.schema
+      ? await checked(screen, request.schema, io.stderr, !request.json)
+      : true;
 
     const finishReason = completion.choices[0]?.finish_reason;
     const note = stopNote(finishReason);
@@ -115,7 +123,7 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       // stderr's reader went away: the answer stands
     }
     return {
-      exitCode: extracted === false ? EXIT.failed : EXIT.ok,
+      exitCode: extracted ? EXIT.ok : EXIT.failed,
       answer: screen.text,
       outcome: outcomeOf(finishReason),
       usage: completion.usage,
@@ -180,6 +188,42 @@ async function extract(
   return true;
 }
 
+/**
+ * `--schema`: prints the answer (unless `print` is false) once it is JSON
+ * that follows the schema; `false`, saying which property failed, when it
+ * is not (many servers ignore `response_format`).
+ */
+async function checked(
+  screen: AnswerScreen,
+  schema: JsonSchemaRequest,
+  stderr: Io["stderr"],
+  print: boolean,
+): Promise<boolean> {
+  const { validateAnswer } = await import("./src/schema.ts");
+  const result = validateAnswer(schema, screen.text);
+  if (!result.ok) {
+    stderr.write(`${result.message} (see it with --show)\n`);
+    return false;
+  }
+  // With --json, the completion printed is the whole output.
+  if (print) screen.print(screen.text.replace(/\n?$/, "\n"));
+  return true;
+}
+
+/** `--models`: the ids of the models the server lists (`GET /models`). */
+export async function models(io: Io, target: Target): Promise<string[]> {
+  const client = new OpenAI({
+    ...target.connection,
+    adminAPIKey: null,
+    webhookSecret: null,
+    logLevel: "off",
+    fetch: serverFetch(io.fetch, new AbortController(), { fallback: false }),
+  });
+  const ids: string[] = [];
+  for await (const model of client.models.list()) ids.push(model.id);
+  return ids;
+}
+
 /** Runs the program once and returns its exit code. */
 export async function main(io: Io): Promise<number> {
   const secrets = new Secrets(); // masked in all output, answers included
@@ -209,7 +253,7 @@ export async function main(io: Io): Promise<number> {
     for (const warning of warnings) masked.stderr.write(`${warning}\n`);
     const settings = settingsOf(read, file);
     secrets.add(...secretsOf(settings));
-    return await run(masked, options, settings, ask, secrets);
+    return await run(masked, options, settings, { ask, models }, secrets);
   } catch (error) {
     const failure = describeFailure(error);
     try {

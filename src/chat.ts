@@ -7,6 +7,8 @@
  */
 import type { Message } from "./history.ts";
 import type { LineReader, Output } from "./io.ts";
+import { type Attachment, describe, partsOf } from "./attachments.ts";
+import type { SamplingOptions } from "./sampling.ts";
 
 /** One turn to run: the new prompt after the earlier messages. */
 export interface Turn {
@@ -16,6 +18,10 @@ export interface Turn {
   /** The earlier user and assistant messages, oldest first, without the system message. */
   earlier: Message[];
   prompt: string;
+  /** Images and PDFs sent with the prompt. */
+  attachments?: Attachment[];
+  /** The request's sampling options. */
+  sampling?: SamplingOptions;
   /** The saved conversation this turn belongs to; `undefined` starts a new one. */
   conversationId: number | undefined;
 }
@@ -52,6 +58,8 @@ export interface ChatSession {
   /** Earlier messages of a resumed conversation, oldest first. */
   earlier: Message[];
   conversationId: number | undefined;
+  /** The sampling options of every turn. */
+  sampling?: SamplingOptions;
   resumed?: Resumed;
   /** Runs one turn: sends it, prints the answer or the one-line failure, saves it. */
   turn(turn: Turn): Promise<TurnResult>;
@@ -61,6 +69,10 @@ export interface ChatSession {
   resolveModel(spec: string): ResolvedModel;
   /** Puts the last code block of `answer` on the clipboard; says what it did. */
   copy?(answer: string): Promise<string>;
+  /** Reads the file (or takes the image URL) `/attach` names, or says why it cannot. */
+  attach?(name: string): Promise<Attachment | { problem: string }>;
+  /** The text `/models` prints: the server's models, or why it cannot list them. */
+  models?(model: string): Promise<string>;
   /** The system message and model of a role of the config file, or why there is none. */
   role?(
     name: string,
@@ -95,6 +107,8 @@ interface ChatState {
   system: string;
   earlier: Message[];
   conversationId: number | undefined;
+  /** What `/attach` added for the next turn. */
+  attached: Attachment[];
 }
 
 /** A slash command: how it is typed, what it does, and the doing. */
@@ -157,12 +171,53 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   {
+    name: "attach",
+    usage: "/attach <path>",
+    help: "send an image or a PDF (or an image URL) with the next message",
+    async run(name, state, { session, say }) {
+      if (name === "") {
+        return say(
+          "/attach takes the path of an image or a PDF, or an image URL",
+        );
+      }
+      const attachment = await session.attach?.(name) ??
+        { problem: "attaching is not possible here" };
+      if ("problem" in attachment) return say(attachment.problem);
+      state.attached.push(attachment);
+      say(`attached for the next message: ${describeAll(state)}`);
+    },
+  },
+  {
+    name: "files",
+    usage: "/files",
+    help: "list what is attached to the next message",
+    run(_, state, { say }) {
+      say(
+        state.attached.length
+          ? `attached for the next message: ${describeAll(state)}`
+          : "nothing is attached: /attach adds an image or a PDF",
+      );
+    },
+  },
+  {
+    name: "models",
+    usage: "/models",
+    help: "list the models of the current model's server",
+    async run(_, state, { session, say }) {
+      say(
+        (await session.models?.(state.model) ??
+          "listing models is not possible here").trimEnd(),
+      );
+    },
+  },
+  {
     name: "clear",
     usage: "/clear",
     help: "start a new conversation: earlier turns are no longer sent",
     run(_, state, { say }) {
       state.earlier = [];
       state.conversationId = undefined;
+      state.attached = [];
       say("a new conversation: earlier turns are no longer sent");
     },
   },
@@ -176,7 +231,7 @@ export const COMMANDS: readonly Command[] = [
       );
       if (answer === undefined) return say("there is no answer to copy yet");
       say(
-        await session.copy?.(answer.content) ??
+        await session.copy?.(answer.content as string) ??
           "copying is not possible here",
       );
     },
@@ -269,6 +324,7 @@ export async function runChat(
     system: session.system,
     earlier: [...session.earlier],
     conversationId: session.conversationId,
+    attached: [],
   };
   const interactive = reader.interactive;
   if (interactive) {
@@ -310,11 +366,15 @@ export async function runChat(
     // From a pipe, a blank line parts one answer from the next.
     if (!interactive && separate) stdout.write("\n");
     separate = false;
+    const attachments = state.attached;
+    state.attached = [];
     const result = await session.turn({
       model: state.model,
       system: state.system,
       earlier: state.earlier,
       prompt: text,
+      ...(attachments.length ? { attachments } : {}),
+      ...(session.sampling ? { sampling: session.sampling } : {}),
       conversationId: state.conversationId,
     });
     if (ENDS_CHAT.includes(result.exitCode)) return result.exitCode;
@@ -326,11 +386,18 @@ export async function runChat(
       separate = true;
       state.earlier = [
         ...state.earlier,
-        { role: "user", content: text },
+        {
+          role: "user",
+          content: attachments.length ? partsOf(text, attachments) : text,
+        },
         { role: "assistant", content: result.answer },
       ];
     }
   }
+}
+
+function describeAll(state: ChatState): string {
+  return state.attached.map(describe).join(", ");
 }
 
 /**

@@ -25,6 +25,7 @@
  *
  * @module
  */
+import { checkOptions, type SamplingOptions } from "./sampling.ts";
 import { ConfigError } from "./config.ts";
 import type { Io } from "./io.ts";
 import { type Env, isAbsolute } from "./paths.ts";
@@ -60,6 +61,8 @@ export interface Role {
   system?: string;
   /** Model names in fallback order, as `-m` takes them. */
   model?: string[];
+  /** Its sampling options, over the file's. */
+  options?: SamplingOptions;
 }
 
 /** The settings a config file holds. */
@@ -68,6 +71,8 @@ export interface ConfigFile {
   /** The default model, in fallback order. */
   model?: string[];
   system?: string;
+  /** The sampling options of every request. */
+  options?: SamplingOptions;
   providers: CustomProvider[];
   roles: Role[];
   /** An alias's models, in fallback order. */
@@ -190,9 +195,9 @@ export async function loadConfigFile(
 
 /** The settings of each table, for the "unknown setting" warnings. */
 const KNOWN = {
-  top: ["model", "system", "providers", "roles", "aliases"],
+  top: ["model", "system", "options", "providers", "roles", "aliases"],
   provider: ["base_url", "key_env", "model", "headers"],
-  role: ["system", "model"],
+  role: ["system", "model", "options"],
 };
 
 /** Checks the parsed file setting by setting, collecting warnings. */
@@ -209,6 +214,7 @@ class Checker {
       path: this.path,
       ...optional("model", this.#models(data.model, "model")),
       ...optional("system", this.#text(data.system, "system")),
+      ...optional("options", this.#options(data.options, "options")),
       providers: Object.entries(providers).map(([name, value]) =>
         this.#provider(name, value)
       ),
@@ -292,7 +298,16 @@ class Checker {
       name,
       ...optional("system", this.#text(table.system, `${at}.system`)),
       ...optional("model", this.#models(table.model, `${at}.model`)),
+      ...optional("options", this.#options(table.options, `${at}.options`)),
     };
+  }
+
+  /** A table of sampling options, checked; unknown names are warned of. */
+  #options(value: unknown, at: string): SamplingOptions | undefined {
+    if (value === undefined) return undefined;
+    const { options, warnings } = checkOptions(value, `${at} in ${this.path}`);
+    this.warnings.push(...warnings);
+    return options;
   }
 
   #models(value: unknown, at: string): string[] | undefined {

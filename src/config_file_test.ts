@@ -71,6 +71,7 @@ Deno.test("loadConfigFile() reads every setting into typed values", async () => 
     io(`
 model = ["work:", "ollama:llama3.2"]
 system = "Be terse."
+options = { temperature = 0.5, stop = ["END"] }
 [providers.work]
 base_url = "https://gateway.example/v1/"
 key_env = "GPT4O_WORK_KEY"
@@ -79,6 +80,7 @@ headers = { "X-Team" = "law" }
 [roles.lawyer]
 system = "You are a careful lawyer."
 model = "work:gpt-4o"
+options = { max_tokens = 800 }
 [aliases]
 fast = "groq:llama-3.3-70b-versatile"
 `),
@@ -90,6 +92,7 @@ fast = "groq:llama-3.3-70b-versatile"
     path: "/c.toml",
     model: ["work:", "ollama:llama3.2"],
     system: "Be terse.",
+    options: { temperature: 0.5, stop: ["END"] },
     providers: [{
       name: "work",
       baseURL: "https://gateway.example/v1",
@@ -101,6 +104,7 @@ fast = "groq:llama-3.3-70b-versatile"
       name: "lawyer",
       system: "You are a careful lawyer.",
       model: ["work:gpt-4o"],
+      options: { max_tokens: 800 },
     }],
     aliases: { fast: ["groq:llama-3.3-70b-versatile"] },
   });

@@ -72,8 +72,8 @@ export interface Io {
   ): Promise<string | undefined>;
   /** A file's permission bits; `null` where the system keeps none (Windows). */
   fileMode(path: string): number | null;
-  /** The text piped to stdin, or `undefined` when stdin is a terminal. */
-  stdin(): Promise<string | undefined>;
+  /** What is piped to stdin (text, or an image), or `undefined` when stdin is a terminal. */
+  stdin(): Promise<Uint8Array | undefined>;
   stdout: Output;
   stderr: Output;
   /** Whether stdout is a terminal: server text is shown safe there. */
@@ -236,7 +236,7 @@ export function denoIo(): Io {
     fileMode: (path) => Deno.statSync(path).mode,
     async stdin() {
       if (Deno.stdin.isTerminal()) return undefined;
-      return await new Response(Deno.stdin.readable).text();
+      return await new Response(Deno.stdin.readable).bytes();
     },
     stdout: fileOutput(Deno.stdout, "stdout"),
     stderr: fileOutput(Deno.stderr, "stderr"),

@@ -4,6 +4,11 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import {
+  parseOption,
+  parseOptionFlags,
+  type SamplingOptions,
+} from "./sampling.ts";
 
 /** The demo's model. */
 export const DEFAULT_MODEL = "gpt-4o";
@@ -22,13 +27,23 @@ Usage: gpt4o [options] [prompt...]      (or: deno task start [options] [prompt..
        gpt4o --chat [options] [prompt...]  (or: deno task chat ...)
 
 The prompt is the arguments joined by spaces; text piped to stdin is appended
-after a blank line. With neither, it asks "${DEFAULT_QUESTION}"
+after a blank line (an image or a PDF piped to stdin is attached). With
+neither, it asks "${DEFAULT_QUESTION}"
 
 Options:
   -m, --model <id>         model, <provider>:<model>, an alias, or a,b,c to fall
                            back in that order (default ${DEFAULT_MODEL})
   -s, --system <text>      system message (default "${DEFAULT_SYSTEM}")
   -r, --role <name>        a role of the config file: its system message and model
+  -a, --attach <path|url>  send an image (PNG, JPEG, WebP, GIF) or a PDF with the
+                           prompt; an http(s) URL of an image is passed on
+  -f, --file <path>        put a text file, or a folder's text files, in the prompt
+  -o, --option <name=value>  a sampling option: temperature, top_p, max_tokens,
+                           seed, stop, presence_penalty, frequency_penalty,
+                           reasoning_effort
+      --temperature <n>    -o temperature=<n>, over any -o temperature
+      --max-tokens <n>     -o max_tokens=<n>, over any -o max_tokens
+      --schema <json|@file>  ask for JSON that follows this JSON Schema, and check it
       --stream             print the answer as it arrives
       --json               print the whole completion as JSON instead of the text
       --raw                print the answer as it came, also on a terminal
@@ -46,12 +61,13 @@ Options:
       --no-history         do not save this run
       --providers          list the providers: built in, and the config file's
       --roles              list the config file's roles
+      --models             list the server's models (of -m provider: or the default)
   -h, --help               show this help
       --version            show the version
 
 Config file: $XDG_CONFIG_HOME/gpt4o/config.toml, else ~/.config/gpt4o/config.toml
 (macOS: ~/Library/Application Support/gpt4o/, Windows: %APPDATA%\\gpt4o\\), or
-GPT4O_CONFIG: model, system, [providers.NAME], [roles.NAME], [aliases].
+GPT4O_CONFIG: model, system, options, [providers.NAME], [roles.NAME], [aliases].
 
 Environment (also read from ./.env, which never overrides a set variable):
   OPENAI_API_KEY           API key; not needed when OPENAI_BASE_URL is set
@@ -103,6 +119,16 @@ export interface Options {
   roles: boolean;
   help: boolean;
   version: boolean;
+  /** `-a`: images, PDFs and image URLs to send, as given. */
+  attach: string[];
+  /** `-f`: text files and folders to put in the prompt, as given. */
+  files: string[];
+  /** The sampling options of `-o`, `--temperature` and `--max-tokens`. */
+  sampling: SamplingOptions;
+  /** `--schema`: a JSON Schema, inline or `@file`, as given. */
+  schema: string | undefined;
+  /** `--models`: list the server's models. */
+  models: boolean;
   /** The prompt words, joined by spaces; empty when none were given. */
   prompt: string;
 }
@@ -157,6 +183,13 @@ export function parseOptions(args: string[]): Options {
         show: { type: "string" },
         providers: { type: "boolean", default: false },
         roles: { type: "boolean", default: false },
+        attach: { type: "string", short: "a", multiple: true, default: [] },
+        file: { type: "string", short: "f", multiple: true, default: [] },
+        option: { type: "string", short: "o", multiple: true },
+        temperature: { type: "string" },
+        "max-tokens": { type: "string" },
+        schema: { type: "string" },
+        models: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", default: false },
       },
@@ -206,6 +239,11 @@ export function parseOptions(args: string[]): Options {
     roles: values.roles,
     help: values.help,
     version: values.version,
+    attach: values.attach,
+    files: values.file,
+    sampling: samplingOf(values),
+    schema: values.schema,
+    models: values.models,
     prompt: positionals.join(" "),
   };
   if (options.continue && options.conversation !== undefined) {
@@ -220,6 +258,11 @@ export function parseOptions(args: string[]): Options {
         "text: not with --json or --chat",
     );
   }
+  if (options.schema !== undefined && (options.chat || options.extract)) {
+    throw new UsageError(
+      "--schema takes one answer as JSON: not with --chat, -x or --extract-last",
+    );
+  }
   const listing = options.listHistory
     ? "--history"
     : options.show !== undefined
@@ -228,6 +271,8 @@ export function parseOptions(args: string[]): Options {
     ? "--providers"
     : options.roles
     ? "--roles"
+    : options.models
+    ? "--models"
     : undefined;
   if (
     listing && (options.prompt || options.chat || options.continue ||
@@ -235,6 +280,31 @@ export function parseOptions(args: string[]): Options {
   ) {
     throw new UsageError(
       `${listing} asks nothing: give it no prompt, --chat, --continue or --conversation`,
+    );
+  }
+  return options;
+}
+
+/**
+ * The sampling options of `-o NAME=VALUE` (in order: a later one wins, `stop`
+ * gathers), with `--temperature` and `--max-tokens` over them.
+ */
+function samplingOf(
+  values: { option?: string[]; temperature?: string; "max-tokens"?: string },
+): SamplingOptions {
+  const options = parseOptionFlags(values.option ?? []);
+  if (values.temperature !== undefined) {
+    options.temperature = parseOption(
+      "temperature",
+      values.temperature,
+      "--temperature",
+    );
+  }
+  if (values["max-tokens"] !== undefined) {
+    options.max_tokens = parseOption(
+      "max_tokens",
+      values["max-tokens"],
+      "--max-tokens",
     );
   }
   return options;

@@ -30,10 +30,83 @@ Deno.test("parseOptions() leaves the model and system to the demo's defaults whe
     roles: false,
     help: false,
     version: false,
+    attach: [],
+    files: [],
+    sampling: {},
+    schema: undefined,
+    models: false,
     prompt: "",
   });
   assert.equal(DEFAULT_MODEL, "gpt-4o");
   assert.equal(DEFAULT_SYSTEM, "You are a helpful assistant.");
+});
+
+Deno.test("parseOptions() gathers -a, -f and the sampling options, --temperature over -o's", () => {
+  const options = parseOptions([
+    "-a",
+    "cat.png",
+    "--attach=https://example.com/dog.png",
+    "-f",
+    "notes.md",
+    "--file",
+    "src",
+    "--temperature",
+    "0.2",
+    "-o",
+    "temperature=1",
+    "-o",
+    "stop=END",
+    "--max-tokens",
+    "50",
+    "-o",
+    "stop=###",
+    "--schema",
+    "@person.json",
+    "Describe",
+  ]);
+  assert.deepEqual(options.attach, ["cat.png", "https://example.com/dog.png"]);
+  assert.deepEqual(options.files, ["notes.md", "src"]);
+  assert.deepEqual(options.sampling, {
+    temperature: 0.2,
+    stop: ["END", "###"],
+    max_tokens: 50,
+  });
+  assert.equal(options.schema, "@person.json");
+  assert.equal(options.prompt, "Describe");
+});
+
+Deno.test("parseOptions() refuses a bad sampling option, --schema with the chat or -x, and --models with a prompt", async (t) => {
+  const cases: [string[], string][] = [
+    [
+      ["--temperature", "3"],
+      '--temperature takes a number from 0 to 2, not "3"',
+    ],
+    [
+      ["--max-tokens", "0"],
+      '--max-tokens takes a whole number of at least 1, not "0"',
+    ],
+    [
+      ["-o", "temprature=1"],
+      '-o: unknown option "temprature" (did you mean temperature?); the options are temperature, top_p, max_tokens, seed, stop, presence_penalty, frequency_penalty, reasoning_effort',
+    ],
+    [
+      ["--schema", "{}", "--chat"],
+      "--schema takes one answer as JSON: not with --chat, -x or --extract-last",
+    ],
+    [
+      ["--schema", "{}", "-x"],
+      "--schema takes one answer as JSON: not with --chat, -x or --extract-last",
+    ],
+    [
+      ["--models", "Hi"],
+      "--models asks nothing: give it no prompt, --chat, --continue or --conversation",
+    ],
+  ];
+  for (const [args, message] of cases) {
+    await t.step(args.join(" "), () => {
+      assert.throws(() => parseOptions(args), { name: "UsageError", message });
+    });
+  }
 });
 
 Deno.test("parseOptions() reads short and long options and joins the prompt", () => {

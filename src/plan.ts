@@ -15,6 +15,10 @@
  * | the config file's `model`          | the config file's `system`         |
  * | `gpt-4o`                           | "You are a helpful assistant."     |
  *
+ * The sampling options (`-o`) go by the same order, option by option: the
+ * flags', then (with `-c`) the role's and the conversation's, else the
+ * role's and the config file's.
+ *
  * @module
  */
 import {
@@ -28,6 +32,7 @@ import { columns } from "./columns.ts";
 import type { Conversation } from "./history.ts";
 import { type HistoryPlace, historyPlaceOf } from "./conversations.ts";
 import { DEFAULT_MODEL, DEFAULT_SYSTEM, type Options } from "./options.ts";
+import { mergeOptions, type SamplingOptions } from "./sampling.ts";
 import {
   everySecret,
   parseModel,
@@ -149,11 +154,13 @@ function targetOf(
   };
 }
 
-/** How a run begins: the model text, the system message, and the role. */
+/** How a run begins: the model text, the system message, the options, and the role. */
 export interface Start {
   /** A model name, a `provider:model`, an alias or a comma list of them. */
   model: string;
   system: string;
+  /** The sampling options of each request. */
+  sampling: SamplingOptions;
   role?: Role;
 }
 
@@ -168,13 +175,19 @@ export interface Start {
  * import { settingsOf, startOf } from "./plan.ts";
  * const read = (name: string) => ({ GPT4O_MODEL: "ollama:" })[name];
  * const start = startOf(parseOptions(["Hi"]), settingsOf(read), undefined);
- * assert.deepEqual(start, { model: "ollama:", system: "You are a helpful assistant." });
+ * assert.deepEqual(start, {
+ *   model: "ollama:",
+ *   system: "You are a helpful assistant.",
+ *   sampling: {},
+ * });
  * ```
  *
  * @throws {ConfigError} for a role the config file does not have.
  */
 export function startOf(
-  options: Pick<Options, "model" | "system" | "role">,
+  options: Pick<Options, "model" | "system" | "role"> & {
+    sampling?: SamplingOptions;
+  },
   settings: Settings,
   resumed: Conversation | undefined,
 ): Start {
@@ -190,7 +203,14 @@ export function startOf(
       ? role?.system ?? resumed.system
       : read("GPT4O_SYSTEM") ?? role?.system ?? file?.system ??
         DEFAULT_SYSTEM);
-  return { model, system, ...(role ? { role } : {}) };
+  const sampling = resumed
+    ? mergeOptions(
+      resumed.turns.at(-1)?.options,
+      role?.options,
+      options.sampling,
+    )
+    : mergeOptions(file?.options, role?.options, options.sampling);
+  return { model, system, sampling, ...(role ? { role } : {}) };
 }
 
 /** The role `-r` (or `/role`) names. */

@@ -114,6 +114,47 @@ Deno.test("startOf() takes the model and system message by precedence", async (t
   });
 });
 
+Deno.test("startOf() takes the sampling options option by option: flags, role, file; with -c the conversation's under the role's", () => {
+  const file = {
+    path: "/c.toml",
+    providers: [],
+    aliases: {},
+    options: { temperature: 0.7, seed: 1 },
+    roles: [{ name: "exact", options: { temperature: 0 } }],
+  };
+  const settings = settingsOf(() => undefined, file);
+  const resumed: Conversation = {
+    id: 3,
+    model: "gpt-4o",
+    system: "Be brief.",
+    turns: [{
+      system: "Be brief.",
+      prompt: "hi",
+      model: "gpt-4o",
+      endpoint: "api.openai.com/v1",
+      answer: "Hello!",
+      outcome: "answered",
+      started: new Date(),
+      finished: new Date(),
+      options: { top_p: 0.5, seed: 2 },
+    }],
+  };
+  const sampling = (args: string[], from?: Conversation) =>
+    startOf(parseOptions(args), settings, from).sampling;
+  assert.deepEqual(sampling([]), { temperature: 0.7, seed: 1 });
+  assert.deepEqual(sampling(["-r", "exact"]), { temperature: 0, seed: 1 });
+  assert.deepEqual(sampling(["-r", "exact", "--temperature", "2"]), {
+    temperature: 2,
+    seed: 1,
+  });
+  assert.deepEqual(sampling([], resumed), { top_p: 0.5, seed: 2 });
+  assert.deepEqual(sampling(["-r", "exact", "-o", "seed=9"], resumed), {
+    temperature: 0,
+    top_p: 0.5,
+    seed: 9,
+  });
+});
+
 Deno.test("startOf() names a role there is not", () => {
   assert.throws(
     () =>

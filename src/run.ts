@@ -22,7 +22,13 @@ import {
   openHistory,
   Recorder,
 } from "./conversations.ts";
-import { describeFailure, EXIT, InterruptedError } from "./errors.ts";
+import {
+  describeFailure,
+  EXIT,
+  InterruptedError,
+  type RequestContext,
+} from "./errors.ts";
+import { NO_KEY } from "./config.ts";
 import {
   type Conversation,
   endpointOf,
@@ -30,6 +36,7 @@ import {
   type Message,
   messagesOf,
   type Outcome,
+  textOfMessage,
 } from "./history.ts";
 import { formatList, transcriptParts } from "./transcript.ts";
 import { type Io, style } from "./io.ts";
@@ -47,6 +54,10 @@ import { showReasoning } from "./reasoning.ts";
 import { takesHyperlinks } from "./terminal.ts";
 import type { MarkdownOptions } from "./markdown.ts";
 import { CutOffError, RefusalError } from "./answer.ts";
+import type { Attachment } from "./attachments.ts";
+import { partsOf } from "./attachments.ts";
+import { requestFields } from "./sampling.ts";
+import type { JsonSchemaRequest, JsonSchemaResponseFormat } from "./schema.ts";
 import type { CompletionUsage } from "openai/resources/completions";
 
 /**
@@ -69,6 +80,13 @@ export interface Request {
   render?: MarkdownOptions;
   /** Print only the answer's first or last fenced code block (`-x`). */
   extract?: "first" | "last";
+  /**
+   * The request body's other fields: the sampling options as the target's
+   * server takes them, `response_format` for `--schema`.
+   */
+  fields: Record<string, unknown>;
+  /** `--schema`: the answer is JSON that must follow it. */
+  schema?: JsonSchemaRequest;
   /**
    * Another target follows this one: a failure that says the provider cannot
    * answer now (see {@linkcode fallbackReason}), before anything is printed,
@@ -93,6 +111,13 @@ export interface Reply {
 /** The demo's exchange: sends one request and prints its answer. */
 export type Ask = (io: Io, request: Request) => Promise<Reply>;
 
+/** What a run asks of the server: an exchange, and the list of its models. */
+export interface Server {
+  ask: Ask;
+  /** The ids of the models the target's server lists. */
+  models(io: Io, target: Target): Promise<string[]>;
+}
+
 /**
  * Runs what the options ask for, with `ask` doing each exchange, and returns
  * the exit code.
@@ -104,14 +129,22 @@ export async function run(
   io: Io,
   options: Options,
   settings: Settings,
-  ask: Ask,
+  server: Server,
   secrets: Secrets,
 ): Promise<number> {
   const { read } = settings;
+  const { ask } = server;
   if (options.providers) {
     return print(io, formatProviders(read, settings.providers));
   }
   if (options.roles) return print(io, formatRoles(settings));
+  if (options.models) {
+    const [target] = targetsOf(
+      startOf(options, settings, undefined).model,
+      settings,
+    );
+    return await listModels(io, server, target, options.json);
+  }
   if (options.listHistory || options.show !== undefined) {
     using history = openHistory(settings.history);
     const render = rendering(io, options, settings);
@@ -131,19 +164,31 @@ export async function run(
     system: start.system,
     earlier: resumed ? earlierOf(resumed) : [],
     conversationId: resumed?.id,
+    sampling: start.sampling,
   };
+  const schema = options.schema === undefined
+    ? undefined
+    : await structured(io, options.schema);
   if (resumed) noteFollowUp(io, resumed, begin, settings, options);
-  const turns = new Turns(io, options, settings, ask, secrets);
+  const turns = new Turns(io, options, settings, ask, secrets, schema);
   if (options.chat) {
-    return await chat(io, options, settings, turns, begin, resumed, secrets);
+    return await chat(
+      io,
+      options,
+      settings,
+      { turns, server },
+      begin,
+      resumed,
+      secrets,
+    );
   }
-  // Every target is checked before the prompt is read and anything is sent.
+  // Every target and file is checked before anything is sent.
   targetsOf(begin.model, settings, turns.note);
-  const prompt = joinPrompt(options.prompt, await io.stdin());
+  const { prompt, attachments } = await promptOf(io, options);
   // A signal that arrives once the answer is in waits for it to be saved.
   let late: StopSignal | undefined;
   using _ = io.onInterrupt((signal) => void (late ??= signal));
-  const { exitCode } = await turns.run({ ...begin, prompt });
+  const { exitCode } = await turns.run({ ...begin, prompt, attachments });
   return exitCode === EXIT.ok && late ? STOP_SIGNALS[late] : exitCode;
 }
 
@@ -210,6 +255,7 @@ class Turns {
     readonly settings: Settings,
     readonly ask: Ask,
     readonly secrets: Secrets,
+    readonly schema?: Structured,
   ) {
     this.#recorder = options.save
       ? new Recorder(settings.history, (line) => io.stderr.write(`${line}\n`))
@@ -239,11 +285,19 @@ class Turns {
         conversationId: undefined,
       };
     }
+    const attachments = turn.attachments ?? [];
     const messages: Message[] = [
       { role: "system", content: turn.system },
       ...turn.earlier,
-      { role: "user", content: turn.prompt },
+      {
+        role: "user",
+        content: attachments.length
+          ? partsOf(turn.prompt, attachments)
+          : turn.prompt,
+      },
     ];
+    const { schema } = this;
+    const sampling = turn.sampling ?? {};
     let [target, started] = [targets[0], new Date()];
     let reply!: Reply;
     for (const [i, each] of targets.entries()) {
@@ -258,6 +312,11 @@ class Turns {
         timeoutSeconds: options.timeoutSeconds,
         ...(this.#render ? { render: this.#render } : {}),
         ...(options.extract ? { extract: options.extract } : {}),
+        fields: {
+          ...requestFields(sampling, apiOf(each)),
+          ...(schema ? { response_format: schema.responseFormat } : {}),
+        },
+        ...(schema ? { schema: schema.request } : {}),
         fallback: i < targets.length - 1,
       });
       if (reply.fallBack === undefined) break;
@@ -298,6 +357,16 @@ class Turns {
       usage: reply.usage ?? null,
       started,
       finished: new Date(),
+      ...(turn.attachments?.length
+        ? {
+          attachments: turn.attachments.map((each) =>
+            each.url ? { ...each, url: secrets.redact(each.url) } : each
+          ),
+        }
+        : {}),
+      ...(turn.sampling && Object.keys(turn.sampling).length
+        ? { options: turn.sampling }
+        : {}),
     }, turn.conversationId);
   }
 }
@@ -321,7 +390,7 @@ function noteFollowUp(
     if (moved) io.stderr.write(`${moved}\n`);
   }
   const carried = begin.earlier.reduce(
-    (n, { content }) => n + content.length,
+    (n, message) => n + textOfMessage(message).length,
     0,
   );
   if (carried > FOLLOW_UP_NOTE_CHARS) {
@@ -338,7 +407,7 @@ async function chat(
   io: Io,
   options: Options,
   settings: Settings,
-  turns: Turns,
+  { turns, server }: { turns: Turns; server: Server },
   begin: Omit<Turn, "prompt">,
   resumed: Conversation | undefined,
   secrets: Secrets,
@@ -360,6 +429,29 @@ async function chat(
     turn: (turn) => turns.run(turn),
     history: () => latestConversations(settings),
     resolveModel,
+    async attach(name) {
+      try {
+        const { readAttachment } = await import("./attachments.ts");
+        return await readAttachment(name);
+      } catch (error) {
+        return { problem: describeFailure(error).message };
+      }
+    },
+    async models(model) {
+      try {
+        const [target] = targetsOf(model, settings);
+        try {
+          const ids = await server.models(io, target);
+          return ids.length
+            ? ids.toSorted().join("\n")
+            : `${target.shown}: the server lists no models`;
+        } catch (error) {
+          return describeFailure(error, contextOf(target)).message;
+        }
+      } catch (error) {
+        return describeFailure(error).message;
+      }
+    },
     async copy(answer) {
       const { codeBlocks } = await import("./markdown.ts");
       const block = codeBlocks(answer).at(-1);
@@ -490,8 +582,124 @@ function latestConversations(settings: Settings): string {
   }
 }
 
-/** The prompt words and piped text, or the demo's question when both are empty. */
-function joinPrompt(words: string, piped: string | undefined): string {
-  const parts = [words.trim(), piped?.trim() ?? ""].filter(Boolean);
+/**
+ * The prompt and what goes with it: the words, then the piped text, then the
+ * text of the `-f` files; the `-a` attachments, and stdin when it is an image
+ * or a PDF. The demo's question when there is no text at all. Each file is
+ * read and checked here, before anything is sent.
+ *
+ * @throws {UsageError} naming a file that cannot be sent, and why.
+ */
+async function promptOf(
+  io: Io,
+  options: Pick<Options, "prompt" | "attach" | "files">,
+): Promise<{ prompt: string; attachments: Attachment[] }> {
+  const piped = await io.stdin();
+  const needed = options.attach.length > 0 || options.files.length > 0 ||
+    (piped !== undefined && looksAttached(piped));
+  if (!needed) {
+    return {
+      prompt: joinPrompt([options.prompt, textOf(piped)]),
+      attachments: [],
+    };
+  }
+  const files = await import("./attachments.ts");
+  const attachments: Attachment[] = [];
+  for (const name of options.attach) {
+    attachments.push(await files.readAttachment(name));
+  }
+  const fromStdin = piped && await files.attachmentFromBytes("stdin", piped);
+  if (fromStdin) attachments.push(fromStdin);
+  files.checkRequestLimit(attachments);
+  const texts = options.files.length
+    ? await files.readTextFiles(options.files)
+    : "";
+  const prompt = [options.prompt, fromStdin ? "" : textOf(piped), texts];
+  return {
+    // With something attached, a prompt may be empty: the file is the question.
+    prompt: attachments.length
+      ? prompt.map((each) => each.trim()).filter(Boolean).join("\n\n")
+      : joinPrompt(prompt),
+    attachments,
+  };
+}
+
+/** Whether piped bytes begin as an image or a PDF does, without loading the module that knows. */
+function looksAttached(bytes: Uint8Array): boolean {
+  const head = String.fromCharCode(...bytes.subarray(0, 12));
+  return /^(\x89PNG|\xff\xd8\xff|GIF8|%PDF-|RIFF....WEBP)/s.test(head);
+}
+
+function textOf(bytes: Uint8Array | undefined): string {
+  return bytes === undefined ? "" : new TextDecoder().decode(bytes);
+}
+
+/** The texts of a prompt joined by blank lines, or the demo's question when all are empty. */
+function joinPrompt(texts: string[]): string {
+  const parts = texts.map((each) => each.trim()).filter(Boolean);
   return parts.length ? parts.join("\n\n") : DEFAULT_QUESTION;
+}
+
+/** What a failure's message may say of the request that failed. */
+function contextOf(target: Target): RequestContext {
+  return {
+    model: target.model,
+    baseURL: target.connection.baseURL,
+    ...(target.keyVariable ? { keyVariable: target.keyVariable } : {}),
+    keySent: target.connection.apiKey !== NO_KEY,
+  };
+}
+
+/** `--schema`: the schema, and the `response_format` that asks for it. */
+interface Structured {
+  request: JsonSchemaRequest;
+  responseFormat: JsonSchemaResponseFormat;
+}
+
+/** Reads and checks `--schema`'s value; its validator loads only then. */
+async function structured(io: Io, text: string): Promise<Structured> {
+  const { parseSchemaArgument, responseFormat } = await import("./schema.ts");
+  const request = await parseSchemaArgument(
+    text,
+    (path) => io.readTextFile(path),
+  );
+  return { request, responseFormat: responseFormat(request) };
+}
+
+/**
+ * Which request fields a target's server takes: OpenAI's own API the
+ * current ones (`max_completion_tokens`), any other the older ones.
+ */
+function apiOf(target: Target): "openai" | "compatible" {
+  try {
+    return new URL(target.connection.baseURL).hostname === "api.openai.com"
+      ? "openai"
+      : "compatible";
+  } catch {
+    return "compatible";
+  }
+}
+
+/** `--models`: the server's model ids, sorted, one a line (a JSON array with `--json`). */
+async function listModels(
+  io: Io,
+  server: Server,
+  target: Target,
+  json: boolean,
+): Promise<number> {
+  let ids;
+  try {
+    ids = await server.models(io, target);
+  } catch (error) {
+    const failure = describeFailure(error, contextOf(target));
+    io.stderr.write(`${failure.message}\n`);
+    return failure.exitCode;
+  }
+  const sorted = ids.toSorted();
+  return print(
+    io,
+    json
+      ? `${JSON.stringify(sorted, null, 2)}\n`
+      : sorted.map((id) => `${id}\n`).join(""),
+  );
 }

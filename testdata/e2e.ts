@@ -135,8 +135,12 @@ globalThis.addEventListener("unload", () => {
  */
 export function launchedFlags(
   env: Record<string, string> = PASSED_ENV,
+  args: string[] = [],
 ): string[] {
-  return ["--cached-only", ...runFlags((name) => env[name])];
+  return [
+    "--cached-only",
+    ...runFlags((name) => env[name], Deno.build.os, args),
+  ];
 }
 
 async function denoDir(): Promise<string> {
@@ -151,7 +155,8 @@ export interface RunOptions {
   baseURL?: string;
   /** `null` leaves OPENAI_API_KEY unset; the default is a test key. */
   key?: null;
-  stdin?: string;
+  /** What to pipe to stdin: text, or bytes such as an image's. */
+  stdin?: string | Uint8Array;
   flags?: string[];
   cwd?: string;
   /** Sends `signal` (default SIGINT) once this resolves. */
@@ -181,7 +186,7 @@ export function spawn(
     ...options.env,
   };
   const [command, ...start] = target === "main.ts"
-    ? ["deno", "run", ...(options.flags ?? launchedFlags(env)), MAIN]
+    ? ["deno", "run", ...(options.flags ?? launchedFlags(env, args)), MAIN]
     : options.flags
     ? ["deno", "run", ...options.flags, BUNDLE]
     : [SHIM];
@@ -205,7 +210,11 @@ export async function program(
   const child = spawn(args, options);
   if (options.stdin !== undefined) {
     const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.write(
+      typeof options.stdin === "string"
+        ? new TextEncoder().encode(options.stdin)
+        : options.stdin,
+    );
     await writer.close();
   }
   options.interrupt?.().then(async () => {

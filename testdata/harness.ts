@@ -23,6 +23,7 @@ export const KEY = "sk-proj-TESTKEY0123456789abcdefTESTKEY";
 /** What the fake server saw of one request. */
 export interface Seen {
   url: string;
+  method: string;
   headers: Headers;
   authorization: string | null;
   body: Record<string, unknown>;
@@ -33,7 +34,8 @@ export interface Setup {
   /** The environment; history is off unless it sets GPT4O_HISTORY. */
   env?: Record<string, string>;
   dotenv?: string;
-  stdin?: string;
+  /** What is piped to stdin: text, or bytes such as an image's. */
+  stdin?: string | Uint8Array;
   /** stdout is a terminal. */
   stdoutTerminal?: boolean;
   /** The terminal's width (default 80). */
@@ -97,7 +99,12 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
       return Promise.resolve(path === CONFIG_PATH ? setup.config : undefined);
     },
     fileMode: () => setup.configMode ?? 0o600,
-    stdin: () => Promise.resolve(setup.stdin),
+    stdin: () =>
+      Promise.resolve(
+        typeof setup.stdin === "string"
+          ? new TextEncoder().encode(setup.stdin)
+          : setup.stdin,
+      ),
     stdout: { write: setup.stdout ?? ((text) => void (stdout += text)) },
     stderr: { write: setup.stderr ?? ((text) => void (stderr += text)) },
     stdoutIsTerminal: setup.stdoutTerminal ?? false,
@@ -128,9 +135,10 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
     fetch: async (input, init) => {
       const seen = {
         url: String(input),
+        method: init?.method ?? "GET",
         headers: new Headers(init?.headers),
         authorization: new Headers(init?.headers).get("authorization"),
-        body: JSON.parse(String(init?.body)),
+        body: init?.body == null ? {} : JSON.parse(String(init.body)),
         signal: init!.signal!,
       };
       requests.push(seen);

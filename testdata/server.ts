@@ -232,6 +232,13 @@ const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
         ? events(streamOf(["Your key: ", token.slice(0, 10), token.slice(10)]))
         : json(completion(`Your key: ${token}`));
     },
+    /** A JSON answer, as a model asked for a schema gives one; streamed when asked. */
+    person: ({ body }) => {
+      const text = '{"name":"Ada","age":36}';
+      return body.stream
+        ? events(streamOf(['{"name":', '"Ada","age":36}']))
+        : json(completion(text));
+    },
     /**
      * Answers with how many user messages came and the last one, so a test
      * sees that a follow-up carried the earlier turns.
@@ -565,6 +572,22 @@ export function startServer(): FakeServer {
       const [name, second] = new URL(request.url).pathname.split("/").slice(1);
       const scenario = scenarios[name];
       if (!scenario) return json(apiError(`no scenario ${name}`, "test"), 400);
+      if (request.method === "GET") {
+        // Every scenario lists the same models, in no order.
+        if (!request.url.endsWith("/v1/models")) {
+          return json(apiError("not found", "test"), 404);
+        }
+        requests.set(name, [...requests.get(name) ?? [], {}]);
+        return json({
+          object: "list",
+          data: ["gpt-4o-mini", "gpt-4o", "o4-mini"].map((id) => ({
+            id,
+            object: "model",
+            created: 1_715_367_049,
+            owned_by: "system",
+          })),
+        });
+      }
       const body = await request.json();
       arrived.set(name, [...arrived.get(name) ?? [], now()]);
       requests.set(name, [...requests.get(name) ?? [], body]);
