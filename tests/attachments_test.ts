@@ -11,17 +11,22 @@ import {
   run,
   tempFolder,
 } from "../testdata/harness.ts";
+import { assertOpenAIRequest } from "../testdata/openai.ts";
 
 const PNG = Deno.readFileSync("testdata/attachments/pixel.png");
 const PDF = Deno.readFileSync("testdata/attachments/tiny.pdf");
 const pngURL = `data:image/png;base64,${PNG.toBase64()}`;
 const pdfURL = `data:application/pdf;base64,${PDF.toBase64()}`;
 
-/** The content of the last message of each request. */
+/**
+ * The content of the last message of each request, each request held to
+ * OpenAI's schema first.
+ */
 function lastUser(requests: { body: Record<string, unknown> }[]) {
-  return requests.map(({ body }) =>
-    (body.messages as { content: unknown }[]).at(-1)!.content
-  );
+  return requests.map(({ body }) => {
+    assertOpenAIRequest(body);
+    return (body.messages as { content: unknown }[]).at(-1)!.content;
+  });
 }
 
 Deno.test("-a sends an image and a PDF as parts after the prompt's text, an image URL as it is", async () => {

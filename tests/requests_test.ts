@@ -16,10 +16,15 @@ import {
   savedTurns,
   tempFolder,
 } from "../testdata/harness.ts";
+import { assertOpenAIRequest } from "../testdata/openai.ts";
 
-/** What each request's body holds besides its model and messages. */
+/**
+ * What each request's body holds besides its model and messages, each held
+ * to OpenAI's schema first.
+ */
 function extras(requests: { body: Record<string, unknown> }[]) {
   return requests.map(({ body }) => {
+    assertOpenAIRequest(body);
     const { model: _, messages: __, ...rest } = body;
     return rest;
   });
@@ -167,6 +172,7 @@ Deno.test("--schema asks for JSON that follows the schema, and prints an answer 
       stdout: `${answer}\n`,
       stderr: "",
     });
+    assertOpenAIRequest(requests[0].body);
     assert.deepEqual(requests[0].body.response_format, {
       type: "json_schema",
       json_schema: { name: "answer", schema: JSON.parse(SCHEMA), strict: true },

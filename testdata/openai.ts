@@ -1,0 +1,46 @@
+/**
+ * OpenAI's own schema of a chat-completions request (from the OpenAPI
+ * document in `openai/chat-request.schema.json`), to hold what the program
+ * sends to it: messages and their parts, options, `response_format`.
+ */
+import { Ajv } from "ajv";
+
+const document = withoutNullable(JSON.parse(
+  Deno.readTextFileSync(
+    new URL("./openai/chat-request.schema.json", import.meta.url),
+  ),
+));
+
+/** OpenAPI 3.0's `nullable: true` in JSON Schema's words: `null` is a type too. */
+function withoutNullable(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutNullable);
+  if (typeof schema !== "object" || schema === null) return schema;
+  const { nullable, ...rest } = schema as Record<string, unknown>;
+  const converted = Object.fromEntries(
+    Object.entries(rest).map(([key, value]) => [key, withoutNullable(value)]),
+  );
+  if (nullable !== true) return converted;
+  return typeof converted.type === "string"
+    ? { ...converted, type: [converted.type, "null"] }
+    : { anyOf: [converted, { type: "null" }] };
+}
+const ajv = new Ajv({
+  strict: false,
+  allErrors: true,
+  validateFormats: false,
+  logger: false,
+});
+ajv.addSchema({ $id: "openai", ...document as Record<string, unknown> });
+const validate = ajv.getSchema(
+  "openai#/components/schemas/CreateChatCompletionRequest",
+)!;
+
+/** Fails, naming what is wrong, unless `body` is a valid request by OpenAI's schema. */
+export function assertOpenAIRequest(body: unknown): void {
+  if (validate(body)) return;
+  throw new Error(
+    `not a chat-completions request by OpenAI's schema: ${
+      ajv.errorsText(validate.errors)
+    }`,
+  );
+}
