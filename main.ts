@@ -72,7 +72,11 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       logLevel: "off",
       // A refused connection is not retried when another target follows.
       fetch: watchHeaders(
-        idle.wrap(serverFetch(io.fetch, abort, { fallback: request.fallback })),
+        idle.wrap(
+          serverFetch(request.inline?.wrap(io.fetch) ?? io.fetch, abort, {
+            fallback: request.fallback,
+          }),
+        ),
         (h) => void (served = h.get("x-provider") ?? served),
       ),
     });

@@ -9,6 +9,7 @@ import {
   type Files,
   FILES_TOTAL_LIMIT,
   IMAGE_LIMIT,
+  InlineData,
   kindOf,
   languageOf,
   MEDIA_TYPES,
@@ -19,6 +20,7 @@ import {
   REQUEST_LIMIT,
   sizeText,
   TEXT_FILE_LIMIT,
+  WHOLE_BODY_LIMIT,
 } from "./attachments.ts";
 import { UsageError } from "./options.ts";
 
@@ -714,4 +716,72 @@ Deno.test("readTextFiles() takes no rules from a .gitignore that is binary or to
       `${root}/big/a.txt\n\`\`\`\na\n\`\`\``,
     );
   });
+});
+
+Deno.test("InlineData puts each file's base64 back into the body: whole with its length up to the limit, streamed past it", async (t) => {
+  const image = (size: number, sha256: string) => ({
+    name: `${sha256}.png`,
+    kind: "png" as const,
+    bytes: new Uint8Array(size).map((_, i) => (i * 7919) % 251),
+    sha256,
+  });
+  const cases: [string, ReturnType<typeof image>[], string][] = [
+    ["one small image", [image(1000, "aa")], "Blob"],
+    ["the same image twice", [image(1000, "aa"), image(1000, "aa")], "Blob"],
+    ["at the limit", [image(WHOLE_BODY_LIMIT, "bb")], "Blob"],
+    ["past it", [
+      image(WHOLE_BODY_LIMIT / 2, "cc"),
+      image(WHOLE_BODY_LIMIT / 2 + 1, "dd"),
+    ], "ReadableStream"],
+  ];
+  for (const [name, images, kind] of cases) {
+    await t.step(name, async () => {
+      const data = new InlineData();
+      const json = JSON.stringify({
+        messages: [{
+          role: "user",
+          content: partsOf("Hi", images, data.standIn),
+        }],
+      });
+      assert.ok(json.length < 1000, "the JSON holds stand-ins, not data");
+      const body = data.body(json);
+      assert.equal(body.constructor.name, kind);
+      assert.equal(
+        await new Response(body).text(),
+        JSON.stringify({
+          messages: [{ role: "user", content: partsOf("Hi", images) }],
+        }),
+      );
+    });
+  }
+  await t.step(
+    "text without a stand-in, or with another run's, stays as it is",
+    () => {
+      const other = new InlineData();
+      const theirs = other.standIn(image(10, "ee"));
+      const data = new InlineData();
+      assert.equal(data.body(`{"text":"${theirs}"}`), `{"text":"${theirs}"}`);
+      data.standIn(image(10, "ff"));
+      assert.equal(data.body(`{"text":"${theirs}"}`), `{"text":"${theirs}"}`);
+    },
+  );
+});
+
+Deno.test("InlineData.wrap() sends a text body through body(), and any other as it is", async () => {
+  const seen: unknown[] = [];
+  const data = new InlineData();
+  const standIn = data.standIn({
+    name: "a.png",
+    kind: "png",
+    bytes: new Uint8Array([1, 2, 3]),
+    sha256: "ab",
+  });
+  const fetch = data.wrap((_input, init) => {
+    seen.push(init?.body);
+    return Promise.resolve(new Response("ok"));
+  });
+  await fetch("http://127.0.0.1/", { method: "POST", body: `"${standIn}"` });
+  await fetch("http://127.0.0.1/", { method: "GET" });
+  assert.equal(await new Response(seen[0] as Blob).text(), '"AQID"');
+  assert.equal(seen[1], undefined);
 });

@@ -34,6 +34,8 @@ export interface TurnResult {
   answer: string;
   /** The saved conversation, when the turn was saved. */
   conversationId: number | undefined;
+  /** The user message as it was sent, attachments and all. */
+  sent?: Message;
 }
 
 /** A model that can be used, or why it cannot. */
@@ -386,7 +388,7 @@ export async function runChat(
       separate = true;
       state.earlier = [
         ...state.earlier,
-        {
+        result.sent ?? {
           role: "user",
           content: attachments.length ? partsOf(text, attachments) : text,
         },

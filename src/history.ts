@@ -136,8 +136,9 @@ export function endpointOf(baseURL: string): string {
 /**
  * The messages to send before a new prompt that continues `conversation`:
  * the system message (`system`, else the conversation's), then each turn's
- * prompt (with its attachments, as content parts) and answer in order. A
- * turn without answer text sends neither.
+ * prompt (with its attachments, as content parts: their data as `base64`
+ * gives it, see {@linkcode partsOf}) and answer in order. A turn without
+ * answer text sends neither.
  *
  * @example
  * ```ts
@@ -157,6 +158,7 @@ export function endpointOf(baseURL: string): string {
 export function messagesOf(
   conversation: Conversation,
   system?: string,
+  base64?: (attachment: Attachment) => string,
 ): Message[] {
   const messages: Message[] = [{
     role: "system",
@@ -168,7 +170,7 @@ export function messagesOf(
       {
         role: "user",
         content: turn.attachments?.length
-          ? partsOf(turn.prompt, turn.attachments)
+          ? partsOf(turn.prompt, turn.attachments, base64)
           : turn.prompt,
       },
       { role: "assistant", content: turn.answer },

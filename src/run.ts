@@ -54,8 +54,7 @@ import { showReasoning } from "./reasoning.ts";
 import { takesHyperlinks } from "./terminal.ts";
 import type { MarkdownOptions } from "./markdown.ts";
 import { CutOffError, RefusalError } from "./answer.ts";
-import type { Attachment } from "./attachments.ts";
-import { partsOf } from "./attachments.ts";
+import { type Attachment, InlineData, partsOf } from "./attachments.ts";
 import { requestFields } from "./sampling.ts";
 import type { JsonSchemaRequest, JsonSchemaResponseFormat } from "./schema.ts";
 import type { CompletionUsage } from "openai/resources/completions";
@@ -87,6 +86,8 @@ export interface Request {
   fields: Record<string, unknown>;
   /** `--schema`: the answer is JSON that must follow it. */
   schema?: JsonSchemaRequest;
+  /** The attachments' data, which the messages carry as stand-ins. */
+  inline?: InlineData;
   /**
    * Another target follows this one: a failure that says the provider cannot
    * answer now (see {@linkcode fallbackReason}), before anything is printed,
@@ -159,10 +160,12 @@ export async function run(
     resumed = conversationToContinue(history, options.conversation);
   }
   const start = startOf(options, settings, resumed);
+  // Files' data stays out of the messages until a request is sent.
+  const inline = new InlineData();
   const begin: Omit<Turn, "prompt"> = {
     model: start.model,
     system: start.system,
-    earlier: resumed ? earlierOf(resumed) : [],
+    earlier: resumed ? earlierOf(resumed, inline) : [],
     conversationId: resumed?.id,
     sampling: start.sampling,
   };
@@ -170,7 +173,10 @@ export async function run(
     ? undefined
     : await structured(io, options.schema);
   if (resumed) noteFollowUp(io, resumed, begin, settings, options);
-  const turns = new Turns(io, options, settings, ask, secrets, schema);
+  const turns = new Turns(io, options, settings, ask, secrets, {
+    inline,
+    ...(schema ? { schema } : {}),
+  });
   if (options.chat) {
     return await chat(
       io,
@@ -255,7 +261,7 @@ class Turns {
     readonly settings: Settings,
     readonly ask: Ask,
     readonly secrets: Secrets,
-    readonly schema?: Structured,
+    readonly extras: { inline?: InlineData; schema?: Structured } = {},
   ) {
     this.#recorder = options.save
       ? new Recorder(settings.history, (line) => io.stderr.write(`${line}\n`))
@@ -286,17 +292,18 @@ class Turns {
       };
     }
     const attachments = turn.attachments ?? [];
+    const { inline, schema } = this.extras;
+    const sent: Message = {
+      role: "user",
+      content: attachments.length
+        ? partsOf(turn.prompt, attachments, inline?.standIn)
+        : turn.prompt,
+    };
     const messages: Message[] = [
       { role: "system", content: turn.system },
       ...turn.earlier,
-      {
-        role: "user",
-        content: attachments.length
-          ? partsOf(turn.prompt, attachments)
-          : turn.prompt,
-      },
+      sent,
     ];
-    const { schema } = this;
     const sampling = turn.sampling ?? {};
     let [target, started] = [targets[0], new Date()];
     let reply!: Reply;
@@ -317,6 +324,7 @@ class Turns {
           ...(schema ? { response_format: schema.responseFormat } : {}),
         },
         ...(schema ? { schema: schema.request } : {}),
+        ...(inline ? { inline } : {}),
         fallback: i < targets.length - 1,
       });
       if (reply.fallBack === undefined) break;
@@ -337,6 +345,7 @@ class Turns {
       exitCode: reply.exitCode,
       answer: reply.answer,
       conversationId: this.#save(turn, target, reply, started),
+      sent,
     };
   }
 
@@ -567,9 +576,9 @@ export function outcomeOf(
   return "answered";
 }
 
-/** The earlier user and assistant messages of a conversation. */
-function earlierOf(conversation: Conversation): Message[] {
-  return messagesOf(conversation).slice(1);
+/** The earlier user and assistant messages of a conversation, files' data as stand-ins of `inline`. */
+function earlierOf(conversation: Conversation, inline: InlineData): Message[] {
+  return messagesOf(conversation, undefined, inline.standIn).slice(1);
 }
 
 /** What `/history` prints: the latest conversations, or why there are none. */

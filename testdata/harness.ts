@@ -138,7 +138,10 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
         method: init?.method ?? "GET",
         headers: new Headers(init?.headers),
         authorization: new Headers(init?.headers).get("authorization"),
-        body: init?.body == null ? {} : JSON.parse(String(init.body)),
+        // A body with files' data comes as a Blob.
+        body: init?.body == null
+          ? {}
+          : JSON.parse(await new Response(init.body).text()),
         signal: init!.signal!,
       };
       requests.push(seen);
