@@ -224,11 +224,18 @@ const MIGRATIONS = [
     finished TEXT NOT NULL
   );
   CREATE INDEX exchanges_by_conversation ON exchanges (conversation_id, id);`,
-  // Attachments, each file once by its content; the options of each exchange.
+  // Attachments, each file once by its content, in chunks (a 20 MB image is
+  // never copied whole into a statement); the options of each exchange.
   `CREATE TABLE attachments (
     sha256 TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
-    bytes BLOB NOT NULL
+    size INTEGER NOT NULL
+  );
+  CREATE TABLE attachment_chunks (
+    sha256 TEXT NOT NULL REFERENCES attachments (sha256),
+    position INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (sha256, position)
   );
   CREATE TABLE exchange_attachments (
     exchange_id INTEGER NOT NULL REFERENCES exchanges (id),
@@ -262,10 +269,13 @@ interface AttachmentRow {
   exchange_id: number;
   name: string;
   kind: string | null;
-  bytes: Uint8Array | null;
+  size: number | null;
   sha256: string | null;
   url: string | null;
 }
+
+/** How much of an attachment one row of `attachment_chunks` holds. */
+const CHUNK_BYTES = 1024 * 1024;
 
 /**
  * The history database. Open it with {@linkcode History.open}; every method
@@ -369,23 +379,43 @@ export class History implements Disposable {
       ).all(id)
     ) as unknown as ExchangeRow[];
     if (rows.length === 0) return undefined;
-    const attached = Map.groupBy(
-      this.#read(() =>
-        this.#db.prepare(
-          `SELECT e.exchange_id, e.name, a.kind, a.bytes, e.sha256, e.url
-          FROM exchange_attachments e
-          JOIN exchanges x ON x.id = e.exchange_id
-          LEFT JOIN attachments a ON a.sha256 = e.sha256
-          WHERE x.conversation_id = ? ORDER BY e.exchange_id, e.position`,
-        ).all(id)
-      ) as unknown as AttachmentRow[],
-      (row) => row.exchange_id,
-    );
+    const attachmentRows = this.#read(() =>
+      this.#db.prepare(
+        `SELECT e.exchange_id, e.name, a.kind, a.size, e.sha256, e.url
+        FROM exchange_attachments e
+        JOIN exchanges x ON x.id = e.exchange_id
+        LEFT JOIN attachments a ON a.sha256 = e.sha256
+        WHERE x.conversation_id = ? ORDER BY e.exchange_id, e.position`,
+      ).all(id)
+    ) as unknown as AttachmentRow[];
+    // Each file read once, however many turns sent it.
+    const files = new Map<string, Uint8Array>();
+    for (const { sha256, size } of attachmentRows) {
+      if (sha256 && size !== null && !files.has(sha256)) {
+        files.set(sha256, this.#file(sha256, size));
+      }
+    }
+    const attached = Map.groupBy(attachmentRows, (row) => row.exchange_id);
     const turns = rows.map((row) =>
-      toExchange(row, attached.get(row.id) ?? [])
+      toExchange(row, attached.get(row.id) ?? [], files)
     );
     const last = turns[turns.length - 1];
     return { id, model: last.model, system: last.system, turns };
+  }
+
+  /** An attachment's bytes, put together from its chunks. */
+  #file(sha256: string, size: number): Uint8Array {
+    const bytes = new Uint8Array(size);
+    const chunks = this.#db.prepare(
+      `SELECT bytes FROM attachment_chunks WHERE sha256 = ? ORDER BY position`,
+    );
+    let at = 0;
+    for (const row of this.#read(() => chunks.iterate(sha256))) {
+      const chunk = row.bytes as Uint8Array;
+      bytes.set(chunk.subarray(0, size - at), at);
+      at += chunk.length;
+    }
+    return bytes;
   }
 
   /** The latest `limit` conversations, newest first by their last update. */
@@ -459,11 +489,23 @@ export class History implements Disposable {
           options,
         );
         for (const [position, each] of (exchange.attachments ?? []).entries()) {
-          if (each.bytes && each.sha256) {
-            db.prepare(
-              `INSERT INTO attachments (sha256, kind, bytes) VALUES (?, ?, ?)
+          const { bytes, sha256 } = each;
+          if (bytes && sha256) {
+            const { changes } = db.prepare(
+              `INSERT INTO attachments (sha256, kind, size) VALUES (?, ?, ?)
               ON CONFLICT (sha256) DO NOTHING`,
-            ).run(each.sha256, each.kind, each.bytes);
+            ).run(sha256, each.kind, bytes.length);
+            const chunk = db.prepare(
+              `INSERT INTO attachment_chunks (sha256, position, bytes)
+              VALUES (?, ?, ?)`,
+            );
+            for (let at = 0; changes && at < bytes.length; at += CHUNK_BYTES) {
+              chunk.run(
+                sha256,
+                at / CHUNK_BYTES,
+                bytes.subarray(at, at + CHUNK_BYTES),
+              );
+            }
           }
           db.prepare(
             `INSERT INTO exchange_attachments (exchange_id, position, name,
@@ -584,7 +626,11 @@ function textOf(bytes: Uint8Array | null): string {
   return bytes === null ? "" : new TextDecoder().decode(bytes);
 }
 
-function toExchange(row: ExchangeRow, attached: AttachmentRow[]): Exchange {
+function toExchange(
+  row: ExchangeRow,
+  attached: AttachmentRow[],
+  files: Map<string, Uint8Array>,
+): Exchange {
   const exchange: Exchange = {
     system: textOf(row.system),
     prompt: textOf(row.prompt),
@@ -609,7 +655,7 @@ function toExchange(row: ExchangeRow, attached: AttachmentRow[]): Exchange {
       each.url !== null ? { name: each.name, kind: "url", url: each.url } : {
         name: each.name,
         kind: each.kind as AttachmentKind,
-        bytes: each.bytes ?? new Uint8Array(),
+        bytes: files.get(each.sha256!) ?? new Uint8Array(),
         sha256: each.sha256!,
       }
     );

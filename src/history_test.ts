@@ -733,3 +733,29 @@ Deno.test("save() keeps each attachment once by its content, in order, and the o
     ],
   });
 });
+
+Deno.test("save() keeps a large attachment in chunks and get() puts it back whole, once for every turn that sent it", () => {
+  using history = History.open(":memory:");
+  const bytes = new Uint8Array(2.5 * 1024 * 1024).map((_, i) => i % 251);
+  const image = {
+    name: "big.png",
+    kind: "png" as const,
+    bytes,
+    sha256: "b".repeat(64),
+  };
+  const empty = {
+    name: "empty.gif",
+    kind: "gif" as const,
+    bytes: new Uint8Array(),
+    sha256: "c".repeat(64),
+  };
+  const id = history.save(exchange(0, { attachments: [image, empty] }));
+  history.save(exchange(1, { attachments: [image] }), id);
+  const [first, second] = history.get(id)!.turns;
+  assert.deepEqual(first.attachments, [image, empty]);
+  assert.equal(
+    first.attachments![0].bytes,
+    second.attachments![0].bytes,
+    "one copy in memory for both turns",
+  );
+});
