@@ -24,7 +24,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import type { ChatCompletionContentPart } from "openai/resources/chat/completions";
 import type { Ignore } from "ignore";
 import { UsageError } from "./options.ts";
@@ -193,9 +192,13 @@ function checkSize(label: string, kind: AttachmentKind, size: number): void {
   );
 }
 
-/** The file's SHA-256 in hex; node:crypto's hash reads the bytes where they are (WebCrypto's copies them). */
-function sha256Of(bytes: Uint8Array): Promise<string> {
-  return Promise.resolve(createHash("sha256").update(bytes).digest("hex"));
+/**
+ * The file's SHA-256 in hex. node:crypto's hash reads the bytes where they
+ * are (WebCrypto's copies them); it loads only when a file is attached.
+ */
+async function sha256Of(bytes: Uint8Array): Promise<string> {
+  const { createHash } = await import("node:crypto");
+  return createHash("sha256").update(bytes).digest("hex");
 }
 
 async function attachment(
