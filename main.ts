@@ -29,6 +29,7 @@ import { printStream } from "./src/stream.ts";
 import { outcomeOf, type Reply, type Request, run } from "./src/run.ts";
 import type { Target } from "./src/plan.ts";
 import type { JsonSchemaRequest } from "./src/schema.ts";
+import type { ToolMessage } from "./src/history.ts";
 import { AnswerScreen } from "./src/screen.ts";
 import { configPath, loadConfigFile } from "./src/config_file.ts";
 import { secretsOf, settingsOf } from "./src/plan.ts";
@@ -56,6 +57,7 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
   }, (error) => abort.abort(error));
   let served = target.provider; // g4f.space names it in X-Provider
   const started = performance.now();
+  const toolMessages: ToolMessage[] = [];
   // While the server thinks, the renderer compiles what it will need.
   using _warm = markdown ? markdown.warmUp() : undefined;
   try {
@@ -83,27 +85,38 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
     const { signal } = abort;
 
     let completion;
-    if (!stream) {
-      completion = await client.chat.completions.create({
-        model,
-        messages,
-        ...request.fields,
-      }, { signal });
-    } else {
-      const chunks = await client.chat.completions.create({
-        model,
-        messages,
-        stream: true,
-        ...request.fields,
-        ...(request.verbose || request.json
-          ? { stream_options: { include_usage: true } }
-          : {}),
-      }, { signal });
-      completion = await printStream(chunks, screen, {
-        keepText: request.json,
-        signal,
-        reasoning: screen.reasoning,
-      });
+    // With tools (-T), the model may call them before it answers: each
+    // round's calls are answered and the messages sent again.
+    for (let round = 0;; round++) {
+      const sent = [...messages, ...toolMessages];
+      if (!stream) {
+        completion = await client.chat.completions.create({
+          model,
+          messages: sent,
+          ...request.fields,
+        }, { signal });
+      } else {
+        const chunks = await client.chat.completions.create({
+          model,
+          messages: sent,
+          stream: true,
+          ...request.fields,
+          ...(request.verbose || request.json
+            ? { stream_options: { include_usage: true } }
+            : {}),
+        }, { signal });
+        completion = await printStream(chunks, screen, {
+          keepText: request.json,
+          signal,
+          reasoning: screen.reasoning,
+        });
+      }
+      const message = completion.choices[0]?.message;
+      if (!request.tools || !message?.tool_calls?.length) break;
+      toolMessages.push(...await request.tools.answer(message, round, signal));
+    }
+    if (request.json && toolMessages.length) {
+      completion = { ...completion, tool_messages: toolMessages };
     }
     screen.complete(completion, { streamed: stream });
     screen.end();
@@ -131,6 +144,7 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       answer: screen.text,
       outcome: outcomeOf(finishReason),
       usage: completion.usage,
+      ...(toolMessages.length ? { toolMessages } : {}),
     };
   } catch (error) {
     // An aborted request throws the SDK's generic abort error; the abort's
@@ -143,9 +157,11 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       keySent: connection.apiKey !== NO_KEY,
     });
     // The provider cannot answer, and nothing is printed: ask the next one.
-    const elsewhere = request.fallback && screen.text === ""
-      ? fallbackReason(reason)
-      : undefined;
+    // Once a tool has run, the exchange is not started again elsewhere.
+    const elsewhere =
+      request.fallback && screen.text === "" && toolMessages.length === 0
+        ? fallbackReason(reason)
+        : undefined;
     if (elsewhere) {
       return {
         exitCode: EXIT.failed,
@@ -166,6 +182,7 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       answer: screen.text,
       outcome: outcomeOf(undefined, reason),
       error: failure.message,
+      ...(toolMessages.length ? { toolMessages } : {}),
     };
   }
 }

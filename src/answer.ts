@@ -31,6 +31,17 @@ export class CutOffError extends AnswerError {
   }
 }
 
+/** A model that went on calling tools for more rounds than a request may take. */
+export class ToolRoundsError extends AnswerError {
+  override name = "ToolRoundsError";
+  constructor(readonly rounds: number) {
+    super(
+      `the model called tools for ${rounds} rounds without answering: ` +
+        "stopped (tool_rounds in the config file allows more)",
+    );
+  }
+}
+
 /**
  * Returns the text of the first choice of a completion.
  *

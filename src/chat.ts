@@ -36,6 +36,8 @@ export interface TurnResult {
   conversationId: number | undefined;
   /** The user message as it was sent, attachments and all. */
   sent?: Message;
+  /** The tool rounds between it and the answer. */
+  toolMessages?: Message[];
 }
 
 /** A model that can be used, or why it cannot. */
@@ -75,6 +77,8 @@ export interface ChatSession {
   attach?(name: string): Promise<Attachment | { problem: string }>;
   /** The text `/models` prints: the server's models, or why it cannot list them. */
   models?(model: string): Promise<string>;
+  /** The text `/tools` prints: the enabled tools, or how to enable them. */
+  tools?(): string;
   /** The system message and model of a role of the config file, or why there is none. */
   role?(
     name: string,
@@ -209,6 +213,17 @@ export const COMMANDS: readonly Command[] = [
       say(
         (await session.models?.(state.model) ??
           "listing models is not possible here").trimEnd(),
+      );
+    },
+  },
+  {
+    name: "tools",
+    usage: "/tools",
+    help: "list the tools the model may use (-T enables them)",
+    run(_, _state, { session, say }) {
+      say(
+        (session.tools?.() ??
+          "no tools are enabled: start the chat with -T NAME").trimEnd(),
       );
     },
   },
@@ -392,6 +407,7 @@ export async function runChat(
           role: "user",
           content: attachments.length ? partsOf(text, attachments) : text,
         },
+        ...result.toolMessages ?? [],
         { role: "assistant", content: result.answer },
       ];
     }

@@ -21,6 +21,11 @@
  *
  * [aliases]
  * fast = "groq:llama-3.3-70b-versatile"
+ *
+ * [mcp.files]                          # a tool server: -T files
+ * module = "npm:@modelcontextprotocol/server-filesystem@2026.8.31"
+ * args = ["/home/me/notes"]
+ * allow_read = ["/home/me/notes"]
  * ```
  *
  * @module
@@ -63,6 +68,39 @@ export interface Role {
   model?: string[];
   /** Its sampling options, over the file's. */
   options?: SamplingOptions;
+  /** The tool servers it uses, instead of the file's `tools`. */
+  tools?: string[];
+}
+
+/** What a sandboxed tool server may reach: Deno's `--allow-*` lists. */
+export interface Grants {
+  read: string[];
+  write: string[];
+  net: string[];
+  env: string[];
+  run: string[];
+}
+
+/**
+ * A tool server (MCP) the config declares as `[mcp.NAME]`: a Deno module run
+ * in Deno's sandbox, any other program (unsandboxed), or a Streamable HTTP
+ * URL.
+ */
+export interface ToolServer {
+  name: string;
+  /** How it runs: `module` under `deno run` with only its grants. */
+  kind: "module" | "command" | "url";
+  /** The module, the program, or the URL. */
+  target: string;
+  args: string[];
+  /** What a `module` server may reach; a `command` server gets `env` alone. */
+  grants: Grants;
+  /** Variables set for the server, beside those `allow_env` passes on. */
+  env: Record<string, string>;
+  /** HTTP headers sent to a `url` server; masked like keys. */
+  headers: Record<string, string>;
+  /** Its tools that may run without asking. */
+  allow: string[];
 }
 
 /** The settings a config file holds. */
@@ -77,6 +115,12 @@ export interface ConfigFile {
   roles: Role[];
   /** An alias's models, in fallback order. */
   aliases: Record<string, string[]>;
+  /** The tool servers, `[mcp.NAME]`. */
+  mcp: ToolServer[];
+  /** The servers whose tools every run may use, unless a role or `-T` names others. */
+  tools?: string[];
+  /** How many rounds of tool calls a request may take before the answer. */
+  toolRounds?: number;
 }
 
 /**
@@ -195,10 +239,37 @@ export async function loadConfigFile(
 
 /** The settings of each table, for the "unknown setting" warnings. */
 const KNOWN = {
-  top: ["model", "system", "options", "providers", "roles", "aliases"],
+  top: [
+    "model",
+    "system",
+    "options",
+    "providers",
+    "roles",
+    "aliases",
+    "mcp",
+    "tools",
+    "tool_rounds",
+  ],
   provider: ["base_url", "key_env", "model", "headers"],
-  role: ["system", "model", "options"],
+  role: ["system", "model", "options", "tools"],
+  mcp: [
+    "module",
+    "command",
+    "url",
+    "args",
+    "allow_read",
+    "allow_write",
+    "allow_net",
+    "allow_env",
+    "allow_run",
+    "env",
+    "headers",
+    "allow",
+  ],
 };
+
+/** The largest `tool_rounds`. */
+const MOST_TOOL_ROUNDS = 100;
 
 /** Checks the parsed file setting by setting, collecting warnings. */
 class Checker {
@@ -210,7 +281,10 @@ class Checker {
     const providers = this.#table(data.providers, "providers");
     const roles = this.#table(data.roles, "roles");
     const aliases = this.#table(data.aliases, "aliases");
-    return {
+    const mcp = Object.entries(this.#table(data.mcp, "mcp")).map((
+      [name, value],
+    ) => this.#toolServer(name, value));
+    const file: ConfigFile = {
       path: this.path,
       ...optional("model", this.#models(data.model, "model")),
       ...optional("system", this.#text(data.system, "system")),
@@ -227,7 +301,118 @@ class Checker {
           return [name, this.#models(value, `aliases.${name}`)!];
         }),
       ),
+      mcp,
+      ...optional("tools", this.#tools(data.tools, "tools", mcp)),
+      ...optional("toolRounds", this.#rounds(data.tool_rounds)),
     };
+    for (const role of file.roles) {
+      this.#tools(role.tools, `roles.${role.name}.tools`, mcp);
+    }
+    return file;
+  }
+
+  #toolServer(name: string, value: unknown): ToolServer {
+    const at = `mcp.${name}`;
+    this.#name(name, at);
+    const table = this.#table(value, at);
+    this.#unknown(table, KNOWN.mcp, at);
+    const kinds = (["module", "command", "url"] as const).filter((kind) =>
+      table[kind] !== undefined
+    );
+    if (kinds.length !== 1) {
+      this.#fail(at, "needs one of module, command or url");
+    }
+    const kind = kinds[0];
+    const target = this.#text(table[kind], `${at}.${kind}`)!.trim();
+    if (target === "") this.#fail(`${at}.${kind}`, "is empty");
+    if (kind === "url" && !/^https?:\/\/./i.test(target)) {
+      this.#fail(`${at}.url`, "must be an http:// or https:// URL");
+    }
+    const list = (key: string) => this.#texts(table[key], `${at}.${key}`);
+    const grants: Grants = {
+      read: list("allow_read"),
+      write: list("allow_write"),
+      net: list("allow_net"),
+      env: list("allow_env"),
+      run: list("allow_run"),
+    };
+    for (
+      const [key, values] of Object.entries(grants) as [string, string[]][]
+    ) {
+      if (values.some((each) => each.includes(","))) {
+        this.#fail(`${at}.allow_${key}`, "cannot hold a comma");
+      }
+    }
+    if (kind !== "module") {
+      for (const key of ["read", "write", "net", "run"] as const) {
+        if (grants[key].length) {
+          this.warnings.push(
+            `${this.path}: ${at}.allow_${key} is for module servers: a ` +
+              `${kind} server is not sandboxed, ignored`,
+          );
+        }
+      }
+    }
+    const tableOfTexts = (key: string) => {
+      const entries = this.#table(table[key], `${at}.${key}`);
+      for (const [entry, text] of Object.entries(entries)) {
+        this.#text(text, `${at}.${key}.${entry}`);
+      }
+      return { ...entries } as Record<string, string>;
+    };
+    return {
+      name,
+      kind,
+      target,
+      args: list("args"),
+      grants,
+      env: tableOfTexts("env"),
+      headers: tableOfTexts("headers"),
+      allow: list("allow"),
+    };
+  }
+
+  /** A list of tool servers' names, each declared under `[mcp]`. */
+  #tools(
+    value: unknown,
+    at: string,
+    servers: ToolServer[],
+  ): string[] | undefined {
+    if (value === undefined) return undefined;
+    const names = this.#texts(value, at);
+    for (const name of names) {
+      if (name !== "all" && !servers.some((each) => each.name === name)) {
+        const near = nearest(name, servers.map((each) => each.name));
+        this.#fail(
+          at,
+          `names ${name}, which no [mcp.${name}] declares` +
+            (near ? ` (did you mean ${near}?)` : ""),
+        );
+      }
+    }
+    return names;
+  }
+
+  #rounds(value: unknown): number | undefined {
+    if (value === undefined) return undefined;
+    if (
+      typeof value !== "number" || !Number.isInteger(value) || value < 1 ||
+      value > MOST_TOOL_ROUNDS
+    ) {
+      this.#fail(
+        "tool_rounds",
+        `must be a whole number from 1 to ${MOST_TOOL_ROUNDS}`,
+      );
+    }
+    return value as number;
+  }
+
+  #texts(value: unknown, at: string): string[] {
+    if (value === undefined) return [];
+    if (!Array.isArray(value) || !value.every((x) => typeof x === "string")) {
+      this.#fail(at, `must be a list of texts, not ${kind(value)}`);
+    }
+    return value as string[];
   }
 
   /**
@@ -299,6 +484,12 @@ class Checker {
       ...optional("system", this.#text(table.system, `${at}.system`)),
       ...optional("model", this.#models(table.model, `${at}.model`)),
       ...optional("options", this.#options(table.options, `${at}.options`)),
+      ...optional(
+        "tools",
+        table.tools === undefined
+          ? undefined
+          : this.#texts(table.tools, `${at}.tools`),
+      ),
     };
   }
 

@@ -81,8 +81,21 @@ headers = { "X-Team" = "law" }
 system = "You are a careful lawyer."
 model = "work:gpt-4o"
 options = { max_tokens = 800 }
+tools = ["git"]
 [aliases]
 fast = "groq:llama-3.3-70b-versatile"
+[mcp.files]
+module = "npm:@modelcontextprotocol/server-filesystem@2026.8.31"
+args = ["/notes"]
+allow_read = ["/notes"]
+allow_env = ["GPT4O_NOTES"]
+allow = ["read_text_file"]
+[mcp.git]
+command = "uvx"
+args = ["mcp-server-git"]
+env = { GIT_DIR = "/repo/.git" }
+[mcp.remote]
+url = "https://mcp.example/v1"
 `),
     "/c.toml",
     { os: "linux" },
@@ -105,9 +118,108 @@ fast = "groq:llama-3.3-70b-versatile"
       system: "You are a careful lawyer.",
       model: ["work:gpt-4o"],
       options: { max_tokens: 800 },
+      tools: ["git"],
     }],
     aliases: { fast: ["groq:llama-3.3-70b-versatile"] },
+    mcp: [{
+      name: "files",
+      kind: "module",
+      target: "npm:@modelcontextprotocol/server-filesystem@2026.8.31",
+      args: ["/notes"],
+      grants: {
+        read: ["/notes"],
+        write: [],
+        net: [],
+        env: ["GPT4O_NOTES"],
+        run: [],
+      },
+      env: {},
+      headers: {},
+      allow: ["read_text_file"],
+    }, {
+      name: "git",
+      kind: "command",
+      target: "uvx",
+      args: ["mcp-server-git"],
+      grants: { read: [], write: [], net: [], env: [], run: [] },
+      env: { GIT_DIR: "/repo/.git" },
+      headers: {},
+      allow: [],
+    }, {
+      name: "remote",
+      kind: "url",
+      target: "https://mcp.example/v1",
+      args: [],
+      grants: { read: [], write: [], net: [], env: [], run: [] },
+      env: {},
+      headers: {},
+      allow: [],
+    }],
   });
+});
+
+Deno.test("loadConfigFile() refuses a tool server it cannot run, naming the setting", async (t) => {
+  for (
+    const [text, message] of [
+      [
+        "[mcp.a]\nargs = []",
+        "/c.toml: mcp.a needs one of module, command or url",
+      ],
+      [
+        '[mcp.a]\nmodule = "x"\ncommand = "y"',
+        "/c.toml: mcp.a needs one of module, command or url",
+      ],
+      [
+        '[mcp.a]\nurl = "file:///x"',
+        "/c.toml: mcp.a.url must be an http:// or https:// URL",
+      ],
+      ['[mcp.a]\ncommand = " "', "/c.toml: mcp.a.command is empty"],
+      [
+        '[mcp.a]\nmodule = "x"\nargs = "y"',
+        "/c.toml: mcp.a.args must be a list of texts, not string",
+      ],
+      [
+        '[mcp.a]\nmodule = "x"\nallow_read = ["/a,b"]',
+        "/c.toml: mcp.a.allow_read cannot hold a comma",
+      ],
+      [
+        'tools = ["fils"]\n[mcp.files]\nmodule = "x"',
+        "/c.toml: tools names fils, which no [mcp.fils] declares (did you mean files?)",
+      ],
+      [
+        '[roles.r]\ntools = ["bbbbb"]\n[mcp.a]\nmodule = "x"',
+        "/c.toml: roles.r.tools names bbbbb, which no [mcp.bbbbb] declares",
+      ],
+      [
+        "tool_rounds = 0",
+        "/c.toml: tool_rounds must be a whole number from 1 to 100",
+      ],
+      [
+        "tool_rounds = 2.5",
+        "/c.toml: tool_rounds must be a whole number from 1 to 100",
+      ],
+    ] as const
+  ) {
+    await t.step(text, async () => {
+      await assert.rejects(
+        loadConfigFile(io(text), "/c.toml", { os: "linux" }),
+        new ConfigError(message),
+      );
+    });
+  }
+});
+
+Deno.test("loadConfigFile() warns that a program or a URL server takes no sandbox grants", async () => {
+  const { file, warnings } = await loadConfigFile(
+    io('tool_rounds = 4\n[mcp.git]\ncommand = "uvx"\nallow_read = ["/"]'),
+    "/c.toml",
+    { os: "linux" },
+  );
+  assert.equal(file?.toolRounds, 4);
+  assert.deepEqual(warnings, [
+    "/c.toml: mcp.git.allow_read is for module servers: a command server is " +
+    "not sandboxed, ignored",
+  ]);
 });
 
 Deno.test("loadConfigFile() has no file where there is none, or where the platform's place may not be read", async () => {

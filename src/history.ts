@@ -21,7 +21,7 @@ import type { SamplingOptions } from "./sampling.ts";
 export const BUSY_TIMEOUT_MS = 5000;
 
 /** The schema version this code writes, kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** The history cannot be used; one sentence naming the database and the problem. */
 export class HistoryError extends Error {
@@ -80,6 +80,11 @@ export interface Exchange {
   attachments?: Attachment[];
   /** The request's sampling options (`-o`), as sent. */
   options?: SamplingOptions;
+  /**
+   * The tool rounds between the prompt and the answer (`-T`): each
+   * assistant message that called tools, then a `tool` message per call.
+   */
+  toolMessages?: ToolMessage[];
 }
 
 /** One line of `--history`. */
@@ -104,15 +109,30 @@ export interface Conversation {
   turns: Exchange[];
 }
 
+/** A call of a tool, as an assistant message holds it. */
+export interface ToolCallPart {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+}
+
+/** A message of a tool round: the model's calls, or one call's result. */
+export type ToolMessage =
+  | { role: "assistant"; content: string | null; tool_calls: ToolCallPart[] }
+  | { role: "tool"; tool_call_id: string; content: string };
+
 /** A message in the OpenAI chat-completions format. */
 export type Message =
   | { role: "system" | "assistant"; content: string }
-  | { role: "user"; content: string | ContentPart[] };
+  | { role: "user"; content: string | ContentPart[] }
+  | ToolMessage;
 
 /** A message's text: its content, or the text of its parts. */
 export function textOfMessage(message: Message): string {
   return typeof message.content === "string"
     ? message.content
+    : message.content === null
+    ? ""
     : message.content.map((part) => part.type === "text" ? part.text : "")
       .join("");
 }
@@ -137,7 +157,8 @@ export function endpointOf(baseURL: string): string {
  * The messages to send before a new prompt that continues `conversation`:
  * the system message (`system`, else the conversation's), then each turn's
  * prompt (with its attachments, as content parts: their data as `base64`
- * gives it, see {@linkcode partsOf}) and answer in order. A turn without
+ * gives it, see {@linkcode partsOf}), its tool rounds and its answer in
+ * order. A turn without
  * answer text sends neither.
  *
  * @example
@@ -173,6 +194,7 @@ export function messagesOf(
           ? partsOf(turn.prompt, turn.attachments, base64)
           : turn.prompt,
       },
+      ...turn.toolMessages ?? [],
       { role: "assistant", content: turn.answer },
     );
   }
@@ -246,6 +268,8 @@ const MIGRATIONS = [
     PRIMARY KEY (exchange_id, position)
   );
   ALTER TABLE exchanges ADD COLUMN options TEXT;`,
+  // The tool rounds of each exchange, as the messages sent back (JSON).
+  `ALTER TABLE exchanges ADD COLUMN tool_messages TEXT;`,
 ];
 
 interface ExchangeRow {
@@ -262,6 +286,7 @@ interface ExchangeRow {
   started: string;
   finished: string;
   options: string | null;
+  tool_messages: Uint8Array | null;
   id: number;
 }
 
@@ -374,7 +399,8 @@ export class History implements Disposable {
         `SELECT CAST(system AS BLOB) AS system, CAST(prompt AS BLOB) AS prompt,
           model, endpoint, CAST(answer AS BLOB) AS answer, outcome,
           CAST(error AS BLOB) AS error, prompt_tokens, completion_tokens,
-          total_tokens, started, finished, options, id
+          total_tokens, started, finished, options,
+          CAST(tool_messages AS BLOB) AS tool_messages, id
         FROM exchanges WHERE conversation_id = ? ORDER BY id`,
       ).all(id)
     ) as unknown as ExchangeRow[];
@@ -470,8 +496,9 @@ export class History implements Disposable {
         const { lastInsertRowid: exchangeId } = db.prepare(
           `INSERT INTO exchanges (conversation_id, system, prompt, model,
             endpoint, answer, outcome, error, prompt_tokens,
-            completion_tokens, total_tokens, started, finished, options)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            completion_tokens, total_tokens, started, finished, options,
+            tool_messages)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           id,
           exchange.system,
@@ -487,6 +514,9 @@ export class History implements Disposable {
           started,
           finished,
           options,
+          exchange.toolMessages?.length
+            ? JSON.stringify(exchange.toolMessages)
+            : null,
         );
         for (const [position, each] of (exchange.attachments ?? []).entries()) {
           const { bytes, sha256 } = each;
@@ -650,6 +680,9 @@ function toExchange(
   }
   if (Object.keys(usage).length > 0) exchange.usage = usage;
   if (row.options !== null) exchange.options = JSON.parse(row.options);
+  if (row.tool_messages !== null) {
+    exchange.toolMessages = JSON.parse(textOf(row.tool_messages));
+  }
   if (attached.length > 0) {
     exchange.attachments = attached.map((each): Attachment =>
       each.url !== null ? { name: each.name, kind: "url", url: each.url } : {

@@ -159,6 +159,7 @@ case $config in *,*) config= ;; esac
 read=.env\${folder:+,$folder}\${config:+,$config}
 # The files the command line names may be read (as namedFiles() finds them).
 take=
+tools=
 for arg in "$@"; do
   path=
   case $take in
@@ -176,6 +177,7 @@ for arg in "$@"; do
       --schema=@*) path=\${arg#--schema=@} ;;
       -a?*|-f?*) path=\${arg#-?} ;;
       --chat) path=. ;;
+      -T*|--tools|--tools=*|--list-tools) tools=1 ;;
     esac
   fi
   case $path in
@@ -183,10 +185,26 @@ for arg in "$@"; do
     *) read="$read,$path" ;;
   esac
 done
+# A run that may use tools (as mayUseTools() tells) may start this deno and
+# the programs of the config's command servers (as toolPrograms() finds them).
+run=
+if [ -n "$config" ] && [ -f "$config" ] && [ -r "$config" ] &&
+  grep -Eq '^[[:blank:]]*tools[[:blank:]]*=' "$config"; then
+  tools=1
+fi
+if [ -n "$tools" ]; then
+  case $deno in *,*) ;; *) run=$deno ;; esac
+  if [ -n "$config" ] && [ -f "$config" ] && [ -r "$config" ]; then
+    for command in $(sed -n 's/^[[:blank:]]*command[[:blank:]]*=[[:blank:]]*"\\([^"\\\\, ]*\\)".*/\\1/p' "$config"); do
+      case ",$run," in *",$command,"*) ;; *) run="\${run:+$run,}$command" ;; esac
+    done
+  fi
+fi
 if [ -n "$folder" ]; then
-  set -- "--allow-read=$read" "--allow-write=$folder" "$program" "$@"
+  set -- "--allow-read=$read" "--allow-write=$folder" \
+    \${run:+"--allow-run=$run"} "$program" "$@"
 else
-  set -- "--allow-read=$read" "$program" "$@"
+  set -- "--allow-read=$read" \${run:+"--allow-run=$run"} "$program" "$@"
 fi
 exec "$deno" run ${
     INSTALLED_DENO_FLAGS.join(" ")

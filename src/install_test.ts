@@ -172,6 +172,49 @@ shTest(
 );
 
 shTest(
+  "the installed command lets a run with tools start its deno and the config's programs, as runFlags() does",
+  async (dir) => {
+    const deno = fakeDeno(`${dir}/deno`);
+    const program = `${dir}/gpt4o.js`;
+    Deno.writeTextFileSync(program, "");
+    const script = `${dir}/gpt4o`;
+    Deno.writeTextFileSync(
+      script,
+      posixCommand({ deno, program, os: "linux" }),
+    );
+    const env = { HOME: dir };
+    const path = `${dir}/.config/gpt4o/config.toml`;
+    Deno.mkdirSync(`${dir}/.config/gpt4o`, { recursive: true });
+    const configs = [
+      '[mcp.files]\nmodule = "npm:x"\n[mcp.git]\ncommand = "uvx"\n',
+      'tools = ["git"]\n[mcp.git]\n  command = "uvx"\n[mcp.b]\ncommand="git"\n',
+      '[roles.r]\ntools = ["a"]\n[mcp.a]\ncommand = "a,b"\n',
+    ];
+    const lines = [["-T", "files", "Hi"], ["--list-tools"], ["-Tall"], ["Hi"]];
+    for (const config of configs) {
+      Deno.writeTextFileSync(path, config);
+      for (const args of lines) {
+        const { code, stdout, stderr } = await sh(script, args, env);
+        assert.equal(stderr, "");
+        assert.equal(code, 0);
+        assert.deepEqual(stdout.split("\n").slice(0, -1), [
+          "run",
+          ...INSTALLED_DENO_FLAGS,
+          ...runFlags(
+            (name) => (env as Record<string, string>)[name],
+            "linux",
+            args,
+            { deno, config },
+          ),
+          program,
+          ...args,
+        ], `${JSON.stringify(config)} ${JSON.stringify(args)}`);
+      }
+    }
+  },
+);
+
+shTest(
   "the installed command says to install again when its program is gone",
   async (dir) => {
     const script = `${dir}/gpt4o`;

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { configPath } from "./config_file.ts";
 import { runFlags } from "./permissions.ts";
 import { onStopSignal, type StopSignal } from "./signals.ts";
 
@@ -22,6 +23,10 @@ export interface LaunchIo {
   env(name: string): string | undefined;
   /** Starts `deno` with `args`, sharing stdin, stdout and stderr. */
   spawn(args: string[]): Deno.ChildProcess;
+  /** The `deno` that `spawn` starts, which a run with tools may start too. */
+  deno: string;
+  /** The config file's text, or `undefined` when there is none (or it cannot be read). */
+  readConfig(path: string): string | undefined;
   /** Calls `handler` for each stopping signal until disposed. */
   onSignal(handler: (signal: StopSignal) => void): Disposable;
   stderr: { write(text: string): void };
@@ -38,6 +43,8 @@ export interface LaunchIo {
  * let ran: string[] = [];
  * const code = await launch(["--cached-only", "main.ts", "Hi"], {
  *   env: (name) => ({ HOME: "/home/ada" })[name],
+ *   deno: "deno",
+ *   readConfig: () => undefined,
  *   spawn: (args) => {
  *     ran = args;
  *     return { status: Promise.resolve({ code: 0 }) } as Deno.ChildProcess;
@@ -66,12 +73,16 @@ export async function launch(
   }
   const denoFlags = args.slice(0, at);
   const [program, ...rest] = args.slice(at);
+  const config = configPath(io.env, os);
   let child: Deno.ChildProcess;
   try {
     child = io.spawn([
       "run",
       ...denoFlags,
-      ...runFlags(io.env, os, rest),
+      ...runFlags(io.env, os, rest, {
+        deno: io.deno,
+        ...(config ? { config: io.readConfig(config) ?? "" } : {}),
+      }),
       program,
       ...rest,
     ]);
@@ -99,6 +110,14 @@ function denoLaunchIo(): LaunchIo {
       "granted";
   return {
     env: (name) => Deno.env.get(name),
+    deno: mayRunSelf ? self : "deno",
+    readConfig(path) {
+      try {
+        return Deno.readTextFileSync(path);
+      } catch {
+        return undefined; // none, or not a file this run can read
+      }
+    },
     spawn: (args) =>
       new Deno.Command(mayRunSelf ? self : "deno", {
         args,

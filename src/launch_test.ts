@@ -7,15 +7,25 @@ import project from "../deno.json" with { type: "json" };
 /** A launch in-process: what it would run, and the signals it passes on. */
 function fakeLaunchIo(
   env: Record<string, string>,
-  { code = 0, fail = false } = {},
+  { code = 0, fail = false, config }: {
+    code?: number;
+    fail?: boolean;
+    config?: string;
+  } = {},
 ) {
   const ran: string[][] = [];
   const killed: string[] = [];
   const errors: string[] = [];
   let signal: ((signal: StopSignal) => void) | undefined;
   let exit!: (code: number) => void;
+  const read: string[] = [];
   const io: LaunchIo = {
     env: (name) => env[name],
+    deno: "/opt/deno/bin/deno",
+    readConfig(path) {
+      read.push(path);
+      return config;
+    },
     spawn(args) {
       if (fail) throw new Deno.errors.NotFound("Failed to spawn 'deno'");
       ran.push(args);
@@ -35,6 +45,7 @@ function fakeLaunchIo(
   return {
     io,
     ran,
+    read,
     killed,
     errors,
     send: (name: StopSignal) => signal?.(name),
@@ -76,6 +87,46 @@ Deno.test("launch runs deno with Deno's flags, the run's permissions, the progra
     "the file the command line names may be read",
   );
   assert.ok(fake.ran[0].includes("--no-prompt"));
+  assert.ok(
+    !fake.ran[0].some((flag) => flag.startsWith("--allow-run")),
+    "a run without tools may start no program",
+  );
+});
+
+Deno.test("launch lets a run with tools start its own deno and the config's programs, and no other run", async (t) => {
+  const env = { HOME: "/home/ada" };
+  const config = '[mcp.files]\nmodule = "npm:x"\n[mcp.git]\ncommand = "uvx"\n';
+  for (
+    const [name, args, text, granted] of [
+      ["-T on the command line", ["-T", "files", "Hi"], config, [
+        "--allow-run=/opt/deno/bin/deno,uvx",
+      ]],
+      ["--list-tools", ["--list-tools"], config, [
+        "--allow-run=/opt/deno/bin/deno,uvx",
+      ]],
+      ["tools in the config file", ["Hi"], `tools = ["git"]\n${config}`, [
+        "--allow-run=/opt/deno/bin/deno,uvx",
+      ]],
+      ["no config file, -T", ["-T", "files"], undefined, [
+        "--allow-run=/opt/deno/bin/deno",
+      ]],
+      ["servers declared but no tools asked for", ["Hi"], config, []],
+      ["-T after --, a prompt's word", ["--", "-T"], config, []],
+    ] as const
+  ) {
+    await t.step(name, async () => {
+      const fake = fakeLaunchIo(env, { ...(text ? { config: text } : {}) });
+      const done = launch(["main.ts", ...args], fake.io, "linux");
+      await Promise.resolve();
+      fake.exit(0);
+      assert.equal(await done, 0);
+      assert.deepEqual(fake.read, ["/home/ada/.config/gpt4o/config.toml"]);
+      assert.deepEqual(
+        fake.ran[0].filter((flag) => flag.startsWith("--allow-run")),
+        granted,
+      );
+    });
+  }
 });
 
 Deno.test("launch passes signals on to the program and returns its exit code", async () => {
@@ -123,7 +174,7 @@ const canLaunch =
 /** The start task's own flags for the launcher, as deno.json gives them. */
 const LAUNCHER_FLAGS = project.tasks.start.command.split(" ")
   .filter((word) => word.startsWith("--"))
-  .slice(0, 3);
+  .slice(0, 4);
 
 Deno.test({
   name:

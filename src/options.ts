@@ -44,6 +44,10 @@ Options:
       --temperature <n>    -o temperature=<n>, over any -o temperature
       --max-tokens <n>     -o max_tokens=<n>, over any -o max_tokens
       --schema <json|@file>  ask for JSON that follows this JSON Schema, and check it
+  -T, --tools <name>       let the model use the tools of the config's [mcp.NAME]
+                           server (repeatable; "all" for every one)
+      --yes                run the model's tool calls without asking
+      --list-tools         list the enabled servers' tools
       --stream             print the answer as it arrives
       --json               print the whole completion as JSON instead of the text
       --raw                print the answer as it came, also on a terminal
@@ -67,7 +71,8 @@ Options:
 
 Config file: $XDG_CONFIG_HOME/gpt4o/config.toml, else ~/.config/gpt4o/config.toml
 (macOS: ~/Library/Application Support/gpt4o/, Windows: %APPDATA%\\gpt4o\\), or
-GPT4O_CONFIG: model, system, options, [providers.NAME], [roles.NAME], [aliases].
+GPT4O_CONFIG: model, system, options, tools, tool_rounds, [providers.NAME],
+[roles.NAME], [aliases], [mcp.NAME].
 
 Environment (also read from ./.env, which never overrides a set variable):
   OPENAI_API_KEY           API key; not needed when OPENAI_BASE_URL is set
@@ -129,6 +134,12 @@ export interface Options {
   schema: string | undefined;
   /** `--models`: list the server's models. */
   models: boolean;
+  /** `-T`: the tool servers to enable, as given (`all` for every one). */
+  tools: string[];
+  /** `--yes`: approve every tool call in advance. */
+  yes: boolean;
+  /** `--list-tools`: list the enabled servers' tools. */
+  listTools: boolean;
   /** The prompt words, joined by spaces; empty when none were given. */
   prompt: string;
 }
@@ -190,6 +201,9 @@ export function parseOptions(args: string[]): Options {
         "max-tokens": { type: "string" },
         schema: { type: "string" },
         models: { type: "boolean", default: false },
+        tools: { type: "string", short: "T", multiple: true, default: [] },
+        yes: { type: "boolean", default: false },
+        "list-tools": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", default: false },
       },
@@ -244,6 +258,11 @@ export function parseOptions(args: string[]): Options {
     sampling: samplingOf(values),
     schema: values.schema,
     models: values.models,
+    tools: values.tools.flatMap((each) =>
+      each.split(",").map((name) => name.trim()).filter(Boolean)
+    ),
+    yes: values.yes,
+    listTools: values["list-tools"],
     prompt: positionals.join(" "),
   };
   if (options.continue && options.conversation !== undefined) {
@@ -273,6 +292,8 @@ export function parseOptions(args: string[]): Options {
     ? "--roles"
     : options.models
     ? "--models"
+    : options.listTools
+    ? "--list-tools"
     : undefined;
   if (
     listing && (options.prompt || options.chat || options.continue ||

@@ -14,6 +14,18 @@ import { CONFIG_ENV_VARIABLES, configPath } from "./config_file.ts";
 import { PROVIDER_ENV_VARIABLES } from "./providers.ts";
 import { TERMINAL_ENV_VARIABLES } from "./terminal.ts";
 
+/**
+ * The variables Deno itself reads to find its cache of modules: a sandboxed
+ * tool server's `deno` gets them (its module may not read them).
+ */
+export const DENO_CACHE_ENV: readonly string[] = [
+  "HOME",
+  "DENO_DIR",
+  "XDG_CACHE_HOME",
+  "LOCALAPPDATA",
+  "SystemRoot",
+];
+
 /** The variables that find the history and the config file: what the launchers read. */
 export const PLACE_ENV: readonly string[] = [
   ...new Set([...HISTORY_ENV_VARIABLES, ...CONFIG_ENV_VARIABLES]),
@@ -34,6 +46,8 @@ export const PROGRAM_ENV: readonly string[] = [
       ...PROVIDER_ENV_VARIABLES,
       ...PLACE_ENV,
       ...TERMINAL_ENV_VARIABLES,
+      ...DENO_CACHE_ENV,
+      "PATH",
     ].filter((name) => !name.startsWith("GPT4O_")),
   ),
 ];
@@ -133,11 +147,69 @@ export function namedFiles(args: readonly string[]): string[] {
 }
 
 /**
+ * Whether a command line may use tools: it names `-T`/`--tools` or
+ * `--list-tools`, or the config file's text sets `tools` (at the top or in a
+ * role). Read as the program reads options, up to a `--`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mayUseTools } from "./permissions.ts";
+ * assert.equal(mayUseTools(["-T", "files", "Hi"]), true);
+ * assert.equal(mayUseTools(["Hi"], 'tools = ["files"]'), true);
+ * assert.equal(mayUseTools(["--", "-T"]), false);
+ * ```
+ */
+export function mayUseTools(args: readonly string[], config = ""): boolean {
+  const end = args.indexOf("--");
+  const asked = (end < 0 ? args : args.slice(0, end)).some((arg) =>
+    /^(-T|--tools(=|$)|--list-tools$)/.test(arg)
+  );
+  return asked || /^[ \t]*tools[ \t]*=/m.test(config);
+}
+
+/**
+ * What a run that may use tools may start: `deno`, for the sandboxed
+ * servers, and each program a `command` server of the config file's text
+ * names (one that holds a comma cannot be granted). A program allowed to run
+ * `deno` can do anything: this is granted only when tools may be used.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { toolPrograms } from "./permissions.ts";
+ * assert.deepEqual(
+ *   toolPrograms("/opt/deno", '[mcp.git]\ncommand = "uvx"\n'),
+ *   ["/opt/deno", "uvx"],
+ * );
+ * ```
+ */
+export function toolPrograms(deno: string, config = ""): string[] {
+  const commands = [
+    ...config.matchAll(/^[ \t]*command[ \t]*=[ \t]*"([^"\\,\s]+)"/gm),
+  ].map((match) => match[1]);
+  return [...new Set([deno, ...commands])];
+}
+
+/**
+ * The `deno` a run starts sandboxed tool servers with: the one running it,
+ * when the run may start that one; else the `deno` its permissions name.
+ */
+export function denoCommand(): string {
+  const self = Deno.execPath();
+  return Deno.permissions.querySync({ name: "run", command: self }).state ===
+      "granted"
+    ? self
+    : "deno";
+}
+
+/**
  * The `deno run` flags of one run: no prompt, {@linkcode MEMORY_FLAG}, the
  * network, the variables of {@linkcode PROGRAM_ENV}, reading `.env`, the
  * history folder, the config file and the files `args` names (see
  * {@linkcode namedFiles}), writing the history folder only (nothing when
- * history is off).
+ * history is off); when the run may use tools (`tools` says how to tell, see
+ * {@linkcode mayUseTools}), starting the programs of {@linkcode toolPrograms}.
  *
  * @example
  * ```ts
@@ -154,7 +226,13 @@ export function runFlags(
   env: Env,
   os: typeof Deno.build.os = Deno.build.os,
   args: readonly string[] = [],
+  tools?: { deno: string; config?: string },
 ): string[] {
+  const run = tools && mayUseTools(args, tools.config)
+    ? toolPrograms(tools.deno, tools.config).filter((each) =>
+      !each.includes(",")
+    )
+    : [];
   const folder = grantedFolder(env, os);
   const config = configPath(env, os);
   const read = [
@@ -170,5 +248,6 @@ export function runFlags(
     `--allow-env=${PROGRAM_ENV.join(",")}`,
     `--allow-read=${read.filter(Boolean).join(",")}`,
     ...folder ? [`--allow-write=${folder}`] : [],
+    ...run.length ? [`--allow-run=${run.join(",")}`] : [],
   ];
 }

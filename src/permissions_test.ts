@@ -91,7 +91,9 @@ Deno.test("mayRead() takes the program's own GPT4O_* variables and the others it
   ) {
     assert.ok(mayRead(name), name);
   }
-  for (const name of ["GPT4O", "AWS_SECRET_ACCESS_KEY", "PATH", "OPENAI_LOG"]) {
+  for (
+    const name of ["GPT4O", "AWS_SECRET_ACCESS_KEY", "SHELL", "OPENAI_LOG"]
+  ) {
     assert.ok(!mayRead(name), name);
   }
 });

@@ -27,7 +27,8 @@ import {
   connectionOf,
   type Variables,
 } from "./config.ts";
-import type { ConfigFile, Role } from "./config_file.ts";
+import type { ConfigFile, Role, ToolServer } from "./config_file.ts";
+import { nearest } from "./spelling.ts";
 import { columns } from "./columns.ts";
 import type { Conversation } from "./history.ts";
 import { type HistoryPlace, historyPlaceOf } from "./conversations.ts";
@@ -87,7 +88,7 @@ export interface Target {
  * import assert from "node:assert/strict";
  * import { settingsOf, specsOf } from "./plan.ts";
  * const settings = settingsOf(() => undefined, {
- *   path: "config.toml", providers: [], roles: [],
+ *   path: "config.toml", providers: [], roles: [], mcp: [],
  *   aliases: { fast: ["groq:llama-3.3-70b-versatile", "ollama:"] },
  * });
  * assert.deepEqual(specsOf("fast, gpt-4o", settings), [
@@ -239,10 +240,71 @@ export function secretsOf(settings: Settings): string[] {
       ? [readable(settings.read, provider.keyVariable)]
       : []),
   ]);
+  // A tool server's headers, and the values its env table sets that could
+  // be tokens.
+  const tools = (settings.file?.mcp ?? []).flatMap((server) => [
+    ...Object.values(server.headers),
+    ...Object.values(server.env).filter((value) => value.length >= 8),
+  ]);
   return [
     ...everySecret(settings.read),
     ...own.filter((each) => each !== undefined),
+    ...tools,
   ];
+}
+
+/** How many rounds of tool calls a request takes at most, unless the config says. */
+export const DEFAULT_TOOL_ROUNDS = 10;
+
+/**
+ * The tool servers a run enables: those `-T` names, else the role's
+ * `tools`, else the config file's; `all` stands for every declared one.
+ * None unless asked for.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { settingsOf, toolServersOf } from "./plan.ts";
+ * const server = {
+ *   name: "files", kind: "module" as const, target: "npm:x", args: [],
+ *   grants: { read: [], write: [], net: [], env: [], run: [] },
+ *   env: {}, headers: {}, allow: [],
+ * };
+ * const settings = settingsOf(() => undefined, {
+ *   path: "config.toml", providers: [], roles: [], aliases: {}, mcp: [server],
+ * });
+ * assert.deepEqual(toolServersOf([], settings, undefined), []);
+ * assert.deepEqual(toolServersOf(["all"], settings, undefined), [server]);
+ * ```
+ *
+ * @throws {ConfigError} for a name no `[mcp.NAME]` declares.
+ */
+export function toolServersOf(
+  names: string[],
+  settings: Settings,
+  role: Role | undefined,
+): ToolServer[] {
+  const wanted = names.length
+    ? names
+    : role?.tools ?? settings.file?.tools ?? [];
+  const declared = settings.file?.mcp ?? [];
+  if (wanted.includes("all")) return declared;
+  return [...new Set(wanted)].map((name) => {
+    const server = declared.find((each) => each.name === name);
+    if (server) return server;
+    const near = nearest(name, declared.map((each) => each.name));
+    throw new ConfigError(
+      settings.file
+        ? `there is no tool server ${name} in ${settings.file.path}` +
+          (near
+            ? `: did you mean ${near}?`
+            : declared.length
+            ? `: it declares ${declared.map((each) => each.name).join(", ")}`
+            : ": declare it as [mcp.NAME] there (see the README)")
+        : `there is no tool server ${name}: declare it as [mcp.${name}] in ` +
+          "the config file (see --help)",
+    );
+  });
 }
 
 /** A variable's value, or `undefined` where it may not be read. */
@@ -263,7 +325,7 @@ function readable(read: Variables, name: string): string | undefined {
  * import assert from "node:assert/strict";
  * import { formatRoles, settingsOf } from "./plan.ts";
  * const settings = settingsOf(() => undefined, {
- *   path: "config.toml", providers: [], aliases: {},
+ *   path: "config.toml", providers: [], aliases: {}, mcp: [],
  *   roles: [{ name: "lawyer", system: "You are a careful lawyer.", model: ["work:gpt-4o"] }],
  * });
  * assert.equal(formatRoles(settings), "lawyer  work:gpt-4o  You are a careful lawyer.\n");

@@ -25,6 +25,7 @@ const FILE: ConfigFile = {
   }, { name: "bare", baseURL: "http://127.0.0.1:9/v1", headers: {} }],
   roles: [{ name: "lawyer", system: "From the role.", model: ["work:gpt-4o"] }],
   aliases: { fast: ["groq:x", "work:"] },
+  mcp: [],
 };
 
 const env = (vars: Record<string, string>) => (name: string) => vars[name];
@@ -119,6 +120,7 @@ Deno.test("startOf() takes the sampling options option by option: flags, role, f
     path: "/c.toml",
     providers: [],
     aliases: {},
+    mcp: [],
     options: { temperature: 0.7, seed: 1 },
     roles: [{ name: "exact", options: { temperature: 0 } }],
   };

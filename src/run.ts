@@ -14,7 +14,7 @@ import {
   type Turn,
   type TurnResult,
 } from "./chat.ts";
-import type { Secrets } from "./redact.ts";
+import { Secrets } from "./redact.ts";
 import { STOP_SIGNALS, type StopSignal } from "./signals.ts";
 import {
   browse,
@@ -37,19 +37,26 @@ import {
   messagesOf,
   type Outcome,
   textOfMessage,
+  type ToolMessage,
 } from "./history.ts";
 import { formatList, transcriptParts } from "./transcript.ts";
-import { type Io, style } from "./io.ts";
+import { type Io, type LineReader, type Output, style } from "./io.ts";
 import { DEFAULT_QUESTION, type Options } from "./options.ts";
 import { formatProviders } from "./providers.ts";
 import {
+  DEFAULT_TOOL_ROUNDS,
   formatRoles,
   roleOf,
   type Settings,
   startOf,
   type Target,
   targetsOf,
+  toolServersOf,
 } from "./plan.ts";
+import type { Role, ToolServer } from "./config_file.ts";
+import type { ConsentAnswer, ConsentRequest, ToolBox } from "./tools.ts";
+import { denoCommand } from "./permissions.ts";
+import type { ChatCompletionFunctionTool } from "openai/resources/chat/completions";
 import { showReasoning } from "./reasoning.ts";
 import { takesHyperlinks } from "./terminal.ts";
 import type { MarkdownOptions } from "./markdown.ts";
@@ -58,6 +65,7 @@ import { type Attachment, InlineData, partsOf } from "./attachments.ts";
 import { requestFields } from "./sampling.ts";
 import type { JsonSchemaRequest, JsonSchemaResponseFormat } from "./schema.ts";
 import type { CompletionUsage } from "openai/resources/completions";
+import type { ChatCompletionMessage } from "openai/resources/chat/completions";
 
 /**
  * How much of a conversation's earlier turns a follow-up sends without a
@@ -89,11 +97,32 @@ export interface Request {
   /** The attachments' data, which the messages carry as stand-ins. */
   inline?: InlineData;
   /**
+   * `-T`: what answers the model's tool calls, round by round (the tools
+   * themselves are offered in `fields`).
+   */
+  tools?: ToolRounds;
+  /**
    * Another target follows this one: a failure that says the provider cannot
    * answer now (see {@linkcode fallbackReason}), before anything is printed,
    * is returned as {@linkcode Reply.fallBack} and not told.
    */
   fallback: boolean;
+}
+
+/** Answers the model's tool calls, one round at a time. */
+export interface ToolRounds {
+  /**
+   * The messages that answer `message`'s tool calls: `message` itself, then
+   * one `tool` message per call, in order. `round` counts from 0.
+   *
+   * @throws {ToolRoundsError} past the round bound; the signal's reason
+   * once it is aborted.
+   */
+  answer(
+    message: ChatCompletionMessage,
+    round: number,
+    signal: AbortSignal,
+  ): Promise<ToolMessage[]>;
 }
 
 /** How one exchange ended: its exit code, and what to save. */
@@ -107,6 +136,8 @@ export interface Reply {
   usage?: CompletionUsage | null;
   /** Why the next target should be asked instead (a short reason). */
   fallBack?: string;
+  /** The tool rounds before the answer, as sent back to the model. */
+  toolMessages?: ToolMessage[];
 }
 
 /** The demo's exchange: sends one request and prints its answer. */
@@ -146,6 +177,10 @@ export async function run(
     );
     return await listModels(io, server, target, options.json);
   }
+  if (options.listTools) {
+    const { role } = startOf(options, settings, undefined);
+    return await listTools(io, options, settings, role);
+  }
   if (options.listHistory || options.show !== undefined) {
     using history = openHistory(settings.history);
     const render = rendering(io, options, settings);
@@ -173,16 +208,22 @@ export async function run(
     ? undefined
     : await structured(io, options.schema);
   if (resumed) noteFollowUp(io, resumed, begin, settings, options);
+  // Tool servers start only when tools are asked for, and stop with the run.
+  const servers = toolServersOf(options.tools, settings, start.role);
+  await using tools = servers.length
+    ? await startTools(io, options, settings, servers, secrets)
+    : undefined;
   const turns = new Turns(io, options, settings, ask, secrets, {
     inline,
     ...(schema ? { schema } : {}),
+    ...(tools ? { tools } : {}),
   });
   if (options.chat) {
     return await chat(
       io,
       options,
       settings,
-      { turns, server },
+      { turns, server, ...(tools ? { tools } : {}) },
       begin,
       resumed,
       secrets,
@@ -261,7 +302,11 @@ class Turns {
     readonly settings: Settings,
     readonly ask: Ask,
     readonly secrets: Secrets,
-    readonly extras: { inline?: InlineData; schema?: Structured } = {},
+    readonly extras: {
+      inline?: InlineData;
+      schema?: Structured;
+      tools?: ToolsInUse;
+    } = {},
   ) {
     this.#recorder = options.save
       ? new Recorder(settings.history, (line) => io.stderr.write(`${line}\n`))
@@ -292,7 +337,7 @@ class Turns {
       };
     }
     const attachments = turn.attachments ?? [];
-    const { inline, schema } = this.extras;
+    const { inline, schema, tools } = this.extras;
     const sent: Message = {
       role: "user",
       content: attachments.length
@@ -322,9 +367,11 @@ class Turns {
         fields: {
           ...requestFields(sampling, apiOf(each)),
           ...(schema ? { response_format: schema.responseFormat } : {}),
+          ...(tools ? { tools: tools.definitions } : {}),
         },
         ...(schema ? { schema: schema.request } : {}),
         ...(inline ? { inline } : {}),
+        ...(tools ? { tools: tools.rounds } : {}),
         fallback: i < targets.length - 1,
       });
       if (reply.fallBack === undefined) break;
@@ -346,6 +393,7 @@ class Turns {
       answer: reply.answer,
       conversationId: this.#save(turn, target, reply, started),
       sent,
+      ...(reply.toolMessages ? { toolMessages: reply.toolMessages } : {}),
     };
   }
 
@@ -375,6 +423,25 @@ class Turns {
         : {}),
       ...(turn.sampling && Object.keys(turn.sampling).length
         ? { options: turn.sampling }
+        : {}),
+      ...(reply.toolMessages
+        ? {
+          toolMessages: reply.toolMessages.map((message) =>
+            message.role === "tool"
+              ? { ...message, content: secrets.redact(message.content) }
+              : {
+                ...message,
+                content: message.content && secrets.redact(message.content),
+                tool_calls: message.tool_calls.map((call) => ({
+                  ...call,
+                  function: {
+                    name: call.function.name,
+                    arguments: secrets.redact(call.function.arguments),
+                  },
+                })),
+              }
+          ),
+        }
         : {}),
     }, turn.conversationId);
   }
@@ -416,7 +483,11 @@ async function chat(
   io: Io,
   options: Options,
   settings: Settings,
-  { turns, server }: { turns: Turns; server: Server },
+  { turns, server, tools }: {
+    turns: Turns;
+    server: Server;
+    tools?: ToolsInUse;
+  },
   begin: Omit<Turn, "prompt">,
   resumed: Conversation | undefined,
   secrets: Secrets,
@@ -437,6 +508,7 @@ async function chat(
     ...(resumed ? { resumed: summaryOf(resumed) } : {}),
     turn: (turn) => turns.run(turn),
     history: () => latestConversations(settings),
+    ...(tools ? { tools: () => tools.box.listing() } : {}),
     resolveModel,
     async attach(name) {
       try {
@@ -506,6 +578,8 @@ async function chat(
       }
       : {},
   );
+  // A tool call is asked about where the user types.
+  if (tools) tools.reader = lines;
   // Between turns, a Ctrl-C must not end the chat (under `deno task` one
   // press can arrive twice); SIGTERM or SIGHUP at the prompt ends it.
   let stopped: StopSignal | undefined;
@@ -711,4 +785,118 @@ async function listModels(
       ? `${JSON.stringify(sorted, null, 2)}\n`
       : sorted.map((id) => `${id}\n`).join(""),
   );
+}
+
+/** A run's tools: the started servers, and where a call is asked about. */
+interface ToolsInUse extends AsyncDisposable {
+  box: ToolBox;
+  definitions: ChatCompletionFunctionTool[];
+  rounds: ToolRounds;
+  /** Where the user is asked before a call runs: the chat's own reader, else the terminal's. */
+  reader?: LineReader;
+}
+
+/**
+ * Starts the enabled tool servers side by side (their module loads only
+ * now): the model is offered their tools, and each call is asked about on
+ * the terminal unless `--yes` or the server's `allow` approves it.
+ *
+ * @throws {ConfigError} naming a server that did not start.
+ */
+async function startTools(
+  io: Io,
+  options: Options,
+  settings: Settings,
+  servers: ToolServer[],
+  secrets: Secrets,
+): Promise<ToolsInUse> {
+  const { ToolBox, toolRounds } = await import("./tools.ts");
+  const box = await ToolBox.start(servers, {
+    env: io.env,
+    denoPath: denoCommand(),
+    fetch: io.fetch,
+  });
+  let own: LineReader | undefined;
+  const use: ToolsInUse = {
+    box,
+    definitions: box.definitions(),
+    rounds: toolRounds(
+      box,
+      settings.file?.toolRounds ?? DEFAULT_TOOL_ROUNDS,
+      {
+        yes: options.yes,
+        consent: (request) => {
+          const reader = use.reader ?? (own ??= io.lines());
+          return reader.interactive
+            ? askConsent(reader, request, io, secrets)
+            : Promise.resolve(undefined);
+        },
+        activity: (line) => dimLine(io, io.stderr, `tool ${line}`),
+      },
+    ),
+    async [Symbol.asyncDispose]() {
+      own?.[Symbol.dispose]();
+      await box[Symbol.asyncDispose]();
+    },
+  };
+  return use;
+}
+
+/** Asks about one tool call: y runs it, a runs it and the tool's later calls, anything else does not. */
+async function askConsent(
+  reader: LineReader,
+  request: ConsentRequest,
+  io: Io,
+  secrets: Secrets,
+): Promise<ConsentAnswer> {
+  const where = request.sandboxed ? "" : " (NOT sandboxed)";
+  // The reader writes the prompt itself: it is masked here.
+  const answer = await reader.read(secrets.redact(
+    `tool ${request.server}.${request.tool} ${request.args}${where}: run it? ` +
+      "[y]es, [n]o, [a]lways for this tool: ",
+  ));
+  const word = answer?.trim().toLowerCase() ?? "";
+  if (/^(y|yes)$/.test(word)) return "yes";
+  if (/^(a|always)$/.test(word)) return "always";
+  if (answer === undefined) io.stderr.write("\n");
+  return "no";
+}
+
+/** A line on `output`, dimmed where colors show. */
+function dimLine(io: Io, output: Output, line: string): void {
+  const dim = io.stderrIsTerminal && !io.noColor;
+  if (dim) style(output, "\x1b[2m");
+  output.write(line);
+  if (dim) style(output, "\x1b[22m");
+  output.write("\n");
+}
+
+/** `--list-tools`: each enabled server and its tools; with none, how to enable them. */
+async function listTools(
+  io: Io,
+  options: Options,
+  settings: Settings,
+  role: Role | undefined,
+): Promise<number> {
+  const servers = toolServersOf(options.tools, settings, role);
+  if (servers.length === 0) {
+    const declared = settings.file?.mcp.map((each) => each.name) ?? [];
+    io.stderr.write(
+      declared.length
+        ? `no tools are enabled: give -T NAME or -T all (${
+          settings.file!.path
+        } declares ${declared.join(", ")})\n`
+        : "no tools are declared: add an [mcp.NAME] server to the config " +
+          "file (see the README), then give -T NAME\n",
+    );
+    return EXIT.usage;
+  }
+  await using tools = await startTools(
+    io,
+    options,
+    settings,
+    servers,
+    new Secrets(),
+  );
+  return print(io, tools.box.listing());
 }

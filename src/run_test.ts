@@ -10,12 +10,12 @@ import project from "../deno.json" with { type: "json" };
 /** The tasks that start the program, through the launcher. */
 const LAUNCHED = { start: "", chat: " --chat" } as const;
 
-Deno.test("the start and chat tasks run the launcher, which may read where the history is and run deno, nothing else", () => {
+Deno.test("the start and chat tasks run the launcher, which may read where the history is, read the config file and run deno, nothing else", () => {
   for (const [name, extra] of Object.entries(LAUNCHED)) {
     assert.equal(
       project.tasks[name as keyof typeof LAUNCHED].command,
       "deno run --no-prompt " +
-        `--allow-env=${PLACE_ENV.join(",")} --allow-run=deno ` +
+        `--allow-env=${PLACE_ENV.join(",")} --allow-read --allow-run=deno ` +
         `src/launch.ts --cached-only main.ts${extra}`,
       name,
     );
@@ -52,6 +52,11 @@ Deno.test("a run may read the program's own GPT4O_* variables and the others it 
           "TERM_PROGRAM",
           "VTE_VERSION",
           "WT_SESSION",
+          "DENO_DIR",
+          "XDG_CACHE_HOME",
+          "LOCALAPPDATA",
+          "SystemRoot",
+          "PATH",
         ]),
       ].join(",")
     }`,

@@ -8,6 +8,7 @@
 import type {
   ChatCompletion,
   ChatCompletionChunk,
+  ChatCompletionMessageFunctionToolCall,
 } from "openai/resources/chat/completions";
 import type { Output } from "./io.ts";
 import { reasoningOf } from "./reasoning.ts";
@@ -24,7 +25,7 @@ export interface ReasoningOutput extends Output {
  * Writes each content delta of the answer's choice (the first one the stream
  * names, whatever its index) to `out` as it arrives, and each reasoning delta
  * to `reasoning`, and returns the completion assembled from the stream,
- * refusal and finish reason included: `answerOf(completion, { streamed: true })`
+ * refusal, tool calls and finish reason included: `answerOf(completion, { streamed: true })`
  * then says whether it is an answer. The completion holds the text (and the
  * reasoning, as `reasoning_content`) only when `keepText` is set, for `--json`.
  *
@@ -62,6 +63,8 @@ export async function printStream(
   let refusal = "";
   let finishReason: string | null = null;
   let answerIndex: number | undefined;
+  // A tool call's deltas name its index; its name and arguments come in pieces.
+  const calls: ChatCompletionMessageFunctionToolCall[] = [];
   const completion: StreamedCompletion = {
     id: "",
     object: "chat.completion",
@@ -94,6 +97,18 @@ export async function printStream(
       content = keepText ? (content ?? "") + text : ""; // "": text came
     }
     if (choice.delta?.refusal) refusal += choice.delta.refusal;
+    for (const delta of choice.delta?.tool_calls ?? []) {
+      const call = calls[delta.index] ??= {
+        id: "",
+        type: "function",
+        function: { name: "", arguments: "" },
+      };
+      if (delta.id) call.id = delta.id;
+      if (delta.function?.name) call.function.name += delta.function.name;
+      if (delta.function?.arguments) {
+        call.function.arguments += delta.function.arguments;
+      }
+    }
     finishReason = choice.finish_reason || finishReason;
   }
   reasoning?.end();
@@ -105,6 +120,7 @@ export async function printStream(
       content,
       refusal: refusal || null,
       ...(thought ? { reasoning_content: thought } : {}),
+      ...(calls.length ? { tool_calls: calls.filter(Boolean) } : {}),
     },
     finish_reason: finishReason as ChatCompletion.Choice["finish_reason"],
     logprobs: null,

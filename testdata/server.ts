@@ -190,8 +190,100 @@ function hang({ closing }: Call): Promise<Response> {
   );
 }
 
+/**
+ * What the `tools` scenario's model does: the user's prompt is JSON naming
+ * the calls to make, `{"calls": [{"name": "…", "arguments": {…}}], "rounds": 1}`;
+ * once the results are in (as many rounds as `rounds` says, `forever` for a
+ * model that never stops), it answers with what each `tool` message said.
+ */
+function toolModel(body: Call["body"]): Response {
+  const messages = (body.messages ?? []) as {
+    role: string;
+    content: unknown;
+  }[];
+  const prompt = messages.findLast((each) => each.role === "user")?.content;
+  const plan = JSON.parse(typeof prompt === "string" ? prompt : "{}") as {
+    calls?: { name: string; arguments: unknown }[];
+    rounds?: number | "forever";
+  };
+  const after = messages.slice(
+    messages.findLastIndex((each) => each.role === "user") + 1,
+  );
+  const done = after.filter((each) => each.role === "assistant").length;
+  const rounds = plan.rounds ?? 1;
+  if (rounds === "forever" || done < rounds) {
+    const calls = (plan.calls ?? []).map((call, i) => ({
+      id: `call_${done}_${i}`,
+      name: call.name,
+      arguments: JSON.stringify(call.arguments),
+    }));
+    if (!body.stream) {
+      return json({
+        ...completion(null, { finish_reason: "tool_calls" }),
+        choices: [{
+          index: 0,
+          message: {
+            role: "assistant",
+            content: null,
+            refusal: null,
+            annotations: [],
+            tool_calls: calls.map((call) => ({
+              id: call.id,
+              type: "function",
+              function: { name: call.name, arguments: call.arguments },
+            })),
+          },
+          logprobs: null,
+          finish_reason: "tool_calls",
+        }],
+      });
+    }
+    // As OpenAI streams them: each call's id and name first, then its
+    // arguments in pieces, the calls' pieces interleaved.
+    const deltas = [
+      ...calls.map((call, index) =>
+        chunk({
+          ...(index === 0 ? { role: "assistant", content: null } : {}),
+          tool_calls: [{
+            index,
+            id: call.id,
+            type: "function",
+            function: { name: call.name, arguments: "" },
+          }],
+        })
+      ),
+      ...[0, 1, 2].flatMap((third) =>
+        calls.map((call, index) => {
+          const size = Math.ceil(call.arguments.length / 3);
+          return chunk({
+            tool_calls: [{
+              index,
+              function: {
+                arguments: call.arguments.slice(
+                  third * size,
+                  (third + 1) * size,
+                ),
+              },
+            }],
+          });
+        })
+      ),
+      chunk({}, "tool_calls"),
+    ];
+    return events(sse(deltas) + "data: [DONE]\n\n");
+  }
+  const results = after.filter((each) => each.role === "tool")
+    .map((each) => String(each.content));
+  const text = `The tools said: ${results.join(" | ")}`;
+  return body.stream
+    ? events(streamOf([text.slice(0, 10), text.slice(10)]))
+    : json(completion(text));
+}
+
 const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
   {
+    /** A model that calls tools: see {@linkcode toolModel}. */
+    tools: ({ body }) => toolModel(body),
     ok: ({ body }) =>
       body.stream
         ? events(streamOf(["A case ", "reaches ", "the Court."]))
