@@ -111,7 +111,7 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
           reasoning: screen.reasoning,
         });
       }
-      const message = completion.choices[0]?.message;
+      const message = completion.choices?.[0]?.message;
       if (!request.tools || !message?.tool_calls?.length) break;
       toolMessages.push(...await request.tools.answer(message, round, signal));
     }

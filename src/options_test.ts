@@ -35,10 +35,32 @@ Deno.test("parseOptions() leaves the model and system to the demo's defaults whe
     sampling: {},
     schema: undefined,
     models: false,
+    tools: [],
+    yes: false,
+    listTools: false,
     prompt: "",
   });
   assert.equal(DEFAULT_MODEL, "gpt-4o");
   assert.equal(DEFAULT_SYSTEM, "You are a helpful assistant.");
+});
+
+Deno.test("parseOptions() gathers -T's servers, repeated or listed with commas, and --yes", () => {
+  const options = parseOptions([
+    "-T",
+    "files",
+    "--tools=git, web",
+    "-Tall",
+    "--yes",
+    "Hi",
+  ]);
+  assert.deepEqual(options.tools, ["files", "git", "web", "all"]);
+  assert.equal(options.yes, true);
+  assert.throws(
+    () => parseOptions(["--list-tools", "Hi"]),
+    new UsageError(
+      "--list-tools asks nothing: give it no prompt, --chat, --continue or --conversation",
+    ),
+  );
 });
 
 Deno.test("parseOptions() gathers -a, -f and the sampling options, --temperature over -o's", () => {

@@ -30,7 +30,7 @@ export const START_TIMEOUT_MS = 60_000;
 const STDERR_KEPT = 4096;
 
 /** How long a server has to exit once its input is closed, before SIGTERM, then SIGKILL. */
-const EXIT_GRACE_MS = 2000;
+const EXIT_GRACE_MS = 500;
 
 /** What starting a server needs from the outside world. */
 export interface ServerIo {

@@ -5,7 +5,12 @@
  * @module
  */
 import { columns } from "./columns.ts";
-import type { Conversation, ConversationSummary, Exchange } from "./history.ts";
+import type {
+  Conversation,
+  ConversationSummary,
+  Exchange,
+  ToolMessage,
+} from "./history.ts";
 import { cut, flatten } from "./text.ts";
 import { describe } from "./attachments.ts";
 import { describeOptions } from "./sampling.ts";
@@ -133,6 +138,7 @@ export function transcriptParts(
     );
     const options = turn.options && describeOptions(turn.options);
     if (options) say(`[options: ${options}]`);
+    say(...toolLines(turn.toolMessages ?? []));
     if (turn.answer !== "") parts.push({ text: turn.answer, answer: true });
     if (turn.outcome !== "answered") {
       const error = turn.error === undefined || turn.error === turn.outcome
@@ -144,6 +150,52 @@ export function transcriptParts(
     if (usage !== undefined) say(usage);
   }
   return parts;
+}
+
+/** The most characters of a tool call's arguments or result a transcript shows. */
+const TOOL_SHOWN = 100;
+
+/**
+ * A turn's tool rounds, a line per call: the tool, its arguments, and the
+ * beginning of its result.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { toolLines } from "./transcript.ts";
+ * assert.deepEqual(
+ *   toolLines([
+ *     { role: "assistant", content: null, tool_calls: [{
+ *       id: "c1", type: "function",
+ *       function: { name: "read_text_file", arguments: '{"path":"a.txt"}' },
+ *     }] },
+ *     { role: "tool", tool_call_id: "c1", content: "hello\nnotes" },
+ *   ]),
+ *   ['[tool read_text_file {"path":"a.txt"}: hello notes (11 characters)]'],
+ * );
+ * ```
+ */
+export function toolLines(messages: ToolMessage[]): string[] {
+  const results = new Map(
+    messages.flatMap((message) =>
+      message.role === "tool" ? [[message.tool_call_id, message.content]] : []
+    ),
+  );
+  return messages.flatMap((message) =>
+    message.role === "assistant"
+      ? message.tool_calls.map((call) => {
+        const result = results.get(call.id);
+        const args = cut(flatten(call.function.arguments), TOOL_SHOWN);
+        return `[tool ${flatten(call.function.name)} ${args}: ${
+          result === undefined
+            ? "no result"
+            : `${
+              cut(flatten(result.replace(/\s+/g, " ")), TOOL_SHOWN)
+            } (${result.length} characters)`
+        }]`;
+      })
+      : []
+  );
 }
 
 function tokensLine(usage: Exchange["usage"]): string | undefined {

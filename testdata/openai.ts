@@ -44,3 +44,33 @@ export function assertOpenAIRequest(body: unknown): void {
     }`,
   );
 }
+
+/**
+ * Fails unless the messages' tool rounds are as OpenAI takes them: each
+ * `tool` message answers a call of the assistant message before it, and
+ * every call is answered before the next message of another kind.
+ */
+export function assertToolSequence(messages: unknown[]): void {
+  let open: string[] = [];
+  for (const [i, message] of messages.entries()) {
+    const { role, tool_calls, tool_call_id } = message as {
+      role: string;
+      tool_calls?: { id: string }[];
+      tool_call_id?: string;
+    };
+    if (role === "tool") {
+      if (!open.includes(tool_call_id!)) {
+        throw new Error(`message ${i} answers no open call: ${tool_call_id}`);
+      }
+      open = open.filter((id) => id !== tool_call_id);
+      continue;
+    }
+    if (open.length) {
+      throw new Error(`message ${i} comes before calls ${open} are answered`);
+    }
+    open = role === "assistant"
+      ? (tool_calls ?? []).map((call) => call.id)
+      : [];
+  }
+  if (open.length) throw new Error(`calls ${open} are never answered`);
+}

@@ -196,7 +196,7 @@ function hang({ closing }: Call): Promise<Response> {
  * once the results are in (as many rounds as `rounds` says, `forever` for a
  * model that never stops), it answers with what each `tool` message said.
  */
-function toolModel(body: Call["body"]): Response {
+export function toolModel(body: Call["body"]): Response {
   const messages = (body.messages ?? []) as {
     role: string;
     content: unknown;

@@ -1,0 +1,108 @@
+/**
+ * A tool server (MCP over stdio) for the tests, run the way the program
+ * runs a `module` server: under `deno run --no-prompt --no-config` with only
+ * the grants its config lists. Its tools:
+ *
+ * - `echo {text}`: the text back;
+ * - `read {path}`: the file's text, or Deno's refusal as an error result;
+ * - `env {name}`: the variable's value, or `(unset)`;
+ * - `slow {ms}`: answers after `ms` milliseconds, saying how many calls of it
+ *   ran at once at most while it did;
+ * - `crash`: exits in the middle of the call, saying why on stderr.
+ *
+ * Its first argument, when given, is put before each tool's name.
+ *
+ * @module
+ */
+// It runs with --no-config, as module servers do: no import map to name the SDK.
+// deno-lint-ignore-file no-import-prefix
+import { Server } from "npm:@modelcontextprotocol/sdk@1.32.2/server/index.js";
+import { StdioServerTransport } from "npm:@modelcontextprotocol/sdk@1.32.2/server/stdio.js";
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+} from "npm:@modelcontextprotocol/sdk@1.32.2/types.js";
+
+const prefix = Deno.args[0] ?? "";
+const text = (value: string, isError = false) => ({
+  content: [{ type: "text", text: value }],
+  ...(isError ? { isError } : {}),
+});
+const object = (properties: Record<string, { type: string }>) => ({
+  type: "object",
+  properties,
+  required: Object.keys(properties),
+});
+
+/** The `slow` calls running, each with the most that ran beside it. */
+const active = new Set<{ peak: number }>();
+
+const tools = {
+  echo: {
+    description: "Says the text back.\nA second line.",
+    inputSchema: object({ text: { type: "string" } }),
+    run: ({ text: said }: { text: string }) => text(said),
+  },
+  read: {
+    description: "Reads a text file.",
+    inputSchema: object({ path: { type: "string" } }),
+    run: async ({ path }: { path: string }) => {
+      try {
+        return text(await Deno.readTextFile(path));
+      } catch (error) {
+        return text(
+          error instanceof Error ? error.message : String(error),
+          true,
+        );
+      }
+    },
+  },
+  env: {
+    description: "Reads an environment variable.",
+    inputSchema: object({ name: { type: "string" } }),
+    run: ({ name }: { name: string }) => text(Deno.env.get(name) ?? "(unset)"),
+  },
+  slow: {
+    description: "Answers after a while.",
+    inputSchema: object({ ms: { type: "number" } }),
+    run: async ({ ms }: { ms: number }) => {
+      const call = { peak: 0 };
+      active.add(call);
+      for (const each of active) each.peak = Math.max(each.peak, active.size);
+      console.error(`slow: started ${ms}`);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      active.delete(call);
+      return text(`slept ${ms} ms, ${call.peak} running`);
+    },
+  },
+  crash: {
+    description: "Exits in the middle of a call.",
+    inputSchema: object({}),
+    run: () => {
+      console.error("\x1b[31mcrash: giving up\x1b[0m");
+      Deno.exit(3);
+    },
+  },
+};
+
+const server = new Server(
+  { name: "test-tools", version: "1.0.0" },
+  { capabilities: { tools: {} } },
+);
+server.setRequestHandler(ListToolsRequestSchema, () => ({
+  tools: Object.entries(tools).map(([name, tool]) => ({
+    name: `${prefix}${name}`,
+    description: tool.description,
+    inputSchema: tool.inputSchema,
+  })),
+}));
+server.setRequestHandler(CallToolRequestSchema, async (request: {
+  params: { name: string; arguments?: Record<string, unknown> };
+}) => {
+  const name = request.params.name.slice(prefix.length) as keyof typeof tools;
+  const tool = tools[name];
+  if (!tool) return text(`no tool ${request.params.name}`, true);
+  // deno-lint-ignore no-explicit-any
+  return await tool.run((request.params.arguments ?? {}) as any);
+});
+await server.connect(new StdioServerTransport());

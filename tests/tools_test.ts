@@ -1,0 +1,396 @@
+/**
+ * Tools in-process: the program run whole with a model that calls tools
+ * (`toolModel` of the test server) and a real tool server process
+ * (`testdata/mcp_server.ts`) started in Deno's sandbox as the config says.
+ */
+import assert from "node:assert/strict";
+import { CONFIG_PATH, KEY, run, type Setup } from "../testdata/harness.ts";
+import { toolModel } from "../testdata/server.ts";
+import { assertOpenAIRequest, assertToolSequence } from "../testdata/openai.ts";
+
+const SERVER = new URL("../testdata/mcp_server.ts", import.meta.url).pathname;
+const FILES = new URL("../testdata/attachments/", import.meta.url).pathname;
+
+/** May this test run start `deno`? (`deno task test` lets it.) */
+const canRun = (await Deno.permissions.query({ name: "run", command: "deno" }))
+  .state === "granted";
+
+/** A config file with the test server as `[mcp.t]`, and `more` after it. */
+function config(more = "", table = "") {
+  return `${more}
+[mcp.t]
+module = ${JSON.stringify(SERVER)}
+allow_read = [${JSON.stringify(FILES)}]
+${table}
+`;
+}
+
+/** What Deno needs to find its cache, as the program would pass it on. */
+const DENO_ENV = Object.fromEntries(
+  ["HOME", "DENO_DIR", "XDG_CACHE_HOME"].flatMap((name) => {
+    const value = Deno.env.get(name);
+    return value === undefined ? [] : [[name, value]];
+  }),
+);
+
+/** Runs the program with the tool model, the test server configured. */
+function withTools(
+  args: string[],
+  setup: Setup & { more?: string; table?: string } = {},
+) {
+  return run(args, {
+    config: config(setup.more, setup.table),
+    reply: (seen) => {
+      assertOpenAIRequest(seen.body);
+      assertToolSequence(seen.body.messages as unknown[]);
+      return toolModel(seen.body);
+    },
+    ...setup,
+    env: {
+      OPENAI_API_KEY: KEY,
+      GPT4O_CONFIG: CONFIG_PATH,
+      ...DENO_ENV,
+      ...setup.env,
+    },
+  });
+}
+
+/** The prompt that has the tool model make these calls. */
+function calls(...list: [string, Record<string, unknown>][]): string {
+  return JSON.stringify({
+    calls: list.map(([name, args]) => ({ name, arguments: args })),
+  });
+}
+
+function toolTest(name: string, fn: (t: Deno.TestContext) => Promise<void>) {
+  Deno.test({
+    name: canRun ? name : `${name} (ignored: run \`deno task test\`)`,
+    ignore: !canRun,
+    fn,
+  });
+}
+
+toolTest(
+  "with --yes the model's call runs, its result goes back as a tool message, and the answer is printed",
+  async () => {
+    const { code, stdout, stderr, requests } = await withTools([
+      "-T",
+      "t",
+      "--yes",
+      calls(["echo", { text: "hi there" }]),
+    ]);
+    assert.equal(code, 0);
+    assert.equal(stdout, "The tools said: hi there\n");
+    assert.match(
+      stderr,
+      /^tool t\.echo \{"text":"hi there"\}: 8 characters \(\d+ ms\)\n$/,
+    );
+    assert.equal(requests.length, 2);
+    const offered = requests[0].body.tools as {
+      function: { name: string; description: string };
+    }[];
+    assert.deepEqual(offered.map((tool) => tool.function.name), [
+      "echo",
+      "read",
+      "env",
+      "slow",
+      "crash",
+    ]);
+    assert.deepEqual(requests[0].body.tools?.[0 as never], {
+      type: "function",
+      function: {
+        name: "echo",
+        description: "Says the text back.\nA second line.",
+        parameters: {
+          type: "object",
+          properties: { text: { type: "string" } },
+          required: ["text"],
+        },
+      },
+    });
+    assert.deepEqual((requests[1].body.messages as unknown[]).slice(2), [
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{
+          id: "call_0_0",
+          type: "function",
+          function: { name: "echo", arguments: '{"text":"hi there"}' },
+        }],
+      },
+      { role: "tool", tool_call_id: "call_0_0", content: "hi there" },
+    ]);
+  },
+);
+
+toolTest(
+  "streamed tool-call deltas, interleaved and split, are put together before the calls run",
+  async () => {
+    const { code, stdout, requests } = await withTools([
+      "-T",
+      "t",
+      "--yes",
+      "--stream",
+      calls(["echo", { text: "one" }], ["echo", { text: "two, and more" }]),
+    ]);
+    assert.equal(code, 0);
+    assert.equal(stdout, "The tools said: one | two, and more\n");
+    const [call] = (requests[1].body.messages as { tool_calls?: unknown }[])
+      .slice(2);
+    assert.deepEqual(call.tool_calls, [
+      {
+        id: "call_0_0",
+        type: "function",
+        function: { name: "echo", arguments: '{"text":"one"}' },
+      },
+      {
+        id: "call_0_1",
+        type: "function",
+        function: { name: "echo", arguments: '{"text":"two, and more"}' },
+      },
+    ]);
+  },
+);
+
+toolTest(
+  "consent on a terminal: y runs the call, n declines it, a runs it and the tool's later calls",
+  async (t) => {
+    const prompt = (text: string) =>
+      `tool t.echo {"text":"${text}"}: run it? [y]es, [n]o, [a]lways for this tool: `;
+    for (
+      const [answers, asked, said] of [
+        [["y", "y"], [prompt("1"), prompt("2")], "1 | 2"],
+        [
+          ["n", "yes"],
+          [prompt("1"), prompt("2")],
+          "error: the user declined this call | 2",
+        ],
+        [["a"], [prompt("1")], "1 | 2"],
+        [
+          ["", ""],
+          [prompt("1"), prompt("2")],
+          "error: the user declined this call | error: the user declined this call",
+        ],
+      ] as const
+    ) {
+      await t.step(answers.join(", ") || "Enter", async () => {
+        const { code, stdout, stderr } = await withTools(
+          ["-T", "t", calls(["echo", { text: "1" }], ["echo", { text: "2" }])],
+          { terminal: true, lines: [...answers] },
+        );
+        assert.equal(code, 0);
+        assert.equal(stdout, `${asked.join("")}The tools said: ${said}\n`);
+        // On a terminal each line is dimmed.
+        const line = (answer: string) =>
+          /^(y|yes|a)$/.test(answer)
+            ? "\x1b\\[2mtool t\\.echo \\{.*?\\}: 1 characters \\(\\d+ ms\\)\x1b\\[22m"
+            : "\x1b\\[2mtool t\\.echo declined\x1b\\[22m";
+        const outcomes = answers[0] === "a" ? ["a", "a"] : answers;
+        assert.match(
+          stderr,
+          new RegExp(`^${outcomes.map(line).join("\n")}\n$`),
+        );
+      });
+    }
+  },
+);
+
+toolTest(
+  "without a terminal an unapproved call is refused, the model is told, and stderr says how to approve it; allow approves it",
+  async () => {
+    const refused = await withTools([
+      "-T",
+      "t",
+      calls(["echo", { text: "x" }]),
+    ]);
+    assert.equal(refused.code, 0);
+    assert.equal(
+      refused.stdout,
+      "The tools said: error: the user did not approve this call (no terminal " +
+        "to ask); do not try it again\n",
+    );
+    assert.equal(
+      refused.stderr,
+      "tool t.echo refused: there is no terminal to ask; approve it with " +
+        '--yes, or allow = ["echo"] in [mcp.t] of the config file\n',
+    );
+    const allowed = await withTools(
+      ["-T", "t", calls(["echo", { text: "x" }])],
+      {
+        table: 'allow = ["echo"]',
+      },
+    );
+    assert.equal(allowed.stdout, "The tools said: x\n");
+  },
+);
+
+toolTest("the calls of one round run side by side", async () => {
+  const { code, stdout } = await withTools([
+    "-T",
+    "t",
+    "--yes",
+    calls(["slow", { ms: 300 }], ["slow", { ms: 300 }]),
+  ]);
+  assert.equal(code, 0);
+  // The server counts the calls running when each ends.
+  assert.equal(
+    stdout,
+    "The tools said: slept 300 ms, 2 running | slept 300 ms, 2 running\n",
+  );
+});
+
+toolTest(
+  "a model that never stops calling tools is stopped at tool_rounds: exit 1, one line",
+  async () => {
+    const { code, stdout, stderr, requests } = await withTools(
+      [
+        "-T",
+        "t",
+        "--yes",
+        JSON.stringify({
+          calls: [{ name: "echo", arguments: { text: "again" } }],
+          rounds: "forever",
+        }),
+      ],
+      { more: "tool_rounds = 3" },
+    );
+    assert.equal(code, 1);
+    assert.equal(stdout, "");
+    assert.equal(requests.length, 4);
+    assert.equal(
+      stderr.split("\n").at(-2),
+      "the model called tools for 3 rounds without answering: stopped " +
+        "(tool_rounds in the config file allows more)",
+    );
+  },
+);
+
+toolTest(
+  "a server that crashes in the middle of a call: the model gets the error, stderr names the server",
+  async () => {
+    const { code, stdout, stderr } = await withTools([
+      "-T",
+      "t",
+      "--yes",
+      calls(["crash", {}]),
+    ]);
+    assert.equal(code, 0);
+    assert.match(stdout, /^The tools said: error: the tool server t failed: /);
+    assert.match(
+      stderr,
+      /^tool t\.crash: the server failed: .*\(it said: crash: giving up\)\n$/,
+    );
+  },
+);
+
+toolTest(
+  "a sandboxed server reads only what it was granted: Deno refuses the rest, and the model is told",
+  async () => {
+    const inside = `${FILES}hello.py`;
+    const { code, stdout } = await withTools([
+      "-T",
+      "t",
+      "--yes",
+      calls(["read", { path: inside }], ["read", { path: "/etc/hostname" }]),
+    ]);
+    assert.equal(code, 0);
+    assert.equal(
+      stdout,
+      `The tools said: ${
+        Deno.readTextFileSync(inside)
+      } | error: Requires read ` +
+        'access to "/etc/hostname", run again with the --allow-read flag\n',
+    );
+  },
+);
+
+toolTest(
+  "a server's environment holds no key: only what allow_env names, from its env table",
+  async () => {
+    const { stdout } = await withTools(
+      [
+        "-T",
+        "t",
+        "--yes",
+        calls(
+          ["env", { name: "OPENAI_API_KEY" }],
+          ["env", { name: "HOME" }],
+          ["env", { name: "NOTES" }],
+        ),
+      ],
+      { table: 'allow_env = ["NOTES"]\nenv = { NOTES = "/notes" }' },
+    );
+    assert.equal(stdout, "The tools said: (unset) | (unset) | /notes\n");
+  },
+);
+
+toolTest(
+  "--list-tools lists each enabled server, its sandbox and its tools' first lines",
+  async () => {
+    const { code, stdout, requests } = await withTools([
+      "--list-tools",
+      "-T",
+      "all",
+    ]);
+    assert.equal(code, 0);
+    assert.equal(requests.length, 0);
+    assert.equal(
+      stdout,
+      [
+        `t (sandboxed: read ${FILES})`,
+        "  echo   Says the text back.",
+        "  read   Reads a text file.",
+        "  env    Reads an environment variable.",
+        "  slow   Answers after a while.",
+        "  crash  Exits in the middle of a call.",
+        "",
+      ].join("\n"),
+    );
+  },
+);
+
+toolTest(
+  "tools are off unless asked for; a name no [mcp] declares, or a server that does not start, is exit 2 with one line",
+  async (t) => {
+    await t.step("off", async () => {
+      const { requests } = await withTools([calls(["echo", { text: "x" }])]);
+      assert.equal(requests[0].body.tools, undefined);
+    });
+    await t.step("unknown", async () => {
+      const { code, stderr, requests } = await withTools(["-T", "tt", "Hi"]);
+      assert.equal(code, 2);
+      assert.equal(
+        stderr,
+        `there is no tool server tt in ${CONFIG_PATH}: did you mean t?\n`,
+      );
+      assert.equal(requests.length, 0);
+    });
+    await t.step("does not start", async () => {
+      const { code, stderr, requests } = await run(["-T", "gone", "Hi"], {
+        config: '[mcp.gone]\nmodule = "/nowhere/server.ts"\n',
+        env: { OPENAI_API_KEY: KEY, GPT4O_CONFIG: CONFIG_PATH, ...DENO_ENV },
+      });
+      assert.equal(code, 2);
+      assert.match(
+        stderr,
+        /^tool server gone did not start: it exited \(it said: .*\/nowhere\/server\.ts.*\)\n$/,
+      );
+      assert.equal(requests.length, 0);
+    });
+  },
+);
+
+toolTest("Ctrl-C during a tool call stops it and the run", async () => {
+  const { code, stderr, requests } = await withTools(
+    ["-T", "t", calls(["slow", { ms: 30_000 }])],
+    {
+      terminal: true,
+      lines: [(interrupt) => {
+        setTimeout(() => interrupt("SIGINT"), 300);
+      }, "y"],
+    },
+  );
+  assert.equal(code, 130);
+  assert.equal(requests.length, 1);
+  assert.match(stderr, /interrupted\n$/);
+});
