@@ -689,11 +689,52 @@ withFolder(
     using history = History.open(path);
     const turn = history.get(1)!.turns[0];
     assert.deepEqual(
-      [turn.prompt, turn.answer, turn.attachments, turn.options],
-      ["hi", "Hello!", undefined, undefined],
+      [
+        turn.prompt,
+        turn.answer,
+        turn.attachments,
+        turn.options,
+        turn.toolMessages,
+      ],
+      ["hi", "Hello!", undefined, undefined, undefined],
     );
   },
 );
+
+Deno.test("save() keeps an exchange's tool rounds, which messagesOf() sends between its prompt and its answer", () => {
+  using history = History.open(":memory:");
+  const toolMessages = [
+    {
+      role: "assistant" as const,
+      content: null,
+      tool_calls: [{
+        id: "call_1",
+        type: "function" as const,
+        function: { name: "read", arguments: '{"path":"a.txt"}' },
+      }],
+    },
+    { role: "tool" as const, tool_call_id: "call_1", content: "A\u0000B" },
+  ];
+  const id = history.save({
+    system: "S",
+    prompt: "read a.txt",
+    model: "gpt-4o",
+    endpoint: "api.openai.com/v1",
+    answer: "It says A.",
+    outcome: "answered",
+    started: new Date(),
+    finished: new Date(),
+    toolMessages,
+  });
+  const conversation = history.get(id)!;
+  assert.deepEqual(conversation.turns[0].toolMessages, toolMessages);
+  assert.deepEqual(messagesOf(conversation), [
+    { role: "system", content: "S" },
+    { role: "user", content: "read a.txt" },
+    ...toolMessages,
+    { role: "assistant", content: "It says A." },
+  ]);
+});
 
 Deno.test("save() keeps each attachment once by its content, in order, and the options as sent", () => {
   using history = History.open(":memory:");

@@ -244,3 +244,64 @@ Deno.test("printStream() keeps the reasoning as reasoning_content for --json", a
     reasoning_content: "Thinking.",
   });
 });
+
+Deno.test("printStream() puts together tool calls whose deltas are split anywhere, several at once", async (t) => {
+  const calls = [
+    {
+      id: "call_a",
+      name: "read_text_file",
+      arguments: '{"path":"/notes/a b.md"}',
+    },
+    {
+      id: "call_b",
+      name: "list_directory",
+      arguments: '{"path":"/notes","x":"é"}',
+    },
+  ];
+  for (const size of [1, 2, 5, 1000]) {
+    await t.step(`argument pieces of ${size}`, async () => {
+      const deltas = calls.map((call, index) =>
+        chunk({
+          ...(index === 0 ? { role: "assistant", content: null } : {}),
+          tool_calls: [{
+            index,
+            id: call.id,
+            type: "function",
+            function: { name: call.name, arguments: "" },
+          }],
+        })
+      );
+      // The calls' pieces interleaved, as a server may send them.
+      for (let at = 0; at < 40; at += size) {
+        for (const [index, call] of calls.entries()) {
+          const piece = call.arguments.slice(at, at + size);
+          if (piece) {
+            deltas.push(chunk({
+              tool_calls: [{ index, function: { arguments: piece } }],
+            }));
+          }
+        }
+      }
+      deltas.push(chunk({}, "tool_calls"));
+      // The bytes, split in three everywhere: the SDK joins them back.
+      const text = sse(deltas) + "data: [DONE]\n\n";
+      const bytes = new TextEncoder().encode(text);
+      const third = Math.floor(bytes.length / 3);
+      const { writes, completion } = await print([
+        bytes.subarray(0, third),
+        bytes.subarray(third, 2 * third),
+        bytes.subarray(2 * third),
+      ]);
+      assert.deepEqual(writes, []);
+      assert.equal(completion.choices[0].finish_reason, "tool_calls");
+      assert.deepEqual(
+        completion.choices[0].message.tool_calls,
+        calls.map((call) => ({
+          id: call.id,
+          type: "function",
+          function: { name: call.name, arguments: call.arguments },
+        })),
+      );
+    });
+  }
+});

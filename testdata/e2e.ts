@@ -137,9 +137,18 @@ export function launchedFlags(
   env: Record<string, string> = PASSED_ENV,
   args: string[] = [],
 ): string[] {
+  let config = "";
+  try {
+    config = env.GPT4O_CONFIG ? Deno.readTextFileSync(env.GPT4O_CONFIG) : "";
+  } catch {
+    // none: as the launcher, grant by the command line alone
+  }
   return [
     "--cached-only",
-    ...runFlags((name) => env[name], Deno.build.os, args),
+    ...runFlags((name) => env[name], Deno.build.os, args, {
+      deno: "deno",
+      config,
+    }),
   ];
 }
 

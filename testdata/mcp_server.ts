@@ -8,7 +8,9 @@
  * - `env {name}`: the variable's value, or `(unset)`;
  * - `slow {ms}`: answers after `ms` milliseconds, saying how many calls of it
  *   ran at once at most while it did;
- * - `crash`: exits in the middle of the call, saying why on stderr.
+ * - `crash`: exits in the middle of the call, saying why on stderr;
+ * - `beat {path}`: writes the time to `path` every 20 ms, and never answers:
+ *   the file stops changing once the server is gone.
  *
  * Its first argument, when given, is put before each tool's name.
  *
@@ -73,6 +75,16 @@ const tools = {
       await new Promise((resolve) => setTimeout(resolve, ms));
       active.delete(call);
       return text(`slept ${ms} ms, ${call.peak} running`);
+    },
+  },
+  beat: {
+    description: "Shows it is alive, and never answers.",
+    inputSchema: object({ path: { type: "string" } }),
+    run: async ({ path }: { path: string }) => {
+      for (;;) {
+        await Deno.writeTextFile(path, String(Date.now()));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     },
   },
   crash: {

@@ -4,7 +4,15 @@
  * (`testdata/mcp_server.ts`) started in Deno's sandbox as the config says.
  */
 import assert from "node:assert/strict";
-import { CONFIG_PATH, KEY, run, type Setup } from "../testdata/harness.ts";
+import {
+  CONFIG_PATH,
+  historyTest,
+  KEY,
+  run,
+  savedTurns,
+  type Setup,
+  tempFolder,
+} from "../testdata/harness.ts";
 import { toolModel } from "../testdata/server.ts";
 import { assertOpenAIRequest, assertToolSequence } from "../testdata/openai.ts";
 
@@ -94,6 +102,7 @@ toolTest(
       "read",
       "env",
       "slow",
+      "beat",
       "crash",
     ]);
     assert.deepEqual(requests[0].body.tools?.[0 as never], {
@@ -342,6 +351,7 @@ toolTest(
         "  read   Reads a text file.",
         "  env    Reads an environment variable.",
         "  slow   Answers after a while.",
+        "  beat   Shows it is alive, and never answers.",
         "  crash  Exits in the middle of a call.",
         "",
       ].join("\n"),
@@ -394,3 +404,54 @@ toolTest("Ctrl-C during a tool call stops it and the run", async () => {
   assert.equal(requests.length, 1);
   assert.match(stderr, /interrupted\n$/);
 });
+
+toolTest(
+  "--json prints the completion with the tool rounds as tool_messages",
+  async () => {
+    const { code, stdout } = await withTools([
+      "-T",
+      "t",
+      "--yes",
+      "--json",
+      calls(["echo", { text: "x" }]),
+    ]);
+    assert.equal(code, 0);
+    const printed = JSON.parse(stdout);
+    assert.equal(printed.choices[0].message.content, "The tools said: x");
+    assert.deepEqual(printed.tool_messages, [
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{
+          id: "call_0_0",
+          type: "function",
+          function: { name: "echo", arguments: '{"text":"x"}' },
+        }],
+      },
+      { role: "tool", tool_call_id: "call_0_0", content: "x" },
+    ]);
+  },
+);
+
+if (canRun) {
+  historyTest(
+    "a key in a call's arguments or its result is masked on stderr, in the answer and in the history",
+    async () => {
+      await using folder = await tempFolder();
+      const path = `${folder.dir}/h.db`;
+      const { code, stdout, stderr } = await withTools(
+        ["-T", "t", "--yes", calls(["echo", { text: `my key ${KEY}` }])],
+        { env: { GPT4O_HISTORY: path } },
+      );
+      assert.equal(code, 0);
+      assert.ok(stdout.startsWith("The tools said: my key "), stdout);
+      assert.ok(stderr.startsWith('tool t.echo {"text":"my key '), stderr);
+      const [turn] = savedTurns(path, 1)!;
+      assert.equal(turn.toolMessages?.length, 2);
+      assert.ok(
+        !JSON.stringify(turn).includes(KEY.slice(8)),
+        "the key was saved",
+      );
+    },
+  );
+}

@@ -1,0 +1,206 @@
+/**
+ * End to end: tools from real MCP servers nobody here wrote, run from npm in
+ * Deno's sandbox (`@modelcontextprotocol/server-filesystem`), with the local
+ * test server playing a model that calls them; consent at a real terminal;
+ * and no server left running once the program ends.
+ */
+import assert from "node:assert/strict";
+import {
+  atTerminal,
+  e2e,
+  hasScript,
+  installed,
+  launchedFlags,
+  MAIN,
+  PASSED_ENV,
+  program,
+  SHIM,
+  SKIP_HINT,
+  spawn,
+  TESTDATA,
+  TMP,
+  until,
+} from "../testdata/e2e.ts";
+import { startServer } from "../testdata/server.ts";
+import { assertOpenAIRequest, assertToolSequence } from "../testdata/openai.ts";
+
+const FILESYSTEM = "npm:@modelcontextprotocol/server-filesystem@2026.8.31";
+const TEST_SERVER = `${TESTDATA}mcp_server.ts`;
+
+/** A folder of notes, and a config file whose `files` server may read it alone. */
+async function notes(): Promise<
+  AsyncDisposable & { dir: string; config: string }
+> {
+  await Deno.mkdir(TMP, { recursive: true });
+  const dir = await Deno.makeTempDir({ dir: TMP, prefix: "tools-" });
+  await Deno.mkdir(`${dir}/notes`);
+  await Deno.writeTextFile(`${dir}/notes/court.md`, "Certiorari is granted.\n");
+  await Deno.writeTextFile(`${dir}/secret.txt`, "not for the model\n");
+  const config = `${dir}/config.toml`;
+  await Deno.writeTextFile(
+    config,
+    `[mcp.files]
+module = "${FILESYSTEM}"
+args = ["${dir}/notes"]
+allow_read = ["${dir}/notes"]
+
+[mcp.t]
+module = "${TEST_SERVER}"
+allow_write = ["${dir}"]
+`,
+  );
+  return {
+    dir,
+    config,
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+const calls = (...list: [string, Record<string, unknown>][]) =>
+  JSON.stringify({
+    calls: list.map(([name, args]) => ({ name, arguments: args })),
+  });
+
+e2e(
+  "-T files: the filesystem server reads a note in its grant, refuses a file outside it, and -c sends the rounds again in order",
+  async (server) => {
+    await using folder = await notes();
+    const env = { GPT4O_CONFIG: folder.config };
+    const prompt = calls(
+      ["read_text_file", { path: `${folder.dir}/notes/court.md` }],
+      ["read_text_file", { path: `${folder.dir}/secret.txt` }],
+    );
+    const run = await program(["-T", "files", "--yes", prompt], {
+      baseURL: server.url("tools"),
+      env,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /^The tools said: Certiorari is granted\.\n \| error: Access denied - path outside allowed directories: .*secret\.txt not in .*notes\n$/,
+    );
+    const lines = run.stderr.split("\n");
+    assert.match(
+      lines[0],
+      /^tool files\.read_text_file \{"path":".*court\.md"\}: 23 characters \(\d+ ms\)$/,
+    );
+    assert.match(
+      lines[1],
+      /^tool files\.read_text_file \{"path":".*secret\.txt"\}: failed: Access denied/,
+    );
+    assert.equal(lines.length, 3);
+
+    const again = await program(["-c", "-T", "files", "--yes", prompt], {
+      baseURL: server.url("tools"),
+      env,
+    });
+    assert.equal(again.code, 0, again.stderr);
+    const requests = server.requests.get("tools")!;
+    assert.equal(requests.length, 4);
+    for (const body of requests) {
+      assertOpenAIRequest(body);
+      assertToolSequence(body.messages!);
+    }
+    // The follow-up's first request holds the first turn's round whole.
+    const roles = requests[2].messages!.map((each) =>
+      (each as { role: string }).role
+    );
+    assert.deepEqual(roles, [
+      "system",
+      "user",
+      "assistant",
+      "tool",
+      "tool",
+      "assistant",
+      "user",
+    ]);
+  },
+);
+
+e2e(
+  "--list-tools starts the sandboxed server and lists its tools",
+  async (server) => {
+    await using folder = await notes();
+    const run = await program(["--list-tools", "-T", "files"], {
+      baseURL: server.url("tools"),
+      env: { GPT4O_CONFIG: folder.config },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.split("\n");
+    assert.equal(lines[0], `files (sandboxed: read ${folder.dir}/notes)`);
+    assert.match(
+      run.stdout,
+      /\n {2}read_text_file +Read the complete contents/,
+    );
+    assert.equal(server.requests.get("tools"), undefined);
+  },
+);
+
+e2e(
+  "SIGTERM during a tool call ends the program and its server with it",
+  async (server) => {
+    await using folder = await notes();
+    const beat = `${folder.dir}/beat`;
+    const child = spawn(["-T", "t", "--yes", calls(["beat", { path: beat }])], {
+      baseURL: server.url("tools"),
+      env: { GPT4O_CONFIG: folder.config },
+    });
+    const exists = () => {
+      try {
+        return Deno.readTextFileSync(beat) !== "";
+      } catch {
+        return false;
+      }
+    };
+    await until(exists); // the call is running
+    child.kill("SIGTERM");
+    const [status] = await Promise.all([
+      child.status,
+      child.stdout.cancel(),
+      child.stderr.cancel(),
+    ]);
+    assert.equal(status.code, 143);
+    const last = Deno.readTextFileSync(beat);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // ten beats
+    assert.equal(Deno.readTextFileSync(beat), last, "the server still runs");
+  },
+);
+
+for (const target of ["main.ts", "installed gpt4o"] as const) {
+  Deno.test({
+    name:
+      "in the chat at a real terminal, a tool call is asked about and runs " +
+      `on y [${target}]` + (hasScript ? "" : ` (${SKIP_HINT})`),
+    ignore: !hasScript,
+    async fn() {
+      if (target === "installed gpt4o") await installed();
+      await using server = startServer();
+      await using folder = await notes();
+      const env = { ...PASSED_ENV, GPT4O_CONFIG: folder.config };
+      const args = ["--chat", "-T", "files", "--no-history"];
+      const command = target === "main.ts"
+        ? ["deno", "run", ...launchedFlags(env, args), MAIN, ...args]
+        : [SHIM, ...args];
+      const terminal = atTerminal(command, server.url("tools"), {
+        env: { GPT4O_CONFIG: folder.config },
+      });
+      await terminal.shown("> ");
+      const path = `${folder.dir}/notes/court.md`;
+      await terminal.type(`${calls(["read_text_file", { path }])}\r`);
+      await terminal.shown("[a]lways for this tool: ");
+      await terminal.type("y\r");
+      await terminal.shown("The tools said: Certiorari is granted.");
+      await terminal.shown("> ", terminal.find("The tools said"));
+      await terminal.type("\x04");
+      const { code, output } = await terminal.end();
+      assert.equal(code, 0, output);
+      assert.ok(
+        output.includes(
+          `tool files.read_text_file {"path":${JSON.stringify(path)}}: ` +
+            "run it? [y]es, [n]o, [a]lways for this tool: y\n",
+        ),
+        output,
+      );
+    },
+  });
+}
