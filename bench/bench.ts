@@ -947,6 +947,72 @@ if (!hasScript) {
   );
 }
 
+// --- tools -------------------------------------------------------------------------
+
+{
+  // One sandboxed server, the filesystem server from npm, granted a folder
+  // with one note; the test server plays a model that reads it, round after
+  // round, before it answers.
+  const notes = `${DATA_ENV.XDG_DATA_HOME}/notes`;
+  Deno.mkdirSync(notes, { recursive: true });
+  Deno.writeTextFileSync(`${notes}/court.md`, "Certiorari is granted.\n");
+  const config = `${DATA_ENV.XDG_DATA_HOME}/tools.toml`;
+  Deno.writeTextFileSync(
+    config,
+    `[mcp.files]\nmodule = "npm:@modelcontextprotocol/server-filesystem@2026.8.31"\n` +
+      `args = ["${notes}"]\nallow_read = ["${notes}"]\n`,
+  );
+  const rounds = 5;
+  const prompt = JSON.stringify({
+    calls: [{
+      name: "read_text_file",
+      arguments: { path: `${notes}/court.md` },
+    }],
+    rounds,
+  });
+  const answer = `The tools said: ${
+    Array(rounds).fill("Certiorari is granted.\n").join(" | ")
+  }\n`;
+  const withTools: Command = {
+    ...shown,
+    name: "-T files",
+    args: [...shown.args, "-T", "files", "--yes", prompt],
+    env: { GPT4O_CONFIG: config },
+  };
+  const without: Command = {
+    ...shown,
+    name: "no tools",
+    args: [...shown.args, prompt],
+    env: { GPT4O_CONFIG: config },
+  };
+  const url = server.url("tools");
+  const first: number[] = [];
+  const plainFirst: number[] = [];
+  const perRound: number[] = [];
+  for (let round = 0; round < (quick ? 3 : 11); round++) {
+    let started = now();
+    await time(without, url, "The tools said: \n");
+    plainFirst.push(server.arrived.get("tools")!.at(-1)! - started);
+    started = now();
+    await time(withTools, url, answer);
+    const arrived = server.arrived.get("tools")!.slice(-(rounds + 1));
+    first.push(arrived[0] - started);
+    perRound.push((arrived[rounds] - arrived[0]) / rounds);
+  }
+  const trip = median(perRound);
+  console.log(
+    `\nTools (${
+      shown === project_installed ? "installed gpt4o" : "main.ts"
+    }, one sandboxed server: the filesystem server from npm): the first ` +
+      `request reaches the server ${ms(median(first))} after the start, ` +
+      `server start included, against ${ms(median(plainFirst))} without ` +
+      `tools; one round trip (the model's call answered, read_text_file of ` +
+      `a one-line note, the next request sent) takes ${ms(trip)} ` +
+      `(median of ${rounds}-round runs; target: at most 50 ms): ` +
+      `${met(trip <= 50)}.`,
+  );
+}
+
 // --- peak memory -------------------------------------------------------------------
 
 const sizes = quick ? [1, 8] : [1, 50, 200];

@@ -28,6 +28,7 @@ interface Call {
     stream_options?: unknown;
     model?: string;
     messages?: unknown[];
+    tools?: unknown[];
   };
   size: number;
   /** Aborts when the server shuts down, so that no handler outlives it. */
@@ -194,7 +195,8 @@ function hang({ closing }: Call): Promise<Response> {
  * What the `tools` scenario's model does: the user's prompt is JSON naming
  * the calls to make, `{"calls": [{"name": "…", "arguments": {…}}], "rounds": 1}`;
  * once the results are in (as many rounds as `rounds` says, `forever` for a
- * model that never stops), it answers with what each `tool` message said.
+ * model that never stops), it answers with what each `tool` message said;
+ * offered no tools, it answers at once.
  */
 export function toolModel(body: Call["body"]): Response {
   const messages = (body.messages ?? []) as {
@@ -211,7 +213,8 @@ export function toolModel(body: Call["body"]): Response {
   );
   const done = after.filter((each) => each.role === "assistant").length;
   const rounds = plan.rounds ?? 1;
-  if (rounds === "forever" || done < rounds) {
+  // Offered no tools, it answers at once.
+  if (body.tools?.length && (rounds === "forever" || done < rounds)) {
     const calls = (plan.calls ?? []).map((call, i) => ({
       id: `call_${done}_${i}`,
       name: call.name,
