@@ -200,11 +200,14 @@ if [ -n "$tools" ]; then
     done
   fi
 fi
+# Deno names each program of the list it cannot find, on every start.
+quiet=
+case $run in *,*) quiet=--quiet ;; esac
 if [ -n "$folder" ]; then
   set -- "--allow-read=$read" "--allow-write=$folder" \
-    \${run:+"--allow-run=$run"} "$program" "$@"
+    \${run:+"--allow-run=$run"} $quiet "$program" "$@"
 else
-  set -- "--allow-read=$read" \${run:+"--allow-run=$run"} "$program" "$@"
+  set -- "--allow-read=$read" \${run:+"--allow-run=$run"} $quiet "$program" "$@"
 fi
 exec "$deno" run ${
     INSTALLED_DENO_FLAGS.join(" ")

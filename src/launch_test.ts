@@ -100,12 +100,15 @@ Deno.test("launch lets a run with tools start its own deno and the config's prog
     const [name, args, text, granted] of [
       ["-T on the command line", ["-T", "files", "Hi"], config, [
         "--allow-run=/opt/deno/bin/deno,uvx",
+        "--quiet",
       ]],
       ["--list-tools", ["--list-tools"], config, [
         "--allow-run=/opt/deno/bin/deno,uvx",
+        "--quiet",
       ]],
       ["tools in the config file", ["Hi"], `tools = ["git"]\n${config}`, [
         "--allow-run=/opt/deno/bin/deno,uvx",
+        "--quiet",
       ]],
       ["no config file, -T", ["-T", "files"], undefined, [
         "--allow-run=/opt/deno/bin/deno",
@@ -122,7 +125,7 @@ Deno.test("launch lets a run with tools start its own deno and the config's prog
       assert.equal(await done, 0);
       assert.deepEqual(fake.read, ["/home/ada/.config/gpt4o/config.toml"]);
       assert.deepEqual(
-        fake.ran[0].filter((flag) => flag.startsWith("--allow-run")),
+        fake.ran[0].filter((flag) => /^--(allow-run|quiet)/.test(flag)),
         granted,
       );
     });

@@ -249,5 +249,7 @@ export function runFlags(
     `--allow-read=${read.filter(Boolean).join(",")}`,
     ...folder ? [`--allow-write=${folder}`] : [],
     ...run.length ? [`--allow-run=${run.join(",")}`] : [],
+    // Deno names each program of the list it cannot find, on every start.
+    ...run.length > 1 ? ["--quiet"] : [],
   ];
 }

@@ -176,7 +176,8 @@ export function reasonOf(error: unknown, stderr = ""): string {
   const why = error instanceof Deno.errors.NotCapable
     ? "this run may not start programs (the tasks and the installed gpt4o " +
       "allow it when -T is given: see Permissions in the README)"
-    : /NotFound|No such file|ENOENT/i.test(message)
+    : error instanceof Deno.errors.NotFound ||
+        /NotFound|not found|No such file|ENOENT/i.test(message)
     ? "the program was not found"
     : /timed out|timeout/i.test(message)
     ? "it did not answer in time"

@@ -276,7 +276,7 @@ export class ToolBox implements AsyncDisposable {
         status: failed ? "failed" : "done",
         content: failed ? `error: ${text}` : text,
         summary: `${shown} ${oneLine(call.arguments)}: ${
-          failed ? `failed: ${oneLine(text, 120)}` : `${text.length} characters`
+          failed ? `failed: ${oneLine(text, 120)}` : characters(text.length)
         } (${ms} ms)`,
       };
     } catch (error) {
@@ -482,6 +482,11 @@ export function resultText(result: {
       text.length - TOOL_RESULT_CHARS
     } more characters left out]`
     : text;
+}
+
+/** `1 character`, `2 characters`. */
+export function characters(count: number): string {
+  return `${count} ${count === 1 ? "character" : "characters"}`;
 }
 
 /** A text on one line without control characters, shortened to `most` characters. */

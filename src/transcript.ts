@@ -191,7 +191,9 @@ export function toolLines(messages: ToolMessage[]): string[] {
             ? "no result"
             : `${
               cut(flatten(result.replace(/\s+/g, " ")), TOOL_SHOWN)
-            } (${result.length} characters)`
+            } (${result.length} ${
+              result.length === 1 ? "character" : "characters"
+            })`
         }]`;
       })
       : []

@@ -192,7 +192,7 @@ toolTest(
         // On a terminal each line is dimmed.
         const line = (answer: string) =>
           /^(y|yes|a)$/.test(answer)
-            ? "\x1b\\[2mtool t\\.echo \\{.*?\\}: 1 characters \\(\\d+ ms\\)\x1b\\[22m"
+            ? "\x1b\\[2mtool t\\.echo \\{.*?\\}: 1 character \\(\\d+ ms\\)\x1b\\[22m"
             : "\x1b\\[2mtool t\\.echo declined\x1b\\[22m";
         const outcomes = answers[0] === "a" ? ["a", "a"] : answers;
         assert.match(
