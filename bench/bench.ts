@@ -970,9 +970,10 @@ if (!hasScript) {
     }],
     rounds,
   });
+  // The note's text ends its line: so does the answer.
   const answer = `The tools said: ${
     Array(rounds).fill("Certiorari is granted.\n").join(" | ")
-  }\n`;
+  }`;
   const withTools: Command = {
     ...shown,
     name: "-T files",
