@@ -25,6 +25,7 @@ import { startServer } from "../testdata/server.ts";
 import { assertOpenAIRequest, assertToolSequence } from "../testdata/openai.ts";
 
 const FILESYSTEM = "npm:@modelcontextprotocol/server-filesystem@2026.8.31";
+const EVERYTHING = "npm:@modelcontextprotocol/server-everything@2026.8.31";
 const TEST_SERVER = `${TESTDATA}mcp_server.ts`;
 
 /** A folder of notes, and a config file whose `files` server may read it alone. */
@@ -47,6 +48,9 @@ allow_read = ["${dir}/notes"]
 [mcp.t]
 module = "${TEST_SERVER}"
 allow_write = ["${dir}"]
+
+[mcp.every]
+module = "${EVERYTHING}"
 `,
   );
   return {
@@ -114,6 +118,42 @@ e2e(
       "assistant",
       "user",
     ]);
+  },
+);
+
+e2e(
+  "the everything server's shapes: text, an image, structured content, a resource, progress, and an environment with nothing in it",
+  async (server) => {
+    await using folder = await notes();
+    const run = await program([
+      "-T",
+      "every",
+      "--yes",
+      calls(
+        ["get-sum", { a: 2, b: 3 }],
+        ["get-tiny-image", {}],
+        ["get-structured-content", { location: "New York" }],
+        ["get-resource-reference", { resourceType: "Text", resourceId: 1 }],
+        ["trigger-long-running-operation", { duration: 0, steps: 1 }],
+        ["get-env", {}],
+      ),
+    ], { baseURL: server.url("tools"), env: { GPT4O_CONFIG: folder.config } });
+    assert.equal(run.code, 0, run.stderr);
+    const results = run.stdout.replace(/^The tools said: /, "").split(" | ");
+    assert.equal(results.length, 6, run.stdout);
+    assert.equal(results[0], "The sum of 2 and 3 is 5.");
+    assert.match(
+      results[1],
+      /\n\[image image\/png, not shown to the model\]\n/,
+    );
+    assert.match(
+      results[2],
+      /^\{"temperature":\d+,"conditions":"\w+","humidity":\d+\}$/,
+    );
+    assert.match(results[3], /Resource 1: This is a plaintext resource/);
+    assert.match(results[4], /^Long running operation completed\./);
+    // It may read no variable: the key is not there, nor any other.
+    assert.equal(results[5], "{}\n");
   },
 );
 

@@ -814,7 +814,8 @@ async function startTools(
   const box = await ToolBox.start(servers, {
     env: io.env,
     denoPath: denoCommand(),
-    fetch: io.fetch,
+    // The model's requests go through io.fetch; a tool server's, Deno's own.
+    fetch: globalThis.fetch,
   });
   let own: LineReader | undefined;
   const use: ToolsInUse = {

@@ -135,7 +135,8 @@ export async function connect(
       "@modelcontextprotocol/sdk/client/streamableHttp.js"
     );
     transport = new StreamableHTTPClientTransport(new URL(server.target), {
-      requestInit: { headers: server.headers, redirect: "error" },
+      // The SDK follows a redirect only within the server's origin.
+      requestInit: { headers: server.headers },
       fetch: io.fetch,
     });
   } else {

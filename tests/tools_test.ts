@@ -15,6 +15,7 @@ import {
 } from "../testdata/harness.ts";
 import { toolModel } from "../testdata/server.ts";
 import { assertOpenAIRequest, assertToolSequence } from "../testdata/openai.ts";
+import { startHttpToolServer } from "../testdata/mcp_http.ts";
 
 const SERVER = new URL("../testdata/mcp_server.ts", import.meta.url).pathname;
 const FILES = new URL("../testdata/attachments/", import.meta.url).pathname;
@@ -455,3 +456,22 @@ if (canRun) {
     },
   );
 }
+
+Deno.test("a url server is reached over Streamable HTTP with its headers, which are masked like keys", async () => {
+  await using http = startHttpToolServer();
+  const token = "mcp-token-0123456789abcdef";
+  const { code, stdout, stderr } = await run(
+    ["-T", "remote", "--yes", calls(["whoami", {}])],
+    {
+      config: `[mcp.remote]\nurl = "${http.url}"\n` +
+        `headers = { Authorization = "Bearer ${token}" }\n`,
+      env: { OPENAI_API_KEY: KEY, GPT4O_CONFIG: CONFIG_PATH },
+      reply: (seen) => toolModel(seen.body),
+    },
+  );
+  assert.equal(code, 0, stderr);
+  assert.ok(http.authorizations.every((each) => each === `Bearer ${token}`));
+  assert.ok(!stdout.includes(token) && !stderr.includes(token));
+  // The header's value is a secret: the model's answer quoting it is masked.
+  assert.equal(stdout, "The tools said: you sent [redacted]\n");
+});
