@@ -230,7 +230,7 @@ export function windowsCommand(
   return [
     "@echo off",
     `"${deno}" run --no-prompt ${INSTALLED_DENO_FLAGS.join(" ")} ` +
-    `--allow-env=${PLACE_ENV.join(",")} "--allow-run=${deno}" ` +
+    `--allow-env=${PLACE_ENV.join(",")} --allow-read "--allow-run=${deno}" ` +
     `"${launcher}" ${INSTALLED_DENO_FLAGS.join(" ")} "${program}" %*`,
     "",
   ].join("\r\n");

@@ -301,7 +301,7 @@ Deno.test("the Windows command runs the launcher with the Deno that installed it
     "@echo off\r\n" +
       '"C:\\deno\\deno.exe" run --no-prompt --no-config --no-lock --no-remote ' +
       "--no-npm --allow-env=GPT4O_HISTORY,XDG_DATA_HOME,HOME,APPDATA,GPT4O_CONFIG,XDG_CONFIG_HOME " +
-      '"--allow-run=C:\\deno\\deno.exe" "C:\\r\\lib\\gpt4o\\launch.js" ' +
+      '--allow-read "--allow-run=C:\\deno\\deno.exe" "C:\\r\\lib\\gpt4o\\launch.js" ' +
       "--no-config --no-lock --no-remote --no-npm " +
       '"C:\\r\\lib\\gpt4o\\gpt4o.js" %*\r\n',
   );
