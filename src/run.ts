@@ -14,7 +14,7 @@ import {
   type Turn,
   type TurnResult,
 } from "./chat.ts";
-import { Secrets } from "./redact.ts";
+import type { Secrets } from "./redact.ts";
 import { STOP_SIGNALS, type StopSignal } from "./signals.ts";
 import {
   browse,
@@ -40,11 +40,10 @@ import {
   type ToolMessage,
 } from "./history.ts";
 import { formatList, transcriptParts } from "./transcript.ts";
-import { type Io, type LineReader, type Output, style } from "./io.ts";
+import { type Io, style } from "./io.ts";
 import { DEFAULT_QUESTION, type Options } from "./options.ts";
 import { formatProviders } from "./providers.ts";
 import {
-  DEFAULT_TOOL_ROUNDS,
   formatRoles,
   roleOf,
   type Settings,
@@ -53,10 +52,7 @@ import {
   targetsOf,
   toolServersOf,
 } from "./plan.ts";
-import type { Role, ToolServer } from "./config_file.ts";
-import type { ConsentAnswer, ConsentRequest, ToolBox } from "./tools.ts";
-import { denoCommand } from "./permissions.ts";
-import type { ChatCompletionFunctionTool } from "openai/resources/chat/completions";
+import type { ToolsInUse } from "./tools.ts";
 import { showReasoning } from "./reasoning.ts";
 import { takesHyperlinks } from "./terminal.ts";
 import type { MarkdownOptions } from "./markdown.ts";
@@ -179,6 +175,7 @@ export async function run(
   }
   if (options.listTools) {
     const { role } = startOf(options, settings, undefined);
+    const { listTools } = await import("./tools.ts");
     return await listTools(io, options, settings, role);
   }
   if (options.listHistory || options.show !== undefined) {
@@ -211,7 +208,13 @@ export async function run(
   // Tool servers start only when tools are asked for, and stop with the run.
   const servers = toolServersOf(options.tools, settings, start.role);
   await using tools = servers.length
-    ? await startTools(io, options, settings, servers, secrets)
+    ? await (await import("./tools.ts")).startTools(
+      io,
+      options,
+      settings,
+      servers,
+      secrets,
+    )
     : undefined;
   const turns = new Turns(io, options, settings, ask, secrets, {
     inline,
@@ -785,119 +788,4 @@ async function listModels(
       ? `${JSON.stringify(sorted, null, 2)}\n`
       : sorted.map((id) => `${id}\n`).join(""),
   );
-}
-
-/** A run's tools: the started servers, and where a call is asked about. */
-interface ToolsInUse extends AsyncDisposable {
-  box: ToolBox;
-  definitions: ChatCompletionFunctionTool[];
-  rounds: ToolRounds;
-  /** Where the user is asked before a call runs: the chat's own reader, else the terminal's. */
-  reader?: LineReader;
-}
-
-/**
- * Starts the enabled tool servers side by side (their module loads only
- * now): the model is offered their tools, and each call is asked about on
- * the terminal unless `--yes` or the server's `allow` approves it.
- *
- * @throws {ConfigError} naming a server that did not start.
- */
-async function startTools(
-  io: Io,
-  options: Options,
-  settings: Settings,
-  servers: ToolServer[],
-  secrets: Secrets,
-): Promise<ToolsInUse> {
-  const { ToolBox, toolRounds } = await import("./tools.ts");
-  const box = await ToolBox.start(servers, {
-    env: io.env,
-    denoPath: denoCommand(),
-    // The model's requests go through io.fetch; a tool server's, Deno's own.
-    fetch: globalThis.fetch,
-  });
-  let own: LineReader | undefined;
-  const use: ToolsInUse = {
-    box,
-    definitions: box.definitions(),
-    rounds: toolRounds(
-      box,
-      settings.file?.toolRounds ?? DEFAULT_TOOL_ROUNDS,
-      {
-        yes: options.yes,
-        consent: (request) => {
-          const reader = use.reader ?? (own ??= io.lines());
-          return reader.interactive
-            ? askConsent(reader, request, io, secrets)
-            : Promise.resolve(undefined);
-        },
-        activity: (line) => dimLine(io, io.stderr, `tool ${line}`),
-      },
-    ),
-    async [Symbol.asyncDispose]() {
-      own?.[Symbol.dispose]();
-      await box[Symbol.asyncDispose]();
-    },
-  };
-  return use;
-}
-
-/** Asks about one tool call: y runs it, a runs it and the tool's later calls, anything else does not. */
-async function askConsent(
-  reader: LineReader,
-  request: ConsentRequest,
-  io: Io,
-  secrets: Secrets,
-): Promise<ConsentAnswer> {
-  const where = request.sandboxed ? "" : " (NOT sandboxed)";
-  // The reader writes the prompt itself: it is masked here.
-  const answer = await reader.read(secrets.redact(
-    `tool ${request.server}.${request.tool} ${request.args}${where}: run it? ` +
-      "[y]es, [n]o, [a]lways for this tool: ",
-  ));
-  const word = answer?.trim().toLowerCase() ?? "";
-  if (/^(y|yes)$/.test(word)) return "yes";
-  if (/^(a|always)$/.test(word)) return "always";
-  if (answer === undefined) io.stderr.write("\n");
-  return "no";
-}
-
-/** A line on `output`, dimmed where colors show. */
-function dimLine(io: Io, output: Output, line: string): void {
-  const dim = io.stderrIsTerminal && !io.noColor;
-  if (dim) style(output, "\x1b[2m");
-  output.write(line);
-  if (dim) style(output, "\x1b[22m");
-  output.write("\n");
-}
-
-/** `--list-tools`: each enabled server and its tools; with none, how to enable them. */
-async function listTools(
-  io: Io,
-  options: Options,
-  settings: Settings,
-  role: Role | undefined,
-): Promise<number> {
-  const servers = toolServersOf(options.tools, settings, role);
-  if (servers.length === 0) {
-    const declared = settings.file?.mcp.map((each) => each.name) ?? [];
-    io.stderr.write(
-      declared.length
-        ? `no tools are enabled: give -T NAME or -T all (${
-          settings.file!.path
-        } declares ${declared.join(", ")})\n`
-        : "no tools are declared: add an [mcp.NAME] server to the config " +
-          "file (see the README), then give -T NAME\n",
-    );
-    return EXIT.usage;
-  }
-  await using tools = await startTools(
-    io,
-    options,
-    settings,
-    servers,
-    new Secrets(),
-  );
-  return print(io, tools.box.listing());
 }
