@@ -3,7 +3,13 @@ import { Stream } from "openai/streaming";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { answerOf, CutOffError, RefusalError } from "./answer.ts";
 import { printStream } from "./stream.ts";
-import { chunk, sse, streamOf, usageChunk } from "../testdata/fixtures.ts";
+import {
+  chunk,
+  sse,
+  streamOf,
+  toolCallStream,
+  usageChunk,
+} from "../testdata/fixtures.ts";
 
 /** Parses raw bytes with the SDK's own SSE decoder, as the program does. */
 function parse(parts: (string | Uint8Array)[]): Stream<ChatCompletionChunk> {
@@ -260,31 +266,8 @@ Deno.test("printStream() puts together tool calls whose deltas are split anywher
   ];
   for (const size of [1, 2, 5, 1000]) {
     await t.step(`argument pieces of ${size}`, async () => {
-      const deltas = calls.map((call, index) =>
-        chunk({
-          ...(index === 0 ? { role: "assistant", content: null } : {}),
-          tool_calls: [{
-            index,
-            id: call.id,
-            type: "function",
-            function: { name: call.name, arguments: "" },
-          }],
-        })
-      );
-      // The calls' pieces interleaved, as a server may send them.
-      for (let at = 0; at < 40; at += size) {
-        for (const [index, call] of calls.entries()) {
-          const piece = call.arguments.slice(at, at + size);
-          if (piece) {
-            deltas.push(chunk({
-              tool_calls: [{ index, function: { arguments: piece } }],
-            }));
-          }
-        }
-      }
-      deltas.push(chunk({}, "tool_calls"));
-      // The bytes, split in three everywhere: the SDK joins them back.
-      const text = sse(deltas) + "data: [DONE]\n\n";
+      const text = toolCallStream(calls, { size });
+      // The bytes split in three as well: the SDK joins them back.
       const bytes = new TextEncoder().encode(text);
       const third = Math.floor(bytes.length / 3);
       const { writes, completion } = await print([

@@ -92,6 +92,51 @@ export function streamOf(
   return sse(events) + "data: [DONE]\n\n";
 }
 
+/**
+ * Tool calls streamed as OpenAI streams them: each call's id and name
+ * first, then its arguments in pieces of `size` characters (in `pieces`
+ * pieces when `size` is not given), the calls' pieces interleaved; the
+ * finish reason `tool_calls`, and `[DONE]`.
+ */
+export function toolCallStream(
+  calls: { id: string; name: string; arguments: string }[],
+  { size, pieces = 3 }: { size?: number; pieces?: number } = {},
+): string {
+  const deltas = calls.map((call, index) =>
+    chunk({
+      ...(index === 0 ? { role: "assistant", content: null } : {}),
+      tool_calls: [{
+        index,
+        id: call.id,
+        type: "function",
+        function: { name: call.name, arguments: "" },
+      }],
+    })
+  );
+  const sizes = calls.map((call) =>
+    size ?? Math.max(1, Math.ceil(call.arguments.length / pieces))
+  );
+  const longest = Math.max(
+    0,
+    ...calls.map((call, i) => Math.ceil(call.arguments.length / sizes[i])),
+  );
+  for (let piece = 0; piece < longest; piece++) {
+    for (const [index, call] of calls.entries()) {
+      const text = call.arguments.slice(
+        piece * sizes[index],
+        (piece + 1) * sizes[index],
+      );
+      if (text) {
+        deltas.push(chunk({
+          tool_calls: [{ index, function: { arguments: text } }],
+        }));
+      }
+    }
+  }
+  deltas.push(chunk({}, "tool_calls"));
+  return sse(deltas) + "data: [DONE]\n\n";
+}
+
 /** Server-sent events, one `data:` line per object. */
 export function sse(events: unknown[]): string {
   return events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join("");

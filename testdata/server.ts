@@ -13,6 +13,7 @@ import {
   completion,
   sse,
   streamOf,
+  toolCallStream,
 } from "./fixtures.ts";
 
 const encoder = new TextEncoder();
@@ -241,39 +242,7 @@ export function toolModel(body: Call["body"]): Response {
         }],
       });
     }
-    // As OpenAI streams them: each call's id and name first, then its
-    // arguments in pieces, the calls' pieces interleaved.
-    const deltas = [
-      ...calls.map((call, index) =>
-        chunk({
-          ...(index === 0 ? { role: "assistant", content: null } : {}),
-          tool_calls: [{
-            index,
-            id: call.id,
-            type: "function",
-            function: { name: call.name, arguments: "" },
-          }],
-        })
-      ),
-      ...[0, 1, 2].flatMap((third) =>
-        calls.map((call, index) => {
-          const size = Math.ceil(call.arguments.length / 3);
-          return chunk({
-            tool_calls: [{
-              index,
-              function: {
-                arguments: call.arguments.slice(
-                  third * size,
-                  (third + 1) * size,
-                ),
-              },
-            }],
-          });
-        })
-      ),
-      chunk({}, "tool_calls"),
-    ];
-    return events(sse(deltas) + "data: [DONE]\n\n");
+    return events(toolCallStream(calls));
   }
   const results = after.filter((each) => each.role === "tool")
     .map((each) => String(each.content));
