@@ -46,6 +46,38 @@ function fakeDeno(path: string): string {
   return path;
 }
 
+/**
+ * The installed command for Linux in `dir`, its `deno` a fake that prints
+ * its arguments: `runsAsRunFlags` holds what it runs to what
+ * {@linkcode runFlags} decides for the same command line.
+ */
+function fakeInstall(dir: string) {
+  const deno = fakeDeno(`${dir}/deno`);
+  const program = `${dir}/gpt4o.js`;
+  Deno.writeTextFileSync(program, "");
+  const script = `${dir}/gpt4o`;
+  Deno.writeTextFileSync(script, posixCommand({ deno, program, os: "linux" }));
+  return {
+    deno,
+    async runsAsRunFlags(
+      args: string[],
+      env: Record<string, string>,
+      tools?: { deno: string; config: string },
+    ) {
+      const { code, stdout, stderr } = await sh(script, args, env);
+      assert.equal(stderr, "");
+      assert.equal(code, 0);
+      assert.deepEqual(stdout.split("\n").slice(0, -1), [
+        "run",
+        ...INSTALLED_DENO_FLAGS,
+        ...runFlags((name) => env[name], "linux", args, tools),
+        program,
+        ...args,
+      ], `${JSON.stringify(tools?.config ?? "")} ${JSON.stringify(args)}`);
+    },
+  };
+}
+
 /** Where `sh` is, found once: a test may give the command another PATH. */
 const SH = canRunSh
   ? new TextDecoder().decode(
@@ -134,14 +166,7 @@ shTest(
 shTest(
   "the installed command grants the files its command line names, as runFlags() does",
   async (dir) => {
-    const deno = fakeDeno(`${dir}/deno`);
-    const program = `${dir}/gpt4o.js`;
-    Deno.writeTextFileSync(program, "");
-    const script = `${dir}/gpt4o`;
-    Deno.writeTextFileSync(
-      script,
-      posixCommand({ deno, program, os: "linux" }),
-    );
+    const installed = fakeInstall(dir);
     const env = { HOME: "/home/ada" };
     const lines: string[][] = [
       ["-a", "cat.png", "-f", "src/", "what is it"],
@@ -152,36 +177,14 @@ shTest(
       ["--chat", "-m", "-a", "--", "-a", "after.png"],
       ["-s", "-f", "-a"],
     ];
-    for (const args of lines) {
-      const { code, stdout, stderr } = await sh(script, args, env);
-      assert.equal(stderr, "");
-      assert.equal(code, 0);
-      assert.deepEqual(stdout.split("\n").slice(0, -1), [
-        "run",
-        ...INSTALLED_DENO_FLAGS,
-        ...runFlags(
-          (name) => (env as Record<string, string>)[name],
-          "linux",
-          args,
-        ),
-        program,
-        ...args,
-      ], JSON.stringify(args));
-    }
+    for (const args of lines) await installed.runsAsRunFlags(args, env);
   },
 );
 
 shTest(
   "the installed command lets a run with tools start its deno and the config's programs, as runFlags() does",
   async (dir) => {
-    const deno = fakeDeno(`${dir}/deno`);
-    const program = `${dir}/gpt4o.js`;
-    Deno.writeTextFileSync(program, "");
-    const script = `${dir}/gpt4o`;
-    Deno.writeTextFileSync(
-      script,
-      posixCommand({ deno, program, os: "linux" }),
-    );
+    const installed = fakeInstall(dir);
     const env = { HOME: dir };
     const path = `${dir}/.config/gpt4o/config.toml`;
     Deno.mkdirSync(`${dir}/.config/gpt4o`, { recursive: true });
@@ -194,21 +197,10 @@ shTest(
     for (const config of configs) {
       Deno.writeTextFileSync(path, config);
       for (const args of lines) {
-        const { code, stdout, stderr } = await sh(script, args, env);
-        assert.equal(stderr, "");
-        assert.equal(code, 0);
-        assert.deepEqual(stdout.split("\n").slice(0, -1), [
-          "run",
-          ...INSTALLED_DENO_FLAGS,
-          ...runFlags(
-            (name) => (env as Record<string, string>)[name],
-            "linux",
-            args,
-            { deno, config },
-          ),
-          program,
-          ...args,
-        ], `${JSON.stringify(config)} ${JSON.stringify(args)}`);
+        await installed.runsAsRunFlags(args, env, {
+          deno: installed.deno,
+          config,
+        });
       }
     }
   },
