@@ -101,6 +101,8 @@ export interface ToolServer {
   headers: Record<string, string>;
   /** Its tools that may run without asking. */
   allow: string[];
+  /** How long it may take to start, and to answer one call, in seconds. */
+  timeoutSeconds?: number;
 }
 
 /** The settings a config file holds. */
@@ -265,6 +267,7 @@ const KNOWN = {
     "env",
     "headers",
     "allow",
+    "timeout",
   ],
 };
 
@@ -369,7 +372,22 @@ class Checker {
       env: tableOfTexts("env"),
       headers: tableOfTexts("headers"),
       allow: list("allow"),
+      ...optional(
+        "timeoutSeconds",
+        this.#seconds(table.timeout, `${at}.timeout`),
+      ),
     };
+  }
+
+  #seconds(value: unknown, at: string): number | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value !== "number" || !(value > 0) || value > 3600) {
+      this.#fail(
+        at,
+        "must be a number of seconds, more than 0 and at most 3600",
+      );
+    }
+    return value as number;
   }
 
   /** A list of tool servers' names, each declared under `[mcp]`. */

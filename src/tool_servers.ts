@@ -23,8 +23,11 @@ import { ConfigError } from "./config.ts";
 import project from "../deno.json" with { type: "json" };
 import { DENO_CACHE_ENV } from "./permissions.ts";
 
-/** How long a server has to start and answer `initialize`, in milliseconds. */
-export const START_TIMEOUT_MS = 60_000;
+/**
+ * How long a server has to start and answer `initialize`, and then each
+ * call, unless its `timeout` says otherwise: in milliseconds.
+ */
+export const TIMEOUT_MS = 60_000;
 
 /** How much of a server's stderr is kept, for the line that says why it failed. */
 const STDERR_KEPT = 4096;
@@ -115,17 +118,15 @@ export interface Connected extends AsyncDisposable {
 }
 
 /**
- * Starts `server` and connects to it within {@linkcode START_TIMEOUT_MS}.
+ * Starts `server` and connects to it within its `timeout` (else
+ * {@linkcode TIMEOUT_MS}).
  *
  * @throws {ConfigError} naming the server and why it did not start.
  */
 export async function connect(
   server: ToolServer,
   io: ServerIo,
-  { timeoutMs = START_TIMEOUT_MS, signal }: {
-    timeoutMs?: number;
-    signal?: AbortSignal;
-  } = {},
+  { signal }: { signal?: AbortSignal } = {},
 ): Promise<Connected> {
   const client = new Client({ name: "gpt4o", version: project.version });
   let transport: Transport;
@@ -150,7 +151,7 @@ export async function connect(
   }
   try {
     await client.connect(transport, {
-      timeout: timeoutMs,
+      timeout: timeoutOf(server),
       ...(signal ? { signal } : {}),
     });
   } catch (error) {
@@ -167,6 +168,13 @@ export async function connect(
       await client.close().catch(() => {});
     },
   };
+}
+
+/** How long `server` may take to start, or to answer one call, in milliseconds. */
+export function timeoutOf(server: ToolServer): number {
+  return server.timeoutSeconds === undefined
+    ? TIMEOUT_MS
+    : server.timeoutSeconds * 1000;
 }
 
 /** Why a server failed, in one line: its own last words, or the error's. */

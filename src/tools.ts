@@ -14,6 +14,7 @@ import {
   type Connected,
   reasonOf,
   type ServerIo,
+  timeoutOf,
 } from "./tool_servers.ts";
 import { EXIT, InterruptedError } from "./errors.ts";
 import { type Io, type LineReader, type Output, style } from "./io.ts";
@@ -28,9 +29,6 @@ import type { ToolRounds } from "./run.ts";
 
 /** The most characters of a tool's result sent to the model. */
 export const TOOL_RESULT_CHARS = 100_000;
-
-/** How long one tool call may take, in milliseconds. */
-export const CALL_TIMEOUT_MS = 60_000;
 
 /** A call the model asked for: OpenAI's function tool call, flattened. */
 export interface ToolCall {
@@ -126,7 +124,7 @@ export class ToolBox implements AsyncDisposable {
         do {
           const page = await server.client.listTools(
             cursor ? { cursor } : {},
-            { timeout: CALL_TIMEOUT_MS },
+            { timeout: timeoutOf(server.server) },
           );
           tools.push(...page.tools);
           cursor = page.nextCursor;
@@ -272,7 +270,10 @@ export class ToolBox implements AsyncDisposable {
       const result = await tool.server.client.callTool(
         { name: tool.tool, arguments: args },
         undefined,
-        { timeout: CALL_TIMEOUT_MS, ...(signal ? { signal } : {}) },
+        {
+          timeout: timeoutOf(tool.server.server),
+          ...(signal ? { signal } : {}),
+        },
       );
       const ms = Math.round(performance.now() - started);
       const text = resultText(result);
