@@ -31,7 +31,7 @@
  * @module
  */
 import { checkOptions, type SamplingOptions } from "./sampling.ts";
-import { ConfigError } from "./config.ts";
+import { ConfigError, ENV_VARIABLES, SDK_ENV_VARIABLE } from "./config.ts";
 import type { Io } from "./io.ts";
 import { type Env, isAbsolute } from "./paths.ts";
 import { PROVIDERS } from "./providers.ts";
@@ -284,9 +284,19 @@ class Checker {
     const providers = this.#table(data.providers, "providers");
     const roles = this.#table(data.roles, "roles");
     const aliases = this.#table(data.aliases, "aliases");
+    // No tool server may be given a key of the program's own.
+    const keys = [
+      ...ENV_VARIABLES,
+      SDK_ENV_VARIABLE,
+      ...PROVIDERS.flatMap((each) => each.keyVariable ?? []),
+      ...Object.values(providers).flatMap((each) => {
+        const key = (each as { key_env?: unknown })?.key_env;
+        return typeof key === "string" ? [key] : [];
+      }),
+    ];
     const mcp = Object.entries(this.#table(data.mcp, "mcp")).map((
       [name, value],
-    ) => this.#toolServer(name, value));
+    ) => this.#toolServer(name, value, keys));
     const file: ConfigFile = {
       path: this.path,
       ...optional("model", this.#models(data.model, "model")),
@@ -314,7 +324,7 @@ class Checker {
     return file;
   }
 
-  #toolServer(name: string, value: unknown): ToolServer {
+  #toolServer(name: string, value: unknown, keys: string[]): ToolServer {
     const at = `mcp.${name}`;
     this.#name(name, at);
     const table = this.#table(value, at);
@@ -345,6 +355,14 @@ class Checker {
       if (values.some((each) => each.includes(","))) {
         this.#fail(`${at}.allow_${key}`, "cannot hold a comma");
       }
+    }
+    const key = grants.env.find((each) => keys.includes(each));
+    if (key !== undefined) {
+      this.#fail(
+        `${at}.allow_env`,
+        `names ${key}, which holds a key of the program's own: a tool ` +
+          "server may not have it (give it a key of its own in env)",
+      );
     }
     if (kind !== "module") {
       for (const key of ["read", "write", "net", "run"] as const) {

@@ -29,6 +29,9 @@ import { DENO_CACHE_ENV } from "./permissions.ts";
  */
 export const TIMEOUT_MS = 60_000;
 
+/** The longest message a server may send, in bytes: a result beyond it is dropped. */
+export const LINE_LIMIT = 64 * 1024 * 1024;
+
 /** How much of a server's stderr is kept, for the line that says why it failed. */
 const STDERR_KEPT = 4096;
 
@@ -64,7 +67,7 @@ const COMMAND_ENV = ["PATH", "HOME"] as const;
  *     env: {}, headers: {}, allow: [],
  *   }),
  *   ["run", "--no-prompt", "--no-config", "--quiet", "--ignore-env",
- *    "--allow-read=/notes", "npm:server@1", "/notes"],
+ *    "--no-remote", "--allow-read=/notes", "npm:server@1", "/notes"],
  * );
  * ```
  */
@@ -78,10 +81,30 @@ export function sandboxArgs(server: ToolServer): string[] {
     "--no-config",
     "--quiet",
     "--ignore-env",
+    ...importFlags(server.target),
     ...grants,
     server.target,
     ...server.args,
   ];
+}
+
+/**
+ * What a module may import from the network: nothing for an npm package or a
+ * local file (Deno's default hosts would be open else), jsr.io for a `jsr:`
+ * module, its own host for an `https:` one.
+ */
+function importFlags(target: string): string[] {
+  if (target.startsWith("jsr:")) return ["--allow-import=jsr.io:443"];
+  if (/^https?:\/\//i.test(target)) {
+    try {
+      const url = new URL(target);
+      const port = url.port || (url.protocol === "https:" ? "443" : "80");
+      return [`--allow-import=${url.hostname}:${port}`];
+    } catch {
+      return ["--no-remote"];
+    }
+  }
+  return ["--no-remote"];
 }
 
 /**
@@ -179,9 +202,15 @@ export function timeoutOf(server: ToolServer): number {
 
 /** Why a server failed, in one line: its own last words, or the error's. */
 export function reasonOf(error: unknown, stderr = ""): string {
-  const last = stderr.trim().split("\n").map((line) => line.trim())
-    .filter(Boolean).at(-1);
-  const message = error instanceof Error ? error.message : String(error);
+  // Its own last words: the last line that names an error, else the last
+  // that is no stack frame.
+  const lines = stderr.split("\n").map((line) => line.trim())
+    .filter((line) => line !== "" && !/^at\s/.test(line));
+  const last =
+    lines.findLast((line) => /error|denied|cannot|failed/i.test(line)) ??
+      lines.at(-1);
+  const message = (error instanceof Error ? error.message : String(error))
+    .replace(/^(MCP error -?\d+: )+/, "");
   const why = error instanceof Deno.errors.NotCapable
     ? "this run may not start programs (the tasks and the installed gpt4o " +
       "allow it when -T is given: see Permissions in the README)"
@@ -192,6 +221,8 @@ export function reasonOf(error: unknown, stderr = ""): string {
     ? "it did not answer in time"
     : /closed/i.test(message)
     ? "it exited"
+    : /^\s*[[{]/.test(message) || /^Invalid .*: \[?\s*$/m.test(message)
+    ? "it answered in a shape the protocol does not allow"
     : message.split("\n")[0];
   return last ? `${why} (it said: ${last.slice(0, 300)})` : why;
 }
@@ -209,7 +240,7 @@ export class ProcessTransport implements Transport {
   #writer?: WritableStreamDefaultWriter<Uint8Array>;
   #stderr = "";
   #closing?: Promise<void>;
-  readonly #buffer = new ReadBuffer();
+  readonly #buffer = new ReadBuffer({ maxBufferSize: LINE_LIMIT });
 
   constructor(
     readonly command: string,
@@ -246,9 +277,26 @@ export class ProcessTransport implements Transport {
   }
 
   async #read(stdout: ReadableStream<Uint8Array>): Promise<void> {
+    // A line longer than the buffer takes is dropped whole, and the server
+    // read on: the call it answers fails by its timeout, the others stand.
+    let skipping = false;
     try {
-      for await (const chunk of stdout) {
-        this.#buffer.append(Buffer.from(chunk));
+      for await (let chunk of stdout) {
+        if (skipping) {
+          const end = chunk.indexOf(0x0a);
+          if (end < 0) continue;
+          [skipping, chunk] = [false, chunk.subarray(end + 1)];
+        }
+        try {
+          this.#buffer.append(Buffer.from(chunk));
+        } catch (error) {
+          // The buffer is cleared: what follows the long line's end is kept.
+          this.onerror?.(asError(error));
+          const end = chunk.indexOf(0x0a);
+          skipping = end < 0;
+          if (skipping) continue;
+          this.#buffer.append(Buffer.from(chunk.subarray(end + 1)));
+        }
         for (;;) {
           let message;
           try {

@@ -26,6 +26,7 @@ Deno.test("sandboxArgs() runs the module with no prompt, no config, no variable 
     "--no-config",
     "--quiet",
     "--ignore-env",
+    "--no-remote",
     "--allow-read=/notes,/docs",
     "--allow-write=/notes",
     "--allow-net=api.example.com:443",
@@ -34,6 +35,19 @@ Deno.test("sandboxArgs() runs the module with no prompt, no config, no variable 
     "npm:server@1",
     "--root",
     "/notes",
+  ]);
+});
+
+Deno.test("sandboxArgs() lets a module import from the network only what it is made of", () => {
+  const imports = (target: string) =>
+    sandboxArgs({ ...SERVER, target }).filter((flag) =>
+      /^--(no-remote|allow-import)/.test(flag)
+    );
+  assert.deepEqual(imports("npm:server@1"), ["--no-remote"]);
+  assert.deepEqual(imports("/home/me/server.ts"), ["--no-remote"]);
+  assert.deepEqual(imports("jsr:@me/server"), ["--allow-import=jsr.io:443"]);
+  assert.deepEqual(imports("https://example.com/s.ts"), [
+    "--allow-import=example.com:443",
   ]);
 });
 
@@ -86,6 +100,25 @@ Deno.test("reasonOf() says why a server failed in one line, with its own last wo
       "warming up\nerror: boom\n\n",
     ),
     "it exited (it said: error: boom)",
+  );
+  assert.equal(
+    reasonOf(
+      new Error("MCP error -32000: MCP error -32000: Connection closed"),
+      "Error: boom\n    at main (file:///s.ts:5:72)\n    at <anonymous>\n",
+    ),
+    "it exited (it said: Error: boom)",
+  );
+  assert.equal(
+    reasonOf(
+      new Error(
+        'Invalid tools/call result: [\n  {\n    "code": "invalid_type"',
+      ),
+    ),
+    "it answered in a shape the protocol does not allow",
+  );
+  assert.equal(
+    reasonOf(new Error("MCP error -32603: list failed")),
+    "list failed",
   );
   assert.match(
     reasonOf(new Deno.errors.NotCapable('Requires run access to "deno"')),

@@ -8,6 +8,7 @@
  * @module
  */
 import type { ChatCompletionFunctionTool } from "openai/resources/chat/completions";
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolServer } from "./config_file.ts";
 import {
   connect,
@@ -17,11 +18,14 @@ import {
   timeoutOf,
 } from "./tool_servers.ts";
 import { EXIT, InterruptedError } from "./errors.ts";
+import { ConfigError } from "./config.ts";
 import { type Io, type LineReader, type Output, style } from "./io.ts";
 import type { Options } from "./options.ts";
 import { denoCommand } from "./permissions.ts";
 import { DEFAULT_TOOL_ROUNDS, type Settings, toolServersOf } from "./plan.ts";
 import { Secrets } from "./redact.ts";
+import { visible } from "./terminal.ts";
+import { flatten } from "./text.ts";
 import type { Role } from "./config_file.ts";
 import { ToolRoundsError } from "./answer.ts";
 import type { ToolMessage } from "./history.ts";
@@ -119,17 +123,15 @@ export class ToolBox implements AsyncDisposable {
     try {
       if (failed) throw failed.reason;
       const listed = await Promise.all(connected.map(async (server) => {
-        const tools = [];
-        let cursor: string | undefined;
-        do {
-          const page = await server.client.listTools(
-            cursor ? { cursor } : {},
-            { timeout: timeoutOf(server.server) },
+        try {
+          return (await listAll(server)).map((tool) => ({ server, tool }));
+        } catch (error) {
+          throw new ConfigError(
+            `tool server ${server.server.name} did not list its tools: ${
+              reasonOf(error, server.stderr())
+            }`,
           );
-          tools.push(...page.tools);
-          cursor = page.nextCursor;
-        } while (cursor);
-        return tools.map((tool) => ({ server, tool }));
+        }
       }));
       const all = listed.flat();
       const names = uniqueNames(
@@ -215,7 +217,7 @@ export class ToolBox implements AsyncDisposable {
     const answer = await options.consent?.({
       server: server.name,
       tool: tool.tool,
-      args: oneLine(call.arguments),
+      args: argumentsShown(call.arguments),
       sandboxed: server.kind !== "command",
     });
     if (answer === undefined) {
@@ -326,6 +328,29 @@ export class ToolBox implements AsyncDisposable {
   }
 }
 
+/** The most pages of tools a server's listing may take. */
+const MOST_PAGES = 100;
+
+/** A server's tools, page after page: at most {@linkcode MOST_PAGES}, a cursor never twice. */
+async function listAll(server: Connected) {
+  const tools = new Map<string, Tool>();
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const page = await server.client.listTools(
+      cursor ? { cursor } : {},
+      { timeout: timeoutOf(server.server) },
+    );
+    // A name listed again is the same tool.
+    for (const tool of page.tools) {
+      if (!tools.has(tool.name)) tools.set(tool.name, tool);
+    }
+    if (cursor !== undefined) seen.add(cursor);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined && !seen.has(cursor) && seen.size < MOST_PAGES);
+  return [...tools.values()];
+}
+
 /**
  * The {@linkcode ToolRounds} of a run: each round's calls run by `box` as
  * `options` decide, at most `rounds` rounds a request.
@@ -333,25 +358,31 @@ export class ToolBox implements AsyncDisposable {
 export function toolRounds(
   box: ToolBox,
   rounds: number,
-  options: Omit<RunOptions, "signal">,
+  options: Omit<RunOptions, "signal"> & {
+    /** Masks the secrets in what goes back to the model. */
+    redact?: (text: string) => string;
+  },
 ): ToolRounds {
+  const { redact = (text: string) => text, ...run } = options;
   return {
     async answer(message, round, signal) {
       if (round >= rounds) throw new ToolRoundsError(rounds);
-      const calls = (message.tool_calls ?? []).map((call) =>
-        call.type === "function"
+      // Each call gets an id the model's server takes: its own, unless it
+      // sent none or one another call of the round has.
+      const ids = new Set<string>();
+      const calls = (message.tool_calls ?? []).map((call, i) => {
+        let id = typeof call.id === "string" && call.id ? call.id : "";
+        if (id === "" || ids.has(id)) id = `call_${round}_${i}`;
+        ids.add(id);
+        return call.type === "function"
           ? {
-            id: call.id,
-            name: call.function.name,
-            arguments: call.function.arguments,
+            id,
+            name: call.function?.name ?? "",
+            arguments: call.function?.arguments ?? "",
           }
-          : {
-            id: call.id,
-            name: call.custom.name,
-            arguments: call.custom.input,
-          }
-      );
-      const outcomes = await box.run(calls, { ...options, signal });
+          : { id, name: call.custom.name, arguments: call.custom.input };
+      });
+      const outcomes = await box.run(calls, { ...run, signal });
       return [
         {
           role: "assistant",
@@ -365,7 +396,7 @@ export function toolRounds(
         ...outcomes.map((outcome): ToolMessage => ({
           role: "tool",
           tool_call_id: outcome.call.id,
-          content: outcome.content,
+          content: redact(outcome.content),
         })),
       ];
     },
@@ -491,6 +522,48 @@ export function resultText(result: {
     : text;
 }
 
+/** The most characters of one argument's value that the consent prompt shows. */
+const ARGUMENT_SHOWN = 80;
+
+/**
+ * A call's arguments as the consent prompt shows them: every key, each
+ * value shortened on its own (so that a long one cannot push another out of
+ * sight), or the text itself, shortened, when it is not a JSON object.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { argumentsShown } from "./tools.ts";
+ * assert.equal(
+ *   argumentsShown(JSON.stringify({ content: "x".repeat(300), path: "/root/.bashrc" })),
+ *   `{"content":"${"x".repeat(79)}… (300 characters)","path":"/root/.bashrc"}`,
+ * );
+ * ```
+ */
+export function argumentsShown(text: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text || "{}");
+  } catch {
+    return oneLine(text);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    return oneLine(text);
+  }
+  const entries = Object.entries(parsed).map(([key, value]) => {
+    const whole = typeof value === "string" ? value : JSON.stringify(value);
+    const shown = whole.length > ARGUMENT_SHOWN
+      ? `${whole.slice(0, ARGUMENT_SHOWN - 1)}… (${characters(whole.length)})`
+      : whole;
+    return `${JSON.stringify(key)}:${
+      typeof value === "string" || whole.length > ARGUMENT_SHOWN
+        ? JSON.stringify(shown)
+        : shown
+    }`;
+  });
+  return oneLine(`{${entries.join(",")}}`, Infinity);
+}
+
 /** `1 character`, `2 characters`. */
 export function characters(count: number): string {
   return `${count} ${count === 1 ? "character" : "characters"}`;
@@ -549,6 +622,8 @@ export async function startTools(
             : Promise.resolve(undefined);
         },
         activity: (line) => dimLine(io, io.stderr, `tool ${line}`),
+        // A secret a tool returns goes to the model's server masked.
+        redact: (text) => secrets.redact(text),
       },
     ),
     async [Symbol.asyncDispose]() {
@@ -567,11 +642,13 @@ async function askConsent(
   secrets: Secrets,
 ): Promise<ConsentAnswer> {
   const where = request.sandboxed ? "" : " (NOT sandboxed)";
-  // The reader writes the prompt itself: it is masked here.
-  const answer = await reader.read(secrets.redact(
-    `tool ${request.server}.${request.tool} ${request.args}${where}: run it? ` +
+  // The reader writes the prompt to the terminal itself: what the server
+  // and the model wrote is masked and made visible, on one line, here.
+  const call = `${request.server}.${request.tool} ${request.args}`;
+  const answer = await reader.read(
+    `tool ${flatten(visible(secrets.redact(call)))}${where}: run it? ` +
       "[y]es, [n]o, [a]lways for this tool: ",
-  ));
+  );
   const word = answer?.trim().toLowerCase() ?? "";
   if (/^(y|yes)$/.test(word)) return "yes";
   if (/^(a|always)$/.test(word)) return "always";

@@ -12,7 +12,11 @@
  * - `beat {path}`: writes the time to `path` every 20 ms, and never answers:
  *   the file stops changing once the server is gone.
  *
- * Its first argument, when given, is put before each tool's name.
+ * - `big {bytes}`: a result of that many bytes.
+ *
+ * Its first argument, when given, is put before each tool's name; its
+ * second is a way to misbehave: `endless-cursor` (every page of the tool
+ * list says there is one more, the same) or `fail-list` (listing fails).
  *
  * @module
  */
@@ -26,6 +30,7 @@ import {
 } from "npm:@modelcontextprotocol/sdk@1.32.2/types.js";
 
 const prefix = Deno.args[0] ?? "";
+const mode = Deno.args[1];
 const text = (value: string, isError = false) => ({
   content: [{ type: "text", text: value }],
   ...(isError ? { isError } : {}),
@@ -87,6 +92,11 @@ const tools = {
       }
     },
   },
+  big: {
+    description: "Answers with many bytes.",
+    inputSchema: object({ bytes: { type: "number" } }),
+    run: ({ bytes }: { bytes: number }) => text("b".repeat(bytes)),
+  },
   crash: {
     description: "Exits in the middle of a call.",
     inputSchema: object({}),
@@ -101,13 +111,17 @@ const server = new Server(
   { name: "test-tools", version: "1.0.0" },
   { capabilities: { tools: {} } },
 );
-server.setRequestHandler(ListToolsRequestSchema, () => ({
-  tools: Object.entries(tools).map(([name, tool]) => ({
-    name: `${prefix}${name}`,
-    description: tool.description,
-    inputSchema: tool.inputSchema,
-  })),
-}));
+server.setRequestHandler(ListToolsRequestSchema, () => {
+  if (mode === "fail-list") throw new Error("list failed");
+  return {
+    tools: Object.entries(tools).map(([name, tool]) => ({
+      name: `${prefix}${name}`,
+      description: tool.description,
+      inputSchema: tool.inputSchema,
+    })),
+    ...(mode === "endless-cursor" ? { nextCursor: "again" } : {}),
+  };
+});
 server.setRequestHandler(CallToolRequestSchema, async (request: {
   params: { name: string; arguments?: Record<string, unknown> };
 }) => {

@@ -16,6 +16,7 @@ import {
 import { toolModel } from "../testdata/server.ts";
 import { assertOpenAIRequest, assertToolSequence } from "../testdata/openai.ts";
 import { startHttpToolServer } from "../testdata/mcp_http.ts";
+import { completion } from "../testdata/fixtures.ts";
 
 const SERVER = new URL("../testdata/mcp_server.ts", import.meta.url).pathname;
 const FILES = new URL("../testdata/attachments/", import.meta.url).pathname;
@@ -24,12 +25,13 @@ const FILES = new URL("../testdata/attachments/", import.meta.url).pathname;
 const canRun = (await Deno.permissions.query({ name: "run", command: "deno" }))
   .state === "granted";
 
-/** A config file with the test server as `[mcp.t]`, and `more` after it. */
-function config(more = "", table = "") {
+/** A config file with the test server as `[mcp.t]` (`args` its arguments), and `more` before it. */
+function config(more = "", table = "", args: string[] = []) {
   return `${more}
 [mcp.t]
 module = ${JSON.stringify(SERVER)}
 allow_read = [${JSON.stringify(FILES)}]
+args = ${JSON.stringify(args)}
 ${table}
 `;
 }
@@ -45,10 +47,10 @@ const DENO_ENV = Object.fromEntries(
 /** Runs the program with the tool model, the test server configured. */
 function withTools(
   args: string[],
-  setup: Setup & { more?: string; table?: string } = {},
+  setup: Setup & { more?: string; table?: string; serverArgs?: string[] } = {},
 ) {
   return run(args, {
-    config: config(setup.more, setup.table),
+    config: config(setup.more, setup.table, setup.serverArgs),
     reply: (seen) => {
       assertOpenAIRequest(seen.body);
       assertToolSequence(seen.body.messages as unknown[]);
@@ -104,6 +106,7 @@ toolTest(
       "env",
       "slow",
       "beat",
+      "big",
       "crash",
     ]);
     assert.deepEqual(requests[0].body.tools?.[0 as never], {
@@ -353,6 +356,7 @@ toolTest(
         "  env    Reads an environment variable.",
         "  slow   Answers after a while.",
         "  beat   Shows it is alive, and never answers.",
+        "  big    Answers with many bytes.",
         "  crash  Exits in the middle of a call.",
         "",
       ].join("\n"),
@@ -436,17 +440,25 @@ toolTest(
 
 if (canRun) {
   historyTest(
-    "a key in a call's arguments or its result is masked on stderr, in the answer and in the history",
+    "a key in a call's arguments or its result is masked on stderr, in the answer, in the history and in what goes back to the model",
     async () => {
       await using folder = await tempFolder();
       const path = `${folder.dir}/h.db`;
-      const { code, stdout, stderr } = await withTools(
+      const { code, stdout, stderr, requests } = await withTools(
         ["-T", "t", "--yes", calls(["echo", { text: `my key ${KEY}` }])],
         { env: { GPT4O_HISTORY: path } },
       );
       assert.equal(code, 0);
       assert.ok(stdout.startsWith("The tools said: my key "), stdout);
       assert.ok(stderr.startsWith('tool t.echo {"text":"my key '), stderr);
+      // The prompt itself held the key: the tool's result goes back masked.
+      const results = (requests[1].body.messages as { role: string }[])
+        .filter((message) => message.role === "tool");
+      assert.deepEqual(results, [{
+        role: "tool",
+        tool_call_id: "call_0_0",
+        content: "my key [redacted]",
+      }]);
       const [turn] = savedTurns(path, 1)!;
       assert.equal(turn.toolMessages?.length, 2);
       assert.ok(
@@ -475,3 +487,121 @@ Deno.test("a url server is reached over Streamable HTTP with its headers, which 
   // The header's value is a secret: the model's answer quoting it is masked.
   assert.equal(stdout, "The tools said: you sent [redacted]\n");
 });
+
+toolTest(
+  "a tool's name from its server is shown made visible in the consent prompt: its escape sequences cannot act on the terminal",
+  async () => {
+    const prefix = "\x1b]0;pwned\x07\x1b[2K\r";
+    const { code, stdout } = await withTools(
+      ["-T", "t", calls(["__0_pwned___2Kecho", { text: "x" }])],
+      { terminal: true, lines: ["y"], serverArgs: [prefix] },
+    );
+    assert.equal(code, 0);
+    assert.ok(!stdout.includes("\x1b"), JSON.stringify(stdout));
+    assert.match(
+      stdout,
+      /^tool t\.␛\]0;pwned␇␛\[2K␍?echo \{"text":"x"\}: run it\? \[y\]es, \[n\]o, \[a\]lways for this tool: The tools said: x\n$/,
+    );
+  },
+);
+
+toolTest(
+  "a result over the old 10 MiB line limit is cut for the model, and the server goes on",
+  async () => {
+    const { code, stdout, stderr } = await withTools([
+      "-T",
+      "t",
+      "--yes",
+      calls(["big", { bytes: 11 * 1024 * 1024 }], ["echo", {
+        text: "still here",
+      }]),
+    ]);
+    assert.equal(code, 0, stderr);
+    assert.equal(
+      stdout,
+      `The tools said: ${"b".repeat(100_000)}\n[… ${
+        11 * 1024 * 1024 - 100_000
+      } more characters left out] | still here\n`,
+    );
+  },
+);
+
+toolTest(
+  "a server whose list of tools never ends is read a page a cursor; one whose listing fails is exit 2, one line naming it",
+  async (t) => {
+    await t.step("the same cursor again", async () => {
+      const { code, stdout } = await withTools(["--list-tools", "-T", "t"], {
+        serverArgs: ["", "endless-cursor"],
+      });
+      assert.equal(code, 0);
+      // Its line, then its 7 tools, once each.
+      assert.equal(stdout.split("\n").length, 9);
+    });
+    await t.step("listing fails", async () => {
+      const { code, stderr, requests } = await withTools(["-T", "t", "Hi"], {
+        serverArgs: ["", "fail-list"],
+      });
+      assert.equal(code, 2);
+      assert.equal(
+        stderr,
+        "tool server t did not list its tools: list failed\n",
+      );
+      assert.equal(requests.length, 0);
+    });
+  },
+);
+
+toolTest(
+  "calls without ids, or with one id twice, get ids of their own that their results answer",
+  async () => {
+    const { code, stdout, stderr, requests } = await withTools([
+      "-T",
+      "t",
+      "--yes",
+      "Hi",
+    ], {
+      reply: (seen) => {
+        assertToolSequence(seen.body.messages as unknown[]);
+        if ((seen.body.messages as unknown[]).length > 2) {
+          return Response.json(completion("done"));
+        }
+        const call = (text: string, id?: string) => ({
+          ...(id === undefined ? {} : { id }),
+          type: "function",
+          function: { name: "echo", arguments: JSON.stringify({ text }) },
+        });
+        return Response.json({
+          id: "c",
+          object: "chat.completion",
+          created: 1,
+          model: "m",
+          choices: [{
+            index: 0,
+            message: {
+              role: "assistant",
+              content: null,
+              tool_calls: [call("a"), call("b", "same"), call("c", "same")],
+            },
+            finish_reason: "tool_calls",
+          }],
+        });
+      },
+    });
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout, "done\n");
+    const sent = (requests[1].body.messages as {
+      tool_calls?: { id: string }[];
+      tool_call_id?: string;
+    }[]).slice(2);
+    assert.deepEqual(sent[0].tool_calls?.map((call) => call.id), [
+      "call_0_0",
+      "same",
+      "call_0_2",
+    ]);
+    assert.deepEqual(sent.slice(1).map((each) => each.tool_call_id), [
+      "call_0_0",
+      "same",
+      "call_0_2",
+    ]);
+  },
+);
