@@ -41,8 +41,15 @@ export function style(output: Output, code: string): void {
 export interface LineReader extends Disposable {
   /** Whether a person is typing at a terminal (then prompts are shown). */
   readonly interactive: boolean;
-  /** Shows `prompt` and resolves with the next line; `undefined` at the end of input (Ctrl-D). */
-  read(prompt: string): Promise<string | undefined>;
+  /**
+   * Shows `prompt` and resolves with the next line; `undefined` at the end of
+   * input (Ctrl-D). Ctrl-C clears the line, unless `onInterrupt` is given:
+   * then it is called, and the read resolves with `undefined`.
+   */
+  read(
+    prompt: string,
+    options?: { onInterrupt?: () => void },
+  ): Promise<string | undefined>;
   /** Shows `text` after `prompt` as if it had been typed (at a terminal only). */
   echo?(prompt: string, text: string): Promise<void>;
 }

@@ -158,10 +158,10 @@ export function terminalLines(options: TerminalOptions): LineReader {
   let closed = false;
   return {
     interactive: true,
-    async read(prompt) {
+    async read(prompt, each) {
       if (closed) return undefined;
       session ??= startSession(options);
-      return await (await session).read(prompt);
+      return await (await session).read(prompt, each?.onInterrupt);
     },
     async echo(prompt, text) {
       session ??= startSession(options);
@@ -175,7 +175,7 @@ export function terminalLines(options: TerminalOptions): LineReader {
 }
 
 interface Session {
-  read(prompt: string): Promise<string | undefined>;
+  read(prompt: string, onInterrupt?: () => void): Promise<string | undefined>;
   write(text: string): void;
   close(): void;
 }
@@ -200,6 +200,7 @@ async function startSession(options: TerminalOptions): Promise<Session> {
   let open = false; // the prompt is up: readline may take the next line
   let ended = false;
   let waiting: ((line: string | undefined) => void) | undefined;
+  let interrupted: (() => void) | undefined; // this read ends on Ctrl-C
   const pump = () => {
     while (open && !ended) {
       const text = gate.take();
@@ -217,6 +218,7 @@ async function startSession(options: TerminalOptions): Promise<Session> {
   const finish = (line: string | undefined) => {
     const resolve = waiting;
     waiting = undefined;
+    interrupted = undefined;
     resolve?.(line);
   };
   rl.on("line", (line) => {
@@ -231,6 +233,15 @@ async function startSession(options: TerminalOptions): Promise<Session> {
     finish(undefined);
   });
   rl.on("SIGINT", () => {
+    const interrupt = interrupted;
+    if (interrupt) {
+      // A question that Ctrl-C answers: the line ends, and so does the read.
+      out.write("^C\n");
+      answering();
+      interrupt();
+      finish(undefined);
+      return;
+    }
     // Clears the line, as a shell does, and shows the prompt again.
     rl.write(null, { ctrl: true, name: "e" });
     rl.write(null, { ctrl: true, name: "u" });
@@ -247,10 +258,11 @@ async function startSession(options: TerminalOptions): Promise<Session> {
   });
   answering();
   return {
-    read(prompt) {
+    read(prompt, onInterrupt) {
       if (ended) return Promise.resolve(undefined);
       return new Promise((resolve) => {
         waiting = resolve;
+        interrupted = onInterrupt;
         Deno.stdin.setRaw(true);
         out.write(PASTE_ON);
         rl.setPrompt(prompt);

@@ -645,10 +645,14 @@ async function askConsent(
   // The reader writes the prompt to the terminal itself: what the server
   // and the model wrote is masked and made visible, on one line, here.
   const call = `${request.server}.${request.tool} ${request.args}`;
+  let interrupted = false;
   const answer = await reader.read(
     `tool ${flatten(visible(secrets.redact(call)))}${where}: run it? ` +
       "[y]es, [n]o, [a]lways for this tool: ",
+    // Ctrl-C at the question stops the run, as it does during a call.
+    { onInterrupt: () => void (interrupted = true) },
   );
+  if (interrupted) throw new InterruptedError("SIGINT");
   const word = answer?.trim().toLowerCase() ?? "";
   if (/^(y|yes)$/.test(word)) return "yes";
   if (/^(a|always)$/.test(word)) return "always";

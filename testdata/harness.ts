@@ -46,7 +46,10 @@ export interface Setup {
   config?: string;
   /** The config file's mode (default 0600). */
   configMode?: number;
-  /** The lines typed in `--chat`, at a terminal when `terminal` is set. */
+  /**
+   * The lines typed in `--chat`, at a terminal when `terminal` is set;
+   * `"\x03"` is Ctrl-C at a question that takes it (a tool call's).
+   */
   lines?: (string | ((interrupt: (signal: StopSignal) => void) => void))[];
   terminal?: boolean;
   /** NO_COLOR is set. */
@@ -115,9 +118,14 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
       let closed = false; // disposed: the input ends, as readline's does
       return {
         interactive: setup.terminal ?? false,
-        read: (prompt) => {
+        read: (prompt, options) => {
           if (setup.terminal) stdout += prompt;
           let line = closed ? undefined : setup.lines?.shift();
+          // "\x03" is Ctrl-C at a question that it answers.
+          if (line === "\x03" && options?.onInterrupt) {
+            options.onInterrupt();
+            return Promise.resolve(undefined);
+          }
           // A function stands for a signal that arrives at the prompt.
           while (typeof line === "function") {
             line(interrupt);

@@ -395,6 +395,23 @@ toolTest(
   },
 );
 
+toolTest(
+  "Ctrl-C at the question about a call stops the run: nothing runs, exit 130",
+  async () => {
+    const { code, stdout, stderr, requests } = await withTools(
+      ["-T", "t", calls(["echo", { text: "x" }])],
+      { terminal: true, lines: ["\x03"] },
+    );
+    assert.equal(code, 130);
+    assert.equal(requests.length, 1);
+    assert.equal(
+      stdout,
+      'tool t.echo {"text":"x"}: run it? [y]es, [n]o, [a]lways for this tool: ',
+    );
+    assert.equal(stderr, "interrupted\n");
+  },
+);
+
 toolTest("Ctrl-C during a tool call stops it and the run", async () => {
   const { code, stderr, requests } = await withTools(
     ["-T", "t", calls(["slow", { ms: 30_000 }])],
