@@ -9,7 +9,7 @@
  */
 import type { ChatCompletionFunctionTool } from "openai/resources/chat/completions";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import type { ToolServer } from "./config_file.ts";
+import type { Role, ToolServer } from "./config_file.ts";
 import {
   connect,
   type Connected,
@@ -26,7 +26,6 @@ import { DEFAULT_TOOL_ROUNDS, type Settings, toolServersOf } from "./plan.ts";
 import { Secrets } from "./redact.ts";
 import { visible } from "./terminal.ts";
 import { flatten } from "./text.ts";
-import type { Role } from "./config_file.ts";
 import { ToolRoundsError } from "./answer.ts";
 import type { ToolMessage } from "./history.ts";
 import type { ToolRounds } from "./run.ts";
@@ -46,7 +45,7 @@ export interface ToolCall {
 export interface ConsentRequest {
   server: string;
   tool: string;
-  /** The arguments, shortened to one line. */
+  /** The arguments on one line, each value shortened on its own. */
   args: string;
   sandboxed: boolean;
 }
