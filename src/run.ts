@@ -52,7 +52,7 @@ import {
   targetsOf,
   toolServersOf,
 } from "./plan.ts";
-import type { ToolsInUse } from "./tools.ts";
+import type { ToolsInUse } from "./tool_use.ts";
 import { showReasoning } from "./reasoning.ts";
 import { takesHyperlinks } from "./terminal.ts";
 import type { MarkdownOptions } from "./markdown.ts";
@@ -175,7 +175,7 @@ export async function run(
   }
   if (options.listTools) {
     const { role } = startOf(options, settings, undefined);
-    const { listTools } = await import("./tools.ts");
+    const { listTools } = await import("./tool_use.ts");
     return await listTools(io, options, settings, role);
   }
   if (options.listHistory || options.show !== undefined) {
@@ -208,7 +208,7 @@ export async function run(
   // Tool servers start only when tools are asked for, and stop with the run.
   const servers = toolServersOf(options.tools, settings, start.role);
   await using tools = servers.length
-    ? await (await import("./tools.ts")).startTools(
+    ? await (await import("./tool_use.ts")).startTools(
       io,
       options,
       settings,
