@@ -412,6 +412,43 @@ toolTest(
   },
 );
 
+toolTest(
+  "a call that takes longer than the server's timeout: the model gets the error",
+  async () => {
+    const { code, stdout, stderr } = await withTools(
+      ["-T", "t", "--yes", calls(["slow", { ms: 10_000 }])],
+      { table: "timeout = 0.5" },
+    );
+    assert.equal(code, 0);
+    assert.equal(
+      stdout,
+      "The tools said: error: the tool server t failed: it did not answer " +
+        "in time (it said: slow: started 10000)\n",
+    );
+    assert.equal(
+      stderr,
+      "tool t.slow: the server failed: it did not answer in time (it said: " +
+        "slow: started 10000)\n",
+    );
+  },
+);
+
+toolTest(
+  "--timeout counts only while the model's server is awaited, not while a tool runs",
+  async () => {
+    const { code, stdout } = await withTools([
+      "-T",
+      "t",
+      "--yes",
+      "--timeout",
+      "0.3",
+      calls(["slow", { ms: 700 }]),
+    ]);
+    assert.equal(code, 0);
+    assert.equal(stdout, "The tools said: slept 700 ms, 1 running\n");
+  },
+);
+
 toolTest("Ctrl-C during a tool call stops it and the run", async () => {
   const { code, stderr, requests } = await withTools(
     ["-T", "t", calls(["slow", { ms: 30_000 }])],
