@@ -11,8 +11,8 @@
  * @module
  */
 import OpenAI from "openai";
-import { stopNote, verboseLine } from "./src/answer.ts";
-import { loadVariables, NO_KEY } from "./src/config.ts";
+import { stopNote, verboseLine } from "./src/exchange/answer.ts";
+import { loadVariables, NO_KEY } from "./src/config/connection.ts";
 import project from "./deno.json" with { type: "json" };
 import {
   describeFailure,
@@ -20,20 +20,20 @@ import {
   fallbackReason,
   InterruptedError,
 } from "./src/errors.ts";
-import { serverFetch, watchHeaders } from "./src/fetch.ts";
-import { IdleTimeout } from "./src/idle.ts";
-import { denoIo, type Io } from "./src/io.ts";
-import { parseOptions, USAGE } from "./src/options.ts";
-import { maskedOutput, Secrets } from "./src/redact.ts";
-import { printStream } from "./src/stream.ts";
-import { outcomeOf, type Reply, type Request, run } from "./src/run.ts";
-import type { Target } from "./src/plan.ts";
-import type { JsonSchemaRequest } from "./src/schema.ts";
-import type { ToolMessage } from "./src/history.ts";
-import { AnswerScreen } from "./src/screen.ts";
-import { configPath, loadConfigFile } from "./src/config_file.ts";
-import { secretsOf, settingsOf } from "./src/plan.ts";
-import { terminalOutput } from "./src/terminal.ts";
+import { serverFetch, watchHeaders } from "./src/exchange/fetch.ts";
+import { IdleTimeout } from "./src/exchange/idle.ts";
+import { denoIo, type Io } from "./src/io/io.ts";
+import { parseOptions, USAGE } from "./src/cli/options.ts";
+import { maskedOutput, Secrets } from "./src/io/redact.ts";
+import { printStream } from "./src/exchange/stream.ts";
+import { outcomeOf, type Reply, type Request, run } from "./src/run/run.ts";
+import type { Target } from "./src/config/plan.ts";
+import type { JsonSchemaRequest } from "./src/exchange/schema.ts";
+import type { ToolMessage } from "./src/history/store.ts";
+import { AnswerScreen } from "./src/exchange/screen.ts";
+import { configPath, loadConfigFile } from "./src/config/file.ts";
+import { secretsOf, settingsOf } from "./src/config/plan.ts";
+import { terminalOutput } from "./src/io/terminal.ts";
 
 /**
  * The demo itself: one awaited `client.chat.completions.create`, the
@@ -44,7 +44,7 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
   const { connection, model } = target;
   const abort = new AbortController();
   // Markdown is rendered on a terminal; its parser loads only then.
-  const markdown = request.render && await import("./src/markdown.ts");
+  const markdown = request.render && await import("./src/render/markdown.ts");
   // A reader that goes away, or a full disk, stops the request at once.
   const screen = new AnswerScreen(io, {
     json: request.json,
@@ -196,7 +196,7 @@ async function extract(
   which: "first" | "last",
   stderr: Io["stderr"],
 ): Promise<boolean> {
-  const { codeBlocks } = await import("./src/markdown.ts");
+  const { codeBlocks } = await import("./src/render/markdown.ts");
   const blocks = codeBlocks(screen.text);
   const block = which === "first" ? blocks[0] : blocks.at(-1);
   if (block === undefined) {
@@ -220,7 +220,7 @@ async function checked(
   stderr: Io["stderr"],
   print: boolean,
 ): Promise<boolean> {
-  const { validateAnswer } = await import("./src/schema.ts");
+  const { validateAnswer } = await import("./src/exchange/schema.ts");
   const result = validateAnswer(schema, screen.text);
   if (!result.ok) {
     stderr.write(`${result.message} (see it with --show)\n`);

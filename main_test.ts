@@ -4,9 +4,9 @@
  * where the output goes, and the key that never shows.
  */
 import assert from "node:assert/strict";
-import { DEFAULT_SYSTEM, USAGE } from "./src/options.ts";
+import { DEFAULT_SYSTEM, USAGE } from "./src/cli/options.ts";
 import { main } from "./main.ts";
-import { OutputError } from "./src/io.ts";
+import { OutputError } from "./src/io/io.ts";
 import project from "./deno.json" with { type: "json" };
 import {
   ANSWER,

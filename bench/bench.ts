@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { VERSION as SDK_VERSION } from "openai/version";
 import { ANSWER } from "../testdata/fixtures.ts";
 import { bigCount, now, PIECE, startServer } from "../testdata/server.ts";
-import { runFlags } from "../src/permissions.ts";
+import { runFlags } from "../src/launch/permissions.ts";
 import { median, medianRatio, table } from "./stats.ts";
 
 const { values } = parseArgs({

@@ -5,15 +5,15 @@
  * @module
  */
 import OpenAI from "openai";
-import { AnswerError } from "./answer.ts";
-import { ConfigError } from "./config.ts";
-import { endpointOf, HistoryError } from "./history.ts";
-import { IdleTimeoutError } from "./idle.ts";
-import { OutputError } from "./io.ts";
-import { ConnectionFailure } from "./fetch.ts";
-import { UsageError } from "./options.ts";
-import { quoteLine, serverMessage } from "./server_message.ts";
-import { STOP_SIGNALS, type StopSignal } from "./signals.ts";
+import { AnswerError } from "./exchange/answer.ts";
+import { ConfigError } from "./config/connection.ts";
+import { endpointOf, HistoryError } from "./history/store.ts";
+import { IdleTimeoutError } from "./exchange/idle.ts";
+import { OutputError } from "./io/io.ts";
+import { ConnectionFailure } from "./exchange/fetch.ts";
+import { UsageError } from "./cli/options.ts";
+import { quoteLine, serverMessage } from "./exchange/server_message.ts";
+import { STOP_SIGNALS, type StopSignal } from "./io/signals.ts";
 
 /** Exit codes, as documented in the README and in `--help`. */
 export const EXIT = {
@@ -57,7 +57,7 @@ export interface RequestContext {
  * ```ts
  * import assert from "node:assert/strict";
  * import { describeFailure } from "./errors.ts";
- * import { UsageError } from "./options.ts";
+ * import { UsageError } from "./cli/options.ts";
  * assert.deepEqual(describeFailure(new UsageError("unknown option --x")), {
  *   message: "unknown option --x (see --help)",
  *   exitCode: 2,
@@ -189,7 +189,7 @@ function describeConnectionFailure(
  * ```ts
  * import assert from "node:assert/strict";
  * import { fallbackReason } from "./errors.ts";
- * import { ConnectionFailure } from "./fetch.ts";
+ * import { ConnectionFailure } from "./exchange/fetch.ts";
  * const refused = new ConnectionFailure(new TypeError("tcp connect error: Connection refused (os error 111)"));
  * assert.equal(fallbackReason(refused), "connection refused");
  * assert.equal(fallbackReason(new Error("anything else")), undefined);

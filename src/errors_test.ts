@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import OpenAI from "openai";
-import { AnswerError } from "./answer.ts";
-import { ConfigError } from "./config.ts";
+import { AnswerError } from "./exchange/answer.ts";
+import { ConfigError } from "./config/connection.ts";
 import { describeFailure, EXIT, InterruptedError } from "./errors.ts";
-import { IdleTimeoutError } from "./idle.ts";
-import { UsageError } from "./options.ts";
+import { IdleTimeoutError } from "./exchange/idle.ts";
+import { UsageError } from "./cli/options.ts";
 
 const context = { model: "gpt-4o", baseURL: "http://localhost:1337/v1" };
 

@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import project from "../deno.json" with { type: "json" };
 import { type FakeServer, startServer } from "./server.ts";
-import { runFlags } from "../src/permissions.ts";
+import { runFlags } from "../src/launch/permissions.ts";
 import { screenOf } from "./screen.ts";
 
 export const KEY = "sk-proj-E2EKEY0123456789abcdefE2EKEY";

@@ -10,13 +10,13 @@
 
 import assert from "node:assert/strict";
 import { main } from "../main.ts";
-import { type Io } from "../src/io.ts";
-import type { StopSignal } from "../src/signals.ts";
+import { type Io } from "../src/io/io.ts";
+import type { StopSignal } from "../src/io/signals.ts";
 import { completion, streamOf } from "./fixtures.ts";
 
 import { fileURLToPath } from "node:url";
-import { History, type Message } from "../src/history.ts";
-import { mayRead } from "../src/permissions.ts";
+import { History, type Message } from "../src/history/store.ts";
+import { mayRead } from "../src/launch/permissions.ts";
 
 export const KEY = "sk-proj-TESTKEY0123456789abcdefTESTKEY";
 

@@ -9,7 +9,7 @@
  * `locked`, keeps it for `ms` milliseconds, then commits.
  */
 import { DatabaseSync } from "node:sqlite";
-import { History } from "../src/history.ts";
+import { History } from "../src/history/store.ts";
 
 const [mode, path, ...rest] = Deno.args;
 if (mode === "save") {

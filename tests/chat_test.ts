@@ -1,6 +1,6 @@
 /** The whole program in-process: --chat, its commands, signals and unhappy paths. */
 import assert from "node:assert/strict";
-import { DEFAULT_SYSTEM } from "../src/options.ts";
+import { DEFAULT_SYSTEM } from "../src/cli/options.ts";
 import {
   ANSWER,
   apiError,

@@ -1,6 +1,6 @@
 /** The whole program in-process: saving, continuing and browsing the history. */
 import assert from "node:assert/strict";
-import { DEFAULT_SYSTEM } from "../src/options.ts";
+import { DEFAULT_SYSTEM } from "../src/cli/options.ts";
 import {
   ANSWER,
   apiError,
@@ -9,7 +9,7 @@ import {
   sse,
   streamOf,
 } from "../testdata/fixtures.ts";
-import { History, type Message } from "../src/history.ts";
+import { History, type Message } from "../src/history/store.ts";
 import {
   answering,
   historyTest,

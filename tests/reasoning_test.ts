@@ -1,6 +1,6 @@
 /** The whole program in-process: a reasoning model's thinking. */
 import assert from "node:assert/strict";
-import { DEFAULT_SYSTEM } from "../src/options.ts";
+import { DEFAULT_SYSTEM } from "../src/cli/options.ts";
 import { chunk, completion, sse } from "../testdata/fixtures.ts";
 import {
   historyTest,

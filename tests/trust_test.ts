@@ -21,7 +21,7 @@ import {
   savedTurns,
   tempFolder,
 } from "../testdata/harness.ts";
-import { History } from "../src/history.ts";
+import { History } from "../src/history/store.ts";
 import { screenOf } from "../testdata/screen.ts";
 
 const GROQ_KEY = "gsk-groq-SECRET-0123456789abcdef";

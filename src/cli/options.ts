@@ -1,0 +1,377 @@
+/**
+ * Command-line options, parsed with `node:util`'s `parseArgs`.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import {
+  parseOption,
+  parseOptionFlags,
+  type SamplingOptions,
+} from "../config/sampling.ts";
+
+/** The demo's model. */
+export const DEFAULT_MODEL = "gpt-4o";
+/** The demo's system message. */
+export const DEFAULT_SYSTEM = "You are a helpful assistant.";
+/** The demo's question, asked when no prompt is given. */
+export const DEFAULT_QUESTION =
+  "how does a court case get to the Supreme Court?";
+/** Seconds without data from the server before the program gives up. */
+export const DEFAULT_TIMEOUT_SECONDS = 120;
+
+/** Usage text printed by `--help`. */
+export const USAGE = `Ask a chat model a question and print the answer.
+
+Usage: gpt4o [options] [prompt...]      (or: deno task start [options] [prompt...])
+       gpt4o --chat [options] [prompt...]  (or: deno task chat ...)
+
+The prompt is the arguments joined by spaces; text piped to stdin is appended
+after a blank line (an image or a PDF piped to stdin is attached). With
+neither, it asks "${DEFAULT_QUESTION}"
+
+Options:
+  -m, --model <id>         model, <provider>:<model>, an alias, or a,b,c to fall
+                           back in that order (default ${DEFAULT_MODEL})
+  -s, --system <text>      system message (default "${DEFAULT_SYSTEM}")
+  -r, --role <name>        a role of the config file: its system message and model
+  -a, --attach <path|url>  send an image (PNG, JPEG, WebP, GIF) or a PDF with the
+                           prompt; an http(s) URL of an image is passed on
+  -f, --file <path>        put a text file, or a folder's text files, in the prompt
+  -o, --option <name=value>  a sampling option: temperature, top_p, max_tokens,
+                           seed, stop, presence_penalty, frequency_penalty,
+                           reasoning_effort
+      --temperature <n>    -o temperature=<n>, over any -o temperature
+      --max-tokens <n>     -o max_tokens=<n>, over any -o max_tokens
+      --schema <json|@file>  ask for JSON that follows this JSON Schema, and check it
+  -T, --tools <name>       let the model use the tools of the config's [mcp.NAME]
+                           server (repeatable; "all" for every one)
+      --yes                run the model's tool calls without asking
+      --list-tools         list the enabled servers' tools
+      --stream             print the answer as it arrives
+      --json               print the whole completion as JSON instead of the text
+      --raw                print the answer as it came, also on a terminal
+  -x, --extract            print only the answer's first fenced code block
+      --extract-last       print only its last fenced code block
+      --timeout <seconds>  give up when no data arrives for this long (default ${DEFAULT_TIMEOUT_SECONDS})
+  -v, --verbose            model, provider, token usage and latency on stderr
+      --reasoning          show a reasoning model's thinking on stderr (default: on a terminal)
+      --no-reasoning       never show it
+      --chat               talk back and forth; /help inside lists the commands
+  -c, --continue           follow up on the latest conversation
+      --conversation <id>  follow up on conversation <id>
+      --history            list the latest 20 conversations (with --json: as JSON)
+      --show <id>          print conversation <id> (with --json: its messages)
+      --no-history         do not save this run
+      --providers          list the providers: built in, and the config file's
+      --roles              list the config file's roles
+      --models             list the server's models (of -m provider: or the default)
+  -h, --help               show this help
+      --version            show the version
+
+Config file: $XDG_CONFIG_HOME/gpt4o/config.toml, else ~/.config/gpt4o/config.toml
+(macOS: ~/Library/Application Support/gpt4o/, Windows: %APPDATA%\\gpt4o\\), or
+GPT4O_CONFIG: model, system, options, tools, tool_rounds, [providers.NAME],
+[roles.NAME], [aliases], [mcp.NAME].
+
+Environment (also read from ./.env, which never overrides a set variable):
+  OPENAI_API_KEY           API key; not needed when OPENAI_BASE_URL is set
+  OPENAI_BASE_URL          any OpenAI-compatible API (default https://api.openai.com/v1)
+  GROQ_API_KEY, ...        a provider's key for -m <provider>:<model> (see --providers)
+  GPT4O_MODEL, GPT4O_SYSTEM  the model and system message, over the config file's
+  GPT4O_HISTORY            the history database, or "off" to keep no history
+
+History: every exchange is saved in $XDG_DATA_HOME/gpt4o/history.db, else
+~/.local/share/gpt4o/history.db (macOS: ~/Library/Application Support/gpt4o/,
+Windows: %APPDATA%\\gpt4o\\). No key is ever saved. --no-history skips one run.
+
+Exit codes: 0 answered (or the reader of stdout went away), 1 request,
+response or output failed, 2 usage or configuration error, 130 interrupted
+(Ctrl-C), 143 SIGTERM, 129 SIGHUP.
+`;
+
+/** What the command line asks for. */
+export interface Options {
+  /** The `-m` value as given; `undefined` when not given. */
+  model: string | undefined;
+  /** The `-s` value as given; `undefined` when not given. */
+  system: string | undefined;
+  /** The `-r` role's name; `undefined` when not given. */
+  role: string | undefined;
+  stream: boolean;
+  json: boolean;
+  /** `--raw`: no markdown rendering on a terminal. */
+  raw: boolean;
+  /** `-x` (the first) or `--extract-last` (the last): print only a code block. */
+  extract: "first" | "last" | undefined;
+  timeoutSeconds: number;
+  verbose: boolean;
+  /** `--reasoning` true, `--no-reasoning` false, neither `undefined`. */
+  reasoning: boolean | undefined;
+  chat: boolean;
+  /** `-c`: follow up on the latest conversation. */
+  continue: boolean;
+  /** `--conversation <id>`: follow up on that conversation. */
+  conversation: number | undefined;
+  /** `--history`: list the latest conversations. */
+  listHistory: boolean;
+  /** `--show <id>`: print that conversation. */
+  show: number | undefined;
+  /** `false` with `--no-history`: this run is not saved. */
+  save: boolean;
+  providers: boolean;
+  /** `--roles`: list the config file's roles. */
+  roles: boolean;
+  help: boolean;
+  version: boolean;
+  /** `-a`: images, PDFs and image URLs to send, as given. */
+  attach: string[];
+  /** `-f`: text files and folders to put in the prompt, as given. */
+  files: string[];
+  /** The sampling options of `-o`, `--temperature` and `--max-tokens`. */
+  sampling: SamplingOptions;
+  /** `--schema`: a JSON Schema, inline or `@file`, as given. */
+  schema: string | undefined;
+  /** `--models`: list the server's models. */
+  models: boolean;
+  /** `-T`: the tool servers to enable, as given (`all` for every one). */
+  tools: string[];
+  /** `--yes`: approve every tool call in advance. */
+  yes: boolean;
+  /** `--list-tools`: list the enabled servers' tools. */
+  listTools: boolean;
+  /** The prompt words, joined by spaces; empty when none were given. */
+  prompt: string;
+}
+
+/** A command line that cannot be run; its message names the problem. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/**
+ * Parses command-line arguments.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseOptions } from "./options.ts";
+ * const options = parseOptions(["--stream", "-m", "gpt-4o-mini", "Hi"]);
+ * assert.deepEqual([options.stream, options.model, options.prompt], [
+ *   true,
+ *   "gpt-4o-mini",
+ *   "Hi",
+ * ]);
+ * ```
+ *
+ * @throws {UsageError} for an unknown option, a missing value or a bad timeout.
+ */
+export function parseOptions(args: string[]): Options {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      allowNegative: true,
+      strict: true,
+      tokens: true,
+      options: {
+        model: { type: "string", short: "m" },
+        system: { type: "string", short: "s" },
+        role: { type: "string", short: "r" },
+        stream: { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        raw: { type: "boolean", default: false },
+        extract: { type: "boolean", short: "x", default: false },
+        "extract-last": { type: "boolean", default: false },
+        timeout: { type: "string" },
+        verbose: { type: "boolean", short: "v", default: false },
+        reasoning: { type: "boolean" },
+        chat: { type: "boolean", default: false },
+        continue: { type: "boolean", short: "c", default: false },
+        conversation: { type: "string" },
+        history: { type: "boolean" },
+        show: { type: "string" },
+        providers: { type: "boolean", default: false },
+        roles: { type: "boolean", default: false },
+        attach: { type: "string", short: "a", multiple: true, default: [] },
+        file: { type: "string", short: "f", multiple: true, default: [] },
+        option: { type: "string", short: "o", multiple: true },
+        temperature: { type: "string" },
+        "max-tokens": { type: "string" },
+        schema: { type: "string" },
+        models: { type: "boolean", default: false },
+        tools: { type: "string", short: "T", multiple: true, default: [] },
+        yes: { type: "boolean", default: false },
+        "list-tools": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+        version: { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(describeParseError(error));
+  }
+  const { values, positionals } = parsed;
+  const given = new Set(
+    parsed.tokens.flatMap((token) =>
+      token.kind === "option" ? [token.rawName] : []
+    ),
+  );
+  if (given.has("--history") && given.has("--no-history")) {
+    throw new UsageError("use --history or --no-history, not both");
+  }
+  for (const token of parsed.tokens) {
+    if (
+      token.kind === "option" && token.rawName.startsWith("--no-") &&
+      !NEGATABLE.includes(token.rawName)
+    ) {
+      throw new UsageError(`unknown option ${token.rawName}`);
+    }
+  }
+  const options: Options = {
+    model: values.model,
+    system: values.system,
+    role: values.role,
+    stream: values.stream,
+    json: values.json,
+    raw: values.raw,
+    extract: values.extract
+      ? "first"
+      : values["extract-last"]
+      ? "last"
+      : undefined,
+    timeoutSeconds: parseTimeout(values.timeout),
+    verbose: values.verbose,
+    reasoning: values.reasoning,
+    chat: values.chat,
+    continue: values.continue,
+    conversation: parseId("--conversation", values.conversation),
+    listHistory: given.has("--history"),
+    show: parseId("--show", values.show),
+    save: values.history !== false,
+    providers: values.providers,
+    roles: values.roles,
+    help: values.help,
+    version: values.version,
+    attach: values.attach,
+    files: values.file,
+    sampling: samplingOf(values),
+    schema: values.schema,
+    models: values.models,
+    tools: values.tools.flatMap((each) =>
+      each.split(",").map((name) => name.trim()).filter(Boolean)
+    ),
+    yes: values.yes,
+    listTools: values["list-tools"],
+    prompt: positionals.join(" "),
+  };
+  if (options.continue && options.conversation !== undefined) {
+    throw new UsageError("use either --continue or --conversation, not both");
+  }
+  if (values.extract && values["extract-last"]) {
+    throw new UsageError("use either --extract or --extract-last, not both");
+  }
+  if (options.extract && (options.json || options.chat)) {
+    throw new UsageError(
+      `${values.extract ? "--extract" : "--extract-last"} takes one answer's ` +
+        "text: not with --json or --chat",
+    );
+  }
+  if (options.schema !== undefined && (options.chat || options.extract)) {
+    throw new UsageError(
+      "--schema takes one answer as JSON: not with --chat, -x or --extract-last",
+    );
+  }
+  const listing = options.listHistory
+    ? "--history"
+    : options.show !== undefined
+    ? "--show"
+    : options.providers
+    ? "--providers"
+    : options.roles
+    ? "--roles"
+    : options.models
+    ? "--models"
+    : options.listTools
+    ? "--list-tools"
+    : undefined;
+  if (
+    listing && (options.prompt || options.chat || options.continue ||
+      options.conversation !== undefined)
+  ) {
+    throw new UsageError(
+      `${listing} asks nothing: give it no prompt, --chat, --continue or --conversation`,
+    );
+  }
+  return options;
+}
+
+/**
+ * The sampling options of `-o NAME=VALUE` (in order: a later one wins, `stop`
+ * gathers), with `--temperature` and `--max-tokens` over them.
+ */
+function samplingOf(
+  values: { option?: string[]; temperature?: string; "max-tokens"?: string },
+): SamplingOptions {
+  const options = parseOptionFlags(values.option ?? []);
+  if (values.temperature !== undefined) {
+    options.temperature = parseOption(
+      "temperature",
+      values.temperature,
+      "--temperature",
+    );
+  }
+  if (values["max-tokens"] !== undefined) {
+    options.max_tokens = parseOption(
+      "max_tokens",
+      values["max-tokens"],
+      "--max-tokens",
+    );
+  }
+  return options;
+}
+
+/** The options that `--no-` may negate; parseArgs would accept it on any. */
+const NEGATABLE = ["--no-reasoning", "--no-history"];
+
+function parseId(option: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) {
+    throw new UsageError(
+      `${option} takes a conversation id (a number from --history), not "${text}"`,
+    );
+  }
+  return Number(text);
+}
+
+function parseTimeout(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_TIMEOUT_SECONDS;
+  const seconds = Number(text);
+  if (text.trim() === "" || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageError(
+      `--timeout takes a positive number of seconds, not "${text}"`,
+    );
+  }
+  return seconds;
+}
+
+/** Turns parseArgs' messages into one short sentence without advice on `--`. */
+function describeParseError(error: unknown): string {
+  const { code, message } = error as { code?: string; message: string };
+  const option = message.match(/'([^']+)'/)?.[1] ?? "";
+  switch (code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+      return `unknown option ${option}`;
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+      if (message.includes("does not take an argument")) {
+        return `${option} takes no value`;
+      }
+      if (message.includes("ambiguous")) {
+        const long = message.match(/'(--[\w-]+)=-XYZ'/)?.[1] ?? option;
+        return `${option} needs a value; write ${long}=VALUE for one that starts with "-"`;
+      }
+      return `${option.replace(" <value>", "")} needs a value`;
+    default:
+      return message;
+  }
+}

@@ -1,0 +1,261 @@
+import assert from "node:assert/strict";
+import {
+  DEFAULT_MODEL,
+  DEFAULT_SYSTEM,
+  DEFAULT_TIMEOUT_SECONDS,
+  parseOptions,
+  USAGE,
+  UsageError,
+} from "./options.ts";
+
+Deno.test("parseOptions() leaves the model and system to the demo's defaults when not given", () => {
+  assert.deepEqual(parseOptions([]), {
+    model: undefined,
+    system: undefined,
+    role: undefined,
+    stream: false,
+    json: false,
+    raw: false,
+    extract: undefined,
+    timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
+    verbose: false,
+    reasoning: undefined,
+    chat: false,
+    continue: false,
+    conversation: undefined,
+    listHistory: false,
+    show: undefined,
+    save: true,
+    providers: false,
+    roles: false,
+    help: false,
+    version: false,
+    attach: [],
+    files: [],
+    sampling: {},
+    schema: undefined,
+    models: false,
+    tools: [],
+    yes: false,
+    listTools: false,
+    prompt: "",
+  });
+  assert.equal(DEFAULT_MODEL, "gpt-4o");
+  assert.equal(DEFAULT_SYSTEM, "You are a helpful assistant.");
+});
+
+Deno.test("parseOptions() gathers -T's servers, repeated or listed with commas, and --yes", () => {
+  const options = parseOptions([
+    "-T",
+    "files",
+    "--tools=git, web",
+    "-Tall",
+    "--yes",
+    "Hi",
+  ]);
+  assert.deepEqual(options.tools, ["files", "git", "web", "all"]);
+  assert.equal(options.yes, true);
+  assert.throws(
+    () => parseOptions(["--list-tools", "Hi"]),
+    new UsageError(
+      "--list-tools asks nothing: give it no prompt, --chat, --continue or --conversation",
+    ),
+  );
+});
+
+Deno.test("parseOptions() gathers -a, -f and the sampling options, --temperature over -o's", () => {
+  const options = parseOptions([
+    "-a",
+    "cat.png",
+    "--attach=https://example.com/dog.png",
+    "-f",
+    "notes.md",
+    "--file",
+    "src",
+    "--temperature",
+    "0.2",
+    "-o",
+    "temperature=1",
+    "-o",
+    "stop=END",
+    "--max-tokens",
+    "50",
+    "-o",
+    "stop=###",
+    "--schema",
+    "@person.json",
+    "Describe",
+  ]);
+  assert.deepEqual(options.attach, ["cat.png", "https://example.com/dog.png"]);
+  assert.deepEqual(options.files, ["notes.md", "src"]);
+  assert.deepEqual(options.sampling, {
+    temperature: 0.2,
+    stop: ["END", "###"],
+    max_tokens: 50,
+  });
+  assert.equal(options.schema, "@person.json");
+  assert.equal(options.prompt, "Describe");
+});
+
+Deno.test("parseOptions() refuses a bad sampling option, --schema with the chat or -x, and --models with a prompt", async (t) => {
+  const cases: [string[], string][] = [
+    [
+      ["--temperature", "3"],
+      '--temperature takes a number from 0 to 2, not "3"',
+    ],
+    [
+      ["--max-tokens", "0"],
+      '--max-tokens takes a whole number of at least 1, not "0"',
+    ],
+    [
+      ["-o", "temprature=1"],
+      '-o: unknown option "temprature" (did you mean temperature?); the options are temperature, top_p, max_tokens, seed, stop, presence_penalty, frequency_penalty, reasoning_effort',
+    ],
+    [
+      ["--schema", "{}", "--chat"],
+      "--schema takes one answer as JSON: not with --chat, -x or --extract-last",
+    ],
+    [
+      ["--schema", "{}", "-x"],
+      "--schema takes one answer as JSON: not with --chat, -x or --extract-last",
+    ],
+    [
+      ["--models", "Hi"],
+      "--models asks nothing: give it no prompt, --chat, --continue or --conversation",
+    ],
+  ];
+  for (const [args, message] of cases) {
+    await t.step(args.join(" "), () => {
+      assert.throws(() => parseOptions(args), { name: "UsageError", message });
+    });
+  }
+});
+
+Deno.test("parseOptions() reads short and long options and joins the prompt", () => {
+  const options = parseOptions([
+    "-m",
+    "gpt-4o-mini",
+    "-s",
+    "Be brief.",
+    "--stream",
+    "--json",
+    "--timeout",
+    "2.5",
+    "-v",
+    "why",
+    "is",
+    "--",
+    "--the-sky",
+  ]);
+  assert.deepEqual(options, {
+    ...parseOptions([]),
+    model: "gpt-4o-mini",
+    system: "Be brief.",
+    stream: true,
+    json: true,
+    timeoutSeconds: 2.5,
+    verbose: true,
+    prompt: "why is --the-sky",
+  });
+});
+
+Deno.test("parseOptions() names the offending option in a UsageError", () => {
+  const cases: [string[], string][] = [
+    [["--nope"], "unknown option --nope"],
+    [["-s"], "-s, --system needs a value"],
+    [["--json=1"], "--json takes no value"],
+    [["--no-stream"], "unknown option --no-stream"],
+    [["--no-model=x"], "unknown option --no-model"],
+    [
+      ["--show", "x"],
+      '--show takes a conversation id (a number from --history), not "x"',
+    ],
+    [
+      ["--conversation", "0"],
+      '--conversation takes a conversation id (a number from --history), not "0"',
+    ],
+    [
+      ["-c", "--conversation", "3"],
+      "use either --continue or --conversation, not both",
+    ],
+    [
+      ["--history", "-c"],
+      "--history asks nothing: give it no prompt, --chat, --continue or --conversation",
+    ],
+    [
+      ["--show", "1", "why?"],
+      "--show asks nothing: give it no prompt, --chat, --continue or --conversation",
+    ],
+    [
+      ["--providers", "--chat"],
+      "--providers asks nothing: give it no prompt, --chat, --continue or --conversation",
+    ],
+    [
+      ["-m", "-v"],
+      '-m needs a value; write --model=VALUE for one that starts with "-"',
+    ],
+    [["--timeout", ""], '--timeout takes a positive number of seconds, not ""'],
+    [
+      ["--timeout", "1e400"],
+      '--timeout takes a positive number of seconds, not "1e400"',
+    ],
+    [
+      ["--timeout", "NaN"],
+      '--timeout takes a positive number of seconds, not "NaN"',
+    ],
+  ];
+  for (const [args, message] of cases) {
+    assert.throws(
+      () => parseOptions(args),
+      new UsageError(message),
+      args.join(" "),
+    );
+  }
+});
+
+Deno.test("parseOptions() reads the history, chat, provider and reasoning options", () => {
+  const options = parseOptions([
+    "--chat",
+    "--continue",
+    "--no-history",
+    "--no-reasoning",
+  ]);
+  assert.deepEqual(
+    [
+      options.chat,
+      options.continue,
+      options.save,
+      options.reasoning,
+    ],
+    [true, true, false, false],
+  );
+  assert.equal(parseOptions(["--providers"]).providers, true);
+  assert.deepEqual(
+    [parseOptions(["--history"]).listHistory, parseOptions(["--history"]).save],
+    [true, true],
+  );
+  assert.equal(parseOptions(["--show", "12"]).show, 12);
+  assert.equal(parseOptions(["--conversation", "7"]).conversation, 7);
+  assert.equal(parseOptions(["--reasoning"]).reasoning, true);
+  assert.equal(parseOptions(["--", "--no-stream"]).prompt, "--no-stream");
+});
+
+const README = new URL("../../README.md", import.meta.url);
+const canReadReadme =
+  (await Deno.permissions.query({ name: "read", path: README })).state ===
+    "granted";
+
+Deno.test({
+  name: "the README's list of options is --help's" +
+    (canReadReadme ? "" : " (ignored: run `deno task test`)"),
+  ignore: !canReadReadme,
+  fn() {
+    const options = USAGE.split("Options:\n")[1].split("\n\n")[0];
+    assert.ok(
+      Deno.readTextFileSync(README).includes(
+        `gpt4o [options] [prompt...]\n${options}\n\`\`\``,
+      ),
+      "the README's options differ from --help",
+    );
+  },
+});

@@ -1,0 +1,295 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "./connection.ts";
+import { configPath, loadConfigFile } from "./file.ts";
+
+Deno.test("configPath() finds the config file as the platform keeps settings", async (t) => {
+  const cases: [
+    string,
+    Record<string, string>,
+    typeof Deno.build.os,
+    string | undefined,
+  ][] = [
+    [
+      "Linux",
+      { HOME: "/home/ada" },
+      "linux",
+      "/home/ada/.config/gpt4o/config.toml",
+    ],
+    [
+      "macOS",
+      { HOME: "/Users/ada" },
+      "darwin",
+      "/Users/ada/Library/Application Support/gpt4o/config.toml",
+    ],
+    [
+      "Windows",
+      { APPDATA: "C:\\Users\\ada\\AppData\\Roaming" },
+      "windows",
+      "C:\\Users\\ada\\AppData\\Roaming\\gpt4o\\config.toml",
+    ],
+    [
+      "XDG_CONFIG_HOME",
+      { HOME: "/home/ada", XDG_CONFIG_HOME: "/cfg/" },
+      "linux",
+      "/cfg/gpt4o/config.toml",
+    ],
+    [
+      "a relative XDG_CONFIG_HOME",
+      { HOME: "/home/ada", XDG_CONFIG_HOME: "cfg" },
+      "linux",
+      "/home/ada/.config/gpt4o/config.toml",
+    ],
+    [
+      "GPT4O_CONFIG",
+      { HOME: "/home/ada", GPT4O_CONFIG: " /etc/mine.toml " },
+      "linux",
+      "/etc/mine.toml",
+    ],
+    [
+      "GPT4O_CONFIG=off",
+      { HOME: "/home/ada", GPT4O_CONFIG: "OFF" },
+      "linux",
+      undefined,
+    ],
+    ["no HOME", {}, "linux", undefined],
+  ];
+  for (const [name, env, os, path] of cases) {
+    await t.step(name, () => assert.equal(configPath((v) => env[v], os), path));
+  }
+});
+
+/** A config file reader over `text`, or one that throws `error`. */
+function io(text: string | undefined, error?: Error, mode = 0o600) {
+  return {
+    readTextFile: () => error ? Promise.reject(error) : Promise.resolve(text),
+    fileMode: () => mode,
+  };
+}
+
+Deno.test("loadConfigFile() reads every setting into typed values", async () => {
+  const { file, warnings } = await loadConfigFile(
+    io(`
+model = ["work:", "ollama:llama3.2"]
+system = "Be terse."
+options = { temperature = 0.5, stop = ["END"] }
+[providers.work]
+base_url = "https://gateway.example/v1/"
+key_env = "GPT4O_WORK_KEY"
+model = "gpt-4o-mini"
+headers = { "X-Team" = "law" }
+[roles.lawyer]
+system = "You are a careful lawyer."
+model = "work:gpt-4o"
+options = { max_tokens = 800 }
+tools = ["git"]
+[aliases]
+fast = "groq:llama-3.3-70b-versatile"
+[mcp.files]
+module = "npm:@modelcontextprotocol/server-filesystem@2026.8.31"
+args = ["/notes"]
+allow_read = ["/notes"]
+allow_env = ["GPT4O_NOTES"]
+allow = ["read_text_file"]
+[mcp.git]
+command = "uvx"
+args = ["mcp-server-git"]
+env = { GIT_DIR = "/repo/.git" }
+[mcp.remote]
+url = "https://mcp.example/v1"
+`),
+    "/c.toml",
+    { os: "linux" },
+  );
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(file, {
+    path: "/c.toml",
+    model: ["work:", "ollama:llama3.2"],
+    system: "Be terse.",
+    options: { temperature: 0.5, stop: ["END"] },
+    providers: [{
+      name: "work",
+      baseURL: "https://gateway.example/v1",
+      keyVariable: "GPT4O_WORK_KEY",
+      defaultModel: "gpt-4o-mini",
+      headers: { "X-Team": "law" },
+    }],
+    roles: [{
+      name: "lawyer",
+      system: "You are a careful lawyer.",
+      model: ["work:gpt-4o"],
+      options: { max_tokens: 800 },
+      tools: ["git"],
+    }],
+    aliases: { fast: ["groq:llama-3.3-70b-versatile"] },
+    mcp: [{
+      name: "files",
+      kind: "module",
+      target: "npm:@modelcontextprotocol/server-filesystem@2026.8.31",
+      args: ["/notes"],
+      grants: {
+        read: ["/notes"],
+        write: [],
+        net: [],
+        env: ["GPT4O_NOTES"],
+        run: [],
+      },
+      env: {},
+      headers: {},
+      allow: ["read_text_file"],
+    }, {
+      name: "git",
+      kind: "command",
+      target: "uvx",
+      args: ["mcp-server-git"],
+      grants: { read: [], write: [], net: [], env: [], run: [] },
+      env: { GIT_DIR: "/repo/.git" },
+      headers: {},
+      allow: [],
+    }, {
+      name: "remote",
+      kind: "url",
+      target: "https://mcp.example/v1",
+      args: [],
+      grants: { read: [], write: [], net: [], env: [], run: [] },
+      env: {},
+      headers: {},
+      allow: [],
+    }],
+  });
+});
+
+Deno.test("loadConfigFile() refuses a tool server it cannot run, naming the setting", async (t) => {
+  for (
+    const [text, message] of [
+      [
+        "[mcp.a]\nargs = []",
+        "/c.toml: mcp.a needs one of module, command or url",
+      ],
+      [
+        '[mcp.a]\nmodule = "x"\ncommand = "y"',
+        "/c.toml: mcp.a needs one of module, command or url",
+      ],
+      [
+        '[mcp.a]\nurl = "file:///x"',
+        "/c.toml: mcp.a.url must be an http:// or https:// URL",
+      ],
+      ['[mcp.a]\ncommand = " "', "/c.toml: mcp.a.command is empty"],
+      [
+        '[mcp.a]\nmodule = "x"\nargs = "y"',
+        "/c.toml: mcp.a.args must be a list of texts, not string",
+      ],
+      [
+        '[mcp.a]\nmodule = "x"\nallow_read = ["/a,b"]',
+        "/c.toml: mcp.a.allow_read cannot hold a comma",
+      ],
+      [
+        'tools = ["fils"]\n[mcp.files]\nmodule = "x"',
+        "/c.toml: tools names fils, which no [mcp.fils] declares (did you mean files?)",
+      ],
+      [
+        '[roles.r]\ntools = ["bbbbb"]\n[mcp.a]\nmodule = "x"',
+        "/c.toml: roles.r.tools names bbbbb, which no [mcp.bbbbb] declares",
+      ],
+      [
+        "tool_rounds = 0",
+        "/c.toml: tool_rounds must be a whole number from 1 to 100",
+      ],
+      [
+        "tool_rounds = 2.5",
+        "/c.toml: tool_rounds must be a whole number from 1 to 100",
+      ],
+    ] as const
+  ) {
+    await t.step(text, async () => {
+      await assert.rejects(
+        loadConfigFile(io(text), "/c.toml", { os: "linux" }),
+        new ConfigError(message),
+      );
+    });
+  }
+});
+
+Deno.test("loadConfigFile() warns that a program or a URL server takes no sandbox grants", async () => {
+  const { file, warnings } = await loadConfigFile(
+    io('tool_rounds = 4\n[mcp.git]\ncommand = "uvx"\nallow_read = ["/"]'),
+    "/c.toml",
+    { os: "linux" },
+  );
+  assert.equal(file?.toolRounds, 4);
+  assert.deepEqual(warnings, [
+    "/c.toml: mcp.git.allow_read is for module servers: a command server is " +
+    "not sandboxed, ignored",
+  ]);
+});
+
+Deno.test("loadConfigFile() has no file where there is none, or where the platform's place may not be read", async () => {
+  assert.deepEqual(await loadConfigFile(io(undefined), "/c.toml"), {
+    warnings: [],
+  });
+  const denied = new Deno.errors.NotCapable(
+    'Requires read access to "/c.toml"',
+  );
+  assert.deepEqual(
+    await loadConfigFile(io(undefined, denied), "/c.toml", { named: false }),
+    { warnings: [] },
+  );
+  await assert.rejects(
+    loadConfigFile(io(undefined, denied), "/c.toml", { named: true }),
+    new ConfigError(
+      "the config file /c.toml cannot be read: this run may not read it (set " +
+        "GPT4O_CONFIG in the environment, or GPT4O_CONFIG=off)",
+    ),
+  );
+});
+
+Deno.test("loadConfigFile() refuses what it cannot use, naming the setting", async (t) => {
+  const cases: [string, string][] = [
+    ['system = ["a"]', "/c.toml: system must be a text, not a list"],
+    [
+      "model = []",
+      "/c.toml: model must be a model's name or a list of them, not a list",
+    ],
+    ['aliases = "x"', "/c.toml: aliases must be a table, not string"],
+    [
+      '[aliases]\n"a:b" = "x"',
+      "/c.toml: aliases.a:b a name has letters, digits, - and _ only, and begins with a letter",
+    ],
+    [
+      '[providers.w]\nbase_url = "ftp://x"',
+      "/c.toml: providers.w.base_url must be an http:// or https:// URL",
+    ],
+    [
+      '[providers.w]\nbase_url = "https://x"\nheaders = { A = 1 }',
+      "/c.toml: providers.w.headers.A must be a text, not a number",
+    ],
+    [
+      "[roles.r]\nmodel = true",
+      "/c.toml: roles.r.model must be a model's name or a list of them, not true or false",
+    ],
+  ];
+  for (const [text, message] of cases) {
+    await t.step(text, async () => {
+      await assert.rejects(
+        loadConfigFile(io(text), "/c.toml"),
+        new ConfigError(message),
+      );
+    });
+  }
+});
+
+Deno.test("loadConfigFile() finds a key written in the file, and wants the file private then", async () => {
+  const text =
+    '[providers.w]\nbase_url = "https://x.example/v1?key=sk-abcdef0123456789"';
+  await assert.rejects(
+    loadConfigFile(io(text, undefined, 0o640), "/c.toml", { os: "linux" }),
+    new ConfigError(
+      "/c.toml holds a secret (providers.w.base_url) and others may read it " +
+        "(mode 640): chmod 600 /c.toml, or keep the secret in a GPT4O_* " +
+        "variable that key_env names",
+    ),
+  );
+  const { file } = await loadConfigFile(io(text, undefined, 0o600), "/c.toml", {
+    os: "linux",
+  });
+  assert.equal(file?.providers.length, 1);
+});

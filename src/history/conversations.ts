@@ -1,0 +1,217 @@
+/**
+ * The program's use of the history: saving each exchange without ever
+ * costing an answer, finding the conversation to continue, and `--history`
+ * and `--show`.
+ *
+ * @module
+ */
+import { ConfigError, type Variables } from "../config/connection.ts";
+import {
+  type Conversation,
+  ConversationGoneError,
+  type Exchange,
+  History,
+  HistoryError,
+  messagesOf,
+} from "./store.ts";
+import { formatList, formatTranscript } from "./transcript.ts";
+import { historyPath } from "../config/paths.ts";
+
+/**
+ * Where the history is, decided once for a run: its file, or why there is
+ * none to use (history off, no folder variable, no permission to read them).
+ */
+export interface HistoryPlace {
+  path?: string;
+  /** Why there is no history to use; `undefined` with no path: it is off. */
+  problem?: Error;
+  /** The folder is the program's own (GPT4O_HISTORY does not name it). */
+  ownFolder: boolean;
+}
+
+/**
+ * The history's place from the variables: {@linkcode historyPath}, with a
+ * variable this run may not read told as such.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { historyPlaceOf } from "./conversations.ts";
+ * assert.deepEqual(historyPlaceOf((name) => ({ GPT4O_HISTORY: "/h.db" })[name]), {
+ *   path: "/h.db",
+ *   ownFolder: false,
+ * });
+ * ```
+ */
+export function historyPlaceOf(read: Variables): HistoryPlace {
+  const ownFolder = (() => {
+    try {
+      return read("GPT4O_HISTORY") === undefined;
+    } catch {
+      return false;
+    }
+  })();
+  try {
+    const path = historyPath(read);
+    return path === undefined ? { ownFolder } : { path, ownFolder };
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) {
+      return {
+        ownFolder,
+        problem: new HistoryError(
+          "no permission to read GPT4O_HISTORY, XDG_DATA_HOME, HOME or " +
+            "APPDATA: run `deno task start`, or add --no-history",
+        ),
+      };
+    }
+    if (error instanceof Error) return { ownFolder, problem: error };
+    throw error;
+  }
+}
+
+/**
+ * Opens the history, to read only, for an option that needs it
+ * (`--continue`, `--conversation`, `--history`, `--show`).
+ *
+ * @throws {HistoryError} when history is off or the database cannot be used.
+ */
+export function openHistory(place: HistoryPlace): History {
+  if (place.problem) throw place.problem;
+  if (place.path === undefined) {
+    throw new HistoryError(
+      "history is off (GPT4O_HISTORY=off): unset GPT4O_HISTORY to keep and use it",
+    );
+  }
+  return History.open(place.path, { readOnly: true });
+}
+
+/**
+ * The conversation to follow up: the latest one, or the one with `id`.
+ *
+ * @throws {HistoryError} when there is none.
+ */
+export function conversationToContinue(
+  history: History,
+  id: number | undefined,
+): Conversation {
+  const conversation = id === undefined ? history.latest() : history.get(id);
+  if (conversation) return conversation;
+  throw new HistoryError(
+    id === undefined
+      ? "there is no conversation to continue yet: ask a question first"
+      : `there is no conversation ${id}: --history lists them`,
+  );
+}
+
+/**
+ * What `--history` or `--show <id>` prints, as text or, with `json`, as JSON:
+ * the latest 20 conversations, or one with its messages in the OpenAI format.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { History } from "./store.ts";
+ * import { browse } from "./conversations.ts";
+ * using history = History.open(":memory:");
+ * const at = new Date("2026-11-27T23:14:00Z");
+ * history.save({
+ *   system: "Be brief.", prompt: "Hi", model: "gpt-4o", endpoint: "api.openai.com/v1",
+ *   answer: "Hello!", outcome: "answered", started: at, finished: at,
+ * });
+ * assert.equal(browse(history, { show: 1, json: true }), JSON.stringify({
+ *   id: 1,
+ *   model: "gpt-4o",
+ *   messages: [
+ *     { role: "system", content: "Be brief." },
+ *     { role: "user", content: "Hi" },
+ *     { role: "assistant", content: "Hello!" },
+ *   ],
+ * }, null, 2) + "\n");
+ * ```
+ *
+ * @throws {HistoryError} for an unknown id.
+ */
+export function browse(
+  history: History,
+  { show, json }: { show?: number; json: boolean },
+): string {
+  if (show === undefined) {
+    const summaries = history.list();
+    return json
+      ? `${JSON.stringify(summaries, null, 2)}\n`
+      : `${formatList(summaries)}\n`;
+  }
+  const conversation = conversationToContinue(history, show);
+  if (!json) return `${formatTranscript(conversation)}\n`;
+  const { id, model } = conversation;
+  return `${
+    JSON.stringify({ id, model, messages: messagesOf(conversation) }, null, 2)
+  }\n`;
+}
+
+/**
+ * Saves exchanges to the history. Whatever goes wrong there (no folder to
+ * keep it in, no permission, a locked, corrupt or full database) is told in
+ * one warning line, once, and never changes the exit code.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Recorder } from "./conversations.ts";
+ * import { historyPlaceOf } from "./conversations.ts";
+ * const warnings: string[] = [];
+ * const recorder = new Recorder(historyPlaceOf(() => undefined), (line) => warnings.push(line));
+ * const id = recorder.save({
+ *   system: "Be brief.", prompt: "Hi", model: "gpt-4o", endpoint: "api.openai.com/v1",
+ *   answer: "Hello!", outcome: "answered", started: new Date(), finished: new Date(),
+ * });
+ * assert.equal(id, undefined);
+ * assert.deepEqual(warnings, [
+ *   "history not saved: cannot tell where to keep the history: HOME is not set " +
+ *   "(set GPT4O_HISTORY to a file, or GPT4O_HISTORY=off)",
+ * ]);
+ * ```
+ */
+export class Recorder {
+  #warned = false;
+
+  constructor(
+    readonly place: HistoryPlace,
+    readonly warn: (line: string) => void,
+  ) {}
+
+  /**
+   * Adds `exchange` to conversation `conversationId`, or to a new one, and
+   * returns the conversation's id; `undefined` when history is off or failed.
+   */
+  save(exchange: Exchange, conversationId?: number): number | undefined {
+    try {
+      const { path, problem, ownFolder } = this.place;
+      if (problem) throw problem;
+      if (path === undefined) return undefined;
+      using history = History.open(path, { ownFolder });
+      try {
+        return history.save(exchange, conversationId);
+      } catch (error) {
+        if (!(error instanceof ConversationGoneError)) throw error;
+        const id = history.save(exchange);
+        this.warn(
+          `conversation ${conversationId} is no longer in the history at ` +
+            `${path} (was the file removed?): this turn and the next are ` +
+            `saved as conversation ${id}`,
+        );
+        return id;
+      }
+    } catch (error) {
+      if (!this.#warned) this.warn(`history not saved: ${reasonOf(error)}`);
+      this.#warned = true;
+      return undefined;
+    }
+  }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof HistoryError || error instanceof ConfigError
+    ? error.message
+    : `unexpected error: ${String(error).replace(/\s+/g, " ")}`;
+}

@@ -1,0 +1,862 @@
+/**
+ * Markdown on the terminal, as it streams: headings, emphasis, lists,
+ * quotes, links, tables, rules and fenced code with syntax highlighting,
+ * wrapped at word boundaries to the terminal's width.
+ *
+ * It renders line by line, so that what is printed is final: each source line
+ * is printed rendered once it is complete, and only the line in progress is
+ * shown (raw, on one row) and redrawn in place. A table waits until its last
+ * row, since its columns depend on every row (meanwhile its latest row is the
+ * one shown in progress); a code block's lines appear as they complete.
+ * marked parses the inline text and the tables, lowlight (highlight.js) the
+ * code; widths come from string-width.
+ *
+ * Everything the server wrote goes through {@linkcode Output.write} (a
+ * terminal's output shows its control characters); only the program's own
+ * escape sequences go through {@linkcode Output.style}.
+ *
+ * @module
+ */
+import { Lexer, marked, type Token, type Tokens } from "marked";
+import { createLowlight } from "lowlight";
+import bash from "highlight.js/lib/languages/bash";
+import css from "highlight.js/lib/languages/css";
+import go from "highlight.js/lib/languages/go";
+import javascript from "highlight.js/lib/languages/javascript";
+import json from "highlight.js/lib/languages/json";
+import python from "highlight.js/lib/languages/python";
+import rust from "highlight.js/lib/languages/rust";
+import sql from "highlight.js/lib/languages/sql";
+import typescript from "highlight.js/lib/languages/typescript";
+import xml from "highlight.js/lib/languages/xml";
+import stringWidth from "string-width";
+import { type Output, style } from "../io/io.ts";
+
+/**
+ * Characters one column wide each, as string-width counts them: printable
+ * ASCII and Latin, dashes, quotes and bullets, arrows, box drawing and
+ * shapes, ballot boxes. Text of them alone is measured by its length, which
+ * is most text and every frame; string-width measures the rest.
+ */
+export const NARROW =
+  /^[\x20-\x7e\xa0-\xac\xae-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25fc\u2610\u2611]*$/;
+
+/** How many columns `text` takes on the terminal. */
+function widthOf(text: string): number {
+  return NARROW.test(text) ? text.length : stringWidth(text);
+}
+
+/** The languages highlighted, and the names a fence may give them. */
+const lowlight = createLowlight({
+  bash,
+  css,
+  go,
+  javascript,
+  json,
+  python,
+  rust,
+  sql,
+  typescript,
+  xml,
+});
+lowlight.registerAlias({
+  bash: ["sh", "shell", "zsh", "console"],
+  javascript: ["js", "jsx", "mjs", "cjs"],
+  typescript: ["ts", "tsx", "deno"],
+  python: ["py"],
+  rust: ["rs"],
+  xml: ["html", "svg"],
+  json: ["jsonc"],
+});
+
+/** How to render. */
+export interface MarkdownOptions {
+  /** The terminal's width now (asked before each line: a resize takes effect). */
+  width(): number;
+  /** Colors and emphasis; without (`NO_COLOR`), the layout alone. */
+  color: boolean;
+  /** Links as OSC 8 hyperlinks, for terminals that take them. */
+  hyperlinks: boolean;
+}
+
+/** A run of text and the styles (SGR parameters) it is shown with. */
+interface Span {
+  text: string;
+  sgr: string[];
+  /** A link's target, for an OSC 8 hyperlink: an http(s) URL, made safe. */
+  href?: string;
+}
+
+const SGR = {
+  bold: "1",
+  dim: "2",
+  italic: "3",
+  underline: "4",
+  strike: "9",
+  red: "31",
+  green: "32",
+  yellow: "33",
+  blue: "34",
+  magenta: "35",
+  cyan: "36",
+  gray: "90",
+} as const;
+
+/** highlight.js's classes, and how each is shown. */
+const CODE_COLORS: Record<string, string[]> = {
+  keyword: [SGR.magenta],
+  built_in: [SGR.cyan],
+  type: [SGR.cyan],
+  literal: [SGR.cyan],
+  number: [SGR.cyan],
+  string: [SGR.green],
+  regexp: [SGR.green],
+  comment: [SGR.gray],
+  meta: [SGR.gray],
+  title: [SGR.yellow],
+  "title.function": [SGR.yellow],
+  "title.class": [SGR.yellow],
+  attr: [SGR.yellow],
+  attribute: [SGR.yellow],
+  tag: [SGR.blue],
+  name: [SGR.blue],
+  variable: [SGR.red],
+  params: [],
+  symbol: [SGR.cyan],
+  selector: [SGR.blue],
+  property: [SGR.blue],
+};
+
+/** The longest line kept whole to be rendered, in UTF-16 code units. */
+const LONGEST_LINE = 16 * 1024;
+
+/** The bullet of each list level. */
+const BULLETS = ["•", "◦", "▪"];
+
+/**
+ * Renders markdown text, written to it piece by piece, to `out`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MarkdownStream } from "./markdown.ts";
+ * let shown = "";
+ * const out = { write: (text: string) => void (shown += text), style: () => {} };
+ * const markdown = new MarkdownStream(out, { width: () => 40, color: false, hyperlinks: false });
+ * markdown.write("# Courts\n\n- The **Supreme** Court\n");
+ * markdown.end();
+ * assert.equal(shown, "Courts\n══════\n\n• The Supreme Court\n");
+ * ```
+ */
+export class MarkdownStream implements Output {
+  readonly #out: Output;
+  readonly #options: MarkdownOptions;
+  #partial = "";
+  /**
+   * The row of the line in progress: the part of the line it shows (from
+   * `from` to `to`, `text`) and the columns that takes; none between lines.
+   */
+  #row: { from: number; to: number; text: string; used: number } | undefined;
+  /** The fence a code block began with, its language, and whether it is inside one. */
+  #fence: { marker: string; language: string } | undefined;
+  #table: string[] | undefined;
+  /** A line that may be a table's header, held until the next line says. */
+  #held: string | undefined;
+  /** The indentation of each open list level. */
+  #lists: number[] = [];
+  /** The text indent of the list item in progress, for its continuation lines. */
+  #itemIndent = 0;
+  #blank = true; // nothing printed yet counts as after a blank line
+
+  constructor(out: Output, options: MarkdownOptions) {
+    this.#out = out;
+    this.#options = options;
+  }
+
+  /** A piece of markdown, as it arrives. */
+  write(text: string): void {
+    if (warming && !inStep && text) stopWarmUp(); // the answer has begun
+    if (!text.includes("\n")) {
+      this.#partial += text;
+    } else {
+      const lines = text.split("\n");
+      lines[0] = this.#partial + lines[0];
+      this.#partial = lines.pop()!;
+      this.#clearPreview();
+      for (const line of lines) this.#line(line.replace(/\r$/, ""));
+    }
+    if (this.#partial.length > LONGEST_LINE && !this.#table && !this.#held) {
+      this.#cutLongLine();
+    }
+    // A table's rows wait for its last; meanwhile the latest one shows.
+    const shown = this.#partial || this.#table?.at(-1) || this.#held;
+    if (shown) this.#preview(shown);
+  }
+
+  /** The end of the text: the line in progress and any open block are printed. */
+  end(): void {
+    this.#clearPreview();
+    if (this.#partial !== "") this.#line(this.#partial);
+    this.#partial = "";
+    if (this.#held !== undefined) this.#flushHeld();
+    if (this.#table) this.#flushTable();
+    if (this.#fence) this.#closeFence();
+  }
+
+  // --- the line in progress ---------------------------------------------------------
+
+  /**
+   * The line in progress, raw, on one row. What extends the row is appended
+   * while it fits; a line wider than the row shows its end, from a point that
+   * leaves half the row for what comes next, so that the row is redrawn once
+   * every half row rather than for every delta.
+   */
+  #preview(line: string): void {
+    const width = Math.max(this.#options.width() - 1, 10);
+    const row = this.#row;
+    if (row && line.length >= row.to && line.startsWith(row.text, row.from)) {
+      const more = line.slice(row.to).replace(/\t/g, " ");
+      const used = row.used + widthOf(more);
+      if (used <= width) {
+        if (more) this.#out.write(more);
+        this.#row = {
+          ...row,
+          to: line.length,
+          text: line.slice(row.from),
+          used,
+        };
+        return;
+      }
+    }
+    let from = Math.max(0, line.length - 4 * width);
+    let shown = line.slice(from).replace(/\t/g, " ");
+    if (from > 0 || widthOf(shown) > width) {
+      from = Math.max(from, line.length - Math.floor(width / 2));
+      // Not in the middle of a surrogate pair.
+      if (/[\udc00-\udfff]/.test(line[from] ?? "")) from++;
+      shown = line.slice(from).replace(/\t/g, " ");
+      while (widthOf(shown) > width / 2 && from < line.length) {
+        from += /[\ud800-\udbff]/.test(line[from]) ? 2 : 1;
+        shown = line.slice(from).replace(/\t/g, " ");
+      }
+    }
+    style(this.#out, "\r\x1b[2K");
+    this.#out.write(shown);
+    this.#row = {
+      from,
+      to: line.length,
+      text: line.slice(from),
+      used: widthOf(shown),
+    };
+  }
+
+  #clearPreview(): void {
+    if (this.#row === undefined) return;
+    style(this.#out, "\r\x1b[2K");
+    this.#row = undefined;
+  }
+
+  /**
+   * A line longer than {@linkcode LONGEST_LINE} is printed up to its last
+   * space as a line of its own, so that memory stays flat however long a
+   * line the model writes (an emphasis open across the cut is lost).
+   */
+  #cutLongLine(): void {
+    const space = this.#partial.lastIndexOf(" ");
+    const at = space > 0 ? space + 1 : this.#partial.length;
+    const done = this.#partial.slice(0, at);
+    this.#partial = this.#partial.slice(at);
+    this.#clearPreview();
+    this.#line(done);
+  }
+
+  // --- blocks, a line at a time ------------------------------------------------------
+
+  #line(line: string): void {
+    if (this.#fence) return this.#codeLine(line);
+    if (this.#table) {
+      if (line.includes("|") && line.trim() !== "") {
+        this.#table.push(line);
+        return;
+      }
+      this.#flushTable();
+    }
+    if (this.#held !== undefined) {
+      const held = this.#held;
+      this.#held = undefined;
+      if (isTableSeparator(line)) {
+        this.#table = [held, line];
+        return;
+      }
+      this.#block(held);
+    }
+    if (line.includes("|") && /[^\s|]/.test(line) && !this.#inList(line)) {
+      this.#held = line;
+      return;
+    }
+    this.#block(line);
+  }
+
+  /** A line that is no part of a code block or a table. */
+  #block(line: string): void {
+    if (line.trim() === "") {
+      this.#lists = [];
+      this.#itemIndent = 0;
+      if (!this.#blank) this.#emit([[]]);
+      this.#blank = true;
+      return;
+    }
+    const fence = /^ {0,3}(`{3,}|~{3,})\s*([\w+#.-]*)/.exec(line);
+    if (fence) return this.#openFence(fence[1], fence[2]);
+    const heading = /^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$/.exec(line);
+    if (heading) return this.#heading(heading[1].length, heading[2]);
+    if (/^ {0,3}([-*_])(?:\s*\1){2,}\s*$/.test(line)) return this.#rule();
+    const quote = /^ {0,3}((?:>\s?)+)(.*)$/.exec(line);
+    if (quote) {
+      return this.#quote((quote[1].match(/>/g) ?? []).length, quote[2]);
+    }
+    const item = /^(\s*)([-*+]|\d{1,9}[.)])\s+(.*)$/.exec(line);
+    if (item) return this.#item(item[1].length, item[2], item[3]);
+    if (this.#lists.length > 0 && /^\s+\S/.test(line)) {
+      this.#wrapped(inline(line.trim()), " ".repeat(this.#itemIndent));
+      return;
+    }
+    this.#lists = [];
+    this.#wrapped(inline(line.trim()), "");
+  }
+
+  /** Whether `line` is a list item or the continuation of one (a `|` in it is text). */
+  #inList(line: string): boolean {
+    return /^\s*([-*+]|\d{1,9}[.)])\s+/.test(line) ||
+      (this.#lists.length > 0 && /^\s+\S/.test(line));
+  }
+
+  #heading(level: number, text: string): void {
+    const spans = inline(text).map((span) => ({
+      ...span,
+      sgr: [SGR.bold, ...(level <= 2 ? [SGR.yellow] : []), ...span.sgr],
+    }));
+    this.#separate();
+    const rows = this.#wrapped(spans, "");
+    if (!this.#options.color && level <= 2) {
+      const width = Math.max(...rows.map((row) => widthOf(row)));
+      this.#emit([[{
+        text: (level === 1 ? "═" : "─").repeat(width),
+        sgr: [],
+      }]]);
+    }
+  }
+
+  #rule(): void {
+    this.#separate();
+    this.#emit([[{
+      text: "─".repeat(Math.max(this.#options.width(), 3)),
+      sgr: [SGR.dim],
+    }]]);
+  }
+
+  #quote(depth: number, text: string): void {
+    const bar = { text: "│ ".repeat(depth), sgr: [SGR.dim] };
+    this.#wrapped(
+      inline(text).map((span) => ({ ...span, sgr: [SGR.italic, ...span.sgr] })),
+      bar,
+    );
+  }
+
+  #item(indent: number, marker: string, text: string): void {
+    while (this.#lists.length > 0 && indent < this.#lists.at(-1)!) {
+      this.#lists.pop();
+    }
+    if (this.#lists.length === 0 || indent > this.#lists.at(-1)!) {
+      this.#lists.push(indent);
+    }
+    const level = this.#lists.length - 1;
+    const task = /^\[([ xX])\]\s+(.*)$/.exec(text);
+    const shown = /^\d/.test(marker)
+      ? marker
+      : task
+      ? (task[1] === " " ? "☐" : "☑")
+      : BULLETS[level % BULLETS.length];
+    const lead = "  ".repeat(level);
+    this.#itemIndent = lead.length + widthOf(shown) + 1;
+    this.#wrapped(inline(task ? task[2] : text), " ".repeat(this.#itemIndent), [
+      { text: lead, sgr: [] },
+      { text: `${shown} `, sgr: [SGR.cyan] },
+    ]);
+  }
+
+  // --- code ---------------------------------------------------------------------------
+
+  #openFence(marker: string, language: string): void {
+    this.#separate();
+    this.#fence = { marker, language: language.toLowerCase() };
+    const label = language ? ` ${language} ` : "";
+    const width = this.#options.width();
+    this.#emit([[{
+      text: `┌─${label}${"─".repeat(Math.max(width - 2 - label.length, 1))}`,
+      sgr: [SGR.dim],
+    }]]);
+  }
+
+  #codeLine(line: string): void {
+    const fence = this.#fence!;
+    const closing = new RegExp(
+      `^ {0,3}${fence.marker[0]}{${fence.marker.length},}\\s*$`,
+    );
+    if (closing.test(line)) return this.#closeFence();
+    const frame = { text: "│ ", sgr: [SGR.dim] };
+    const spans = highlight(line.replace(/\t/g, "    "), fence.language);
+    const width = Math.max(this.#options.width() - 2, 10);
+    const rows: Span[][] = [];
+    let row: Span[] = [frame];
+    let used = 0;
+    for (const span of spans) {
+      for (const char of span.text) {
+        const w = widthOf(char);
+        if (used + w > width) {
+          rows.push(row);
+          [row, used] = [[frame], 0];
+        }
+        const last = row.at(-1)!;
+        if (last !== frame && last.sgr === span.sgr) last.text += char;
+        else row.push({ text: char, sgr: span.sgr });
+        used += w;
+      }
+    }
+    rows.push(row);
+    this.#emit(rows);
+  }
+
+  #closeFence(): void {
+    this.#fence = undefined;
+    this.#emit([[{
+      text: `└${"─".repeat(Math.max(this.#options.width() - 1, 1))}`,
+      sgr: [SGR.dim],
+    }]]);
+    this.#blank = false;
+  }
+
+  // --- tables -------------------------------------------------------------------------
+
+  #flushHeld(): void {
+    const held = this.#held!;
+    this.#held = undefined;
+    this.#block(held);
+  }
+
+  #flushTable(): void {
+    const source = this.#table!.join("\n");
+    this.#table = undefined;
+    const token = marked.lexer(`${source}\n`).find((each) =>
+      each.type === "table"
+    ) as
+      | Tokens.Table
+      | undefined;
+    if (token === undefined) {
+      for (const line of source.split("\n")) this.#block(line);
+      return;
+    }
+    this.#separate();
+    this.#emit(table(token, this.#options.width()));
+  }
+
+  // --- output -------------------------------------------------------------------------
+
+  /** One blank line between blocks, none at the start. */
+  #separate(): void {
+    if (!this.#blank) this.#emit([[]]);
+    this.#blank = true;
+  }
+
+  /**
+   * `spans` wrapped at word boundaries to the width, every row after the
+   * first indented by `indent`, the first led by `lead`; returns the rows'
+   * text.
+   */
+  #wrapped(
+    spans: Span[],
+    indent: string | Span,
+    lead: Span[] = typeof indent === "string"
+      ? [{ text: indent, sgr: [] }]
+      : [indent],
+  ): string[] {
+    const margin: Span = typeof indent === "string"
+      ? { text: indent, sgr: [] }
+      : indent;
+    const width = Math.max(this.#options.width(), 20);
+    const rows: Span[][] = [];
+    let row: Span[] = [...lead];
+    let used = lead.reduce((n, span) => n + widthOf(span.text), 0);
+    const start = used;
+    for (const word of words(spans)) {
+      const w = word.reduce((n, span) => n + widthOf(span.text), 0);
+      if (used + w > width && used > start) {
+        rows.push(trimEnd(row));
+        row = [margin];
+        used = widthOf(margin.text);
+        const first = { ...word[0], text: word[0].text.replace(/^ +/, "") };
+        word[0] = first;
+      }
+      for (const span of word) {
+        row.push(span);
+        used += widthOf(span.text);
+      }
+    }
+    rows.push(trimEnd(row));
+    this.#emit(rows);
+    return rows.map((each) => each.map((span) => span.text).join(""));
+  }
+
+  /** Rows of spans, each ended by a line break; styles never cross a row. */
+  #emit(rows: Span[][]): void {
+    for (const row of rows) {
+      for (const span of merged(row)) {
+        if (span.text === "") continue;
+        const styled = this.#options.color && span.sgr.length > 0;
+        if (styled) style(this.#out, `\x1b[${span.sgr.join(";")}m`);
+        if (span.href && this.#options.hyperlinks) {
+          style(this.#out, `\x1b]8;;${span.href}\x1b\\`);
+          this.#out.write(span.text);
+          style(this.#out, "\x1b]8;;\x1b\\");
+        } else {
+          this.#out.write(span.text);
+        }
+        if (styled) style(this.#out, "\x1b[0m");
+      }
+      this.#out.write("\n");
+    }
+    this.#blank = rows.length > 0 &&
+      rows.at(-1)!.every((span) => span.text.trim() === "");
+  }
+}
+
+/**
+ * A sample of every construct, in small steps (the prose first: an answer
+ * begins with it), one per language for code, for {@linkcode warmUp}.
+ */
+const SAMPLES = [
+  "Plain words.\n",
+  "# H\n",
+  "A **b** *i* ~~d~~.\n",
+  "`c` [l](https://example.com).\n",
+  "- a\n  1. b\n- [x] c\n",
+  "> q\n\n---\n",
+  "| a | b |\n|---|--:|\n| 1 | 2 |\n",
+  ...["ts", "js", "python", "sh", "json", "go", "rust", "sql", "html", "css"]
+    .map((language) => `\`\`\`${language}\nx = f("s", 1); // c\n\`\`\`\n`),
+];
+
+/** How far {@linkcode warmUp} has gone through each list of samples. */
+const warmed = new WeakMap<readonly string[], number>();
+/** The step of {@linkcode warmUp} that is waiting its turn, if any. */
+let warming: { cancel(): void } | undefined;
+/** Whether a step of {@linkcode warmUp} is rendering now. */
+let inStep = false;
+
+function stopWarmUp(): void {
+  warming?.cancel();
+  warming = undefined;
+}
+
+/** Where {@linkcode warmUp} runs its next step. */
+export type Schedule = (step: () => void) => { cancel(): void };
+
+const nextMacrotask: Schedule = (step) => {
+  const timer = setTimeout(step, 0);
+  return { cancel: () => clearTimeout(timer) };
+};
+
+/**
+ * Renders `samples` into nothing, one per macrotask, while the program
+ * waits for the server: the first answer's lines then find their code
+ * compiled (the grammars, the regular expressions). The answer's first text
+ * stops it, so that no step stands between two deltas (what is still cold
+ * then compiles when first needed); a delta that arrives during a step
+ * waits for that step alone. Disposing stops it too; the next call goes on
+ * where it stopped.
+ */
+export function warmUp(
+  { samples = SAMPLES, schedule = nextMacrotask }: {
+    samples?: readonly string[];
+    schedule?: Schedule;
+  } = {},
+): Disposable {
+  const step = () => {
+    warming = undefined;
+    const done = warmed.get(samples) ?? 0;
+    warmed.set(samples, done + 1);
+    const markdown = new MarkdownStream({ write: () => {} }, {
+      width: () => 80,
+      color: true,
+      hyperlinks: true,
+    });
+    inStep = true;
+    try {
+      markdown.write(samples[done]);
+      markdown.end();
+    } finally {
+      inStep = false;
+    }
+    if (done + 1 < samples.length) warming = schedule(step);
+  };
+  stopWarmUp();
+  if ((warmed.get(samples) ?? 0) < samples.length) warming = schedule(step);
+  return { [Symbol.dispose]: stopWarmUp };
+}
+
+/** Whether `line` is a table's delimiter row: `|---|:--:|`. */
+function isTableSeparator(line: string): boolean {
+  return line.includes("-") &&
+    /^\s*\|?(?:\s*:?-+:?\s*\|)+\s*(?::?-+:?\s*)?\|?\s*$/.test(line);
+}
+
+/** The spans of a line's inline markdown. */
+function inline(text: string): Span[] {
+  return spansOf(Lexer.lexInline(text), []);
+}
+
+function spansOf(tokens: Token[], sgr: string[]): Span[] {
+  return tokens.flatMap((token): Span[] => {
+    const inner = (more: string[]) =>
+      spansOf((token as { tokens?: Token[] }).tokens ?? [], [...sgr, ...more]);
+    switch (token.type) {
+      case "strong":
+        return inner([SGR.bold]);
+      case "em":
+        return inner([SGR.italic]);
+      case "del":
+        return inner([SGR.strike]);
+      case "codespan":
+        return [{ text: decode(token.text), sgr: [...sgr, SGR.cyan] }];
+      case "br":
+        return [{ text: " ", sgr }];
+      case "link": {
+        const href = safeHref(token.href);
+        const text = inner([SGR.underline, SGR.blue]).map((span) =>
+          href ? { ...span, href } : span
+        );
+        const shown = text.map((span) => span.text).join("");
+        return shown === token.href || !token.href
+          ? text
+          : [...text, { text: ` (${token.href})`, sgr: [...sgr, SGR.dim] }];
+      }
+      case "image":
+        return [{
+          text: `[image: ${token.text || "untitled"}] (${token.href})`,
+          sgr: [...sgr, SGR.dim],
+        }];
+      case "escape":
+      case "text":
+      case "html":
+        return "tokens" in token && token.tokens?.length
+          ? inner([])
+          : [{ text: decode(token.text ?? token.raw), sgr }];
+      default:
+        return [{ text: decode(token.raw), sgr }];
+    }
+  });
+}
+
+/** A link's target for an OSC 8 sequence: http(s) only, as the URL parser encodes it. */
+function safeHref(href: string | undefined): string | undefined {
+  if (!href || !URL.canParse(href)) return undefined;
+  const url = new URL(href);
+  if (!/^https?:$/.test(url.protocol)) return undefined;
+  // deno-lint-ignore no-control-regex
+  return /[\x00-\x1f\x7f-\x9f]/.test(url.href) ? undefined : url.href;
+}
+
+/** The entities models write most, as their characters. */
+function decode(text: string): string {
+  return text.replace(
+    /&(amp|lt|gt|quot|#39|nbsp);/g,
+    (_, name: string) =>
+      ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", nbsp: " " })[name]!,
+  );
+}
+
+/** The spans as words: each begins with the spaces before it. */
+function words(spans: Span[]): Span[][] {
+  const result: Span[][] = [];
+  let word: Span[] = [];
+  for (const span of spans) {
+    for (const part of span.text.split(/(?<=\S)(?=\s)/)) {
+      if (/^\s/.test(part) && word.length > 0) {
+        result.push(word);
+        word = [];
+      }
+      word.push({ ...span, text: part.replace(/\s+/g, " ") });
+    }
+  }
+  if (word.length > 0) result.push(word);
+  return result;
+}
+
+/** Neighbouring spans of the same style as one, so that a style is sent once. */
+function merged(row: Span[]): Span[] {
+  const out: Span[] = [];
+  for (const span of row) {
+    const last = out.at(-1);
+    if (
+      last && last.href === span.href &&
+      last.sgr.join(";") === span.sgr.join(";")
+    ) {
+      out[out.length - 1] = { ...last, text: last.text + span.text };
+    } else out.push(span);
+  }
+  return out;
+}
+
+function trimEnd(row: Span[]): Span[] {
+  const last = row.at(-1);
+  if (last) {
+    row[row.length - 1] = { ...last, text: last.text.replace(/ +$/, "") };
+  }
+  return row;
+}
+
+/** A line of code as spans, highlighted when its language is known. */
+function highlight(line: string, language: string): Span[] {
+  if (!language || !lowlight.registered(language)) {
+    return [{ text: line, sgr: [] }];
+  }
+  const spans: Span[] = [];
+  const walk = (node: HastNode, sgr: string[]) => {
+    if (node.type === "text") spans.push({ text: node.value ?? "", sgr });
+    const names = (node.properties?.className ?? []) as string[];
+    const colors = names.flatMap((name) =>
+      CODE_COLORS[name.replace(/^hljs-/, "")] ?? []
+    );
+    for (const child of node.children ?? []) {
+      walk(child, colors.length ? colors : sgr);
+    }
+  };
+  walk(lowlight.highlight(language, line) as HastNode, []);
+  return spans;
+}
+
+interface HastNode {
+  type: string;
+  value?: string;
+  properties?: { className?: unknown };
+  children?: HastNode[];
+}
+
+/** A table as rows of spans, its columns fitted to `width`, its cells wrapped. */
+function table(token: Tokens.Table, width: number): Span[][] {
+  const header = token.header.map((cell) => spansOf(cell.tokens, [SGR.bold]));
+  const rows = token.rows.map((row) =>
+    row.map((cell) => spansOf(cell.tokens, []))
+  );
+  const all = [header, ...rows];
+  const columns = header.length;
+  const natural = Array.from(
+    { length: columns },
+    (_, i) => Math.max(3, ...all.map((row) => textWidth(row[i] ?? []))),
+  );
+  const room = Math.max(width - (3 * columns + 1), columns * 3);
+  const widths = [...natural];
+  while (widths.reduce((a, b) => a + b, 0) > room) {
+    const widest = widths.indexOf(Math.max(...widths));
+    if (widths[widest] <= 3) break;
+    widths[widest]--;
+  }
+  const line = (left: string, middle: string, right: string): Span[] => [{
+    text: left + widths.map((w) => "─".repeat(w + 2)).join(middle) + right,
+    sgr: [SGR.dim],
+  }];
+  const out: Span[][] = [line("┌", "┬", "┐")];
+  all.forEach((cells, index) => {
+    const wrapped = widths.map((w, i) => wrapCell(cells[i] ?? [], w));
+    const height = Math.max(...wrapped.map((lines) => lines.length));
+    for (let r = 0; r < height; r++) {
+      const row: Span[] = [{ text: "│", sgr: [SGR.dim] }];
+      widths.forEach((w, i) => {
+        const content = wrapped[i][r] ?? [];
+        const pad = w - textWidth(content);
+        const align = token.align[i];
+        const before = align === "right"
+          ? pad
+          : align === "center"
+          ? Math.floor(pad / 2)
+          : 0;
+        row.push({ text: ` ${" ".repeat(before)}`, sgr: [] }, ...content, {
+          text: `${" ".repeat(pad - before)} `,
+          sgr: [],
+        }, { text: "│", sgr: [SGR.dim] });
+      });
+      out.push(row);
+    }
+    if (index === 0) out.push(line("├", "┼", "┤"));
+  });
+  out.push(line("└", "┴", "┘"));
+  return out;
+}
+
+function textWidth(spans: Span[]): number {
+  return spans.reduce((n, span) => n + widthOf(span.text), 0);
+}
+
+/** A cell's spans as lines of at most `width` columns, broken between words where it can be. */
+function wrapCell(spans: Span[], width: number): Span[][] {
+  const lines: Span[][] = [[]];
+  let used = 0;
+  for (const word of words(spans)) {
+    for (let span of word) {
+      if (used === 0) span = { ...span, text: span.text.replace(/^ +/, "") };
+      let w = widthOf(span.text);
+      if (used + w > width && used > 0 && lines.at(-1)!.length > 0) {
+        lines.push([]);
+        used = 0;
+        span = { ...span, text: span.text.replace(/^ +/, "") };
+        w = widthOf(span.text);
+      }
+      while (w > width) {
+        let cut = "";
+        for (const char of span.text) {
+          if (widthOf(cut + char) > width - used) break;
+          cut += char;
+        }
+        lines.at(-1)!.push({ ...span, text: cut });
+        lines.push([]);
+        used = 0;
+        span = { ...span, text: span.text.slice(cut.length) };
+        w = widthOf(span.text);
+      }
+      lines.at(-1)!.push(span);
+      used += w;
+    }
+  }
+  return lines;
+}
+
+/**
+ * The fenced code blocks of a markdown text, their content only, in order:
+ * what `-x` and `--extract-last` print, and `/copy` copies.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { codeBlocks } from "./markdown.ts";
+ * assert.deepEqual(codeBlocks("Use:\n\n~~~sh\nls -l\n~~~\n"), ["ls -l\n"]);
+ * ```
+ */
+export function codeBlocks(text: string): string[] {
+  const found: string[] = [];
+  const visit = (tokens: Token[]) => {
+    for (const token of tokens) {
+      if (
+        token.type === "code" &&
+        (token as Tokens.Code).codeBlockStyle !== "indented"
+      ) {
+        const { text } = token as Tokens.Code;
+        found.push(text === "" || text.endsWith("\n") ? text : `${text}\n`);
+      }
+      const children = token as { tokens?: Token[]; items?: Token[] };
+      if (children.tokens) visit(children.tokens);
+      if (children.items) visit(children.items);
+    }
+  };
+  visit(marked.lexer(text));
+  return found;
+}

@@ -1,0 +1,569 @@
+/**
+ * The tools of the enabled servers (`-T`): started together, named uniquely
+ * across servers, each call the model makes decided (approved in advance,
+ * asked, or refused), run, and its result turned into the `tool` message the
+ * model reads next. `src/tools/use.ts` ties them to a run.
+ *
+ * @module
+ */
+import type { ChatCompletionFunctionTool } from "openai/resources/chat/completions";
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { ToolServer } from "../config/file.ts";
+import {
+  connect,
+  type Connected,
+  reasonOf,
+  type ServerIo,
+  timeoutOf,
+} from "./servers.ts";
+import { InterruptedError } from "../errors.ts";
+import { ConfigError } from "../config/connection.ts";
+import { ToolRoundsError } from "../exchange/answer.ts";
+import type { ToolMessage } from "../history/store.ts";
+import type { ToolRounds } from "../run/run.ts";
+
+/** The most characters of a tool's result sent to the model. */
+export const TOOL_RESULT_CHARS = 100_000;
+
+/** A call the model asked for: OpenAI's function tool call, flattened. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** The arguments as the model wrote them: JSON, or not. */
+  arguments: string;
+}
+
+/** What the user is asked before a call runs. */
+export interface ConsentRequest {
+  server: string;
+  tool: string;
+  /** The arguments on one line, each value shortened on its own. */
+  args: string;
+  sandboxed: boolean;
+}
+
+/** The user's answer: run it, do not, or run this tool without asking again this run. */
+export type ConsentAnswer = "yes" | "no" | "always";
+
+/** Asks the user about one call; `undefined` when no one can be asked (no terminal). */
+export type Consent = (
+  request: ConsentRequest,
+) => Promise<ConsentAnswer | undefined>;
+
+/** One tool as the model is offered it. */
+export interface OfferedTool {
+  /** The name the model calls it by: unique across the run's servers. */
+  name: string;
+  /** Its name on its server. */
+  tool: string;
+  server: Connected;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
+/** How one call went, for the line on stderr and the `tool` message. */
+export interface CallOutcome {
+  call: ToolCall;
+  /** What the model reads as the call's result. */
+  content: string;
+  /** One line for the user: how it went. */
+  summary: string;
+  status: "done" | "failed" | "declined" | "refused";
+}
+
+/** How {@linkcode ToolBox.run} decides and tells. */
+export interface RunOptions {
+  /** Approves every call in advance (`--yes`). */
+  yes: boolean;
+  /** Asks the user; absent without a terminal. */
+  consent?: Consent;
+  /** Hears one line per call, once it has run (or not). */
+  activity(line: string): void;
+  signal?: AbortSignal;
+}
+
+/**
+ * The enabled servers, connected, and their tools.
+ */
+export class ToolBox implements AsyncDisposable {
+  readonly #always = new Set<string>();
+
+  private constructor(
+    readonly servers: Connected[],
+    readonly tools: OfferedTool[],
+  ) {}
+
+  /**
+   * Starts `servers` side by side and lists their tools.
+   *
+   * @throws {ConfigError} naming the first server that did not start; the
+   * others are closed.
+   */
+  static async start(
+    servers: ToolServer[],
+    io: ServerIo,
+    signal?: AbortSignal,
+  ): Promise<ToolBox> {
+    const started = await Promise.allSettled(
+      servers.map((server) => connect(server, io, signal ? { signal } : {})),
+    );
+    const connected = started.flatMap((each) =>
+      each.status === "fulfilled" ? [each.value] : []
+    );
+    const failed = started.find((each) => each.status === "rejected");
+    try {
+      if (failed) throw failed.reason;
+      const listed = await Promise.all(connected.map(async (server) => {
+        try {
+          return (await listAll(server)).map((tool) => ({ server, tool }));
+        } catch (error) {
+          throw new ConfigError(
+            `tool server ${server.server.name} did not list its tools: ${
+              reasonOf(error, server.stderr())
+            }`,
+          );
+        }
+      }));
+      const all = listed.flat();
+      const names = uniqueNames(
+        all.map(({ server, tool }) => ({
+          server: server.server.name,
+          tool: tool.name,
+        })),
+      );
+      return new ToolBox(
+        connected,
+        all.map(({ server, tool }, i) => ({
+          name: names[i],
+          tool: tool.name,
+          server,
+          description: tool.description ?? "",
+          inputSchema: tool.inputSchema as Record<string, unknown>,
+        })),
+      );
+    } catch (error) {
+      await Promise.all(connected.map((each) => each[Symbol.asyncDispose]()));
+      throw error;
+    }
+  }
+
+  /** The tools as a chat-completions request offers them. */
+  definitions(): ChatCompletionFunctionTool[] {
+    return this.tools.map((tool) => ({
+      type: "function",
+      function: {
+        name: tool.name,
+        ...(tool.description ? { description: tool.description } : {}),
+        parameters: tool.inputSchema,
+      },
+    }));
+  }
+
+  /**
+   * Runs the model's calls: each asked about (or approved) in order, the
+   * approved ones then run side by side. Returns their outcomes in the
+   * calls' order. A declined or refused call is an outcome, not an error.
+   *
+   * @throws the signal's reason once it is aborted (Ctrl-C).
+   */
+  async run(calls: ToolCall[], options: RunOptions): Promise<CallOutcome[]> {
+    const decided: (CallOutcome | OfferedTool)[] = [];
+    for (const call of calls) {
+      decided.push(await this.#decide(call, options));
+      options.signal?.throwIfAborted();
+    }
+    const outcomes = await Promise.all(
+      decided.map((each, i) =>
+        "status" in each ? each : this.#call(each, calls[i], options.signal)
+      ),
+    );
+    options.signal?.throwIfAborted();
+    for (const outcome of outcomes) options.activity(outcome.summary);
+    return outcomes;
+  }
+
+  /** The tool a call names, if approved; else the outcome that says why not. */
+  async #decide(
+    call: ToolCall,
+    options: RunOptions,
+  ): Promise<CallOutcome | OfferedTool> {
+    const tool = this.tools.find((each) => each.name === call.name);
+    if (tool === undefined) {
+      return {
+        call,
+        status: "failed",
+        content: `error: there is no tool named ${call.name}; the tools are ` +
+          this.tools.map((each) => each.name).join(", "),
+        summary: `${call.name}: no such tool (the model was told)`,
+      };
+    }
+    const { server } = tool.server;
+    const shown = `${server.name}.${tool.tool}`;
+    if (
+      options.yes || server.allow.includes(tool.tool) ||
+      this.#always.has(tool.name)
+    ) {
+      return tool;
+    }
+    const answer = await options.consent?.({
+      server: server.name,
+      tool: tool.tool,
+      args: argumentsShown(call.arguments),
+      sandboxed: server.kind !== "command",
+    });
+    if (answer === undefined) {
+      const advice = `approve it with --yes, or allow = ["${tool.tool}"] in ` +
+        `[mcp.${server.name}] of the config file`;
+      return {
+        call,
+        status: "refused",
+        content: "error: the user did not approve this call (no terminal to " +
+          "ask); do not try it again",
+        summary: `${shown} refused: there is no terminal to ask; ${advice}`,
+      };
+    }
+    if (answer === "always") this.#always.add(tool.name);
+    if (answer === "no") {
+      return {
+        call,
+        status: "declined",
+        content: "error: the user declined this call",
+        summary: `${shown} declined`,
+      };
+    }
+    return tool;
+  }
+
+  async #call(
+    tool: OfferedTool,
+    call: ToolCall,
+    signal?: AbortSignal,
+  ): Promise<CallOutcome> {
+    const shown = `${tool.server.server.name}.${tool.tool}`;
+    let args: Record<string, unknown>;
+    try {
+      const parsed = JSON.parse(call.arguments || "{}");
+      if (
+        typeof parsed !== "object" || parsed === null || Array.isArray(parsed)
+      ) {
+        throw new SyntaxError("not an object");
+      }
+      args = parsed;
+    } catch {
+      return {
+        call,
+        status: "failed",
+        content: "error: the arguments are not a JSON object",
+        summary: `${shown} ${oneLine(call.arguments)}: arguments that are ` +
+          "not a JSON object (the model was told)",
+      };
+    }
+    const started = performance.now();
+    try {
+      const result = await tool.server.client.callTool(
+        { name: tool.tool, arguments: args },
+        undefined,
+        {
+          timeout: timeoutOf(tool.server.server),
+          ...(signal ? { signal } : {}),
+        },
+      );
+      const ms = Math.round(performance.now() - started);
+      const text = resultText(result);
+      const failed = result.isError === true;
+      return {
+        call,
+        status: failed ? "failed" : "done",
+        content: failed ? `error: ${text}` : text,
+        summary: `${shown} ${oneLine(call.arguments)}: ${
+          failed ? `failed: ${oneLine(text, 120)}` : characters(text.length)
+        } (${ms} ms)`,
+      };
+    } catch (error) {
+      if (signal?.aborted) {
+        throw signal.reason ?? new InterruptedError("SIGINT");
+      }
+      const why = reasonOf(error, tool.server.stderr());
+      return {
+        call,
+        status: "failed",
+        content:
+          `error: the tool server ${tool.server.server.name} failed: ${why}`,
+        summary: `${shown}: the server failed: ${why}`,
+      };
+    }
+  }
+
+  /**
+   * What `--list-tools` and `/tools` print: each server, sandboxed or not,
+   * and its tools with the first line of their descriptions.
+   */
+  listing(): string {
+    const lines: string[] = [];
+    for (const connected of this.servers) {
+      const { server } = connected;
+      lines.push(`${server.name} (${describeServer(server)})`);
+      const tools = this.tools.filter((each) => each.server === connected);
+      const width = Math.max(0, ...tools.map((each) => each.name.length));
+      for (const tool of tools) {
+        const about = oneLine(tool.description.split(/\n|(?<=\.) /)[0], 100);
+        lines.push(`  ${tool.name.padEnd(width)}  ${about}`.trimEnd());
+      }
+      if (tools.length === 0) lines.push("  (no tools)");
+    }
+    return lines.map((line) => `${line}\n`).join("");
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await Promise.all(this.servers.map((each) => each[Symbol.asyncDispose]()));
+  }
+}
+
+/** The most pages of tools a server's listing may take. */
+const MOST_PAGES = 100;
+
+/** A server's tools, page after page: at most {@linkcode MOST_PAGES}, a cursor never twice. */
+async function listAll(server: Connected) {
+  const tools = new Map<string, Tool>();
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const page = await server.client.listTools(
+      cursor ? { cursor } : {},
+      { timeout: timeoutOf(server.server) },
+    );
+    // A name listed again is the same tool.
+    for (const tool of page.tools) {
+      if (!tools.has(tool.name)) tools.set(tool.name, tool);
+    }
+    if (cursor !== undefined) seen.add(cursor);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined && !seen.has(cursor) && seen.size < MOST_PAGES);
+  return [...tools.values()];
+}
+
+/**
+ * The {@linkcode ToolRounds} of a run: each round's calls run by `box` as
+ * `options` decide, at most `rounds` rounds a request.
+ */
+export function toolRounds(
+  box: ToolBox,
+  rounds: number,
+  options: Omit<RunOptions, "signal"> & {
+    /** Masks the secrets in what goes back to the model. */
+    redact?: (text: string) => string;
+  },
+): ToolRounds {
+  const { redact = (text: string) => text, ...run } = options;
+  return {
+    async answer(message, round, signal) {
+      if (round >= rounds) throw new ToolRoundsError(rounds);
+      // Each call gets an id the model's server takes: its own, unless it
+      // sent none or one another call of the round has.
+      const ids = new Set<string>();
+      const calls = (message.tool_calls ?? []).map((call, i) => {
+        let id = typeof call.id === "string" && call.id ? call.id : "";
+        if (id === "" || ids.has(id)) id = `call_${round}_${i}`;
+        ids.add(id);
+        return call.type === "function"
+          ? {
+            id,
+            name: call.function?.name ?? "",
+            arguments: call.function?.arguments ?? "",
+          }
+          : { id, name: call.custom.name, arguments: call.custom.input };
+      });
+      const outcomes = await box.run(calls, { ...run, signal });
+      return [
+        {
+          role: "assistant",
+          content: message.content || null,
+          tool_calls: calls.map((call) => ({
+            id: call.id,
+            type: "function",
+            function: { name: call.name, arguments: call.arguments },
+          })),
+        },
+        ...outcomes.map((outcome): ToolMessage => ({
+          role: "tool",
+          tool_call_id: outcome.call.id,
+          content: redact(outcome.content),
+        })),
+      ];
+    },
+  };
+}
+
+/**
+ * How a listing names a server's sandbox: what a module may reach, or that
+ * a program or a URL is not sandboxed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeServer } from "./box.ts";
+ * assert.equal(
+ *   describeServer({
+ *     name: "git", kind: "command", target: "uvx", args: ["mcp-server-git"],
+ *     grants: { read: [], write: [], net: [], env: [], run: [] },
+ *     env: {}, headers: {}, allow: [],
+ *   }),
+ *   "NOT sandboxed: runs uvx mcp-server-git as you",
+ * );
+ * ```
+ */
+export function describeServer(server: ToolServer): string {
+  if (server.kind === "command") {
+    return `NOT sandboxed: runs ${
+      [server.target, ...server.args].join(" ")
+    } as you`;
+  }
+  if (server.kind === "url") return `remote, at ${urlShown(server.target)}`;
+  const granted = Object.entries(server.grants)
+    .filter(([, list]) => list.length)
+    .map(([name, list]) => `${name} ${list.join(", ")}`);
+  return `sandboxed: ${
+    granted.length ? granted.join("; ") : "nothing granted"
+  }`;
+}
+
+/** A URL as a listing shows it: no credentials, no query. */
+function urlShown(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return "a URL that cannot be parsed";
+  }
+}
+
+/**
+ * Names for the tools of several servers that a model can call and that are
+ * unique: a tool's own name where no other server has it, else prefixed by
+ * its server's; letters, digits, `_` and `-` only, at most 64.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { uniqueNames } from "./box.ts";
+ * assert.deepEqual(
+ *   uniqueNames([
+ *     { server: "a", tool: "read" },
+ *     { server: "b", tool: "read" },
+ *     { server: "b", tool: "list files" },
+ *   ]),
+ *   ["a_read", "b_read", "list_files"],
+ * );
+ * ```
+ */
+export function uniqueNames(
+  tools: { server: string; tool: string }[],
+): string[] {
+  const clean = (name: string) =>
+    name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64) || "tool";
+  const counts = new Map<string, number>();
+  for (const { tool } of tools) {
+    counts.set(clean(tool), (counts.get(clean(tool)) ?? 0) + 1);
+  }
+  const taken = new Set<string>();
+  return tools.map(({ server, tool }) => {
+    let name = counts.get(clean(tool))! > 1
+      ? clean(`${server}_${tool}`)
+      : clean(tool);
+    for (let n = 2; taken.has(name); n++) {
+      name = `${name.slice(0, 60)}_${n}`;
+    }
+    taken.add(name);
+    return name;
+  });
+}
+
+/**
+ * The text a tool's result gives the model: its text parts, a note for each
+ * other kind, or its structured content; at most {@linkcode TOOL_RESULT_CHARS}.
+ */
+export function resultText(result: {
+  content?: unknown;
+  structuredContent?: unknown;
+}): string {
+  const parts = Array.isArray(result.content) ? result.content : [];
+  const texts = parts.map((part) => {
+    const { type, text, mimeType, resource } = part as {
+      type?: string;
+      text?: string;
+      mimeType?: string;
+      resource?: { text?: string; uri?: string };
+    };
+    if (type === "text" && typeof text === "string") return text;
+    if (type === "resource" && typeof resource?.text === "string") {
+      return resource.text;
+    }
+    return `[${type ?? "content"}${mimeType ? ` ${mimeType}` : ""}${
+      resource?.uri ? ` ${resource.uri}` : ""
+    }, not shown to the model]`;
+  });
+  let text = texts.join("\n");
+  if (text === "" && result.structuredContent !== undefined) {
+    text = JSON.stringify(result.structuredContent);
+  }
+  return text.length > TOOL_RESULT_CHARS
+    ? `${text.slice(0, TOOL_RESULT_CHARS)}\n[… ${
+      text.length - TOOL_RESULT_CHARS
+    } more characters left out]`
+    : text;
+}
+
+/** The most characters of one argument's value that the consent prompt shows. */
+const ARGUMENT_SHOWN = 80;
+
+/**
+ * A call's arguments as the consent prompt shows them: every key, each
+ * value shortened on its own (so that a long one cannot push another out of
+ * sight), or the text itself, shortened, when it is not a JSON object.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { argumentsShown } from "./box.ts";
+ * assert.equal(
+ *   argumentsShown(JSON.stringify({ content: "x".repeat(300), path: "/root/.bashrc" })),
+ *   `{"content":"${"x".repeat(79)}… (300 characters)","path":"/root/.bashrc"}`,
+ * );
+ * ```
+ */
+export function argumentsShown(text: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text || "{}");
+  } catch {
+    return oneLine(text);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    return oneLine(text);
+  }
+  const entries = Object.entries(parsed).map(([key, value]) => {
+    const whole = typeof value === "string" ? value : JSON.stringify(value);
+    const shown = whole.length > ARGUMENT_SHOWN
+      ? `${whole.slice(0, ARGUMENT_SHOWN - 1)}… (${characters(whole.length)})`
+      : whole;
+    return `${JSON.stringify(key)}:${
+      typeof value === "string" || whole.length > ARGUMENT_SHOWN
+        ? JSON.stringify(shown)
+        : shown
+    }`;
+  });
+  return oneLine(`{${entries.join(",")}}`, Infinity);
+}
+
+/** `1 character`, `2 characters`. */
+export function characters(count: number): string {
+  return `${count} ${count === 1 ? "character" : "characters"}`;
+}
+
+/** A text on one line without control characters, shortened to `most` characters. */
+function oneLine(text: string, most = 200): string {
+  const line = text.replace(/\s+/g, " ")
+    // deno-lint-ignore no-control-regex
+    .replace(/[\x00-\x1f\x7f-\x9f]/g, "").trim();
+  return line.length > most ? `${line.slice(0, most - 1)}…` : line;
+}

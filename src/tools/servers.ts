@@ -1,0 +1,371 @@
+/**
+ * Starting the config's tool servers (MCP) and connecting to them: a
+ * `module` server runs under `deno run --no-prompt` with only the
+ * permissions its `allow_*` lists grant and no environment but what Deno
+ * itself needs; a `command` server runs as it is, unsandboxed, with only the
+ * variables its config names; a `url` server is reached over Streamable
+ * HTTP. The MCP SDK speaks the protocol; this module only starts processes
+ * and carries their lines, through Deno's own subprocess API so that no
+ * variable of the program's (its API keys above all) reaches a server.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import {
+  ReadBuffer,
+  serializeMessage,
+} from "@modelcontextprotocol/sdk/shared/stdio.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { ToolServer } from "../config/file.ts";
+import { ConfigError } from "../config/connection.ts";
+import project from "../../deno.json" with { type: "json" };
+import { DENO_CACHE_ENV } from "../launch/permissions.ts";
+
+/**
+ * How long a server has to start and answer `initialize`, and then each
+ * call, unless its `timeout` says otherwise: in milliseconds.
+ */
+export const TIMEOUT_MS = 60_000;
+
+/** The longest message a server may send, in bytes: a result beyond it is dropped. */
+export const LINE_LIMIT = 64 * 1024 * 1024;
+
+/** How much of a server's stderr is kept, for the line that says why it failed. */
+const STDERR_KEPT = 4096;
+
+/** How long a server has to exit once its input is closed, before SIGTERM, then SIGKILL. */
+const EXIT_GRACE_MS = 500;
+
+/** What starting a server needs from the outside world. */
+export interface ServerIo {
+  /** Reads a variable of the program's environment, if it may. */
+  env(name: string): string | undefined;
+  /** The `deno` that runs sandboxed servers: the one running the program. */
+  denoPath: string;
+  /** The `fetch` a `url` server is reached through. */
+  fetch: typeof globalThis.fetch;
+}
+
+/** The variables an unsandboxed program gets to find what it runs. */
+const COMMAND_ENV = ["PATH", "HOME"] as const;
+
+/**
+ * The `deno` arguments that run a module server in the sandbox: no prompt,
+ * no config or lock file of the current folder, every variable it was not
+ * granted read as unset, and only the permissions the config lists.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sandboxArgs } from "./servers.ts";
+ * assert.deepEqual(
+ *   sandboxArgs({
+ *     name: "files", kind: "module", target: "npm:server@1", args: ["/notes"],
+ *     grants: { read: ["/notes"], write: [], net: [], env: [], run: [] },
+ *     env: {}, headers: {}, allow: [],
+ *   }),
+ *   ["run", "--no-prompt", "--no-config", "--quiet", "--ignore-env",
+ *    "--no-remote", "--allow-read=/notes", "npm:server@1", "/notes"],
+ * );
+ * ```
+ */
+export function sandboxArgs(server: ToolServer): string[] {
+  const grants = Object.entries(server.grants)
+    .filter(([, list]) => list.length > 0)
+    .map(([name, list]) => `--allow-${name}=${list.join(",")}`);
+  return [
+    "run",
+    "--no-prompt",
+    "--no-config",
+    "--quiet",
+    "--ignore-env",
+    ...importFlags(server.target),
+    ...grants,
+    server.target,
+    ...server.args,
+  ];
+}
+
+/**
+ * What a module may import from the network: nothing for an npm package or a
+ * local file (Deno's default hosts would be open else), jsr.io for a `jsr:`
+ * module, its own host for an `https:` one.
+ */
+function importFlags(target: string): string[] {
+  if (target.startsWith("jsr:")) return ["--allow-import=jsr.io:443"];
+  if (/^https?:\/\//i.test(target)) {
+    try {
+      const url = new URL(target);
+      const port = url.port || (url.protocol === "https:" ? "443" : "80");
+      return [`--allow-import=${url.hostname}:${port}`];
+    } catch {
+      return ["--no-remote"];
+    }
+  }
+  return ["--no-remote"];
+}
+
+/**
+ * The environment a server's process starts with, and nothing else: for a
+ * module, what Deno needs to find its cache ({@linkcode DENO_CACHE_ENV}, which
+ * `--ignore-env` keeps the module from reading); for a program, `PATH` and
+ * `HOME`; then the config's `env` table, and each `allow_env` variable the
+ * program may read and the table does not set.
+ */
+export function serverEnv(
+  server: ToolServer,
+  env: ServerIo["env"],
+): Record<string, string> {
+  const base = server.kind === "module" ? DENO_CACHE_ENV : COMMAND_ENV;
+  const result: Record<string, string> = { NO_COLOR: "1" };
+  for (const name of [...base, ...server.grants.env]) {
+    let value;
+    try {
+      value = env(name);
+    } catch {
+      continue; // a variable this run may not read is not passed on
+    }
+    if (value !== undefined) result[name] = value;
+  }
+  return { ...result, ...server.env };
+}
+
+/** A connected server: its client, and how to end it. */
+export interface Connected extends AsyncDisposable {
+  server: ToolServer;
+  client: Client;
+  /** What the server last wrote on stderr, cleaned of control characters. */
+  stderr(): string;
+}
+
+/**
+ * Starts `server` and connects to it within its `timeout` (else
+ * {@linkcode TIMEOUT_MS}).
+ *
+ * @throws {ConfigError} naming the server and why it did not start.
+ */
+export async function connect(
+  server: ToolServer,
+  io: ServerIo,
+  { signal }: { signal?: AbortSignal } = {},
+): Promise<Connected> {
+  const client = new Client({ name: "gpt4o", version: project.version });
+  let transport: Transport;
+  let stderr = () => "";
+  if (server.kind === "url") {
+    const { StreamableHTTPClientTransport } = await import(
+      "@modelcontextprotocol/sdk/client/streamableHttp.js"
+    );
+    transport = new StreamableHTTPClientTransport(new URL(server.target), {
+      // The SDK follows a redirect only within the server's origin.
+      requestInit: { headers: server.headers },
+      fetch: io.fetch,
+    });
+  } else {
+    const process = new ProcessTransport(
+      server.kind === "module" ? io.denoPath : server.target,
+      server.kind === "module" ? sandboxArgs(server) : server.args,
+      serverEnv(server, io.env),
+    );
+    transport = process;
+    stderr = () => process.stderrText();
+  }
+  try {
+    await client.connect(transport, {
+      timeout: timeoutOf(server),
+      ...(signal ? { signal } : {}),
+    });
+  } catch (error) {
+    await transport.close().catch(() => {});
+    throw new ConfigError(
+      `tool server ${server.name} did not start: ${reasonOf(error, stderr())}`,
+    );
+  }
+  return {
+    server,
+    client,
+    stderr,
+    async [Symbol.asyncDispose]() {
+      await client.close().catch(() => {});
+    },
+  };
+}
+
+/** How long `server` may take to start, or to answer one call, in milliseconds. */
+export function timeoutOf(server: ToolServer): number {
+  return server.timeoutSeconds === undefined
+    ? TIMEOUT_MS
+    : server.timeoutSeconds * 1000;
+}
+
+/** Why a server failed, in one line: its own last words, or the error's. */
+export function reasonOf(error: unknown, stderr = ""): string {
+  // Its own last words: the last line that names an error, else the last
+  // that is no stack frame.
+  const lines = stderr.split("\n").map((line) => line.trim())
+    .filter((line) => line !== "" && !/^at\s/.test(line));
+  const last =
+    lines.findLast((line) => /error|denied|cannot|failed/i.test(line)) ??
+      lines.at(-1);
+  const message = (error instanceof Error ? error.message : String(error))
+    .replace(/^(MCP error -?\d+: )+/, "");
+  const why = error instanceof Deno.errors.NotCapable
+    ? "this run may not start programs (the tasks and the installed gpt4o " +
+      "allow it when -T is given: see Permissions in the README)"
+    : error instanceof Deno.errors.NotFound ||
+        /NotFound|not found|No such file|ENOENT/i.test(message)
+    ? "the program was not found"
+    : /timed out|timeout/i.test(message)
+    ? "it did not answer in time"
+    : /closed/i.test(message)
+    ? "it exited"
+    : /^\s*[[{]/.test(message) || /^Invalid .*: \[?\s*$/m.test(message)
+    ? "it answered in a shape the protocol does not allow"
+    : message.split("\n")[0];
+  return last ? `${why} (it said: ${last.slice(0, 300)})` : why;
+}
+
+/**
+ * The stdio transport of MCP over a process Deno starts: newline-delimited
+ * JSON-RPC on stdin and stdout, the SDK's own reader and writer; stderr kept,
+ * never shown raw. Closing ends stdin, then signals the process if it stays.
+ */
+export class ProcessTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  #child?: Deno.ChildProcess;
+  #writer?: WritableStreamDefaultWriter<Uint8Array>;
+  #stderr = "";
+  #closing?: Promise<void>;
+  readonly #buffer = new ReadBuffer({ maxBufferSize: LINE_LIMIT });
+
+  constructor(
+    readonly command: string,
+    readonly args: string[],
+    readonly env: Record<string, string>,
+  ) {}
+
+  start(): Promise<void> {
+    try {
+      this.#child = new Deno.Command(this.command, {
+        args: this.args,
+        env: this.env,
+        clearEnv: true,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#writer = this.#child.stdin.getWriter();
+    void this.#read(this.#child.stdout);
+    void this.#keepStderr(this.#child.stderr);
+    void this.#child.status.then(() => {
+      this.#child = undefined;
+      this.onclose?.();
+    });
+    return Promise.resolve();
+  }
+
+  /** The last of what the process wrote on stderr, as plain text. */
+  stderrText(): string {
+    return this.#stderr;
+  }
+
+  async #read(stdout: ReadableStream<Uint8Array>): Promise<void> {
+    // A line longer than the buffer takes is dropped whole, and the server
+    // read on: the call it answers fails by its timeout, the others stand.
+    let skipping = false;
+    try {
+      for await (let chunk of stdout) {
+        if (skipping) {
+          const end = chunk.indexOf(0x0a);
+          if (end < 0) continue;
+          [skipping, chunk] = [false, chunk.subarray(end + 1)];
+        }
+        try {
+          this.#buffer.append(Buffer.from(chunk));
+        } catch (error) {
+          // The buffer is cleared: what follows the long line's end is kept.
+          this.onerror?.(asError(error));
+          const end = chunk.indexOf(0x0a);
+          skipping = end < 0;
+          if (skipping) continue;
+          this.#buffer.append(Buffer.from(chunk.subarray(end + 1)));
+        }
+        for (;;) {
+          let message;
+          try {
+            message = this.#buffer.readMessage();
+          } catch (error) {
+            this.onerror?.(asError(error));
+            continue;
+          }
+          if (message === null) break;
+          this.onmessage?.(message);
+        }
+      }
+    } catch (error) {
+      this.onerror?.(asError(error));
+    }
+  }
+
+  async #keepStderr(stderr: ReadableStream<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of stderr) {
+        // Escape sequences and other controls are dropped: kept to be quoted.
+        const text = decoder.decode(chunk, { stream: true })
+          // deno-lint-ignore no-control-regex
+          .replace(/\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x09\x0b-\x1f\x7f]/g, "");
+        this.#stderr = (this.#stderr + text).slice(-STDERR_KEPT);
+      }
+    } catch {
+      // the process is gone
+    }
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (!this.#writer) throw new Error("the server is not running");
+    await this.#writer.write(
+      new TextEncoder().encode(serializeMessage(message)),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.#closing ??= this.#close();
+  }
+
+  async #close(): Promise<void> {
+    const child = this.#child;
+    await this.#writer?.close().catch(() => {});
+    if (child) {
+      const exited = (ms: number) =>
+        Promise.race([
+          child.status.then(() => true),
+          new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(false), ms);
+            Deno.unrefTimer(timer);
+          }),
+        ]);
+      for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+        if (await exited(EXIT_GRACE_MS)) break;
+        try {
+          child.kill(signal);
+        } catch {
+          break; // it exited meanwhile
+        }
+      }
+      await child.status.catch(() => {});
+    }
+    this.#buffer.clear();
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
