@@ -9,7 +9,11 @@
  * @module
  */
 import { ENV_VARIABLES, SDK_ENV_VARIABLE } from "../config/connection.ts";
-import { type Env, HISTORY_ENV_VARIABLES, historyFolder } from "../config/paths.ts";
+import {
+  type Env,
+  HISTORY_ENV_VARIABLES,
+  historyFolder,
+} from "../config/paths.ts";
 import { CONFIG_ENV_VARIABLES, configPath } from "../config/file.ts";
 import { PROVIDER_ENV_VARIABLES } from "../config/providers.ts";
 import { TERMINAL_ENV_VARIABLES } from "../io/terminal.ts";

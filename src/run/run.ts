@@ -59,7 +59,10 @@ import type { MarkdownOptions } from "../render/markdown.ts";
 import { CutOffError, RefusalError } from "../exchange/answer.ts";
 import { type Attachment, InlineData, partsOf } from "../files/attachments.ts";
 import { requestFields } from "../config/sampling.ts";
-import type { JsonSchemaRequest, JsonSchemaResponseFormat } from "../exchange/schema.ts";
+import type {
+  JsonSchemaRequest,
+  JsonSchemaResponseFormat,
+} from "../exchange/schema.ts";
 import type { CompletionUsage } from "openai/resources/completions";
 import type { ChatCompletionMessage } from "openai/resources/chat/completions";
 
@@ -571,7 +574,9 @@ async function chat(
     },
   };
   const history = options.save ? settings.history.path : undefined;
-  const { inputsPath, loadInputs, saveInput } = await import("../chat/inputs.ts");
+  const { inputsPath, loadInputs, saveInput } = await import(
+    "../chat/inputs.ts"
+  );
   const inputs = history && inputsPath(history);
   using lines = io.lines(
     inputs
@@ -744,7 +749,9 @@ interface Structured {
 
 /** Reads and checks `--schema`'s value; its validator loads only then. */
 async function structured(io: Io, text: string): Promise<Structured> {
-  const { parseSchemaArgument, responseFormat } = await import("../exchange/schema.ts");
+  const { parseSchemaArgument, responseFormat } = await import(
+    "../exchange/schema.ts"
+  );
   const request = await parseSchemaArgument(
     text,
     (path) => io.readTextFile(path),

@@ -28,7 +28,9 @@ Deno.test("the install, uninstall and compile tasks never prompt, and may not wr
       .filter((word) => word.startsWith("-"));
     assert.equal(flags[0], "--no-prompt", name);
     assert.ok(!flags.some((flag) => /^--allow-(write|all)|^-A$/.test(flag)));
-    assert.ok(project.tasks[name].command.endsWith(`src/launch/install.ts ${name}`));
+    assert.ok(
+      project.tasks[name].command.endsWith(`src/launch/install.ts ${name}`),
+    );
   }
 });
 

@@ -12,7 +12,11 @@ import { EXIT, InterruptedError } from "../errors.ts";
 import { type Io, type LineReader, type Output, style } from "../io/io.ts";
 import type { Options } from "../cli/options.ts";
 import { denoCommand } from "../launch/permissions.ts";
-import { DEFAULT_TOOL_ROUNDS, type Settings, toolServersOf } from "../config/plan.ts";
+import {
+  DEFAULT_TOOL_ROUNDS,
+  type Settings,
+  toolServersOf,
+} from "../config/plan.ts";
 import { Secrets } from "../io/redact.ts";
 import type { ToolRounds } from "../run/run.ts";
 import { visible } from "../io/terminal.ts";
