@@ -12,7 +12,7 @@
  */
 import OpenAI from "openai";
 import { stopNote, verboseLine } from "./src/exchange/answer.ts";
-import { loadVariables, NO_KEY } from "./src/config/connection.ts";
+import { loadVariables } from "./src/config/connection.ts";
 import project from "./deno.json" with { type: "json" };
 import {
   describeFailure,
@@ -26,7 +26,13 @@ import { denoIo, type Io } from "./src/io/io.ts";
 import { parseOptions, USAGE } from "./src/cli/options.ts";
 import { maskedOutput, Secrets } from "./src/io/redact.ts";
 import { printStream } from "./src/exchange/stream.ts";
-import { outcomeOf, type Reply, type Request, run } from "./src/run/run.ts";
+import { run } from "./src/run/run.ts";
+import {
+  contextOf,
+  outcomeOf,
+  type Reply,
+  type Request,
+} from "./src/exchange/request.ts";
 import type { Target } from "./src/config/plan.ts";
 import type { JsonSchemaRequest } from "./src/exchange/schema.ts";
 import type { ToolMessage } from "./src/history/store.ts";
@@ -150,12 +156,7 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
     // An aborted request throws the SDK's generic abort error; the abort's
     // reason says why it stopped: Ctrl-C, --timeout, or stdout gone.
     const reason = abort.signal.reason ?? error;
-    const failure = describeFailure(reason, {
-      model,
-      baseURL: connection.baseURL,
-      keyVariable: target.keyVariable,
-      keySent: connection.apiKey !== NO_KEY,
-    });
+    const failure = describeFailure(reason, contextOf(target));
     // The provider cannot answer, and nothing is printed: ask the next one.
     // Once a tool has run, the exchange is not started again elsewhere.
     const elsewhere =

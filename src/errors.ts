@@ -11,7 +11,7 @@ import { endpointOf, HistoryError } from "./history/store.ts";
 import { IdleTimeoutError } from "./exchange/idle.ts";
 import { OutputError } from "./io/io.ts";
 import { ConnectionFailure } from "./exchange/fetch.ts";
-import { UsageError } from "./cli/options.ts";
+import { UsageError } from "./cli/usage_error.ts";
 import { quoteLine, serverMessage } from "./exchange/server_message.ts";
 import { STOP_SIGNALS, type StopSignal } from "./io/signals.ts";
 
@@ -57,7 +57,7 @@ export interface RequestContext {
  * ```ts
  * import assert from "node:assert/strict";
  * import { describeFailure } from "./errors.ts";
- * import { UsageError } from "./cli/options.ts";
+ * import { UsageError } from "./cli/usage_error.ts";
  * assert.deepEqual(describeFailure(new UsageError("unknown option --x")), {
  *   message: "unknown option --x (see --help)",
  *   exitCode: 2,

@@ -4,7 +4,7 @@ import { AnswerError } from "./exchange/answer.ts";
 import { ConfigError } from "./config/connection.ts";
 import { describeFailure, EXIT, InterruptedError } from "./errors.ts";
 import { IdleTimeoutError } from "./exchange/idle.ts";
-import { UsageError } from "./cli/options.ts";
+import { UsageError } from "./cli/usage_error.ts";
 
 const context = { model: "gpt-4o", baseURL: "http://localhost:1337/v1" };
 

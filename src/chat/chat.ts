@@ -6,7 +6,8 @@
  * @module
  */
 import type { Message } from "../history/store.ts";
-import type { LineReader, Output } from "../io/io.ts";
+import type { Output } from "../io/io.ts";
+import type { LineReader } from "../io/lines.ts";
 import { type Attachment, describe, partsOf } from "../files/attachments.ts";
 import type { SamplingOptions } from "../config/sampling.ts";
 

@@ -8,7 +8,7 @@ import {
   type Turn,
   type TurnResult,
 } from "./chat.ts";
-import type { LineReader } from "../io/io.ts";
+import type { LineReader } from "../io/lines.ts";
 
 /** Runs a chat over the given lines; each turn answers with `answers`' next result. */
 async function chat(

@@ -4,6 +4,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { UsageError } from "./usage_error.ts";
 import {
   parseOption,
   parseOptionFlags,
@@ -142,11 +143,6 @@ export interface Options {
   listTools: boolean;
   /** The prompt words, joined by spaces; empty when none were given. */
   prompt: string;
-}
-
-/** A command line that cannot be run; its message names the problem. */
-export class UsageError extends Error {
-  override name = "UsageError";
 }
 
 /**

@@ -5,8 +5,8 @@ import {
   DEFAULT_TIMEOUT_SECONDS,
   parseOptions,
   USAGE,
-  UsageError,
 } from "./options.ts";
+import { UsageError } from "./usage_error.ts";
 
 Deno.test("parseOptions() leaves the model and system to the demo's defaults when not given", () => {
   assert.deepEqual(parseOptions([]), {

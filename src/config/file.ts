@@ -34,7 +34,7 @@ import { checkOptions, type SamplingOptions } from "./sampling.ts";
 import { ConfigError, ENV_VARIABLES, SDK_ENV_VARIABLE } from "./connection.ts";
 import type { Io } from "../io/io.ts";
 import { type Env, isAbsolute } from "./paths.ts";
-import { PROVIDERS } from "./providers.ts";
+import { type CustomProvider, PROVIDERS } from "./providers.ts";
 import { nearest } from "../text/spelling.ts";
 
 /** The environment variables read to find the config file. */
@@ -47,18 +47,6 @@ export const CONFIG_ENV_VARIABLES = [
 
 /** The largest config file read, in bytes. */
 export const CONFIG_LIMIT = 1024 * 1024;
-
-/** An OpenAI-compatible endpoint of the user's own: `-m NAME:MODEL`. */
-export interface CustomProvider {
-  name: string;
-  baseURL: string;
-  /** The variable that holds its key; `undefined` for a keyless server. */
-  keyVariable?: string;
-  /** The model `-m NAME:` sends. */
-  defaultModel?: string;
-  /** Headers sent with each request to it; their values are masked like keys. */
-  headers: Record<string, string>;
-}
 
 /** A named system message, and optionally a model: `-r NAME`. */
 export interface Role {

@@ -7,7 +7,18 @@
 import { ConfigError, customHeaderValues, urlSecrets } from "./connection.ts";
 import { nearest } from "../text/spelling.ts";
 import { columns } from "../text/columns.ts";
-import type { CustomProvider } from "./file.ts";
+
+/** An OpenAI-compatible endpoint of the user's own: `-m NAME:MODEL`. */
+export interface CustomProvider {
+  name: string;
+  baseURL: string;
+  /** The variable that holds its key; `undefined` for a keyless server. */
+  keyVariable?: string;
+  /** The model `-m NAME:` sends. */
+  defaultModel?: string;
+  /** Headers sent with each request to it; their values are masked like keys. */
+  headers: Record<string, string>;
+}
 
 /** An OpenAI-compatible server known by name. */
 export interface Provider {

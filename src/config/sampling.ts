@@ -17,7 +17,7 @@
  * @module
  */
 import { ConfigError } from "./connection.ts";
-import { UsageError } from "../cli/options.ts";
+import { UsageError } from "../cli/usage_error.ts";
 import { nearest } from "../text/spelling.ts";
 
 /** The sampling options of a request; an absent one is not sent. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "./connection.ts";
-import { UsageError } from "../cli/options.ts";
+import { UsageError } from "../cli/usage_error.ts";
 import {
   checkOptions,
   describeOptions,

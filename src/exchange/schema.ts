@@ -13,7 +13,7 @@
  */
 import { Ajv, type ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { UsageError } from "../cli/options.ts";
+import { UsageError } from "../cli/usage_error.ts";
 
 /** The schema of `--schema` and the name it is sent by. */
 export interface JsonSchemaRequest {

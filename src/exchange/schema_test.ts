@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../cli/options.ts";
+import { UsageError } from "../cli/usage_error.ts";
 import {
   type JsonSchemaRequest,
   parseSchemaArgument,

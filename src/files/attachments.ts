@@ -26,7 +26,7 @@
  */
 import type { ChatCompletionContentPart } from "openai/resources/chat/completions";
 import type { Ignore } from "ignore";
-import { UsageError } from "../cli/options.ts";
+import { UsageError } from "../cli/usage_error.ts";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -22,7 +22,7 @@ import {
   TEXT_FILE_LIMIT,
   WHOLE_BODY_LIMIT,
 } from "./attachments.ts";
-import { UsageError } from "../cli/options.ts";
+import { UsageError } from "../cli/usage_error.ts";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -5,7 +5,12 @@
  *
  * @module
  */
-import { pipedLines, terminalLines } from "../chat/lines.ts";
+import {
+  type LineReader,
+  type LinesOptions,
+  pipedLines,
+  terminalLines,
+} from "./lines.ts";
 import { onStopSignal, type StopSignal } from "./signals.ts";
 
 /** A sink for text. `write` is synchronous so that output order is exact. */
@@ -35,31 +40,6 @@ export function batch(output: Output, writes: () => void): void {
 export function style(output: Output, code: string): void {
   if (output.style) output.style(code);
   else output.write(code);
-}
-
-/** Reads what the user types, or the lines piped to stdin. */
-export interface LineReader extends Disposable {
-  /** Whether a person is typing at a terminal (then prompts are shown). */
-  readonly interactive: boolean;
-  /**
-   * Shows `prompt` and resolves with the next line; `undefined` at the end of
-   * input (Ctrl-D). Ctrl-C clears the line, unless `onInterrupt` is given:
-   * then it is called, and the read resolves with `undefined`.
-   */
-  read(
-    prompt: string,
-    options?: { onInterrupt?: () => void },
-  ): Promise<string | undefined>;
-  /** Shows `text` after `prompt` as if it had been typed (at a terminal only). */
-  echo?(prompt: string, text: string): Promise<void>;
-}
-
-/** What the chat's line reader keeps from one session to the next. */
-export interface LinesOptions {
-  /** Earlier inputs, newest first, for the Up arrow: read when the terminal is. */
-  history?: () => string[];
-  /** Each line as it is entered, to keep it. */
-  onLine?(line: string): void;
 }
 
 /** Everything the program touches outside itself. */

@@ -20,7 +20,7 @@ import { InterruptedError } from "../errors.ts";
 import { ConfigError } from "../config/connection.ts";
 import { ToolRoundsError } from "../exchange/answer.ts";
 import type { ToolMessage } from "../history/store.ts";
-import type { ToolRounds } from "../run/run.ts";
+import type { ToolRounds } from "../exchange/request.ts";
 
 /** The most characters of a tool's result sent to the model. */
 export const TOOL_RESULT_CHARS = 100_000;

@@ -9,7 +9,8 @@
 import type { ChatCompletionFunctionTool } from "openai/resources/chat/completions";
 import type { Role, ToolServer } from "../config/file.ts";
 import { EXIT, InterruptedError } from "../errors.ts";
-import { type Io, type LineReader, type Output, style } from "../io/io.ts";
+import { type Io, type Output, style } from "../io/io.ts";
+import type { LineReader } from "../io/lines.ts";
 import type { Options } from "../cli/options.ts";
 import { denoCommand } from "../launch/permissions.ts";
 import {
@@ -18,7 +19,7 @@ import {
   toolServersOf,
 } from "../config/plan.ts";
 import { Secrets } from "../io/redact.ts";
-import type { ToolRounds } from "../run/run.ts";
+import type { ToolRounds } from "../exchange/request.ts";
 import { visible } from "../io/terminal.ts";
 import { flatten } from "../text/line.ts";
 import {

@@ -7,7 +7,31 @@
  * @module
  */
 import type { Interface } from "node:readline";
-import type { LineReader } from "../io/io.ts";
+
+/** Reads what the user types, or the lines piped to stdin. */
+export interface LineReader extends Disposable {
+  /** Whether a person is typing at a terminal (then prompts are shown). */
+  readonly interactive: boolean;
+  /**
+   * Shows `prompt` and resolves with the next line; `undefined` at the end of
+   * input (Ctrl-D). Ctrl-C clears the line, unless `onInterrupt` is given:
+   * then it is called, and the read resolves with `undefined`.
+   */
+  read(
+    prompt: string,
+    options?: { onInterrupt?: () => void },
+  ): Promise<string | undefined>;
+  /** Shows `text` after `prompt` as if it had been typed (at a terminal only). */
+  echo?(prompt: string, text: string): Promise<void>;
+}
+
+/** What the chat's line reader keeps from one session to the next. */
+export interface LinesOptions {
+  /** Earlier inputs, newest first, for the Up arrow: read when the terminal is. */
+  history?: () => string[];
+  /** Each line as it is entered, to keep it. */
+  onLine?(line: string): void;
+}
 
 /**
  * `node:readline` and `node:process`, loaded on first use: only `--chat`

@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
-import { CutOffError, RefusalError } from "../exchange/answer.ts";
 import { ENV_VARIABLES, SDK_ENV_VARIABLE } from "../config/connection.ts";
-import { InterruptedError } from "../errors.ts";
-import { PLACE_ENV, PROGRAM_ENV, runFlags } from "../launch/permissions.ts";
+import { PLACE_ENV, PROGRAM_ENV, runFlags } from "./permissions.ts";
 import { PROVIDER_ENV_VARIABLES } from "../config/providers.ts";
-import { outcomeOf } from "./run.ts";
 import project from "../../deno.json" with { type: "json" };
 
 /** The tasks that start the program, through the launcher. */
@@ -68,15 +65,4 @@ Deno.test("a run may read the program's own GPT4O_* variables and the others it 
     PROGRAM_ENV,
     flags[3].slice("--allow-env=".length).split(","),
   );
-});
-
-Deno.test("outcomeOf() tells how an exchange ended, for the history", () => {
-  assert.equal(outcomeOf("stop"), "answered");
-  assert.equal(outcomeOf(null), "answered");
-  assert.equal(outcomeOf("length"), "cut off");
-  assert.equal(outcomeOf("content_filter"), "filtered");
-  assert.equal(outcomeOf(undefined, new InterruptedError()), "interrupted");
-  assert.equal(outcomeOf(undefined, new RefusalError("no")), "refused");
-  assert.equal(outcomeOf(undefined, new CutOffError()), "cut off");
-  assert.equal(outcomeOf(undefined, new TypeError("reset")), "failed");
 });

@@ -1,0 +1,131 @@
+/**
+ * One exchange as the demo's `ask()` takes it and returns it: where to send
+ * which messages and how to show the answer ({@linkcode Request}), and how it
+ * ended ({@linkcode Reply}).
+ *
+ * @module
+ */
+import type { CompletionUsage } from "openai/resources/completions";
+import type { ChatCompletionMessage } from "openai/resources/chat/completions";
+import type { Io } from "../io/io.ts";
+import type { Target } from "../config/plan.ts";
+import type { Message, Outcome, ToolMessage } from "../history/store.ts";
+import type { MarkdownOptions } from "../render/markdown.ts";
+import type { InlineData } from "../files/attachments.ts";
+import type { JsonSchemaRequest } from "./schema.ts";
+import { InterruptedError, type RequestContext } from "../errors.ts";
+import { NO_KEY } from "../config/connection.ts";
+import { CutOffError, RefusalError } from "./answer.ts";
+
+/** One exchange: where to send which messages, and how to show the answer. */
+export interface Request {
+  target: Target;
+  messages: Message[];
+  stream: boolean;
+  json: boolean;
+  verbose: boolean;
+  /** Show a reasoning model's thinking on stderr. */
+  reasoning: boolean;
+  timeoutSeconds: number;
+  /** Render the answer's markdown (on a terminal, unless `--raw`). */
+  render?: MarkdownOptions;
+  /** Print only the answer's first or last fenced code block (`-x`). */
+  extract?: "first" | "last";
+  /**
+   * The request body's other fields: the sampling options as the target's
+   * server takes them, `response_format` for `--schema`.
+   */
+  fields: Record<string, unknown>;
+  /** `--schema`: the answer is JSON that must follow it. */
+  schema?: JsonSchemaRequest;
+  /** The attachments' data, which the messages carry as stand-ins. */
+  inline?: InlineData;
+  /**
+   * `-T`: what answers the model's tool calls, round by round (the tools
+   * themselves are offered in `fields`).
+   */
+  tools?: ToolRounds;
+  /**
+   * Another target follows this one: a failure that says the provider cannot
+   * answer now (see {@linkcode fallbackReason}), before anything is printed,
+   * is returned as {@linkcode Reply.fallBack} and not told.
+   */
+  fallback: boolean;
+}
+
+/** Answers the model's tool calls, one round at a time. */
+export interface ToolRounds {
+  /**
+   * The messages that answer `message`'s tool calls: `message` itself, then
+   * one `tool` message per call, in order. `round` counts from 0.
+   *
+   * @throws {ToolRoundsError} past the round bound; the signal's reason
+   * once it is aborted.
+   */
+  answer(
+    message: ChatCompletionMessage,
+    round: number,
+    signal: AbortSignal,
+  ): Promise<ToolMessage[]>;
+}
+
+/** How one exchange ended: its exit code, and what to save. */
+export interface Reply {
+  exitCode: number;
+  /** The answer as far as it got. */
+  answer: string;
+  outcome: Outcome;
+  /** The one-line failure, when there was one. */
+  error?: string;
+  usage?: CompletionUsage | null;
+  /** Why the next target should be asked instead (a short reason). */
+  fallBack?: string;
+  /** The tool rounds before the answer, as sent back to the model. */
+  toolMessages?: ToolMessage[];
+}
+
+/** The demo's exchange: sends one request and prints its answer. */
+export type Ask = (io: Io, request: Request) => Promise<Reply>;
+
+/** What a run asks of the server: an exchange, and the list of its models. */
+export interface Server {
+  ask: Ask;
+  /** The ids of the models the target's server lists. */
+  models(io: Io, target: Target): Promise<string[]>;
+}
+
+/**
+ * How an exchange ended, for the history: from the finish reason of an
+ * answer, or from the error that stopped it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { outcomeOf } from "./request.ts";
+ * assert.equal(outcomeOf("stop"), "answered");
+ * assert.equal(outcomeOf("length"), "cut off");
+ * assert.equal(outcomeOf(undefined, new Error("connection reset")), "failed");
+ * ```
+ */
+export function outcomeOf(
+  finishReason: string | null | undefined,
+  error?: unknown,
+): Outcome {
+  if (error instanceof InterruptedError) return "interrupted";
+  if (error instanceof RefusalError) return "refused";
+  if (error instanceof CutOffError) return "cut off";
+  if (error !== undefined) return "failed";
+  if (finishReason === "length") return "cut off";
+  if (finishReason === "content_filter") return "filtered";
+  return "answered";
+}
+
+/** What a failure's message may say of the request that failed. */
+export function contextOf(target: Target): RequestContext {
+  return {
+    model: target.model,
+    baseURL: target.connection.baseURL,
+    ...(target.keyVariable ? { keyVariable: target.keyVariable } : {}),
+    keySent: target.connection.apiKey !== NO_KEY,
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * `--chat` as a run holds it: the session the chat runs with (its model,
+ * roles, attachments, models, copying and history), its lines, and its
+ * signals.
+ *
+ * @module
+ */
+import { type Io, style } from "../io/io.ts";
+import type { Secrets } from "../io/redact.ts";
+import { STOP_SIGNALS, type StopSignal } from "../io/signals.ts";
+import type { Options } from "../cli/options.ts";
+import { roleOf, type Settings, targetsOf } from "../config/plan.ts";
+import { describeFailure } from "../errors.ts";
+import { contextOf, type Server } from "../exchange/request.ts";
+import {
+  type ChatSession,
+  type ResolvedModel,
+  type Resumed,
+  runChat,
+  type Turn,
+} from "../chat/chat.ts";
+import { openHistory } from "../history/conversations.ts";
+import type { Conversation } from "../history/store.ts";
+import { formatList } from "../history/transcript.ts";
+import type { ToolsInUse } from "../tools/use.ts";
+import type { Turns } from "./turns.ts";
+/** `--chat`: the session the chat runs with, its lines, and its signals. */
+export async function chat(
+  io: Io,
+  options: Options,
+  settings: Settings,
+  { turns, server, tools }: {
+    turns: Turns;
+    server: Server;
+    tools?: ToolsInUse;
+  },
+  begin: Omit<Turn, "prompt">,
+  resumed: Conversation | undefined,
+  secrets: Secrets,
+): Promise<number> {
+  const resolveModel = (spec: string): ResolvedModel => {
+    try {
+      const targets = targetsOf(spec, settings, turns.note);
+      return {
+        spec: targets.map((each) => each.spec).join(","),
+        shown: targets.map((each) => each.shown).join(", else "),
+      };
+    } catch (error) {
+      return { problem: describeFailure(error).message };
+    }
+  };
+  const session: ChatSession = {
+    ...begin,
+    ...(resumed ? { resumed: summaryOf(resumed) } : {}),
+    turn: (turn) => turns.run(turn),
+    history: () => latestConversations(settings),
+    ...(tools ? { tools: () => tools.box.listing() } : {}),
+    resolveModel,
+    async attach(name) {
+      try {
+        const { readAttachment } = await import("../files/attachments.ts");
+        return await readAttachment(name);
+      } catch (error) {
+        return { problem: describeFailure(error).message };
+      }
+    },
+    async models(model) {
+      try {
+        const [target] = targetsOf(model, settings);
+        try {
+          const ids = await server.models(io, target);
+          return ids.length
+            ? ids.toSorted().join("\n")
+            : `${target.shown}: the server lists no models`;
+        } catch (error) {
+          return describeFailure(error, contextOf(target)).message;
+        }
+      } catch (error) {
+        return describeFailure(error).message;
+      }
+    },
+    async copy(answer) {
+      const { codeBlocks } = await import("../render/markdown.ts");
+      const block = codeBlocks(answer).at(-1);
+      if (block === undefined) {
+        return "the last answer has no fenced code block to copy";
+      }
+      const terminal = io.stdoutIsTerminal
+        ? io.stdout
+        : io.stderrIsTerminal
+        ? io.stderr
+        : undefined;
+      if (terminal === undefined) {
+        return "copying needs a terminal: it goes through OSC 52";
+      }
+      // OSC 52: the terminal puts it on the clipboard; no program, no permission.
+      const bytes = new TextEncoder().encode(block);
+      style(terminal, `\x1b]52;c;${bytes.toBase64()}\x07`);
+      const lines = block.split("\n").length - 1;
+      return `copied the last code block (${lines} ${
+        lines === 1 ? "line" : "lines"
+      }) to the clipboard, through the terminal (OSC 52)`;
+    },
+    role(name) {
+      try {
+        const role = roleOf(name, settings)!;
+        return {
+          ...(role.system !== undefined ? { system: role.system } : {}),
+          ...(role.model ? { model: resolveModel(role.model.join(",")) } : {}),
+        };
+      } catch (error) {
+        return { problem: describeFailure(error).message };
+      }
+    },
+  };
+  const history = options.save ? settings.history.path : undefined;
+  const { inputsPath, loadInputs, saveInput } = await import(
+    "../chat/inputs.ts"
+  );
+  const inputs = history && inputsPath(history);
+  using lines = io.lines(
+    inputs
+      ? {
+        history: () => loadInputs(inputs),
+        onLine: (line) => saveInput(inputs, secrets.redact(line)),
+      }
+      : {},
+  );
+  // A tool call is asked about where the user types.
+  if (tools) tools.reader = lines;
+  // Between turns, a Ctrl-C must not end the chat (under `deno task` one
+  // press can arrive twice); SIGTERM or SIGHUP at the prompt ends it.
+  let stopped: StopSignal | undefined;
+  using _ = io.onInterrupt((signal) => {
+    if (signal === "SIGINT") return;
+    stopped = signal;
+    lines[Symbol.dispose]();
+  });
+  const code = await runChat(session, lines, io, options.prompt.trim());
+  return stopped ? STOP_SIGNALS[stopped] : code;
+}
+
+/** What a resumed chat says of its conversation. */
+function summaryOf(conversation: Conversation): Resumed {
+  const last = conversation.turns.findLast((turn) => turn.answer !== "");
+  return {
+    id: conversation.id,
+    turns: conversation.turns.length,
+    ...(last ? { last: { prompt: last.prompt, answer: last.answer } } : {}),
+  };
+}
+
+/** What `/history` prints: the latest conversations, or why there are none. */
+function latestConversations(settings: Settings): string {
+  try {
+    using history = openHistory(settings.history);
+    return `${formatList(history.list())}\n`;
+  } catch (error) {
+    return `${describeFailure(error).message}\n`;
+  }
+}

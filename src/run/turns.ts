@@ -1,0 +1,224 @@
+/**
+ * Each turn of a run: its targets in fallback order, asked in turn until one
+ * answers, and the saving of the exchange.
+ *
+ * @module
+ */
+import type { Io } from "../io/io.ts";
+import type { Secrets } from "../io/redact.ts";
+import type { Options } from "../cli/options.ts";
+import { type Settings, type Target, targetsOf } from "../config/plan.ts";
+import { requestFields } from "../config/sampling.ts";
+import { describeFailure, EXIT } from "../errors.ts";
+import type { Ask, Reply } from "../exchange/request.ts";
+import type {
+  JsonSchemaRequest,
+  JsonSchemaResponseFormat,
+} from "../exchange/schema.ts";
+import { showReasoning } from "../exchange/reasoning.ts";
+import { type InlineData, partsOf } from "../files/attachments.ts";
+import { Recorder } from "../history/conversations.ts";
+import { endpointOf, type Message } from "../history/store.ts";
+import type { Turn, TurnResult } from "../chat/chat.ts";
+import type { ToolsInUse } from "../tools/use.ts";
+import type { MarkdownOptions } from "../render/markdown.ts";
+import { takesHyperlinks } from "../io/terminal.ts";
+/**
+ * Each turn of a run: its targets in fallback order, asked in turn until one
+ * answers, and the saving of the exchange.
+ */
+export class Turns {
+  readonly #said = new Set<string>();
+  readonly #recorder: Recorder | undefined;
+  readonly #reasoning: boolean;
+  readonly #render: MarkdownOptions | undefined;
+
+  constructor(
+    readonly io: Io,
+    readonly options: Options,
+    readonly settings: Settings,
+    readonly ask: Ask,
+    readonly secrets: Secrets,
+    readonly extras: {
+      inline?: InlineData;
+      schema?: Structured;
+      tools?: ToolsInUse;
+    } = {},
+  ) {
+    this.#recorder = options.save
+      ? new Recorder(settings.history, (line) => io.stderr.write(`${line}\n`))
+      : undefined;
+    this.#reasoning = showReasoning(options.reasoning, io.stderrIsTerminal);
+    this.#render = rendering(io, options, settings);
+  }
+
+  /** Says a line once a run (a near-miss provider name). */
+  readonly note = (line: string): void => {
+    if (!this.#said.has(line)) this.io.stderr.write(`${line}\n`);
+    this.#said.add(line);
+  };
+
+  /** Runs one turn: sends it, prints the answer or the failure, saves it. */
+  async run(turn: Turn): Promise<TurnResult> {
+    const { io, options } = this;
+    let targets: Target[];
+    try {
+      targets = targetsOf(turn.model, this.settings, this.note);
+    } catch (error) {
+      const failure = describeFailure(error);
+      io.stderr.write(`${failure.message}\n`);
+      return {
+        exitCode: failure.exitCode,
+        answer: "",
+        conversationId: undefined,
+      };
+    }
+    const attachments = turn.attachments ?? [];
+    const { inline, schema, tools } = this.extras;
+    const sent: Message = {
+      role: "user",
+      content: attachments.length
+        ? partsOf(turn.prompt, attachments, inline?.standIn)
+        : turn.prompt,
+    };
+    const messages: Message[] = [
+      { role: "system", content: turn.system },
+      ...turn.earlier,
+      sent,
+    ];
+    const sampling = turn.sampling ?? {};
+    let [target, started] = [targets[0], new Date()];
+    let reply!: Reply;
+    for (const [i, each] of targets.entries()) {
+      [target, started] = [each, new Date()];
+      reply = await this.ask(io, {
+        target,
+        messages,
+        stream: options.stream || options.chat,
+        json: options.json,
+        verbose: options.verbose,
+        reasoning: this.#reasoning,
+        timeoutSeconds: options.timeoutSeconds,
+        ...(this.#render ? { render: this.#render } : {}),
+        ...(options.extract ? { extract: options.extract } : {}),
+        fields: {
+          ...requestFields(sampling, apiOf(each)),
+          ...(schema ? { response_format: schema.responseFormat } : {}),
+          ...(tools ? { tools: tools.definitions } : {}),
+        },
+        ...(schema ? { schema: schema.request } : {}),
+        ...(inline ? { inline } : {}),
+        ...(tools ? { tools: tools.rounds } : {}),
+        fallback: i < targets.length - 1,
+      });
+      if (reply.fallBack === undefined) break;
+      io.stderr.write(
+        `${each.shown} cannot answer (${reply.fallBack}): asking ` +
+          `${targets[i + 1].shown}\n`,
+      );
+    }
+    // A configuration error (exit 2) sent nothing: there is nothing to save.
+    if (reply.exitCode === EXIT.usage) {
+      return {
+        exitCode: reply.exitCode,
+        answer: "",
+        conversationId: undefined,
+      };
+    }
+    return {
+      exitCode: reply.exitCode,
+      answer: reply.answer,
+      conversationId: this.#save(turn, target, reply, started),
+      sent,
+      ...(reply.toolMessages ? { toolMessages: reply.toolMessages } : {}),
+    };
+  }
+
+  /**
+   * Saves an exchange as any output is kept: with every secret masked; the
+   * model that answered as -m takes it, provider and all.
+   */
+  #save(turn: Turn, target: Target, reply: Reply, started: Date) {
+    const { secrets } = this;
+    return this.#recorder?.save({
+      system: secrets.redact(turn.system),
+      prompt: secrets.redact(turn.prompt),
+      model: target.spec,
+      endpoint: secrets.redact(endpointOf(target.connection.baseURL)),
+      answer: secrets.redact(reply.answer),
+      outcome: reply.outcome,
+      ...(reply.error ? { error: secrets.redact(reply.error) } : {}),
+      usage: reply.usage ?? null,
+      started,
+      finished: new Date(),
+      ...(turn.attachments?.length
+        ? {
+          attachments: turn.attachments.map((each) =>
+            each.url ? { ...each, url: secrets.redact(each.url) } : each
+          ),
+        }
+        : {}),
+      ...(turn.sampling && Object.keys(turn.sampling).length
+        ? { options: turn.sampling }
+        : {}),
+      ...(reply.toolMessages
+        ? {
+          toolMessages: reply.toolMessages.map((message) =>
+            message.role === "tool"
+              ? { ...message, content: secrets.redact(message.content) }
+              : {
+                ...message,
+                content: message.content && secrets.redact(message.content),
+                tool_calls: message.tool_calls.map((call) => ({
+                  ...call,
+                  function: {
+                    name: call.function.name,
+                    arguments: secrets.redact(call.function.arguments),
+                  },
+                })),
+              }
+          ),
+        }
+        : {}),
+    }, turn.conversationId);
+  }
+}
+
+/**
+ * Which request fields a target's server takes: OpenAI's own API the
+ * current ones (`max_completion_tokens`), any other the older ones.
+ */
+function apiOf(target: Target): "openai" | "compatible" {
+  try {
+    return new URL(target.connection.baseURL).hostname === "api.openai.com"
+      ? "openai"
+      : "compatible";
+  } catch {
+    return "compatible";
+  }
+}
+
+/**
+ * How markdown is rendered: on a terminal, unless `--raw`, `--json` or `-x`
+ * asks for the text as it came; `undefined` when it is not.
+ */
+export function rendering(
+  io: Io,
+  options: Options,
+  settings: Settings,
+): MarkdownOptions | undefined {
+  return io.stdoutIsTerminal && !options.raw && !options.json &&
+      !options.extract
+    ? {
+      width: () => io.columns(),
+      color: !io.noColor,
+      hyperlinks: takesHyperlinks(settings.read),
+    }
+    : undefined;
+}
+
+/** `--schema`: the schema, and the `response_format` that asks for it. */
+export interface Structured {
+  request: JsonSchemaRequest;
+  responseFormat: JsonSchemaResponseFormat;
+}
