@@ -197,7 +197,7 @@ async function extract(
   which: "first" | "last",
   stderr: Io["stderr"],
 ): Promise<boolean> {
-  const { codeBlocks } = await import("./src/render/markdown.ts");
+  const { codeBlocks } = await import("./src/render/code_blocks.ts");
   const blocks = codeBlocks(screen.text);
   const block = which === "first" ? blocks[0] : blocks.at(-1);
   if (block === undefined) {

@@ -1,12 +1,5 @@
 import assert from "node:assert/strict";
-import stringWidth from "string-width";
-import {
-  codeBlocks,
-  type MarkdownOptions,
-  MarkdownStream,
-  NARROW,
-  warmUp,
-} from "./markdown.ts";
+import { type MarkdownOptions, MarkdownStream, warmUp } from "./markdown.ts";
 import { terminalOutput } from "../io/terminal.ts";
 import { screenOf } from "../../testdata/screen.ts";
 
@@ -245,31 +238,6 @@ Deno.test("a link is an OSC 8 hyperlink only to an http(s) URL", async (t) => {
       "guide (https://example.com/a)\n",
     );
   });
-});
-
-Deno.test("codeBlocks() gives each fenced block's content", async (t) => {
-  const cases: [string, string, string[]][] = [
-    ["none", "Just text, and `inline code`.\n\n    indented code\n", []],
-    ["one", "Run:\n\n```sh\nls -l\n```\n", ["ls -l\n"]],
-    [
-      "several, in order, in lists too",
-      "```js\nconst a = 1;\n```\n\n- step\n\n  ~~~\n  two\n  ~~~\n\n```\n\n```\n",
-      ["const a = 1;\n", "two\n", "\n"],
-    ],
-    ["unclosed, to the end", "```py\nprint(1)\n", ["print(1)\n"]],
-  ];
-  for (const [name, text, expected] of cases) {
-    await t.step(name, () => assert.deepEqual(codeBlocks(text), expected));
-  }
-});
-
-Deno.test("the characters measured by their length are one column wide for string-width too", () => {
-  const wrong: string[] = [];
-  for (let code = 0; code <= 0x2fff; code++) {
-    const char = String.fromCodePoint(code);
-    if (NARROW.test(char) && stringWidth(char) !== 1) wrong.push(char);
-  }
-  assert.deepEqual(wrong, []);
 });
 
 Deno.test("a very long line is printed as it streams, not held whole", () => {

@@ -80,7 +80,7 @@ export async function chat(
       }
     },
     async copy(answer) {
-      const { codeBlocks } = await import("../render/markdown.ts");
+      const { codeBlocks } = await import("../render/code_blocks.ts");
       const block = codeBlocks(answer).at(-1);
       if (block === undefined) {
         return "the last answer has no fenced code block to copy";

@@ -1,0 +1,93 @@
+/**
+ * Code in an answer: a fenced block's line highlighted by lowlight
+ * (highlight.js) in the terminal's colors.
+ *
+ * @module
+ */
+import { createLowlight } from "lowlight";
+import bash from "highlight.js/lib/languages/bash";
+import css from "highlight.js/lib/languages/css";
+import go from "highlight.js/lib/languages/go";
+import javascript from "highlight.js/lib/languages/javascript";
+import json from "highlight.js/lib/languages/json";
+import python from "highlight.js/lib/languages/python";
+import rust from "highlight.js/lib/languages/rust";
+import sql from "highlight.js/lib/languages/sql";
+import typescript from "highlight.js/lib/languages/typescript";
+import xml from "highlight.js/lib/languages/xml";
+import { SGR, type Span } from "./spans.ts";
+
+/** The languages highlighted, and the names a fence may give them. */
+const lowlight = createLowlight({
+  bash,
+  css,
+  go,
+  javascript,
+  json,
+  python,
+  rust,
+  sql,
+  typescript,
+  xml,
+});
+lowlight.registerAlias({
+  bash: ["sh", "shell", "zsh", "console"],
+  javascript: ["js", "jsx", "mjs", "cjs"],
+  typescript: ["ts", "tsx", "deno"],
+  python: ["py"],
+  rust: ["rs"],
+  xml: ["html", "svg"],
+  json: ["jsonc"],
+});
+
+/** highlight.js's classes, and how each is shown. */
+const CODE_COLORS: Record<string, string[]> = {
+  keyword: [SGR.magenta],
+  built_in: [SGR.cyan],
+  type: [SGR.cyan],
+  literal: [SGR.cyan],
+  number: [SGR.cyan],
+  string: [SGR.green],
+  regexp: [SGR.green],
+  comment: [SGR.gray],
+  meta: [SGR.gray],
+  title: [SGR.yellow],
+  "title.function": [SGR.yellow],
+  "title.class": [SGR.yellow],
+  attr: [SGR.yellow],
+  attribute: [SGR.yellow],
+  tag: [SGR.blue],
+  name: [SGR.blue],
+  variable: [SGR.red],
+  params: [],
+  symbol: [SGR.cyan],
+  selector: [SGR.blue],
+  property: [SGR.blue],
+};
+
+/** A line of code as spans, highlighted when its language is known. */
+export function highlight(line: string, language: string): Span[] {
+  if (!language || !lowlight.registered(language)) {
+    return [{ text: line, sgr: [] }];
+  }
+  const spans: Span[] = [];
+  const walk = (node: HastNode, sgr: string[]) => {
+    if (node.type === "text") spans.push({ text: node.value ?? "", sgr });
+    const names = (node.properties?.className ?? []) as string[];
+    const colors = names.flatMap((name) =>
+      CODE_COLORS[name.replace(/^hljs-/, "")] ?? []
+    );
+    for (const child of node.children ?? []) {
+      walk(child, colors.length ? colors : sgr);
+    }
+  };
+  walk(lowlight.highlight(language, line) as HastNode, []);
+  return spans;
+}
+
+interface HastNode {
+  type: string;
+  value?: string;
+  properties?: { className?: unknown };
+  children?: HastNode[];
+}
