@@ -8,7 +8,8 @@
 import type { Message } from "../history/store.ts";
 import type { Output } from "../io/io.ts";
 import type { LineReader } from "../io/lines.ts";
-import { type Attachment, describe, partsOf } from "../files/attachments.ts";
+import { type Attachment, describe } from "../files/attachments.ts";
+import { partsOf } from "../files/parts.ts";
 import type { SamplingOptions } from "../config/sampling.ts";
 
 /** One turn to run: the new prompt after the earlier messages. */

@@ -11,7 +11,7 @@ import type { Io } from "../io/io.ts";
 import type { Target } from "../config/plan.ts";
 import type { Message, Outcome, ToolMessage } from "../history/store.ts";
 import type { MarkdownOptions } from "../render/markdown.ts";
-import type { InlineData } from "../files/attachments.ts";
+import type { InlineData } from "../files/parts.ts";
 import type { JsonSchemaRequest } from "./schema.ts";
 import { InterruptedError, type RequestContext } from "../errors.ts";
 import { NO_KEY } from "../config/connection.ts";

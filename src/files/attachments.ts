@@ -1,19 +1,17 @@
 /**
- * The user's files sent along with the prompt: images and PDFs (`-a`), as
- * chat-completions content parts, and text files (`-f`), as fenced blocks of
- * text appended to the prompt.
+ * The user's images and PDFs sent along with the prompt (`-a`): read, known
+ * by their first bytes, checked against OpenAI's limits. `./parts.ts` makes
+ * them content parts; `./text_files.ts` reads `-f`'s text files.
  *
  * An attachment's kind comes from its first bytes (PNG, JPEG, WebP, GIF,
  * PDF), never from its name; an `http://` or `https://` image URL is passed
  * on for the server to fetch. Every size is checked against OpenAI's limits
- * before a file is read. A directory given to `-f` brings its text files,
- * in sorted order, leaving out version-control folders, symlinks, binary
- * files, files over the limit and what its `.gitignore` files exclude
- * (matched by the `ignore` package).
+ * before a file is read.
  *
  * ```ts
  * import assert from "node:assert/strict";
- * import { describe, partsOf, readAttachment } from "./attachments.ts";
+ * import { describe, readAttachment } from "./attachments.ts";
+ * import { partsOf } from "./parts.ts";
  * const photo = await readAttachment("testdata/attachments/pixel.png");
  * assert.equal(describe(photo), "testdata/attachments/pixel.png (PNG image, 70 bytes)");
  * assert.equal(partsOf("What is this?", [photo]).length, 2);
@@ -25,7 +23,6 @@
  * @module
  */
 import type { ChatCompletionContentPart } from "openai/resources/chat/completions";
-import type { Ignore } from "ignore";
 import { UsageError } from "../cli/usage_error.ts";
 
 const KiB = 1024;
@@ -42,15 +39,6 @@ export const PDF_LIMIT = 32 * MiB;
  * together: OpenAI's limit of 50 MiB.
  */
 export const REQUEST_LIMIT = 50 * MiB;
-
-/** The largest `-f` text file, in bytes (a directory's larger files are left out). */
-export const TEXT_FILE_LIMIT = 1 * MiB;
-
-/**
- * The most bytes of `-f` text sent with one request, all files and
- * directories together.
- */
-export const FILES_TOTAL_LIMIT = 4 * MiB;
 
 /** The kinds of file that can be attached, as their first bytes tell. */
 export type AttachmentKind = "png" | "jpeg" | "webp" | "gif" | "pdf";
@@ -173,7 +161,7 @@ function formatSize(bytes: number, round: (x: number) => number): string {
 }
 
 /** `size`, which is over `limit`, shown so that it never reads as the limit. */
-function sizeOver(size: number, limit: number): string {
+export function sizeOver(size: number, limit: number): string {
   const shown = sizeText(size);
   return shown === sizeText(limit) ? formatSize(size, Math.ceil) : shown;
 }
@@ -297,7 +285,7 @@ function urlAttachment(label: string, name: string): Attachment {
 }
 
 /** Stats `path`, refusing anything but a regular file or, when `directories`, a folder. */
-async function statFile(
+export async function statFile(
   label: string,
   path: string,
   files: Files,
@@ -322,7 +310,7 @@ async function statFile(
   return info;
 }
 
-async function readFile(
+export async function readFile(
   label: string,
   path: string,
   files: Files,
@@ -334,7 +322,7 @@ async function readFile(
   }
 }
 
-function readError(label: string, error: unknown): UsageError {
+export function readError(label: string, error: unknown): UsageError {
   const reason = error instanceof Error ? error.message : String(error);
   const denied = error instanceof Deno.errors.NotCapable ||
     error instanceof Deno.errors.PermissionDenied;
@@ -362,160 +350,6 @@ export function checkRequestLimit(attachments: Attachment[]): void {
 }
 
 /**
- * A user message's content: the text first, then each attachment, images
- * and image URLs as `image_url` parts (a file's bytes as a base64 data URL),
- * PDFs as `file` parts. `base64` gives a file's data: by default its bytes
- * in base64, or the stand-in of an {@linkcode InlineData}.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { partsOf } from "./attachments.ts";
- * assert.deepEqual(
- *   partsOf("Hi", [{ name: "x", kind: "url", url: "https://example.com/x.png" }]),
- *   [
- *     { type: "text", text: "Hi" },
- *     { type: "image_url", image_url: { url: "https://example.com/x.png" } },
- *   ],
- * );
- * ```
- */
-export function partsOf(
-  text: string,
-  attachments: Attachment[],
-  base64: (attachment: Attachment) => string = (attachment) =>
-    (attachment.bytes ?? new Uint8Array()).toBase64(),
-): ContentPart[] {
-  return [
-    { type: "text", text },
-    ...attachments.map((each) => partOf(each, base64)),
-  ];
-}
-
-function partOf(
-  attachment: Attachment,
-  base64: (attachment: Attachment) => string,
-): ContentPart {
-  const { kind } = attachment;
-  if (kind === "url") {
-    return { type: "image_url", image_url: { url: attachment.url ?? "" } };
-  }
-  const data = `data:${MEDIA_TYPES[kind]};base64,${base64(attachment)}`;
-  if (kind === "pdf") {
-    return {
-      type: "file",
-      file: { filename: baseName(attachment.name), file_data: data },
-    };
-  }
-  return { type: "image_url", image_url: { url: data } };
-}
-
-/**
- * How much of a file is put in base64 at a time: 48 KiB, whose 64 KiB of
- * base64 is a string small enough for V8's young generation, gone at the
- * next scavenge.
- */
-const BASE64_CHUNK = 48 * 1024;
-
-/**
- * Up to how many bytes of files a request body is made whole (a `Blob`,
- * sent with its length); past it, the body is a stream that puts each chunk
- * in base64 as it is sent, so that a large file is held once, as its bytes.
- */
-export const WHOLE_BODY_LIMIT = 8 * MiB;
-
-/**
- * Attachments' data kept out of a request's JSON until the request is sent:
- * the parts carry a short stand-in for each file's base64 (see
- * {@linkcode partsOf}), which {@linkcode InlineData.body} puts back while it
- * makes the body, a chunk at a time. A 20 MB image then costs its bytes
- * once, not the four copies a data URL makes on its way through
- * `JSON.stringify` and `fetch`. Each run has its own stand-ins (a random
- * nonce in them), so no text can pass for one.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { InlineData, partsOf } from "./attachments.ts";
- * const data = new InlineData();
- * const image = { name: "a.png", kind: "png" as const, bytes: new Uint8Array([1, 2, 3]), sha256: "ab" };
- * const body = JSON.stringify(partsOf("Hi", [image], data.standIn));
- * assert.equal(
- *   await new Response(data.body(body)).text(),
- *   JSON.stringify(partsOf("Hi", [image])),
- * );
- * ```
- */
-export class InlineData {
-  readonly #prefix = `gpt4o-data-${crypto.randomUUID().replaceAll("-", "")}-`;
-  readonly #files = new Map<string, Uint8Array>();
-
-  /** The stand-in for `attachment`'s base64, the same for the same file. */
-  readonly standIn = (attachment: Attachment): string => {
-    const key = attachment.sha256 ?? String(this.#files.size);
-    this.#files.set(key, attachment.bytes ?? new Uint8Array());
-    return `${this.#prefix}${key}`;
-  };
-
-  /**
-   * `json` with every stand-in replaced by its data: a `Blob` when the
-   * files in it come to at most {@linkcode WHOLE_BODY_LIMIT} bytes, a
-   * stream past that, and `json` itself when it holds none.
-   */
-  body(json: string): string | Blob | ReadableStream<Uint8Array> {
-    if (!json.includes(this.#prefix)) return json;
-    // The body's pieces in order: text of the JSON, and files' bytes.
-    const pieces: (string | Uint8Array)[] = [];
-    let at = 0;
-    let bytes = 0;
-    const standIns = new RegExp(`${this.#prefix}([0-9a-f]+)`, "g");
-    for (const match of json.matchAll(standIns)) {
-      const file = this.#files.get(match[1]);
-      if (file === undefined) continue;
-      pieces.push(json.slice(at, match.index), file);
-      bytes += file.length;
-      at = match.index + match[0].length;
-    }
-    pieces.push(json.slice(at));
-    const chunks = base64Chunks(pieces);
-    if (bytes <= WHOLE_BODY_LIMIT) return new Blob([...chunks]);
-    const encoder = new TextEncoder();
-    return new ReadableStream<Uint8Array>({
-      pull(controller) {
-        const next = chunks.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
-      },
-    });
-  }
-
-  /** `fetch`, sending each text body through {@linkcode InlineData.body}. */
-  wrap(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
-    return (input, init) =>
-      typeof init?.body === "string"
-        ? fetch(input, { ...init, body: this.body(init.body) })
-        : fetch(input, init);
-  }
-}
-
-/** The body's text: the JSON's own pieces whole, each file's bytes in base64 a chunk at a time. */
-function* base64Chunks(pieces: (string | Uint8Array)[]): Generator<string> {
-  for (const piece of pieces) {
-    if (typeof piece === "string") {
-      if (piece) yield piece;
-      continue;
-    }
-    for (let i = 0; i < piece.length; i += BASE64_CHUNK) {
-      yield piece.subarray(i, i + BASE64_CHUNK).toBase64();
-    }
-  }
-}
-
-function baseName(path: string): string {
-  return path.replace(/[\\/]+$/, "").split(/[\\/]/).pop() || path;
-}
-
-/**
  * A line that names an attachment for a listing: its name, kind and size.
  *
  * @example
@@ -537,305 +371,7 @@ export function describe(attachment: Attachment): string {
   })`;
 }
 
-// -f: text files
-
-/** Folders of version-control systems, never read. */
-const VCS_FOLDERS = new Set([".git", ".hg", ".svn"]);
-
-const LANGUAGES: Record<string, string> = {
-  bash: "bash",
-  c: "c",
-  cc: "cpp",
-  cjs: "js",
-  cpp: "cpp",
-  cs: "csharp",
-  css: "css",
-  go: "go",
-  h: "c",
-  hpp: "cpp",
-  htm: "html",
-  html: "html",
-  java: "java",
-  js: "js",
-  json: "json",
-  jsonc: "jsonc",
-  jsx: "jsx",
-  kt: "kotlin",
-  lua: "lua",
-  md: "markdown",
-  mjs: "js",
-  mts: "ts",
-  php: "php",
-  py: "python",
-  rb: "ruby",
-  rs: "rust",
-  sh: "sh",
-  sql: "sql",
-  swift: "swift",
-  toml: "toml",
-  ts: "ts",
-  tsx: "tsx",
-  xml: "xml",
-  yaml: "yaml",
-  yml: "yaml",
-  zsh: "zsh",
-};
-
-/**
- * The code-fence language for a file name, from its extension; `""` when
- * there is none or it is not known.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { languageOf } from "./attachments.ts";
- * assert.equal(languageOf("src/main.ts"), "ts");
- * assert.equal(languageOf("README"), "");
- * ```
- */
-export function languageOf(path: string): string {
-  const match = /\.([^./\\]+)$/.exec(baseName(path));
-  return (match && LANGUAGES[match[1].toLowerCase()]) ?? "";
-}
-
-/**
- * One file as a block of the prompt: its name, then its content in a code
- * fence longer than any run of backticks in it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { fenced } from "./attachments.ts";
- * const [three, four] = ["`".repeat(3), "`".repeat(4)];
- * assert.equal(fenced("a.py", "x = 1\n"), `a.py\n${three}python\nx = 1\n${three}`);
- * assert.equal(
- *   fenced("b.md", `${three}\nx\n${three}\n`),
- *   `b.md\n${four}markdown\n${three}\nx\n${three}\n${four}`,
- * );
- * ```
- */
-export function fenced(name: string, content: string): string {
-  const longest = Math.max(
-    0,
-    ...(content.match(/`+/g) ?? []).map((run) => run.length),
-  );
-  const fence = "`".repeat(Math.max(3, longest + 1));
-  const body = content === "" || content.endsWith("\n")
-    ? content
-    : `${content}\n`;
-  return `${name}\n${fence}${languageOf(name)}\n${body}${fence}`;
-}
-
-/** A text file found for `-f`: its name as shown and its content. */
-interface TextFile {
-  name: string;
-  content: string;
-}
-
-/** What `-f` has read so far: the bytes count against the total limit. */
-interface Budget {
-  used: number;
-}
-
-/**
- * The text `-f PATH…` adds to the prompt: each file {@linkcode fenced}
- * under its name, joined by a blank line. A directory brings its text files,
- * recursively and in sorted order, named `dir/relative/path`, leaving out
- * `.git`, `.hg` and `.svn`, symlinks, binary files (a NUL byte in the first
- * 8 KiB, or not UTF-8), files over {@linkcode TEXT_FILE_LIMIT} and what its
- * `.gitignore` files (at its top and in its folders) exclude.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { readTextFiles } from "./attachments.ts";
- * const fence = "`".repeat(3);
- * assert.equal(
- *   await readTextFiles(["testdata/attachments/hello.py"]),
- *   `testdata/attachments/hello.py\n${fence}python\nprint("Hello")\n${fence}`,
- * );
- * ```
- *
- * @throws {UsageError} naming the path: missing, not a regular file or a
- * directory, not to be read, a file named that is binary or over its limit,
- * a directory with no text files, or all of it over
- * {@linkcode FILES_TOTAL_LIMIT}.
- */
-export async function readTextFiles(
-  paths: string[],
-  files: Files = denoFiles,
-): Promise<string> {
-  const budget: Budget = { used: 0 };
-  const blocks: string[] = [];
-  for (const path of paths) {
-    for (const file of await readTextPath(path, files, budget)) {
-      blocks.push(fenced(file.name, file.content));
-    }
-  }
-  return blocks.join("\n\n");
-}
-
-async function readTextPath(
-  path: string,
-  files: Files,
-  budget: Budget,
-): Promise<TextFile[]> {
-  const label = `-f ${path}`;
-  const info = await statFile(
-    label,
-    path,
-    files,
-    "no such file or directory",
-    { directories: true },
-  );
-  if (info.isDirectory) {
-    const found = await readDirectory(path, files, budget);
-    if (found.length === 0) {
-      throw new UsageError(`${label}: no text files in it`);
-    }
-    return found;
-  }
-  if (info.size > TEXT_FILE_LIMIT) {
-    throw new UsageError(
-      `${label}: ${sizeOver(info.size, TEXT_FILE_LIMIT)} is over the ${
-        sizeText(TEXT_FILE_LIMIT)
-      } limit for a text file`,
-    );
-  }
-  const bytes = await readFile(label, path, files);
-  const content = textOf(bytes);
-  if (content === undefined) {
-    throw new UsageError(
-      `${label}: not a text file (use -a for an image or a PDF)`,
-    );
-  }
-  spend(budget, label, Math.max(info.size, bytes.length));
-  return [{ name: path, content }];
-}
-
-/** The text `bytes` hold; `undefined` when they are binary. */
-function textOf(bytes: Uint8Array): string | undefined {
-  if (bytes.subarray(0, 8 * KiB).includes(0)) return undefined;
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
-
-function spend(budget: Budget, label: string, size: number): void {
-  budget.used += size;
-  if (budget.used <= FILES_TOTAL_LIMIT) return;
-  throw new UsageError(
-    `${label}: with this file, the -f text comes to over the ${
-      sizeText(FILES_TOTAL_LIMIT)
-    } limit for one request`,
-  );
-}
-
-/** The `.gitignore` rules of one folder, for paths relative to it. */
-interface Rules {
-  /** The folder, relative to the directory given, with a trailing `/` ("" for its top). */
-  base: string;
-  rules: Ignore;
-}
-
-/** Whether the rules of the folders above `relative` (top first) exclude it. */
-function ignored(stack: Rules[], relative: string): boolean {
-  let excluded = false;
-  for (const { base, rules } of stack) {
-    const result = rules.test(relative.slice(base.length));
-    if (result.ignored) excluded = true;
-    else if (result.unignored) excluded = false;
-  }
-  return excluded;
-}
-
-async function readDirectory(
-  directory: string,
-  files: Files,
-  budget: Budget,
-): Promise<TextFile[]> {
-  const top = directory.replace(/[\\/]+$/, "") || directory.slice(0, 1);
-  const join = (relative: string) =>
-    top.endsWith("/") || top.endsWith("\\")
-      ? `${top}${relative}`
-      : `${top}/${relative}`;
-  const found: TextFile[] = [];
-  const walk = async (relative: string, stack: Rules[]): Promise<void> => {
-    const folder = relative === "" ? directory : join(relative);
-    const entries = await listFolder(folder, files);
-    const rules = await gitignoreOf(folder, relative, entries, files);
-    if (rules) stack = [...stack, rules];
-    for (const entry of entries) {
-      const path = `${relative}${entry.name}`;
-      if (entry.isSymlink || VCS_FOLDERS.has(entry.name)) continue;
-      if (entry.isDirectory) {
-        if (!ignored(stack, `${path}/`)) await walk(`${path}/`, stack);
-      } else if (entry.isFile && !ignored(stack, path)) {
-        const file = await readListedFile(join(path), files, budget);
-        if (file) found.push(file);
-      }
-    }
-  };
-  await walk("", []);
-  return found;
-}
-
-async function listFolder(
-  folder: string,
-  files: Files,
-): Promise<Deno.DirEntry[]> {
-  const entries: Deno.DirEntry[] = [];
-  try {
-    for await (const entry of files.readDir(folder)) entries.push(entry);
-  } catch (error) {
-    throw readError(`-f ${folder}`, error);
-  }
-  return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-}
-
-async function gitignoreOf(
-  folder: string,
-  relative: string,
-  entries: Deno.DirEntry[],
-  files: Files,
-): Promise<Rules | undefined> {
-  if (!entries.some((each) => each.name === ".gitignore" && each.isFile)) {
-    return undefined;
-  }
-  const path = `${folder.replace(/[\\/]+$/, "")}/.gitignore`;
-  const text = await readSmallText(path, files);
-  // Loaded only here: a run that reads no folder does not pay for it.
-  const { default: ignore } = await import("ignore");
-  return text && { base: relative, rules: ignore().add(text.content) };
-}
-
-/** A directory's file, or `undefined` when it is to be left out. */
-async function readListedFile(
-  path: string,
-  files: Files,
-  budget: Budget,
-): Promise<TextFile | undefined> {
-  const text = await readSmallText(path, files);
-  if (text === undefined) return undefined;
-  spend(budget, `-f ${path}`, text.size);
-  return { name: path, content: text.content };
-}
-
-/**
- * A directory's text file and its size; `undefined` when it is over
- * {@linkcode TEXT_FILE_LIMIT} or binary.
- */
-async function readSmallText(
-  path: string,
-  files: Files,
-): Promise<{ content: string; size: number } | undefined> {
-  const label = `-f ${path}`;
-  const info = await statFile(label, path, files, "no such file");
-  if (info.size > TEXT_FILE_LIMIT) return undefined;
-  const bytes = await readFile(label, path, files);
-  const content = textOf(bytes);
-  if (content === undefined) return undefined;
-  return { content, size: Math.max(info.size, bytes.length) };
+/** The last part of a path, its trailing separators left out. */
+export function baseName(path: string): string {
+  return path.replace(/[\\/]+$/, "").split(/[\\/]/).pop() || path;
 }

@@ -9,12 +9,12 @@
 import { DatabaseSync } from "node:sqlite";
 import { posix, win32 } from "node:path";
 import { cut, flatten } from "../text/line.ts";
-import {
-  type Attachment,
-  type AttachmentKind,
-  type ContentPart,
-  partsOf,
+import type {
+  Attachment,
+  AttachmentKind,
+  ContentPart,
 } from "../files/attachments.ts";
+import { partsOf } from "../files/parts.ts";
 import type { SamplingOptions } from "../config/sampling.ts";
 
 /** How long a save or an open waits for another process's lock, in ms. */

@@ -36,7 +36,9 @@ export async function promptOf(
   if (fromStdin) attachments.push(fromStdin);
   files.checkRequestLimit(attachments);
   const texts = options.files.length
-    ? await files.readTextFiles(options.files)
+    ? await (await import("../files/text_files.ts")).readTextFiles(
+      options.files,
+    )
     : "";
   const prompt = [options.prompt, fromStdin ? "" : textOf(piped), texts];
   return {

@@ -37,7 +37,7 @@ import {
 import { transcriptParts } from "../history/transcript.ts";
 import type { Turn } from "../chat/chat.ts";
 import type { MarkdownOptions } from "../render/markdown.ts";
-import { InlineData } from "../files/attachments.ts";
+import { InlineData } from "../files/parts.ts";
 import { promptOf } from "./prompt.ts";
 import { chat } from "./session.ts";
 import { rendering, type Structured, Turns } from "./turns.ts";

@@ -16,7 +16,7 @@ import type {
   JsonSchemaResponseFormat,
 } from "../exchange/schema.ts";
 import { showReasoning } from "../exchange/reasoning.ts";
-import { type InlineData, partsOf } from "../files/attachments.ts";
+import { type InlineData, partsOf } from "../files/parts.ts";
 import { Recorder } from "../history/conversations.ts";
 import { endpointOf, type Message } from "../history/store.ts";
 import type { Turn, TurnResult } from "../chat/chat.ts";
