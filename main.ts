@@ -35,7 +35,7 @@ import {
 } from "./src/exchange/request.ts";
 import type { Target } from "./src/config/plan.ts";
 import type { JsonSchemaRequest } from "./src/exchange/schema.ts";
-import type { ToolMessage } from "./src/history/store.ts";
+import type { ToolMessage } from "./src/history/conversation.ts";
 import { AnswerScreen } from "./src/exchange/screen.ts";
 import { configPath, loadConfigFile } from "./src/config/file.ts";
 import { secretsOf, settingsOf } from "./src/config/plan.ts";

@@ -7,7 +7,8 @@
 import OpenAI from "openai";
 import { AnswerError } from "./exchange/answer.ts";
 import { ConfigError } from "./config/connection.ts";
-import { endpointOf, HistoryError } from "./history/store.ts";
+import { endpointOf } from "./history/conversation.ts";
+import { HistoryError } from "./history/errors.ts";
 import { IdleTimeoutError } from "./exchange/idle.ts";
 import { OutputError } from "./io/io.ts";
 import { ConnectionFailure } from "./exchange/fetch.ts";

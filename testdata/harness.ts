@@ -15,7 +15,8 @@ import type { StopSignal } from "../src/io/signals.ts";
 import { completion, streamOf } from "./fixtures.ts";
 
 import { fileURLToPath } from "node:url";
-import { History, type Message } from "../src/history/store.ts";
+import { History } from "../src/history/store.ts";
+import { type Message } from "../src/history/conversation.ts";
 import { mayRead } from "../src/launch/permissions.ts";
 
 export const KEY = "sk-proj-TESTKEY0123456789abcdefTESTKEY";

@@ -9,7 +9,8 @@ import {
   sse,
   streamOf,
 } from "../testdata/fixtures.ts";
-import { History, type Message } from "../src/history/store.ts";
+import { History } from "../src/history/store.ts";
+import { type Message } from "../src/history/conversation.ts";
 import {
   answering,
   historyTest,

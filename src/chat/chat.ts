@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Message } from "../history/store.ts";
+import type { Message } from "../history/conversation.ts";
 import type { Output } from "../io/io.ts";
 import type { LineReader } from "../io/lines.ts";
 import { type Attachment, describe } from "../files/attachments.ts";

@@ -30,8 +30,8 @@ import {
 import type { ConfigFile, Role, ToolServer } from "./file.ts";
 import { nearest } from "../text/spelling.ts";
 import { columns } from "../text/columns.ts";
-import type { Conversation } from "../history/store.ts";
-import { type HistoryPlace, historyPlaceOf } from "../history/conversations.ts";
+import type { Conversation } from "../history/conversation.ts";
+import { type HistoryPlace, historyPlaceOf } from "../history/use.ts";
 import { DEFAULT_MODEL, DEFAULT_SYSTEM, type Options } from "../cli/options.ts";
 import { mergeOptions, type SamplingOptions } from "./sampling.ts";
 import {

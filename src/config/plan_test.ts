@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "./connection.ts";
 import type { ConfigFile } from "./file.ts";
-import type { Conversation } from "../history/store.ts";
+import type { Conversation } from "../history/conversation.ts";
 import { parseOptions } from "../cli/options.ts";
 import {
   formatRoles,

@@ -9,7 +9,7 @@ import type { CompletionUsage } from "openai/resources/completions";
 import type { ChatCompletionMessage } from "openai/resources/chat/completions";
 import type { Io } from "../io/io.ts";
 import type { Target } from "../config/plan.ts";
-import type { Message, Outcome, ToolMessage } from "../history/store.ts";
+import type { Message, Outcome, ToolMessage } from "../history/conversation.ts";
 import type { MarkdownOptions } from "../render/markdown.ts";
 import type { InlineData } from "../files/parts.ts";
 import type { JsonSchemaRequest } from "./schema.ts";

@@ -9,197 +9,19 @@
 import { DatabaseSync } from "node:sqlite";
 import { posix, win32 } from "node:path";
 import { cut, flatten } from "../text/line.ts";
-import type {
-  Attachment,
-  AttachmentKind,
-  ContentPart,
-} from "../files/attachments.ts";
-import { partsOf } from "../files/parts.ts";
-import type { SamplingOptions } from "../config/sampling.ts";
+import type { Attachment, AttachmentKind } from "../files/attachments.ts";
+import {
+  type Conversation,
+  type ConversationSummary,
+  type Exchange,
+  type Outcome,
+  OUTCOMES,
+} from "./conversation.ts";
+import { ConversationGoneError, HistoryError, historyError } from "./errors.ts";
+import { checkVersion, migrate, SCHEMA_VERSION } from "./migrations.ts";
 
 /** How long a save or an open waits for another process's lock, in ms. */
 export const BUSY_TIMEOUT_MS = 5000;
-
-/** The schema version this code writes, kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 3;
-
-/** The history cannot be used; one sentence naming the database and the problem. */
-export class HistoryError extends Error {
-  override name = "HistoryError";
-}
-
-/**
- * The conversation a save was to add to is not in the database: the file was
- * removed or replaced since the conversation began.
- */
-export class ConversationGoneError extends HistoryError {
-  override name = "ConversationGoneError";
-  constructor(path: string, readonly id: number) {
-    super(`there is no conversation ${id} in the history at ${path}`);
-  }
-}
-
-/** How an exchange ended. */
-export type Outcome =
-  | "answered"
-  | "cut off"
-  | "filtered"
-  | "refused"
-  | "interrupted"
-  | "failed";
-
-const OUTCOMES: readonly Outcome[] = [
-  "answered",
-  "cut off",
-  "filtered",
-  "refused",
-  "interrupted",
-  "failed",
-];
-
-/** One prompt and its answer, as saved. */
-export interface Exchange {
-  system: string;
-  prompt: string;
-  model: string;
-  /** Where it was sent: host and path only, no credentials or query, e.g. "api.openai.com/v1". */
-  endpoint: string;
-  /** The answer text, as far as it got (also for cut off / interrupted). */
-  answer: string;
-  outcome: Outcome;
-  /** The one-line error message for failed/refused/interrupted, else undefined. */
-  error?: string;
-  usage?: {
-    prompt_tokens?: number;
-    completion_tokens?: number;
-    total_tokens?: number;
-  } | null;
-  started: Date;
-  finished: Date;
-  /** What was sent with the prompt (`-a`), in order; saved once each by content. */
-  attachments?: Attachment[];
-  /** The request's sampling options (`-o`), as sent. */
-  options?: SamplingOptions;
-  /**
-   * The tool rounds between the prompt and the answer (`-T`): each
-   * assistant message that called tools, then a `tool` message per call.
-   */
-  toolMessages?: ToolMessage[];
-}
-
-/** One line of `--history`. */
-export interface ConversationSummary {
-  id: number;
-  /** When its latest exchange finished, ISO 8601. */
-  updated: string;
-  /** The latest exchange's model. */
-  model: string;
-  turns: number;
-  /** The first line of the first prompt. */
-  title: string;
-}
-
-/** A conversation with every exchange, oldest first. */
-export interface Conversation {
-  id: number;
-  /** The latest exchange's model. */
-  model: string;
-  /** The latest exchange's system message. */
-  system: string;
-  turns: Exchange[];
-}
-
-/** A call of a tool, as an assistant message holds it. */
-export interface ToolCallPart {
-  id: string;
-  type: "function";
-  function: { name: string; arguments: string };
-}
-
-/** A message of a tool round: the model's calls, or one call's result. */
-export type ToolMessage =
-  | { role: "assistant"; content: string | null; tool_calls: ToolCallPart[] }
-  | { role: "tool"; tool_call_id: string; content: string };
-
-/** A message in the OpenAI chat-completions format. */
-export type Message =
-  | { role: "system" | "assistant"; content: string }
-  | { role: "user"; content: string | ContentPart[] }
-  | ToolMessage;
-
-/** A message's text: its content, or the text of its parts. */
-export function textOfMessage(message: Message): string {
-  return typeof message.content === "string"
-    ? message.content
-    : message.content === null
-    ? ""
-    : message.content.map((part) => part.type === "text" ? part.text : "")
-      .join("");
-}
-
-/**
- * What {@linkcode Exchange.endpoint} keeps of a base URL: its host and path,
- * without scheme, credentials, query or fragment.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { endpointOf } from "./store.ts";
- * assert.equal(endpointOf("https://user:pw@example.com:8443/v1/?key=k#x"), "example.com:8443/v1");
- * ```
- */
-export function endpointOf(baseURL: string): string {
-  const url = new URL(baseURL);
-  return `${url.host}${url.pathname.replace(/\/+$/, "")}`;
-}
-
-/**
- * The messages to send before a new prompt that continues `conversation`:
- * the system message (`system`, else the conversation's), then each turn's
- * prompt (with its attachments, as content parts: their data as `base64`
- * gives it, see {@linkcode partsOf}), its tool rounds and its answer in
- * order. A turn without
- * answer text sends neither.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { messagesOf } from "./store.ts";
- * const turn = {
- *   system: "Be brief.", prompt: "hi", model: "gpt-4o", endpoint: "api.openai.com/v1",
- *   answer: "Hello!", outcome: "answered" as const, started: new Date(), finished: new Date(),
- * };
- * assert.deepEqual(messagesOf({ id: 1, model: "gpt-4o", system: "Be brief.", turns: [turn] }), [
- *   { role: "system", content: "Be brief." },
- *   { role: "user", content: "hi" },
- *   { role: "assistant", content: "Hello!" },
- * ]);
- * ```
- */
-export function messagesOf(
-  conversation: Conversation,
-  system?: string,
-  base64?: (attachment: Attachment) => string,
-): Message[] {
-  const messages: Message[] = [{
-    role: "system",
-    content: system ?? conversation.system,
-  }];
-  for (const turn of conversation.turns) {
-    if (turn.answer === "") continue;
-    messages.push(
-      {
-        role: "user",
-        content: turn.attachments?.length
-          ? partsOf(turn.prompt, turn.attachments, base64)
-          : turn.prompt,
-      },
-      ...turn.toolMessages ?? [],
-      { role: "assistant", content: turn.answer },
-    );
-  }
-  return messages;
-}
 
 /** Options of {@linkcode History.open}. */
 export interface OpenOptions {
@@ -217,60 +39,6 @@ export interface OpenOptions {
    */
   ownFolder?: boolean;
 }
-
-/** Schema migrations: entry `n` takes `user_version` n to n + 1. */
-const MIGRATIONS = [
-  `CREATE TABLE conversations (
-    id INTEGER PRIMARY KEY,
-    created TEXT NOT NULL,
-    updated TEXT NOT NULL,
-    model TEXT NOT NULL,
-    turns INTEGER NOT NULL,
-    title TEXT NOT NULL
-  );
-  CREATE INDEX conversations_by_update ON conversations (updated);
-  CREATE TABLE exchanges (
-    id INTEGER PRIMARY KEY,
-    conversation_id INTEGER NOT NULL REFERENCES conversations (id),
-    system TEXT NOT NULL,
-    prompt TEXT NOT NULL,
-    model TEXT NOT NULL,
-    endpoint TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    error TEXT,
-    prompt_tokens INTEGER,
-    completion_tokens INTEGER,
-    total_tokens INTEGER,
-    started TEXT NOT NULL,
-    finished TEXT NOT NULL
-  );
-  CREATE INDEX exchanges_by_conversation ON exchanges (conversation_id, id);`,
-  // Attachments, each file once by its content, in chunks (a 20 MB image is
-  // never copied whole into a statement); the options of each exchange.
-  `CREATE TABLE attachments (
-    sha256 TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    size INTEGER NOT NULL
-  );
-  CREATE TABLE attachment_chunks (
-    sha256 TEXT NOT NULL REFERENCES attachments (sha256),
-    position INTEGER NOT NULL,
-    bytes BLOB NOT NULL,
-    PRIMARY KEY (sha256, position)
-  );
-  CREATE TABLE exchange_attachments (
-    exchange_id INTEGER NOT NULL REFERENCES exchanges (id),
-    position INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    sha256 TEXT REFERENCES attachments (sha256),
-    url TEXT,
-    PRIMARY KEY (exchange_id, position)
-  );
-  ALTER TABLE exchanges ADD COLUMN options TEXT;`,
-  // The tool rounds of each exchange, as the messages sent back (JSON).
-  `ALTER TABLE exchanges ADD COLUMN tool_messages TEXT;`,
-];
 
 interface ExchangeRow {
   system: Uint8Array | null;
@@ -620,37 +388,6 @@ function exists(path: string): boolean {
   }
 }
 
-/** Brings the schema to {@linkcode SCHEMA_VERSION} in one transaction. */
-function migrate(db: DatabaseSync, path: string): void {
-  if (checkVersion(db, path) === SCHEMA_VERSION) return;
-  db.exec("BEGIN IMMEDIATE");
-  try {
-    // Another process may have migrated it while this one waited.
-    let version = checkVersion(db, path);
-    while (version < SCHEMA_VERSION) {
-      db.exec(MIGRATIONS[version]);
-      db.exec(`PRAGMA user_version = ${++version}`);
-    }
-    db.exec("COMMIT");
-  } finally {
-    if (db.isTransaction) db.exec("ROLLBACK");
-  }
-}
-
-function checkVersion(db: DatabaseSync, path: string): number {
-  const { user_version } = db.prepare("PRAGMA user_version").get() as {
-    user_version: number;
-  };
-  if (user_version > SCHEMA_VERSION) {
-    throw new HistoryError(
-      `the history at ${path} has schema version ${user_version}, newer than ` +
-        `this program knows (${SCHEMA_VERSION}): update the program, or set ` +
-        "GPT4O_HISTORY to another file",
-    );
-  }
-  return user_version;
-}
-
 /** A text column read as bytes (an empty text reads as no bytes at all). */
 function textOf(bytes: Uint8Array | null): string {
   return bytes === null ? "" : new TextDecoder().decode(bytes);
@@ -704,74 +441,4 @@ function titleOf(prompt: string): string {
   const line = prompt.slice(0, 4 * TITLE_LIMIT).split("\n")
     .find((line) => line.trim() !== "") ?? "";
   return cut(flatten(line), TITLE_LIMIT);
-}
-
-/** What SQLite's messages mean, and what to do. */
-const SQLITE_REASONS: [RegExp, (timeout: number) => string][] = [
-  [
-    /^database (table )?is locked/,
-    (ms) => `another process kept it locked for more than ${ms} ms (try again)`,
-  ],
-  [
-    /^(file is not a database|database disk image is malformed)/,
-    () =>
-      "it is not a SQLite database, or it is damaged (move it away, or set " +
-      "GPT4O_HISTORY to another file)",
-  ],
-  [
-    /^unable to open database file/,
-    () => "SQLite cannot open it: set GPT4O_HISTORY to another file",
-  ],
-  [/^database or disk is full/, () => "the disk is full"],
-  [
-    /^attempt to write a readonly database/,
-    () => "it is read-only (check its permissions)",
-  ],
-];
-
-/**
- * Why a run may not use the history at `path`, and what to do: the gpt4o
- * command and the tasks grant the folder the environment names when they
- * start, which a comma in its path or a `.env` setting can keep them from.
- */
-function notPermitted(path: string): string {
-  const folder = (Deno.build.os === "windows" ? win32 : posix).dirname(path);
-  if (folder.includes(",")) {
-    return "its folder's path holds a comma, which Deno's permission flags " +
-      "cannot name: set GPT4O_HISTORY to a file in a folder without one";
-  }
-  return "this run may not write its folder: set GPT4O_HISTORY in the " +
-    "environment, not in .env (gpt4o and deno task start grant the folder it " +
-    `names), or give deno run --allow-read=${folder} --allow-write=${folder}`;
-}
-
-/** One sentence naming the database and what went wrong. */
-function historyError(
-  action: string,
-  path: string,
-  error: unknown,
-  timeout: number,
-): HistoryError {
-  if (error instanceof HistoryError) return error;
-  let reason: string;
-  if (error instanceof Deno.errors.NotCapable) {
-    reason = notPermitted(path);
-  } else if (error instanceof Deno.errors.PermissionDenied) {
-    reason =
-      "permission denied (check the permissions of the file and its folder)";
-  } else {
-    const message = flatten(
-      (error instanceof Error ? error.message : String(error)).split("\n")[0],
-    );
-    const known = SQLITE_REASONS.find(([pattern]) => pattern.test(message));
-    // The system's own words, as in "read-only file system (os error 30)".
-    const system = /^(.+?) \(os error \d+\)/.exec(message)?.[1].toLowerCase();
-    reason = known ? known[1](timeout) : system ?? message;
-  }
-  return new HistoryError(
-    `cannot ${action} the history at ${path}: ${reason}`,
-    {
-      cause: error,
-    },
-  );
 }

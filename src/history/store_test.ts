@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
+import { BUSY_TIMEOUT_MS, History } from "./store.ts";
 import {
-  BUSY_TIMEOUT_MS,
   type Conversation,
-  ConversationGoneError,
   endpointOf,
   type Exchange,
-  History,
-  HistoryError,
   messagesOf,
-  SCHEMA_VERSION,
-} from "./store.ts";
+} from "./conversation.ts";
+import { ConversationGoneError, HistoryError } from "./errors.ts";
+import { SCHEMA_VERSION } from "./migrations.ts";
 
 const TMP = new URL("../../.tmp/", import.meta.url).pathname;
 const WRITER = new URL("../../testdata/history_writer.ts", import.meta.url)

@@ -10,7 +10,7 @@ import type {
   ConversationSummary,
   Exchange,
   ToolMessage,
-} from "./store.ts";
+} from "./conversation.ts";
 import { cut, flatten } from "../text/line.ts";
 import { describe } from "../files/attachments.ts";
 import { describeOptions } from "../config/sampling.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Conversation, Exchange } from "./store.ts";
+import type { Conversation, Exchange } from "./conversation.ts";
 import { formatList, formatTranscript } from "./transcript.ts";
 
 /** An exchange at local time 2026-11-27 23:14 plus `minutes`. */

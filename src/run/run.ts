@@ -21,19 +21,15 @@ import {
 } from "../config/plan.ts";
 import { describeFailure, EXIT } from "../errors.ts";
 import { contextOf, type Server } from "../exchange/request.ts";
-import {
-  browse,
-  conversationToContinue,
-  openHistory,
-} from "../history/conversations.ts";
+import { browse, conversationToContinue, openHistory } from "../history/use.ts";
 import {
   type Conversation,
   endpointOf,
-  type History,
   type Message,
   messagesOf,
   textOfMessage,
-} from "../history/store.ts";
+} from "../history/conversation.ts";
+import { type History } from "../history/store.ts";
 import { transcriptParts } from "../history/transcript.ts";
 import type { Turn } from "../chat/chat.ts";
 import type { MarkdownOptions } from "../render/markdown.ts";

@@ -19,8 +19,8 @@ import {
   runChat,
   type Turn,
 } from "../chat/chat.ts";
-import { openHistory } from "../history/conversations.ts";
-import type { Conversation } from "../history/store.ts";
+import { openHistory } from "../history/use.ts";
+import type { Conversation } from "../history/conversation.ts";
 import { formatList } from "../history/transcript.ts";
 import type { ToolsInUse } from "../tools/use.ts";
 import type { Turns } from "./turns.ts";

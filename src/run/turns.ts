@@ -17,8 +17,8 @@ import type {
 } from "../exchange/schema.ts";
 import { showReasoning } from "../exchange/reasoning.ts";
 import { type InlineData, partsOf } from "../files/parts.ts";
-import { Recorder } from "../history/conversations.ts";
-import { endpointOf, type Message } from "../history/store.ts";
+import { Recorder } from "../history/use.ts";
+import { endpointOf, type Message } from "../history/conversation.ts";
 import type { Turn, TurnResult } from "../chat/chat.ts";
 import type { ToolsInUse } from "../tools/use.ts";
 import type { MarkdownOptions } from "../render/markdown.ts";

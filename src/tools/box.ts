@@ -19,7 +19,7 @@ import {
 import { InterruptedError } from "../errors.ts";
 import { ConfigError } from "../config/connection.ts";
 import { ToolRoundsError } from "../exchange/answer.ts";
-import type { ToolMessage } from "../history/store.ts";
+import type { ToolMessage } from "../history/conversation.ts";
 import type { ToolRounds } from "../exchange/request.ts";
 
 /** The most characters of a tool's result sent to the model. */

@@ -8,12 +8,11 @@
 import { ConfigError, type Variables } from "../config/connection.ts";
 import {
   type Conversation,
-  ConversationGoneError,
   type Exchange,
-  History,
-  HistoryError,
   messagesOf,
-} from "./store.ts";
+} from "./conversation.ts";
+import { ConversationGoneError, HistoryError } from "./errors.ts";
+import { History } from "./store.ts";
 import { formatList, formatTranscript } from "./transcript.ts";
 import { historyPath } from "../config/paths.ts";
 
@@ -36,7 +35,7 @@ export interface HistoryPlace {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { historyPlaceOf } from "./conversations.ts";
+ * import { historyPlaceOf } from "./use.ts";
  * assert.deepEqual(historyPlaceOf((name) => ({ GPT4O_HISTORY: "/h.db" })[name]), {
  *   path: "/h.db",
  *   ownFolder: false,
@@ -111,7 +110,7 @@ export function conversationToContinue(
  * ```ts
  * import assert from "node:assert/strict";
  * import { History } from "./store.ts";
- * import { browse } from "./conversations.ts";
+ * import { browse } from "./use.ts";
  * using history = History.open(":memory:");
  * const at = new Date("2026-11-27T23:14:00Z");
  * history.save({
@@ -157,8 +156,8 @@ export function browse(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { Recorder } from "./conversations.ts";
- * import { historyPlaceOf } from "./conversations.ts";
+ * import { Recorder } from "./use.ts";
+ * import { historyPlaceOf } from "./use.ts";
  * const warnings: string[] = [];
  * const recorder = new Recorder(historyPlaceOf(() => undefined), (line) => warnings.push(line));
  * const id = recorder.save({

@@ -1,0 +1,97 @@
+/**
+ * The history's schema, versioned by `PRAGMA user_version`: each migration
+ * takes one version to the next, all of them in one transaction; a file of a
+ * newer version is refused rather than changed.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import { HistoryError } from "./errors.ts";
+
+/** The schema version this code writes, kept in `PRAGMA user_version`. */
+export const SCHEMA_VERSION = 3;
+
+/** Schema migrations: entry `n` takes `user_version` n to n + 1. */
+const MIGRATIONS = [
+  `CREATE TABLE conversations (
+    id INTEGER PRIMARY KEY,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    model TEXT NOT NULL,
+    turns INTEGER NOT NULL,
+    title TEXT NOT NULL
+  );
+  CREATE INDEX conversations_by_update ON conversations (updated);
+  CREATE TABLE exchanges (
+    id INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES conversations (id),
+    system TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    model TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    error TEXT,
+    prompt_tokens INTEGER,
+    completion_tokens INTEGER,
+    total_tokens INTEGER,
+    started TEXT NOT NULL,
+    finished TEXT NOT NULL
+  );
+  CREATE INDEX exchanges_by_conversation ON exchanges (conversation_id, id);`,
+  // Attachments, each file once by its content, in chunks (a 20 MB image is
+  // never copied whole into a statement); the options of each exchange.
+  `CREATE TABLE attachments (
+    sha256 TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    size INTEGER NOT NULL
+  );
+  CREATE TABLE attachment_chunks (
+    sha256 TEXT NOT NULL REFERENCES attachments (sha256),
+    position INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (sha256, position)
+  );
+  CREATE TABLE exchange_attachments (
+    exchange_id INTEGER NOT NULL REFERENCES exchanges (id),
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT REFERENCES attachments (sha256),
+    url TEXT,
+    PRIMARY KEY (exchange_id, position)
+  );
+  ALTER TABLE exchanges ADD COLUMN options TEXT;`,
+  // The tool rounds of each exchange, as the messages sent back (JSON).
+  `ALTER TABLE exchanges ADD COLUMN tool_messages TEXT;`,
+];
+
+/** Brings the schema to {@linkcode SCHEMA_VERSION} in one transaction. */
+export function migrate(db: DatabaseSync, path: string): void {
+  if (checkVersion(db, path) === SCHEMA_VERSION) return;
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    // Another process may have migrated it while this one waited.
+    let version = checkVersion(db, path);
+    while (version < SCHEMA_VERSION) {
+      db.exec(MIGRATIONS[version]);
+      db.exec(`PRAGMA user_version = ${++version}`);
+    }
+    db.exec("COMMIT");
+  } finally {
+    if (db.isTransaction) db.exec("ROLLBACK");
+  }
+}
+
+export function checkVersion(db: DatabaseSync, path: string): number {
+  const { user_version } = db.prepare("PRAGMA user_version").get() as {
+    user_version: number;
+  };
+  if (user_version > SCHEMA_VERSION) {
+    throw new HistoryError(
+      `the history at ${path} has schema version ${user_version}, newer than ` +
+        `this program knows (${SCHEMA_VERSION}): update the program, or set ` +
+        "GPT4O_HISTORY to another file",
+    );
+  }
+  return user_version;
+}
