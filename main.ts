@@ -26,7 +26,7 @@ import { denoIo, type Io } from "./src/io/io.ts";
 import { parseOptions, USAGE } from "./src/cli/options.ts";
 import { maskedOutput, Secrets } from "./src/io/redact.ts";
 import { printStream } from "./src/exchange/stream.ts";
-import { run } from "./src/run/run.ts";
+import { type Entry, run } from "./src/run/run.ts";
 import {
   contextOf,
   outcomeOf,
@@ -52,7 +52,7 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
   // Markdown is rendered on a terminal; its parser loads only then.
   const markdown = request.render && await import("./src/render/markdown.ts");
   // A reader that goes away, or a full disk, stops the request at once.
-  const screen = new AnswerScreen(io, {
+  using screen = new AnswerScreen(io, {
     json: request.json,
     reasoning: request.reasoning,
     ...(markdown
@@ -60,6 +60,7 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       : {}),
     // -x and --schema print what they take from the answer once it is in.
     quiet: request.extract !== undefined || request.schema !== undefined,
+    ...(request.activity ? { activity: {} } : {}),
   }, (error) => abort.abort(error));
   let served = target.provider; // g4f.space names it in X-Provider
   const started = performance.now();
@@ -119,6 +120,7 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       }
       const message = completion.choices?.[0]?.message;
       if (!request.tools || !message?.tool_calls?.length) break;
+      screen.stopActivity(); // the tools ask and tell on the terminal
       toolMessages.push(...await request.tools.answer(message, round, signal));
     }
     if (request.json && toolMessages.length) {
@@ -246,8 +248,11 @@ export async function models(io: Io, target: Target): Promise<string[]> {
   return ids;
 }
 
-/** Runs the program once and returns its exit code. */
-export async function main(io: Io): Promise<number> {
+/**
+ * Runs the program once and returns its exit code; `entry` says how it was
+ * started (see {@linkcode Entry}).
+ */
+export async function main(io: Io, entry: Entry = "demo"): Promise<number> {
   const secrets = new Secrets(); // masked in all output, answers included
   // Server text reaches a terminal made safe: stderr always, stdout when it
   // is one (a pipe or a file gets the answer's exact text).
@@ -275,7 +280,14 @@ export async function main(io: Io): Promise<number> {
     for (const warning of warnings) masked.stderr.write(`${warning}\n`);
     const settings = settingsOf(read, file);
     secrets.add(...secretsOf(settings));
-    return await run(masked, options, settings, { ask, models }, secrets);
+    return await run(
+      masked,
+      options,
+      settings,
+      { ask, models },
+      secrets,
+      entry,
+    );
   } catch (error) {
     const failure = describeFailure(error);
     try {

@@ -19,6 +19,7 @@ import {
   usageChunk,
 } from "./testdata/fixtures.ts";
 import {
+  CONFIG_PATH,
   existsSync,
   hang,
   historyTest,
@@ -526,6 +527,49 @@ Deno.test("main() exits 130 when Ctrl-C interrupts a request in flight", async (
 });
 
 // --- streaming ----------------------------------------------------------------
+
+Deno.test("main() streams at a terminal unless told not to, and never into a pipe unless asked", async (t) => {
+  const cases: [
+    string,
+    string[],
+    { terminal: boolean; config?: string },
+    boolean,
+  ][] = [
+    ["at a terminal", [], { terminal: true }, true],
+    ["--no-stream at a terminal", ["--no-stream"], { terminal: true }, false],
+    ["stream = false at a terminal", [], {
+      terminal: true,
+      config: "stream = false\n",
+    }, false],
+    ["--stream over stream = false", ["--stream"], {
+      terminal: true,
+      config: "stream = false\n",
+    }, true],
+    ["--json at a terminal: the server's own completion", ["--json"], {
+      terminal: true,
+    }, false],
+    ["into a pipe", [], { terminal: false }, false],
+    ["--stream into a pipe", ["--stream"], { terminal: false }, true],
+  ];
+  for (const [name, args, { terminal, config }, streamed] of cases) {
+    await t.step(name, async () => {
+      const { code, requests } = await run([...args, "Hi"], {
+        stdoutTerminal: terminal,
+        noColor: true,
+        ...(config === undefined ? {} : {
+          config,
+          env: { OPENAI_API_KEY: KEY, GPT4O_CONFIG: CONFIG_PATH },
+        }),
+        reply: (seen) =>
+          seen.body.stream
+            ? pieces([streamOf(["A case ", "reaches ", "the Court."])])
+            : json(completion(ANSWER)),
+      });
+      assert.equal(code, 0);
+      assert.equal(requests[0].body.stream ?? false, streamed);
+    });
+  }
+});
 
 Deno.test("main() --stream prints the deltas and one newline", async () => {
   const { code, stdout, stderr, requests } = await run(["--stream"], {

@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { Entry } from "../src/run/run.ts";
 import assert from "node:assert/strict";
 import { main } from "../main.ts";
 import { type Io } from "../src/io/io.ts";
@@ -55,6 +56,8 @@ export interface Setup {
   terminal?: boolean;
   /** NO_COLOR is set. */
   noColor?: boolean;
+  /** How the program was started: as the demo (the default) or the gpt4o command. */
+  entry?: Entry;
   /** Replaces the recording stdout and stderr, e.g. with one that fails. */
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
@@ -162,7 +165,7 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
       return { [Symbol.dispose]: () => void listeners.delete(handler) };
     },
   };
-  const code = await main(io);
+  const code = await main(io, setup.entry);
   assert.equal(listeners.size, 0, "a signal listener outlived the run");
   for (const output of [stdout, stderr]) {
     for (let i = 0; i + 12 <= KEY.length; i++) {
@@ -227,7 +230,10 @@ export const writable =
     .state === "granted";
 
 /** A test that keeps a history database under .tmp/; ignored without write access there. */
-export function historyTest(name: string, fn: () => Promise<void>) {
+export function historyTest(
+  name: string,
+  fn: (t: Deno.TestContext) => Promise<void>,
+) {
   Deno.test({
     name: writable
       ? name

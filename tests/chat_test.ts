@@ -571,3 +571,84 @@ historyTest(
     );
   },
 );
+
+historyTest(
+  "main() -c or --conversation with nothing to ask opens the chat on that conversation at a terminal",
+  async (t) => {
+    for (const args of [["-c"], ["--conversation", "1"]]) {
+      await t.step(args.join(" "), async () => {
+        await using tmp = await tempFolder();
+        const env = {
+          OPENAI_API_KEY: KEY,
+          GPT4O_HISTORY: `${tmp.dir}/history.db`,
+        };
+        await run(["Who decides?"], { env, reply: answering("The Court.") });
+        const { code, stdout, stderr, requests } = await run(args, {
+          env,
+          lines: ["And then?"],
+          terminal: true,
+          reply: answering("It rules."),
+        });
+        assert.deepEqual({ code, stdout, stderr }, {
+          code: 0,
+          stdout: "> It rules.\n> ",
+          stderr:
+            "Chatting with gpt-4o. /help lists the commands; Ctrl-D leaves.\n" +
+            "Resuming conversation 1 (1 turn). Its last exchange:\n" +
+            "> Who decides?\nThe Court.\n",
+        });
+        assert.deepEqual(sentMessages(requests), [[
+          `system: ${DEFAULT_SYSTEM}`,
+          "user: Who decides?",
+          "assistant: The Court.",
+          "user: And then?",
+        ]]);
+      });
+    }
+  },
+);
+
+historyTest(
+  "main() -c with nothing to ask and no terminal is refused: exit 2, nothing sent; a piped prompt is asked",
+  async () => {
+    await using tmp = await tempFolder();
+    const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: `${tmp.dir}/history.db` };
+    await run(["Who decides?"], { env, reply: answering("The Court.") });
+    const refused = await run(["-c"], { env, stdin: " \n" });
+    assert.deepEqual(
+      { code: refused.code, stderr: refused.stderr, sent: refused.requests },
+      {
+        code: 2,
+        stderr: '-c has nothing to ask: give a prompt (-c "And then?"), ' +
+          "pipe one, or run it at a terminal to chat (see --help)\n",
+        sent: [],
+      },
+    );
+    const piped = await run(["--conversation", "1"], {
+      env,
+      stdin: "And then?\n",
+      reply: answering("It rules."),
+    });
+    assert.deepEqual([piped.code, piped.stdout], [0, "It rules.\n"]);
+    assert.equal(savedTurns(`${tmp.dir}/history.db`, 1)?.length, 2);
+  },
+);
+
+Deno.test("main() with no prompt at a terminal asks the demo's question as the demo, and opens the chat as the gpt4o command", async () => {
+  const demo = await run([], { lines: [], terminal: true });
+  assert.deepEqual(sentMessages(demo.requests), [[
+    `system: ${DEFAULT_SYSTEM}`,
+    "user: how does a court case get to the Supreme Court?",
+  ]]);
+  const command = await run([], {
+    lines: ["Hi"],
+    terminal: true,
+    entry: "command",
+    reply: answering("Hello."),
+  });
+  assert.deepEqual([command.code, command.stdout], [0, "> Hello.\n> "]);
+  assert.deepEqual(sentMessages(command.requests), [[
+    `system: ${DEFAULT_SYSTEM}`,
+    "user: Hi",
+  ]]);
+});

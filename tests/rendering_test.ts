@@ -129,7 +129,7 @@ historyTest(
     await using tmp = await tempFolder();
     const path = `${tmp.dir}/history.db`;
     const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
-    await run(["How?"], {
+    await run(["--no-stream", "How?"], {
       env,
       stdoutTerminal: true,
       noColor: true,

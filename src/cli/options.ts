@@ -49,7 +49,8 @@ Options:
                            server (repeatable; "all" for every one)
       --yes                run the model's tool calls without asking
       --list-tools         list the enabled servers' tools
-      --stream             print the answer as it arrives
+      --stream             print the answer as it arrives (the default at a terminal)
+      --no-stream          print it once it is whole
       --json               print the whole completion as JSON instead of the text
       --raw                print the answer as it came, also on a terminal
   -x, --extract            print only the answer's first fenced code block
@@ -99,7 +100,8 @@ export interface Options {
   system: string | undefined;
   /** The `-r` role's name; `undefined` when not given. */
   role: string | undefined;
-  stream: boolean;
+  /** `--stream` true, `--no-stream` false, neither `undefined`. */
+  stream: boolean | undefined;
   json: boolean;
   /** `--raw`: no markdown rendering on a terminal. */
   raw: boolean;
@@ -175,7 +177,7 @@ export function parseOptions(args: string[]): Options {
         model: { type: "string", short: "m" },
         system: { type: "string", short: "s" },
         role: { type: "string", short: "r" },
-        stream: { type: "boolean", default: false },
+        stream: { type: "boolean" },
         json: { type: "boolean", default: false },
         raw: { type: "boolean", default: false },
         extract: { type: "boolean", short: "x", default: false },
@@ -328,7 +330,7 @@ function samplingOf(
 }
 
 /** The options that `--no-` may negate; parseArgs would accept it on any. */
-const NEGATABLE = ["--no-reasoning", "--no-history"];
+const NEGATABLE = ["--no-reasoning", "--no-history", "--no-stream"];
 
 function parseId(option: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;

@@ -13,7 +13,7 @@ Deno.test("parseOptions() leaves the model and system to the demo's defaults whe
     model: undefined,
     system: undefined,
     role: undefined,
-    stream: false,
+    stream: undefined,
     json: false,
     raw: false,
     extract: undefined,
@@ -164,7 +164,7 @@ Deno.test("parseOptions() names the offending option in a UsageError", () => {
     [["--nope"], "unknown option --nope"],
     [["-s"], "-s, --system needs a value"],
     [["--json=1"], "--json takes no value"],
-    [["--no-stream"], "unknown option --no-stream"],
+    [["--no-json"], "unknown option --no-json"],
     [["--no-model=x"], "unknown option --no-model"],
     [
       ["--show", "x"],
@@ -237,6 +237,12 @@ Deno.test("parseOptions() reads the history, chat, provider and reasoning option
   assert.equal(parseOptions(["--show", "12"]).show, 12);
   assert.equal(parseOptions(["--conversation", "7"]).conversation, 7);
   assert.equal(parseOptions(["--reasoning"]).reasoning, true);
+  assert.deepEqual(
+    [parseOptions(["--stream"]), parseOptions(["--no-stream"])].map((each) =>
+      each.stream
+    ),
+    [true, false],
+  );
   assert.equal(parseOptions(["--", "--no-stream"]).prompt, "--no-stream");
 });
 

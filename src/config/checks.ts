@@ -73,6 +73,8 @@ export interface ConfigFile {
   tools?: string[];
   /** How many rounds of tool calls a request may take before the answer. */
   toolRounds?: number;
+  /** Whether an answer streams at a terminal (`stream = false` turns it off). */
+  stream?: boolean;
 }
 
 /** The settings of each table, for the "unknown setting" warnings. */
@@ -87,6 +89,7 @@ const KNOWN = {
     "mcp",
     "tools",
     "tool_rounds",
+    "stream",
   ],
   provider: ["base_url", "key_env", "model", "headers"],
   role: ["system", "model", "options", "tools"],
@@ -153,6 +156,7 @@ export class Checker {
       mcp,
       ...optional("tools", this.#tools(data.tools, "tools", mcp)),
       ...optional("toolRounds", this.#rounds(data.tool_rounds)),
+      ...optional("stream", this.#flag(data.stream, "stream")),
     };
     for (const role of file.roles) {
       this.#tools(role.tools, `roles.${role.name}.tools`, mcp);
@@ -277,6 +281,11 @@ export class Checker {
       );
     }
     return value as number;
+  }
+
+  #flag(value: unknown, at: string): boolean | undefined {
+    if (value === undefined || typeof value === "boolean") return value;
+    this.#fail(at, `must be true or false, not ${kind(value)}`);
   }
 
   #texts(value: unknown, at: string): string[] {

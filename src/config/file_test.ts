@@ -198,6 +198,7 @@ Deno.test("loadConfigFile() refuses a tool server it cannot run, naming the sett
         "tool_rounds = 2.5",
         "/c.toml: tool_rounds must be a whole number from 1 to 100",
       ],
+      ['stream = "no"', "/c.toml: stream must be true or false, not string"],
     ] as const
   ) {
     await t.step(text, async () => {

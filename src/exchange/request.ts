@@ -27,6 +27,8 @@ export interface Request {
   /** Show a reasoning model's thinking on stderr. */
   reasoning: boolean;
   timeoutSeconds: number;
+  /** A spinner on stderr until the answer begins (both outputs terminals). */
+  activity?: boolean;
   /** Render the answer's markdown (on a terminal, unless `--raw`). */
   render?: MarkdownOptions;
   /** Print only the answer's first or last fenced code block (`-x`). */

@@ -6,8 +6,9 @@
  * @module
  */
 import { answerOf } from "./answer.ts";
-import { BufferedOutput, type Io, type Output } from "../io/io.ts";
+import { BufferedOutput, type Io, type Output, style } from "../io/io.ts";
 import { reasoningOf, ReasoningPrinter } from "./reasoning.ts";
+import { Activity, type Timer } from "./activity.ts";
 
 /**
  * The most of an answer's text kept for the history, in characters: more
@@ -28,6 +29,11 @@ export interface ScreenOptions {
   render?: (out: Output) => Output & { end(): void };
   /** Print nothing as it arrives: the caller prints a part of the text at the end (`-x`). */
   quiet?: boolean;
+  /**
+   * A spinner on stderr until the answer begins (see {@linkcode Activity}),
+   * its timer given for tests.
+   */
+  activity?: { timer?: Timer };
 }
 
 /**
@@ -53,21 +59,24 @@ export interface ScreenOptions {
  * assert.equal(screen.text, "Paris.");
  * ```
  */
-export class AnswerScreen implements Output {
+export class AnswerScreen implements Output, Disposable {
   /** Where a reasoning model's thinking goes, when it is shown. */
   readonly reasoning: ReasoningPrinter | undefined;
   readonly #stdout: BufferedOutput;
   /** Where the answer's text goes: stdout, through the renderer if there is one. */
   readonly #text: (Output & { end?(): void }) | undefined;
   readonly #json: boolean;
+  readonly #activity: Activity | undefined;
   #kept = "";
   #dropped = 0;
 
   constructor(
     io: Pick<Io, "stdout" | "stderr" | "noColor">,
-    { json, reasoning, render, quiet = false }: ScreenOptions,
+    { json, reasoning, render, quiet = false, activity }: ScreenOptions,
     onError: (error: unknown) => void,
   ) {
+    this.#activity = activity &&
+      new Activity(io.stderr, { color: !io.noColor, ...activity });
     this.#stdout = new BufferedOutput(io.stdout, undefined, onError);
     this.#text = json || quiet
       ? undefined
@@ -75,8 +84,19 @@ export class AnswerScreen implements Output {
       ? render(this.#stdout)
       : this.#stdout;
     this.#json = json;
+    // The thinking shown is the answer beginning: the spinner goes first.
+    const stderr: Output = {
+      write: (text) => {
+        this.stopActivity();
+        io.stderr.write(text);
+      },
+      style: (code) => {
+        this.stopActivity();
+        style(io.stderr, code);
+      },
+    };
     this.reasoning = reasoning && !json
-      ? new ReasoningPrinter(io.stderr, { color: !io.noColor })
+      ? new ReasoningPrinter(stderr, { color: !io.noColor })
       : undefined;
   }
 
@@ -90,8 +110,14 @@ export class AnswerScreen implements Output {
       : this.#kept;
   }
 
+  /** Stops the spinner, erasing it: the answer, or something else, is to be shown. */
+  stopActivity(): void {
+    this.#activity?.stop();
+  }
+
   /** A piece of the answer's text. */
   write(text: string): void {
+    this.stopActivity();
     const room = KEPT_LIMIT - this.#kept.length;
     if (text.length <= room) this.#kept += text;
     else {
@@ -109,6 +135,7 @@ export class AnswerScreen implements Output {
    * printing it with `--json`, so the exit code is the same either way).
    */
   complete(completion: unknown, { streamed }: { streamed: boolean }): void {
+    this.stopActivity();
     if (this.#json) this.#stdout.write(asJSON(completion));
     if (!streamed) {
       const choices = (completion as { choices?: { message?: unknown }[] })
@@ -124,6 +151,7 @@ export class AnswerScreen implements Output {
 
   /** Ends the reasoning block, the rendering and the answer's line, and writes what waits. */
   end(): void {
+    this.stopActivity();
     this.reasoning?.end();
     this.#text?.end?.();
     if (this.#text || this.#json) this.#stdout.endLine();
@@ -133,6 +161,11 @@ export class AnswerScreen implements Output {
   print(text: string): void {
     this.#stdout.write(text);
     this.#stdout.flush();
+  }
+
+  /** Stops the spinner. */
+  [Symbol.dispose](): void {
+    this.stopActivity();
   }
 }
 

@@ -96,3 +96,42 @@ Deno.test("AnswerScreen prints a long answer whole but keeps only KEPT_LIMIT cha
     } more characters were printed, not saved]`,
   );
 });
+
+Deno.test("AnswerScreen's spinner is erased before the answer's first text, its thinking, or a failure's line", async (t) => {
+  const cases: [string, (shown: AnswerScreen) => void][] = [
+    ["text", (shown) => shown.write("Yes.")],
+    ["thinking", (shown) => shown.reasoning!.write("Hm.")],
+    [
+      "a whole completion",
+      (shown) => shown.complete(message("Yes."), { streamed: false }),
+    ],
+    ["the end, before a failure's line", (shown) => shown.end()],
+    ["the tools' turn", (shown) => shown.stopActivity()],
+    ["disposal", (shown) => shown[Symbol.dispose]()],
+  ];
+  for (const [name, act] of cases) {
+    await t.step(name, () => {
+      let stderr = "";
+      const ticks: (() => void)[] = [];
+      const shown = new AnswerScreen({
+        stdout: { write: () => {} },
+        stderr: { write: (text) => void (stderr += text) },
+        noColor: true,
+      }, {
+        json: false,
+        reasoning: true,
+        activity: {
+          timer: (_ms, tick) => {
+            ticks.push(tick);
+            return () => ticks.splice(ticks.indexOf(tick), 1);
+          },
+        },
+      }, () => {});
+      ticks.shift()!();
+      assert.equal(stderr, "\r⠋");
+      act(shown);
+      assert.ok(stderr.startsWith("\r⠋\r\x1b[2K"), JSON.stringify(stderr));
+      assert.deepEqual(ticks, [], "no frame follows");
+    });
+  }
+});

@@ -59,7 +59,10 @@ export interface Io {
   ): Promise<string | undefined>;
   /** A file's permission bits; `null` where the system keeps none (Windows). */
   fileMode(path: string): number | null;
-  /** What is piped to stdin (text, or an image), or `undefined` when stdin is a terminal. */
+  /**
+   * What is piped to stdin (text, or an image), read to its end once (a
+   * later call gets the same bytes), or `undefined` when stdin is a terminal.
+   */
   stdin(): Promise<Uint8Array | undefined>;
   stdout: Output;
   stderr: Output;
@@ -216,15 +219,16 @@ function sizeOf(bytes: number): string {
 
 /** The real world: Deno's process, files, terminal and network. */
 export function denoIo(): Io {
+  let piped: Promise<Uint8Array | undefined> | undefined;
   return {
     args: Deno.args,
     env: (name) => Deno.env.get(name),
     readTextFile,
     fileMode: (path) => Deno.statSync(path).mode,
-    async stdin() {
-      if (Deno.stdin.isTerminal()) return undefined;
-      return await new Response(Deno.stdin.readable).bytes();
-    },
+    stdin: () =>
+      piped ??= Deno.stdin.isTerminal()
+        ? Promise.resolve(undefined)
+        : new Response(Deno.stdin.readable).bytes(),
     stdout: fileOutput(Deno.stdout, "stdout"),
     stderr: fileOutput(Deno.stderr, "stderr"),
     stdoutIsTerminal: Deno.stdout.isTerminal(),

@@ -32,6 +32,7 @@ import {
 import { type History } from "../history/store.ts";
 import { transcriptParts } from "../history/transcript.ts";
 import type { Turn } from "../chat/chat.ts";
+import { UsageError } from "../cli/usage_error.ts";
 import type { MarkdownOptions } from "../render/markdown.ts";
 import { InlineData } from "../files/parts.ts";
 import { promptOf } from "./prompt.ts";
@@ -57,6 +58,7 @@ export async function run(
   settings: Settings,
   server: Server,
   secrets: Secrets,
+  entry: Entry = "demo",
 ): Promise<number> {
   const { read } = settings;
   const { ask } = server;
@@ -88,6 +90,9 @@ export async function run(
   if (options.continue || options.conversation !== undefined) {
     using history = openHistory(settings.history);
     resumed = conversationToContinue(history, options.conversation);
+  }
+  if (!options.chat && await opensChat(io, options, resumed, entry)) {
+    options = { ...options, chat: true };
   }
   const start = startOf(options, settings, resumed);
   // Files' data stays out of the messages until a request is sent.
@@ -138,6 +143,42 @@ export async function run(
   using _ = io.onInterrupt((signal) => void (late ??= signal));
   const { exitCode } = await turns.run({ ...begin, prompt, attachments });
   return exitCode === EXIT.ok && late ? STOP_SIGNALS[late] : exitCode;
+}
+
+/**
+ * How the program was started: as the demo (`main.ts`, `deno task start`),
+ * where a run with no prompt asks the demo's question, or as the `gpt4o`
+ * command, where it opens the chat at a terminal.
+ */
+export type Entry = "demo" | "command";
+
+/**
+ * Whether a run asks no question of its own and opens the chat instead: with
+ * nothing to ask (no words, no file, nothing piped) at a terminal, a
+ * follow-up (`-c`, `--conversation`) does, and so does the `gpt4o` command.
+ *
+ * @throws {UsageError} for a follow-up with nothing to ask and no terminal:
+ * nothing is sent.
+ */
+async function opensChat(
+  io: Io,
+  options: Options,
+  resumed: Conversation | undefined,
+  entry: Entry,
+): Promise<boolean> {
+  const given = options.prompt.trim() !== "" || options.attach.length > 0 ||
+    options.files.length > 0;
+  if (given || (!resumed && entry === "demo")) return false;
+  const piped = await io.stdin();
+  if (piped === undefined) return true;
+  if (resumed && new TextDecoder().decode(piped).trim() === "") {
+    const flag = options.continue ? "-c" : `--conversation ${resumed.id}`;
+    throw new UsageError(
+      `${flag} has nothing to ask: give a prompt (${flag} "And then?"), ` +
+        "pipe one, or run it at a terminal to chat",
+    );
+  }
+  return false;
 }
 
 /** `--show` on a terminal: the transcript, each answer rendered. */

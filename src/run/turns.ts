@@ -32,6 +32,8 @@ export class Turns {
   readonly #recorder: Recorder | undefined;
   readonly #reasoning: boolean;
   readonly #render: MarkdownOptions | undefined;
+  readonly #stream: boolean;
+  readonly #activity: boolean;
 
   constructor(
     readonly io: Io,
@@ -50,6 +52,9 @@ export class Turns {
       : undefined;
     this.#reasoning = showReasoning(options.reasoning, io.stderrIsTerminal);
     this.#render = rendering(io, options, settings);
+    this.#stream = streams(io, options, settings);
+    // Someone watches the answer arrive: show that it is on its way.
+    this.#activity = io.stdoutIsTerminal && io.stderrIsTerminal;
   }
 
   /** Says a line once a run (a near-miss provider name). */
@@ -94,7 +99,8 @@ export class Turns {
       reply = await this.ask(io, {
         target,
         messages,
-        stream: options.stream || options.chat,
+        stream: this.#stream,
+        activity: this.#activity,
         json: options.json,
         verbose: options.verbose,
         reasoning: this.#reasoning,
@@ -221,4 +227,21 @@ export function rendering(
 export interface Structured {
   request: JsonSchemaRequest;
   responseFormat: JsonSchemaResponseFormat;
+}
+
+/**
+ * Whether answers stream: always in the chat; else as `--stream` or
+ * `--no-stream` says; else at a terminal, unless the config file says
+ * `stream = false` or `--json` asks for the server's own completion; never
+ * into a pipe or a file unless asked.
+ */
+export function streams(
+  io: Pick<Io, "stdoutIsTerminal">,
+  options: Pick<Options, "chat" | "stream" | "json">,
+  settings: Pick<Settings, "file">,
+): boolean {
+  if (options.chat) return true;
+  if (options.stream !== undefined) return options.stream;
+  return io.stdoutIsTerminal && !options.json &&
+    (settings.file?.stream ?? true);
 }
