@@ -29,7 +29,8 @@ Usage: gpt4o [options] [prompt...]      (or: deno task start [options] [prompt..
 
 The prompt is the arguments joined by spaces; text piped to stdin is appended
 after a blank line (an image or a PDF piped to stdin is attached). With
-neither, it asks "${DEFAULT_QUESTION}"
+neither, gpt4o (and -c) opens the chat at a terminal; deno task start asks
+"${DEFAULT_QUESTION}"
 
 Options:
   -m, --model <id>         model, <provider>:<model>, an alias, or a,b,c to fall
