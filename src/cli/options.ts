@@ -50,7 +50,7 @@ Options:
                            server (repeatable; "all" for every one)
       --yes                run the model's tool calls without asking
       --list-tools         list the enabled servers' tools
-      --stream             print the answer as it arrives (the default at a terminal)
+      --stream             print the answer as it arrives (default at a terminal)
       --no-stream          print it once it is whole
       --json               print the whole completion as JSON instead of the text
       --raw                print the answer as it came, also on a terminal
