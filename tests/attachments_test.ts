@@ -217,3 +217,23 @@ Deno.test("the chat's /attach adds an image to the next message alone, and /file
     { type: "image_url", image_url: { url: pngURL } },
   ]);
 });
+
+Deno.test({
+  name:
+    "the chat's /attach of a file outside its folder says to name it with -a at the start",
+  // The launchers grant the chat its folder and what -a names; the tests,
+  // the project's folder.
+  ignore: Deno.permissions.querySync({ name: "read", path: "/etc/hostname" })
+    .state === "granted",
+}, async () => {
+  const { code, stderr, requests } = await run(["--chat"], {
+    lines: ["/attach /etc/hostname"],
+  });
+  assert.deepEqual({ code, stderr, requests }, {
+    code: 0,
+    stderr: "/attach /etc/hostname: the chat may read only the folder it " +
+      "started in and the files named when it started: to send this one, " +
+      "start the chat with -a /etc/hostname\n",
+    requests: [],
+  });
+});

@@ -328,6 +328,7 @@ export function readError(label: string, error: unknown): UsageError {
     error instanceof Deno.errors.PermissionDenied;
   return new UsageError(
     `${label}: ${denied ? "may not be read" : "could not be read"} (${reason})`,
+    { cause: error },
   );
 }
 

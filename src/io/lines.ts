@@ -15,14 +15,20 @@ export interface LineReader extends Disposable {
   /**
    * Shows `prompt` and resolves with the next line; `undefined` at the end of
    * input (Ctrl-D). Ctrl-C clears the line, unless `onInterrupt` is given:
-   * then it is called, and the read resolves with `undefined`.
+   * then it is called, and the read resolves with `undefined`. An answer to
+   * a question (`answer`: a tool call's consent) is no input: the Up arrow
+   * does not recall it and it is not kept for the next session.
    */
-  read(
-    prompt: string,
-    options?: { onInterrupt?: () => void },
-  ): Promise<string | undefined>;
+  read(prompt: string, options?: ReadOptions): Promise<string | undefined>;
   /** Shows `text` after `prompt` as if it had been typed (at a terminal only). */
   echo?(prompt: string, text: string): Promise<void>;
+}
+
+/** How one line is read. */
+export interface ReadOptions {
+  onInterrupt?: () => void;
+  /** The line answers a question: it is not kept as an input. */
+  answer?: boolean;
 }
 
 /** What the chat's line reader keeps from one session to the next. */
@@ -185,7 +191,7 @@ export function terminalLines(options: TerminalOptions): LineReader {
     async read(prompt, each) {
       if (closed) return undefined;
       session ??= startSession(options);
-      return await (await session).read(prompt, each?.onInterrupt);
+      return await (await session).read(prompt, each);
     },
     async echo(prompt, text) {
       session ??= startSession(options);
@@ -199,7 +205,7 @@ export function terminalLines(options: TerminalOptions): LineReader {
 }
 
 interface Session {
-  read(prompt: string, onInterrupt?: () => void): Promise<string | undefined>;
+  read(prompt: string, options?: ReadOptions): Promise<string | undefined>;
   write(text: string): void;
   close(): void;
 }
@@ -225,6 +231,7 @@ async function startSession(options: TerminalOptions): Promise<Session> {
   let ended = false;
   let waiting: ((line: string | undefined) => void) | undefined;
   let interrupted: (() => void) | undefined; // this read ends on Ctrl-C
+  let inputs: string[] | undefined; // the Up arrow's, while a question is asked
   const pump = () => {
     while (open && !ended) {
       const text = gate.take();
@@ -243,12 +250,16 @@ async function startSession(options: TerminalOptions): Promise<Session> {
     const resolve = waiting;
     waiting = undefined;
     interrupted = undefined;
+    inputs = undefined;
     resolve?.(line);
   };
+  // readline's own list of inputs, newest first, which the Up arrow walks.
+  const recalled = (rl as unknown as { history: string[] }).history;
   rl.on("line", (line) => {
     answering();
     const text = line.replaceAll(PASTED_NEWLINE, "\n");
-    if (text.trim() !== "") options.onLine?.(text);
+    if (inputs) recalled.splice(0, recalled.length, ...inputs);
+    else if (text.trim() !== "") options.onLine?.(text);
     finish(text);
   });
   rl.on("close", () => {
@@ -282,11 +293,12 @@ async function startSession(options: TerminalOptions): Promise<Session> {
   });
   answering();
   return {
-    read(prompt, onInterrupt) {
+    read(prompt, { onInterrupt, answer = false } = {}) {
       if (ended) return Promise.resolve(undefined);
       return new Promise((resolve) => {
         waiting = resolve;
         interrupted = onInterrupt;
+        inputs = answer ? [...recalled] : undefined;
         Deno.stdin.setRaw(true);
         out.write(PASTE_ON);
         rl.setPrompt(prompt);

@@ -61,6 +61,14 @@ export async function chat(
         const { readAttachment } = await import("../files/attachments.ts");
         return await readAttachment(name);
       } catch (error) {
+        // The chat may read the folder it started in, and what -a named.
+        if ((error as Error).cause instanceof Deno.errors.NotCapable) {
+          return {
+            problem: `/attach ${name}: the chat may read only the folder it ` +
+              "started in and the files named when it started: to send this " +
+              `one, start the chat with -a ${name}`,
+          };
+        }
         return { problem: describeFailure(error).message };
       }
     },

@@ -101,8 +101,9 @@ async function askConsent(
   const answer = await reader.read(
     `tool ${flatten(visible(secrets.redact(call)))}${where}: run it? ` +
       "[y]es, [n]o, [a]lways for this tool: ",
-    // Ctrl-C at the question stops the run, as it does during a call.
-    { onInterrupt: () => void (interrupted = true) },
+    // Ctrl-C at the question stops the run, as it does during a call; the
+    // answer is no input for the Up arrow to recall.
+    { onInterrupt: () => void (interrupted = true), answer: true },
   );
   if (interrupted) throw new InterruptedError("SIGINT");
   const word = answer?.trim().toLowerCase() ?? "";
