@@ -6,8 +6,9 @@
 import assert from "node:assert/strict";
 import { e2e, program, seen, TESTDATA } from "../testdata/e2e.ts";
 
-const PNG = Deno.readFileSync(`${TESTDATA}attachments/pixel.png`);
-const PDF = Deno.readFileSync(`${TESTDATA}attachments/tiny.pdf`);
+/** A fixture's bytes, read when a test runs (plain `deno test` may read none). */
+const fixture = (name: string) =>
+  Deno.readFileSync(`${TESTDATA}attachments/${name}`);
 
 e2e(
   "-a sends an image and a PDF it may read because it names them; -f a text file",
@@ -35,13 +36,17 @@ e2e(
       },
       {
         type: "image_url",
-        image_url: { url: `data:image/png;base64,${PNG.toBase64()}` },
+        image_url: {
+          url: `data:image/png;base64,${fixture("pixel.png").toBase64()}`,
+        },
       },
       {
         type: "file",
         file: {
           filename: "tiny.pdf",
-          file_data: `data:application/pdf;base64,${PDF.toBase64()}`,
+          file_data: `data:application/pdf;base64,${
+            fixture("tiny.pdf").toBase64()
+          }`,
         },
       },
     ]);
@@ -51,7 +56,7 @@ e2e(
 e2e("an image piped to stdin is attached", async (server) => {
   const run = await program(["What is this?"], {
     baseURL: server.url("ok"),
-    stdin: PNG,
+    stdin: fixture("pixel.png"),
   });
   assert.equal(run.code, 0);
   const [message] = (server.requests.get("ok")![0].messages!).slice(-1) as {
@@ -61,7 +66,9 @@ e2e("an image piped to stdin is attached", async (server) => {
     { type: "text", text: "What is this?" },
     {
       type: "image_url",
-      image_url: { url: `data:image/png;base64,${PNG.toBase64()}` },
+      image_url: {
+        url: `data:image/png;base64,${fixture("pixel.png").toBase64()}`,
+      },
     },
   ]);
 });

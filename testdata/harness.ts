@@ -8,6 +8,7 @@
  * @module
  */
 
+import { testWith } from "./permissions.ts";
 import type { Entry } from "../src/run/run.ts";
 import assert from "node:assert/strict";
 import { main } from "../main.ts";
@@ -224,24 +225,8 @@ export function existsSync(path: string): boolean {
   }
 }
 
-/** Whether the tests may write under .tmp/, where history databases go. */
-export const writable =
-  (await Deno.permissions.query({ name: "write", path: fileURLToPath(TMP) }))
-    .state === "granted";
-
 /** A test that keeps a history database under .tmp/; ignored without write access there. */
-export function historyTest(
-  name: string,
-  fn: (t: Deno.TestContext) => Promise<void>,
-) {
-  Deno.test({
-    name: writable
-      ? name
-      : `${name} (ignored: needs --allow-write=.tmp; run \`deno task test\`)`,
-    ignore: !writable,
-    fn,
-  });
-}
+export const historyTest = testWith({ name: "write", path: ".tmp" });
 
 /** A fresh folder under .tmp/ for a history database, removed afterwards. */
 export async function tempFolder(): Promise<AsyncDisposable & { dir: string }> {

@@ -4,12 +4,9 @@
  * sends to it: messages and their parts, options, `response_format`.
  */
 import { Ajv } from "ajv";
+import schema from "./openai/chat-request.schema.json" with { type: "json" };
 
-const document = withoutNullable(JSON.parse(
-  Deno.readTextFileSync(
-    new URL("./openai/chat-request.schema.json", import.meta.url),
-  ),
-));
+const document = withoutNullable(schema);
 
 /** OpenAPI 3.0's `nullable: true` in JSON Schema's words: `null` is a type too. */
 function withoutNullable(schema: unknown): unknown {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { testWith } from "../../testdata/permissions.ts";
 import {
   CHAT_HELP,
   type ChatSession,
@@ -386,15 +387,9 @@ Deno.test("describeResumed() cuts a long last answer and says where the rest is"
 });
 
 const README = new URL("../../README.md", import.meta.url);
-const canRead =
-  (await Deno.permissions.query({ name: "read", path: README })).state ===
-    "granted";
-
-Deno.test({
-  name: "the README's table of chat commands is /help's" +
-    (canRead ? "" : " (ignored: run `deno task test`)"),
-  ignore: !canRead,
-  fn() {
+testWith({ name: "read", path: "README.md" })(
+  "the README's table of chat commands is /help's",
+  () => {
     const rows = Deno.readTextFileSync(README).split("\n")
       .filter((line) => /^\| `\//.test(line))
       .map((line) => line.split("|").slice(1, 3).map((cell) => cell.trim()));
@@ -403,4 +398,4 @@ Deno.test({
       COMMANDS.map(({ usage, help }) => [`\`${usage}\``, help]),
     );
   },
-});
+);

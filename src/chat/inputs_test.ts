@@ -1,25 +1,19 @@
 import assert from "node:assert/strict";
+import { testWith } from "../../testdata/permissions.ts";
 import { inputsPath, KEPT_INPUTS, loadInputs, saveInput } from "./inputs.ts";
 
 const TMP = new URL("../../.tmp/", import.meta.url).pathname;
-const writable = (await Deno.permissions.query({ name: "write", path: TMP }))
-  .state === "granted";
+const inTemp = testWith({ name: "write", path: ".tmp" });
 
 function inputsTest(name: string, fn: (dir: string) => void) {
-  Deno.test({
-    name: writable
-      ? name
-      : `${name} (ignored: needs --allow-write=.tmp; run \`deno task test\`)`,
-    ignore: !writable,
-    async fn() {
-      Deno.mkdirSync(TMP, { recursive: true });
-      const dir = await Deno.makeTempDir({ dir: TMP, prefix: "inputs-" });
-      try {
-        fn(dir);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
-    },
+  inTemp(name, async () => {
+    Deno.mkdirSync(TMP, { recursive: true });
+    const dir = await Deno.makeTempDir({ dir: TMP, prefix: "inputs-" });
+    try {
+      fn(dir);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   });
 }
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { testWith } from "../../testdata/permissions.ts";
 import {
   DEFAULT_MODEL,
   DEFAULT_SYSTEM,
@@ -247,15 +248,9 @@ Deno.test("parseOptions() reads the history, chat, provider and reasoning option
 });
 
 const README = new URL("../../README.md", import.meta.url);
-const canReadReadme =
-  (await Deno.permissions.query({ name: "read", path: README })).state ===
-    "granted";
-
-Deno.test({
-  name: "the README's list of options is --help's" +
-    (canReadReadme ? "" : " (ignored: run `deno task test`)"),
-  ignore: !canReadReadme,
-  fn() {
+testWith({ name: "read", path: "README.md" })(
+  "the README's list of options is --help's",
+  () => {
     const options = USAGE.split("Options:\n")[1].split("\n\n")[0];
     assert.ok(
       Deno.readTextFileSync(README).includes(
@@ -264,4 +259,4 @@ Deno.test({
       "the README's options differ from --help",
     );
   },
-});
+);

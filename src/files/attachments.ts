@@ -10,11 +10,18 @@
  *
  * ```ts
  * import assert from "node:assert/strict";
- * import { describe, readAttachment } from "./attachments.ts";
+ * import { attachmentFromBytes, describe } from "./attachments.ts";
  * import { partsOf } from "./parts.ts";
- * const photo = await readAttachment("testdata/attachments/pixel.png");
- * assert.equal(describe(photo), "testdata/attachments/pixel.png (PNG image, 70 bytes)");
- * assert.equal(partsOf("What is this?", [photo]).length, 2);
+ * // A 1×1 PNG, as `-a pixel.png` reads it (readAttachment) or stdin brings it.
+ * const png = Uint8Array.fromBase64(
+ *   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==",
+ * );
+ * const photo = (await attachmentFromBytes("pixel.png", png))!;
+ * assert.equal(describe(photo), "pixel.png (PNG image, 70 bytes)");
+ * assert.deepEqual(partsOf("What is this?", [photo]), [
+ *   { type: "text", text: "What is this?" },
+ *   { type: "image_url", image_url: { url: `data:image/png;base64,${png.toBase64()}` } },
+ * ]);
  * ```
  *
  * Every failure the user can act on is a {@linkcode UsageError} of one

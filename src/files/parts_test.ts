@@ -2,48 +2,55 @@ import assert from "node:assert/strict";
 import { InlineData, partsOf, WHOLE_BODY_LIMIT } from "./parts.ts";
 import { type Attachment, readAttachment } from "./attachments.ts";
 import { fixture } from "../../testdata/files.ts";
+import { testWith } from "../../testdata/permissions.ts";
 
-Deno.test("partsOf() puts the text first, then images, URLs and PDFs as OpenAI's parts", async () => {
-  const gif = await readAttachment(fixture("pixel.gif"));
-  const png = await readAttachment(fixture("pixel.png"));
-  const pdf = await readAttachment(fixture("tiny.pdf"));
-  const url: Attachment = {
-    name: "https://example.com/cat.png",
-    kind: "url",
-    url: "https://example.com/cat.png",
-  };
-  const pdfData = (await Deno.readFile(fixture("tiny.pdf"))).toBase64();
-  const pngData = (await Deno.readFile(fixture("pixel.png"))).toBase64();
-  const parts = partsOf("What are these?", [gif, url, pdf, png]);
-  assert.deepEqual(parts, [
-    { type: "text", text: "What are these?" },
-    {
-      type: "image_url",
-      image_url: {
-        url:
-          "data:image/gif;base64,R0lGODlhAQABAIAAAP8AAAAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==",
+/** Tests that read the fixtures. */
+const reading = testWith({ name: "read", path: "testdata" });
+
+reading(
+  "partsOf() puts the text first, then images, URLs and PDFs as OpenAI's parts",
+  async () => {
+    const gif = await readAttachment(fixture("pixel.gif"));
+    const png = await readAttachment(fixture("pixel.png"));
+    const pdf = await readAttachment(fixture("tiny.pdf"));
+    const url: Attachment = {
+      name: "https://example.com/cat.png",
+      kind: "url",
+      url: "https://example.com/cat.png",
+    };
+    const pdfData = (await Deno.readFile(fixture("tiny.pdf"))).toBase64();
+    const pngData = (await Deno.readFile(fixture("pixel.png"))).toBase64();
+    const parts = partsOf("What are these?", [gif, url, pdf, png]);
+    assert.deepEqual(parts, [
+      { type: "text", text: "What are these?" },
+      {
+        type: "image_url",
+        image_url: {
+          url:
+            "data:image/gif;base64,R0lGODlhAQABAIAAAP8AAAAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==",
+        },
       },
-    },
-    { type: "image_url", image_url: { url: "https://example.com/cat.png" } },
-    {
-      type: "file",
-      file: {
-        filename: "tiny.pdf",
-        file_data: `data:application/pdf;base64,${pdfData}`,
+      { type: "image_url", image_url: { url: "https://example.com/cat.png" } },
+      {
+        type: "file",
+        file: {
+          filename: "tiny.pdf",
+          file_data: `data:application/pdf;base64,${pdfData}`,
+        },
       },
-    },
-    {
-      type: "image_url",
-      image_url: { url: `data:image/png;base64,${pngData}` },
-    },
-  ]);
-  const last = parts[4];
-  assert.ok(last.type === "image_url");
-  assert.deepEqual(
-    Uint8Array.fromBase64(last.image_url.url.split(",")[1]),
-    png.bytes,
-  );
-});
+      {
+        type: "image_url",
+        image_url: { url: `data:image/png;base64,${pngData}` },
+      },
+    ]);
+    const last = parts[4];
+    assert.ok(last.type === "image_url");
+    assert.deepEqual(
+      Uint8Array.fromBase64(last.image_url.url.split(",")[1]),
+      png.bytes,
+    );
+  },
+);
 
 Deno.test("partsOf() names a PDF by its base name", () => {
   const bytes = new TextEncoder().encode("%PDF-1.4\n%%EOF\n");

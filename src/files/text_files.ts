@@ -140,11 +140,18 @@ interface Budget {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { denoFiles } from "./attachments.ts";
  * import { readTextFiles } from "./text_files.ts";
+ * // The files as the system has them; here, one file of its own.
+ * const files = {
+ *   ...denoFiles,
+ *   stat: () => Promise.resolve({ isFile: true, size: 15 } as Deno.FileInfo),
+ *   readFile: () => Promise.resolve(new TextEncoder().encode('print("Hello")\n')),
+ * };
  * const fence = "`".repeat(3);
  * assert.equal(
- *   await readTextFiles(["testdata/attachments/hello.py"]),
- *   `testdata/attachments/hello.py\n${fence}python\nprint("Hello")\n${fence}`,
+ *   await readTextFiles(["hello.py"], files),
+ *   `hello.py\n${fence}python\nprint("Hello")\n${fence}`,
  * );
  * ```
  *

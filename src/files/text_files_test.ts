@@ -16,6 +16,16 @@ import {
   unread,
   withSize,
 } from "../../testdata/files.ts";
+import { testWith } from "../../testdata/permissions.ts";
+
+/** Tests that read the fixtures. */
+const reading = testWith({ name: "read", path: "testdata" });
+/** Tests that make a folder of files under .tmp/. */
+const inTemp = testWith(
+  { name: "read", path: "testdata" },
+  { name: "read", path: ".tmp" },
+  { name: "write", path: ".tmp" },
+);
 
 Deno.test("the limits of -f text", () => {
   assert.deepEqual([TEXT_FILE_LIMIT, FILES_TOTAL_LIMIT], [1 * MiB, 4 * MiB]);
@@ -53,7 +63,7 @@ Deno.test("fenced() makes the fence longer than any run of backticks inside", as
   }
 });
 
-Deno.test("readTextFiles() fences one file under its name as given", async () => {
+reading("readTextFiles() fences one file under its name as given", async () => {
   assert.equal(
     await readTextFiles([fixture("hello.py"), fixture("notes.png")]),
     `${DIR}/hello.py\n\`\`\`python\nprint("Hello")\n\`\`\`\n\n` +
@@ -61,62 +71,65 @@ Deno.test("readTextFiles() fences one file under its name as given", async () =>
   );
 });
 
-Deno.test("readTextFiles() names a file that is missing, binary or too big", async (t) => {
-  await t.step("missing", async () => {
-    await rejectsWith(
-      readTextFiles(["x.txt"]),
-      "-f x.txt: no such file or directory",
-    );
-  });
-  await t.step("binary", async () => {
-    await rejectsWith(
-      readTextFiles([fixture("pixel.png")]),
-      `-f ${DIR}/pixel.png: not a text file (use -a for an image or a PDF)`,
-    );
-  });
-  await t.step("not UTF-8", async () => {
-    await using tree = await tempTree({
-      "latin1.txt": new Uint8Array([99, 97, 102, 233]),
+inTemp(
+  "readTextFiles() names a file that is missing, binary or too big",
+  async (t) => {
+    await t.step("missing", async () => {
+      await rejectsWith(
+        readTextFiles(["x.txt"]),
+        "-f x.txt: no such file or directory",
+      );
     });
-    const { root } = tree;
-    await rejectsWith(
-      readTextFiles([`${root}/latin1.txt`]),
-      `-f ${root}/latin1.txt: not a text file (use -a for an image or a PDF)`,
-    );
-  });
-  await t.step("too big, not read", async () => {
-    await rejectsWith(
-      readTextFiles([fixture("hello.py")], unread(withSize(1.5 * MiB))),
-      `-f ${DIR}/hello.py: 1.5 MiB is over the 1 MiB limit for a text file`,
-    );
-  });
-  await t.step("a FIFO", async () => {
-    const fifo: Files = unread({
-      ...denoFiles,
-      stat: async () => ({
-        ...await Deno.stat(fixture("hello.py")),
-        isFile: false,
-      }),
+    await t.step("binary", async () => {
+      await rejectsWith(
+        readTextFiles([fixture("pixel.png")]),
+        `-f ${DIR}/pixel.png: not a text file (use -a for an image or a PDF)`,
+      );
     });
-    await rejectsWith(
-      readTextFiles(["pipe"], fifo),
-      "-f pipe: not a regular file",
-    );
-  });
-  await t.step("no permission", async () => {
-    const files: Files = {
-      ...denoFiles,
-      stat: () =>
-        Promise.reject(
-          new Deno.errors.NotCapable('Requires read access to "/etc/x"'),
-        ),
-    };
-    await rejectsWith(
-      readTextFiles(["/etc/x"], files),
-      '-f /etc/x: may not be read (Requires read access to "/etc/x")',
-    );
-  });
-});
+    await t.step("not UTF-8", async () => {
+      await using tree = await tempTree({
+        "latin1.txt": new Uint8Array([99, 97, 102, 233]),
+      });
+      const { root } = tree;
+      await rejectsWith(
+        readTextFiles([`${root}/latin1.txt`]),
+        `-f ${root}/latin1.txt: not a text file (use -a for an image or a PDF)`,
+      );
+    });
+    await t.step("too big, not read", async () => {
+      await rejectsWith(
+        readTextFiles([fixture("hello.py")], unread(withSize(1.5 * MiB))),
+        `-f ${DIR}/hello.py: 1.5 MiB is over the 1 MiB limit for a text file`,
+      );
+    });
+    await t.step("a FIFO", async () => {
+      const fifo: Files = unread({
+        ...denoFiles,
+        stat: async () => ({
+          ...await Deno.stat(fixture("hello.py")),
+          isFile: false,
+        }),
+      });
+      await rejectsWith(
+        readTextFiles(["pipe"], fifo),
+        "-f pipe: not a regular file",
+      );
+    });
+    await t.step("no permission", async () => {
+      const files: Files = {
+        ...denoFiles,
+        stat: () =>
+          Promise.reject(
+            new Deno.errors.NotCapable('Requires read access to "/etc/x"'),
+          ),
+      };
+      await rejectsWith(
+        readTextFiles(["/etc/x"], files),
+        '-f /etc/x: may not be read (Requires read access to "/etc/x")',
+      );
+    });
+  },
+);
 
 const TREE: Record<string, string | Uint8Array> = {
   ".gitignore": "*.log\nbuild/\n",
@@ -161,62 +174,71 @@ function treeFiles(root: string): Files {
   };
 }
 
-Deno.test("readTextFiles() brings a directory's text files in order, leaving out what is not for the model", async (t) => {
-  await using tree = await tempTree(TREE);
-  const { root } = tree;
-  const expected = (top: string) =>
-    [
-      `${top}/.gitignore\n\`\`\`\n*.log\nbuild/\n\`\`\``,
-      `${top}/README\n\`\`\`\nRead me.\n\`\`\``,
-      `${top}/a.ts\n\`\`\`ts\nexport const a = 1;\n\`\`\``,
-      `${top}/sub/.gitignore\n\`\`\`\nsecret.txt\n!keep.log\n\`\`\``,
-      `${top}/sub/b.md\n\`\`\`\`markdown\n# B\n\n\`\`\`sh\nls\n\`\`\`\n\`\`\`\``,
-      `${top}/sub/deeper/c.py\n\`\`\`python\nprint("c")\n\`\`\``,
-      `${top}/sub/keep.log\n\`\`\`\nkept\n\`\`\``,
-    ].join("\n\n");
-  await t.step("named with a trailing slash", async () => {
-    assert.equal(
-      await readTextFiles([`${root}/`], treeFiles(root)),
-      expected(root),
-    );
-  });
-  await t.step("named without one", async () => {
-    assert.equal(await readTextFiles([root], treeFiles(root)), expected(root));
-  });
-  await t.step("a subfolder, with its own .gitignore only", async () => {
-    assert.equal(
-      await readTextFiles([`${root}/sub`], treeFiles(root)),
+inTemp(
+  "readTextFiles() brings a directory's text files in order, leaving out what is not for the model",
+  async (t) => {
+    await using tree = await tempTree(TREE);
+    const { root } = tree;
+    const expected = (top: string) =>
       [
-        `${root}/sub/.gitignore\n\`\`\`\nsecret.txt\n!keep.log\n\`\`\``,
-        `${root}/sub/b.md\n\`\`\`\`markdown\n# B\n\n\`\`\`sh\nls\n\`\`\`\n\`\`\`\``,
-        `${root}/sub/deeper/c.py\n\`\`\`python\nprint("c")\n\`\`\``,
-        `${root}/sub/keep.log\n\`\`\`\nkept\n\`\`\``,
-      ].join("\n\n"),
+        `${top}/.gitignore\n\`\`\`\n*.log\nbuild/\n\`\`\``,
+        `${top}/README\n\`\`\`\nRead me.\n\`\`\``,
+        `${top}/a.ts\n\`\`\`ts\nexport const a = 1;\n\`\`\``,
+        `${top}/sub/.gitignore\n\`\`\`\nsecret.txt\n!keep.log\n\`\`\``,
+        `${top}/sub/b.md\n\`\`\`\`markdown\n# B\n\n\`\`\`sh\nls\n\`\`\`\n\`\`\`\``,
+        `${top}/sub/deeper/c.py\n\`\`\`python\nprint("c")\n\`\`\``,
+        `${top}/sub/keep.log\n\`\`\`\nkept\n\`\`\``,
+      ].join("\n\n");
+    await t.step("named with a trailing slash", async () => {
+      assert.equal(
+        await readTextFiles([`${root}/`], treeFiles(root)),
+        expected(root),
+      );
+    });
+    await t.step("named without one", async () => {
+      assert.equal(
+        await readTextFiles([root], treeFiles(root)),
+        expected(root),
+      );
+    });
+    await t.step("a subfolder, with its own .gitignore only", async () => {
+      assert.equal(
+        await readTextFiles([`${root}/sub`], treeFiles(root)),
+        [
+          `${root}/sub/.gitignore\n\`\`\`\nsecret.txt\n!keep.log\n\`\`\``,
+          `${root}/sub/b.md\n\`\`\`\`markdown\n# B\n\n\`\`\`sh\nls\n\`\`\`\n\`\`\`\``,
+          `${root}/sub/deeper/c.py\n\`\`\`python\nprint("c")\n\`\`\``,
+          `${root}/sub/keep.log\n\`\`\`\nkept\n\`\`\``,
+        ].join("\n\n"),
+      );
+    });
+  },
+);
+
+inTemp(
+  "readTextFiles() refuses a directory with no text files in it",
+  async () => {
+    await using tree = await tempTree({
+      "empty/": "",
+      "bin/logo.bin": new Uint8Array([0, 1, 2]),
+      "bin/.git/HEAD": "ref\n",
+      "bin/.gitignore": "*.txt\n",
+      "bin/notes.txt": "ignored\n",
+    });
+    const { root } = tree;
+    await rejectsWith(
+      readTextFiles([`${root}/empty/`]),
+      `-f ${root}/empty/: no text files in it`,
     );
-  });
-});
+    // Its .gitignore is a text file, so this one is not empty.
+    assert.equal(
+      await readTextFiles([`${root}/bin`]),
+      `${root}/bin/.gitignore\n\`\`\`\n*.txt\n\`\`\``,
+    );
+  },
+);
 
-Deno.test("readTextFiles() refuses a directory with no text files in it", async () => {
-  await using tree = await tempTree({
-    "empty/": "",
-    "bin/logo.bin": new Uint8Array([0, 1, 2]),
-    "bin/.git/HEAD": "ref\n",
-    "bin/.gitignore": "*.txt\n",
-    "bin/notes.txt": "ignored\n",
-  });
-  const { root } = tree;
-  await rejectsWith(
-    readTextFiles([`${root}/empty/`]),
-    `-f ${root}/empty/: no text files in it`,
-  );
-  // Its .gitignore is a text file, so this one is not empty.
-  assert.equal(
-    await readTextFiles([`${root}/bin`]),
-    `${root}/bin/.gitignore\n\`\`\`\n*.txt\n\`\`\``,
-  );
-});
-
-Deno.test("readTextFiles() stops where all -f text passes 4 MiB", async (t) => {
+inTemp("readTextFiles() stops where all -f text passes 4 MiB", async (t) => {
   await using tree = await tempTree({
     "a.txt": "a\n",
     "b.txt": "b\n",
@@ -260,41 +282,52 @@ Deno.test("readTextFiles() stops where all -f text passes 4 MiB", async (t) => {
   );
 });
 
-Deno.test("readTextFiles() names a folder inside that may not be listed", async () => {
-  await using tree = await tempTree({ "a.txt": "a\n", "locked/b.txt": "b\n" });
-  const { root } = tree;
-  const files: Files = {
-    ...denoFiles,
-    readDir(path) {
-      if (!path.endsWith("locked/")) return Deno.readDir(path);
-      throw new Deno.errors.PermissionDenied("Permission denied (os error 13)");
-    },
-  };
-  await rejectsWith(
-    readTextFiles([root], files),
-    `-f ${root}/locked/: may not be read (Permission denied (os error 13))`,
-  );
-});
+inTemp(
+  "readTextFiles() names a folder inside that may not be listed",
+  async () => {
+    await using tree = await tempTree({
+      "a.txt": "a\n",
+      "locked/b.txt": "b\n",
+    });
+    const { root } = tree;
+    const files: Files = {
+      ...denoFiles,
+      readDir(path) {
+        if (!path.endsWith("locked/")) return Deno.readDir(path);
+        throw new Deno.errors.PermissionDenied(
+          "Permission denied (os error 13)",
+        );
+      },
+    };
+    await rejectsWith(
+      readTextFiles([root], files),
+      `-f ${root}/locked/: may not be read (Permission denied (os error 13))`,
+    );
+  },
+);
 
-Deno.test("readTextFiles() takes no rules from a .gitignore that is binary or too big", async (t) => {
-  await using tree = await tempTree({
-    "bin/.gitignore": new Uint8Array([42, 0, 10]),
-    "bin/a.txt": "a\n",
-    "big/.gitignore": "*.txt\n",
-    "big/a.txt": "a\n",
-  });
-  const { root } = tree;
-  await t.step("binary", async () => {
-    assert.equal(
-      await readTextFiles([`${root}/bin`]),
-      `${root}/bin/a.txt\n\`\`\`\na\n\`\`\``,
-    );
-  });
-  await t.step("too big", async () => {
-    const files = withSize(2 * MiB, (path) => path.endsWith(".gitignore"));
-    assert.equal(
-      await readTextFiles([`${root}/big`], files),
-      `${root}/big/a.txt\n\`\`\`\na\n\`\`\``,
-    );
-  });
-});
+inTemp(
+  "readTextFiles() takes no rules from a .gitignore that is binary or too big",
+  async (t) => {
+    await using tree = await tempTree({
+      "bin/.gitignore": new Uint8Array([42, 0, 10]),
+      "bin/a.txt": "a\n",
+      "big/.gitignore": "*.txt\n",
+      "big/a.txt": "a\n",
+    });
+    const { root } = tree;
+    await t.step("binary", async () => {
+      assert.equal(
+        await readTextFiles([`${root}/bin`]),
+        `${root}/bin/a.txt\n\`\`\`\na\n\`\`\``,
+      );
+    });
+    await t.step("too big", async () => {
+      const files = withSize(2 * MiB, (path) => path.endsWith(".gitignore"));
+      assert.equal(
+        await readTextFiles([`${root}/big`], files),
+        `${root}/big/a.txt\n\`\`\`\na\n\`\`\``,
+      );
+    });
+  },
+);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { testWith } from "../../testdata/permissions.ts";
 import { DatabaseSync } from "node:sqlite";
 import { BUSY_TIMEOUT_MS, History } from "./store.ts";
 import {
@@ -14,24 +15,18 @@ const TMP = new URL("../../.tmp/", import.meta.url).pathname;
 const WRITER = new URL("../../testdata/history_writer.ts", import.meta.url)
   .pathname;
 
-const writable = (await Deno.permissions.query({ name: "write", path: TMP }))
-  .state === "granted";
+const inTemp = testWith({ name: "write", path: ".tmp" });
 
 /** A test that needs a temporary folder; it gets one and removes it after. */
 function withFolder(name: string, fn: (dir: string) => Promise<void> | void) {
-  Deno.test({
-    name: writable ? name : `${name} (ignored: needs --allow-write=.tmp; ` +
-      "run `deno task test`)",
-    ignore: !writable,
-    async fn() {
-      Deno.mkdirSync(TMP, { recursive: true });
-      const dir = await Deno.makeTempDir({ dir: TMP, prefix: "history-" });
-      try {
-        await fn(dir);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
-    },
+  inTemp(name, async () => {
+    Deno.mkdirSync(TMP, { recursive: true });
+    const dir = await Deno.makeTempDir({ dir: TMP, prefix: "history-" });
+    try {
+      await fn(dir);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   });
 }
 

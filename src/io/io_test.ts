@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ignoredNote, lacking, testWith } from "../../testdata/permissions.ts";
 import {
   BufferedOutput,
   denoIo,
@@ -8,8 +9,7 @@ import {
   readTextFile,
 } from "./io.ts";
 
-const canRead = (await Deno.permissions.query({ name: "read", path: "." }))
-  .state === "granted";
+const reading = testWith({ name: "read", path: "." });
 
 Deno.test("fileOutput() writes all of the text across partial writes", () => {
   const written: number[] = [];
@@ -98,25 +98,21 @@ Deno.test("measured() asks again only once 100 ms have passed", () => {
   assert.equal(asked, 2);
 });
 
-Deno.test({
-  name: "denoIo().readTextFile() returns undefined for a missing file" +
-    (canRead ? "" : " (ignored: needs --allow-read; run `deno task test`)"),
-  ignore: !canRead,
-  async fn() {
+reading(
+  "denoIo().readTextFile() returns undefined for a missing file",
+  async () => {
     const io = denoIo();
     assert.equal(await io.readTextFile("testdata/no-such.env"), undefined);
     assert.match(await io.readTextFile("deno.json") ?? "", /"openai"/);
   },
-});
+);
 
-Deno.test({
-  name: "denoIo().readTextFile() reports other failures, such as a directory" +
-    (canRead ? "" : " (ignored: needs --allow-read; run `deno task test`)"),
-  ignore: !canRead,
-  async fn() {
+reading(
+  "denoIo().readTextFile() reports other failures, such as a directory",
+  async () => {
     await assert.rejects(denoIo().readTextFile("testdata"));
   },
-});
+);
 
 function recorder() {
   const writes: string[] = [];
@@ -252,16 +248,12 @@ Deno.test("BufferedOutput throws a failed write to a caller that flushes", () =>
   buffered.endLine();
 });
 
-const canSignal =
-  (await Deno.permissions.query({ name: "run", command: "deno" }))
-      .state === "granted" && Deno.build.os !== "windows";
+const cannotSignal = lacking({ name: "run", command: "deno" });
 
 Deno.test({
   name: "denoIo().onInterrupt() hears SIGTERM until disposed, then lets it be" +
-    (canSignal
-      ? ""
-      : " (ignored: needs --allow-run=deno; run `deno task test`)"),
-  ignore: !canSignal,
+    (cannotSignal.length ? ` ${ignoredNote(cannotSignal)}` : ""),
+  ignore: cannotSignal.length > 0 || Deno.build.os === "windows",
   async fn() {
     const heard: string[] = [];
     const guard = () => heard.push("guard"); // keeps this process alive
@@ -281,20 +273,16 @@ Deno.test({
 });
 
 const TMP = new URL("../../.tmp/", import.meta.url).pathname;
-const canMake =
-  (await Deno.permissions.query({ name: "run", command: "sh" })).state ===
-    "granted" &&
-  (await Deno.permissions.query({ name: "write", path: TMP })).state ===
-    "granted" &&
-  Deno.build.os !== "windows";
+const cannotMake = lacking(
+  { name: "run", command: "sh" },
+  { name: "write", path: ".tmp" },
+);
 
 Deno.test({
   name:
     "readTextFile() reads only a regular file up to its limit, and never opens a FIFO or a device" +
-    (canMake
-      ? ""
-      : " (ignored: needs sh and --allow-write=.tmp; run `deno task test`)"),
-  ignore: !canMake,
+    (cannotMake.length ? ` ${ignoredNote(cannotMake)}` : ""),
+  ignore: cannotMake.length > 0 || Deno.build.os === "windows",
   async fn(t) {
     Deno.mkdirSync(TMP, { recursive: true });
     const dir = await Deno.makeTempDir({ dir: TMP, prefix: "io-" });

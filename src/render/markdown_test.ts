@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
+import { testWith } from "../../testdata/permissions.ts";
 import { type MarkdownOptions, MarkdownStream, warmUp } from "./markdown.ts";
 import { terminalOutput } from "../io/terminal.ts";
 import { screenOf } from "../../testdata/screen.ts";
 
-const CORPUS = await Deno.readTextFile(
-  new URL("../../testdata/markdown/corpus.md", import.meta.url),
-);
+import CORPUS from "../../testdata/markdown/corpus.md" with { type: "text" };
 /** `deno test --allow-write=testdata -- --update` rewrites the golden files. */
 const UPDATE = Deno.args.includes("--update");
 
@@ -29,21 +28,27 @@ function readable(text: string): string {
   return text.replaceAll("\x1b", "␛").replaceAll("\x07", "␇");
 }
 
-Deno.test("the corpus renders as its golden file", async (t) => {
-  for (const width of [40, 100]) {
-    for (const color of [false, true]) {
-      const name = `corpus.${width}${color ? ".color" : ""}.txt`;
-      await t.step(name, async () => {
-        const url = new URL(`../../testdata/markdown/${name}`, import.meta.url);
-        const shown = readable(
-          render([CORPUS], { width: () => width, color, hyperlinks: color }),
-        );
-        if (UPDATE) await Deno.writeTextFile(url, shown);
-        assert.equal(shown, await Deno.readTextFile(url));
-      });
+testWith({ name: "read", path: "testdata" })(
+  "the corpus renders as its golden file",
+  async (t) => {
+    for (const width of [40, 100]) {
+      for (const color of [false, true]) {
+        const name = `corpus.${width}${color ? ".color" : ""}.txt`;
+        await t.step(name, async () => {
+          const url = new URL(
+            `../../testdata/markdown/${name}`,
+            import.meta.url,
+          );
+          const shown = readable(
+            render([CORPUS], { width: () => width, color, hyperlinks: color }),
+          );
+          if (UPDATE) await Deno.writeTextFile(url, shown);
+          assert.equal(shown, await Deno.readTextFile(url));
+        });
+      }
     }
-  }
-});
+  },
+);
 
 Deno.test("without color nothing but text and line breaks is printed", () => {
   // deno-lint-ignore no-control-regex
