@@ -31,6 +31,15 @@ e2e("start asks the demo's question and prints the answer", async (server) => {
   assert.deepEqual(seen(run), { code: 0, stdout: `${ANSWER}\n`, stderr: "" });
 });
 
+e2e(
+  "a request says it comes from the OpenAI SDK, as the SDK names itself",
+  async (server) => {
+    const run = await program(["Hi"], { baseURL: server.url("user-agent") });
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /^OpenAI\/JS \d+\.\d+\.\d+\n$/);
+  },
+);
+
 e2e("start appends piped stdin to the prompt", async (server) => {
   const run = await program(["Summarise:"], {
     baseURL: server.url("ok"),

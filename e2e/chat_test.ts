@@ -225,3 +225,29 @@ terminalTest(
     );
   },
 );
+
+terminalTest(
+  "the gpt4o command with no prompt at a terminal opens the chat; -c alone opens it on the last conversation",
+  ["installed gpt4o"],
+  async (command, server) => {
+    const bare = command.filter((word) => word !== "--chat");
+    const first = atTerminal(bare, server.url("echo"));
+    await first.shown("> ");
+    await first.type("Who decides?\r");
+    await first.shown("1: Who decides?");
+    await first.type("\x04");
+    const opened = await first.end();
+    assert.equal(opened.code, 0, opened.output);
+    assert.match(
+      opened.output,
+      /^Chatting with gpt-4o\..*\n> Who decides\?\n1: Who decides\?\n> \n$/s,
+    );
+    const resumed = atTerminal([...bare, "-c"], server.url("echo"));
+    await resumed.shown("Resuming conversation 1");
+    await resumed.shown("> ", resumed.find("Resuming"));
+    await resumed.type("And then?\r");
+    await resumed.shown("2: And then?");
+    await resumed.type("\x04");
+    assert.equal((await resumed.end()).code, 0);
+  },
+);

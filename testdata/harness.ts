@@ -19,7 +19,7 @@ import { completion, streamOf } from "./fixtures.ts";
 import { fileURLToPath } from "node:url";
 import { History } from "../src/history/store.ts";
 import { type Message } from "../src/history/conversation.ts";
-import { mayRead } from "../src/launch/permissions.ts";
+import { keyVariables, mayRead } from "../src/launch/permissions.ts";
 
 export const KEY = "sk-proj-TESTKEY0123456789abcdefTESTKEY";
 
@@ -96,7 +96,9 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
     // As Deno does with the permissions the launchers give: a variable
     // outside them cannot be read.
     env: (name) => {
-      if (!mayRead(name) || setup.denied?.includes(name)) {
+      const granted = mayRead(name) ||
+        keyVariables(setup.config).includes(name);
+      if (!granted || setup.denied?.includes(name)) {
         throw new Deno.errors.NotCapable(`Requires env access to "${name}"`);
       }
       return env[name];

@@ -422,6 +422,9 @@ const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
       body.stream
         ? events(streamOf([HOSTILE.slice(0, 5), HOSTILE.slice(5)]))
         : json(completion(HOSTILE)),
+    /** Answers with the User-Agent the request came with. */
+    "user-agent": ({ request }) =>
+      json(completion(request.headers.get("user-agent") ?? "none")),
     /** Answers with the names of the `x-` headers it got, the SDK's own left out. */
     headers: ({ request }) => {
       const names = [...request.headers.keys()]

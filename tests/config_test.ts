@@ -176,7 +176,22 @@ Deno.test("main() -m work: sends to the config file's provider with its key, hea
   );
 });
 
-Deno.test("main() names a provider's key_env it may not read, and how to name it", async () => {
+Deno.test("main() reads a provider's key from any variable key_env names, and masks it", async () => {
+  const key = "azure-0123456789abcdef0123";
+  const config =
+    `[providers.az]\nbase_url = "https://az.example/v1"\nkey_env = "AZURE_OPENAI_API_KEY"\nmodel = "m"\n`;
+  const { code, stdout, requests } = await withConfig(
+    ["-m", "az:", "Hi"],
+    config,
+    { env: { AZURE_OPENAI_API_KEY: key }, reply: answering(`echo ${key}`) },
+  );
+  assert.deepEqual(
+    [code, stdout, requests.map((each) => each.authorization)],
+    [0, "echo [redacted]\n", [`Bearer ${key}`]],
+  );
+});
+
+Deno.test("main() names a provider's key_env it may not read, and how to grant it", async () => {
   const config =
     `[providers.corp]\nbase_url = "https://corp.example/v1"\nkey_env = "CORP_KEY"\nmodel = "m"\n`;
   const { code, stderr, requests } = await withConfig(
@@ -189,8 +204,8 @@ Deno.test("main() names a provider's key_env it may not read, and how to name it
   assert.deepEqual({ code, stderr, sent: requests.length }, {
     code: 2,
     stderr: "the key of provider corp is in CORP_KEY, which this run may not " +
-      "read: name it GPT4O_… in key_env (gpt4o and the tasks may read the " +
-      "variables named GPT4O_*)\n",
+      "read: gpt4o and deno task start grant the variable key_env names; " +
+      "deno run needs --allow-env=CORP_KEY\n",
     sent: 0,
   });
 });
@@ -306,7 +321,7 @@ Deno.test("main() refuses a config file that holds a secret and that others may 
     stderr:
       `${CONFIG_PATH} holds a secret (providers.work.headers) and others ` +
       `may read it (mode 644): chmod 600 ${CONFIG_PATH}, or keep the secret ` +
-      "in a GPT4O_* variable that key_env names\n",
+      "in a variable that key_env names\n",
     sent: 0,
   });
   const private_ = await withConfig(["Hi"], CONFIG, { configMode: 0o600 });

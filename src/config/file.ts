@@ -155,7 +155,7 @@ export async function loadConfigFile(
       throw new ConfigError(
         `${path} holds a secret (${secret}) and others may read it (mode ` +
           `${(mode & 0o777).toString(8)}): chmod 600 ${path}, or keep the ` +
-          "secret in a GPT4O_* variable that key_env names",
+          "secret in a variable that key_env names",
       );
     }
   }

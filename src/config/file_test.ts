@@ -285,8 +285,8 @@ Deno.test("loadConfigFile() finds a key written in the file, and wants the file 
     loadConfigFile(io(text, undefined, 0o640), "/c.toml", { os: "linux" }),
     new ConfigError(
       "/c.toml holds a secret (providers.w.base_url) and others may read it " +
-        "(mode 640): chmod 600 /c.toml, or keep the secret in a GPT4O_* " +
-        "variable that key_env names",
+        "(mode 640): chmod 600 /c.toml, or keep the secret in a variable " +
+        "that key_env names",
     ),
   );
   const { file } = await loadConfigFile(io(text, undefined, 0o600), "/c.toml", {

@@ -249,8 +249,8 @@ export function providerEndpoint(
     if (!(error instanceof Deno.errors.NotCapable)) throw error;
     throw new ConfigError(
       `the key of provider ${provider.name} is in ${name}, which this run ` +
-        "may not read: name it GPT4O_… in key_env (gpt4o and the tasks may " +
-        "read the variables named GPT4O_*)",
+        "may not read: gpt4o and deno task start grant the variable key_env " +
+        `names; deno run needs --allow-env=${name}`,
     );
   }
   if (apiKey === undefined) {

@@ -18,12 +18,8 @@
  */
 import { posix, win32 } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  MEMORY_FLAG,
-  PLACE_ENV,
-  PROGRAM_ENV,
-  runFlags,
-} from "./permissions.ts";
+import launcher from "./gpt4o.sh" with { type: "text" };
+import { PLACE_ENV, runFlags } from "./permissions.ts";
 
 /** The esbuild whose minifier shrinks the bundle; see {@linkcode build}. */
 export const ESBUILD = "npm:esbuild@0.28.2";
@@ -93,127 +89,22 @@ function shellQuote(word: string): string {
 }
 
 /**
- * The POSIX `bin/gpt4o`: it finds the history folder the way
- * {@linkcode historyFolder} does (a test holds the two equal), then runs the
- * program with `deno`, whose path is fixed at install time; it falls back to
- * the `deno` on PATH when that one is gone.
+ * The POSIX `bin/gpt4o`: the shell launcher `gpt4o.sh` itself, as the tasks
+ * run it, after one line that gives it the Deno that installed it (it falls
+ * back to the `deno` on PATH when that one is gone), the flags of an
+ * installed run and the bundle.
  */
 export function posixCommand(
-  { deno, program, os }: {
-    deno: string;
-    program: string;
-    os: typeof Deno.build.os;
-  },
+  { deno, program }: { deno: string; program: string },
 ): string {
-  const data = os === "darwin" ? "Library/Application Support" : ".local/share";
-  const config = os === "darwin" ? "Library/Application Support" : ".config";
-  const trim = (name: string) =>
-    `${name}=\${${name.toUpperCase()}-}
-${name}=\${${name}#"\${${name}%%[![:space:]]*}"}
-${name}=\${${name}%"\${${name}##*[![:space:]]}"}`;
+  const body = launcher.slice(launcher.indexOf("\n") + 1);
   return `#!/bin/sh
-# gpt4o, installed by \`deno task install\`. It runs the program with the
-# permissions of this run: the network, the variables it reads, .env, the
-# config file and the history folder that the environment names now.
-deno=${shellQuote(deno)}
-program=${shellQuote(program)}
-if [ ! -f "$program" ]; then
-  echo "gpt4o: $program is missing: run \\\`deno task install\\\` again in a gpt4o clone" >&2
-  exit 2
-fi
-if [ ! -x "$deno" ]; then
-  deno=$(command -v deno) || {
-    echo "gpt4o: the Deno it was installed with is gone and there is no deno on PATH: install Deno, then run \\\`deno task install\\\` again" >&2
-    exit 2
-  }
-fi
-${trim("home")}
-${trim("gpt4o_history")}
-folder=
-case $gpt4o_history in
-  '')
-${trim("xdg_data_home").replace(/^/gm, "    ")}
-    case $xdg_data_home in
-      /*) folder="\${xdg_data_home%/}/gpt4o" ;;
-      *) [ -n "$home" ] && folder="\${home%/}/${data}/gpt4o" ;;
-    esac ;;
-  [Oo][Ff][Ff]) ;;
-  */*) folder="\${gpt4o_history%/*}"; folder="\${folder:-/}" ;;
-  *) folder=. ;;
-esac
-${trim("gpt4o_config")}
-config=
-case $gpt4o_config in
-  '')
-${trim("xdg_config_home").replace(/^/gm, "    ")}
-    case $xdg_config_home in
-      /*) config="\${xdg_config_home%/}/gpt4o/config.toml" ;;
-      *) [ -n "$home" ] && config="\${home%/}/${config}/gpt4o/config.toml" ;;
-    esac ;;
-  [Oo][Ff][Ff]) ;;
-  *) config=$gpt4o_config ;;
-esac
-# Deno's permission lists cannot hold a comma: such a path is not granted.
-case $folder in *,*) folder= ;; esac
-case $config in *,*) config= ;; esac
-read=.env\${folder:+,$folder}\${config:+,$config}
-# The files the command line names may be read (as namedFiles() finds them).
-take=
-tools=
-for arg in "$@"; do
-  path=
-  case $take in
-    file) path=$arg ;;
-    schema) case $arg in @*) path=\${arg#@} ;; esac ;;
-  esac
-  if [ -n "$take" ]; then
-    take=
-  else
-    case $arg in
-      --) break ;;
-      -a|--attach|-f|--file) take=file ;;
-      --schema) take=schema ;;
-      --attach=*|--file=*) path=\${arg#*=} ;;
-      --schema=@*) path=\${arg#--schema=@} ;;
-      -a?*|-f?*) path=\${arg#-?} ;;
-      --chat) path=. ;;
-      -T*|--tools|--tools=*|--list-tools) tools=1 ;;
-    esac
-  fi
-  case $path in
-    ''|[Hh][Tt][Tt][Pp]://*|[Hh][Tt][Tt][Pp][Ss]://*|*,*) ;;
-    *) read="$read,$path" ;;
-  esac
-done
-# A run that may use tools (as mayUseTools() tells) may start this deno and
-# the programs of the config's command servers (as toolPrograms() finds them).
-run=
-if [ -n "$config" ] && [ -f "$config" ] && [ -r "$config" ] &&
-  grep -Eq '^[[:blank:]]*tools[[:blank:]]*=' "$config"; then
-  tools=1
-fi
-if [ -n "$tools" ]; then
-  case $deno in *,*) ;; *) run=$deno ;; esac
-  if [ -n "$config" ] && [ -f "$config" ] && [ -r "$config" ]; then
-    for command in $(sed -n 's/^[[:blank:]]*command[[:blank:]]*=[[:blank:]]*"\\([^"\\\\, ]*\\)".*/\\1/p' "$config"); do
-      case ",$run," in *",$command,"*) ;; *) run="\${run:+$run,}$command" ;; esac
-    done
-  fi
-fi
-# Deno names each program of the list it cannot find, on every start.
-quiet=
-case $run in *,*) quiet=--quiet ;; esac
-if [ -n "$folder" ]; then
-  set -- "--allow-read=$read" "--allow-write=$folder" \
-    \${run:+"--allow-run=$run"} $quiet "$program" "$@"
-else
-  set -- "--allow-read=$read" \${run:+"--allow-run=$run"} $quiet "$program" "$@"
-fi
-exec "$deno" run ${
-    INSTALLED_DENO_FLAGS.join(" ")
-  } --no-prompt ${MEMORY_FLAG} --allow-net \\
-  --allow-env=${PROGRAM_ENV.join(",")} "$@"
-`;
+# gpt4o, installed by \`deno task install\` from a gpt4o clone's
+# src/launch/gpt4o.sh, which the lines below it are.
+set -- ${shellQuote(deno)} ${INSTALLED_DENO_FLAGS.join(" ")} ${
+    shellQuote(program)
+  } "$@"
+${body}`;
 }
 
 /**
@@ -283,13 +174,19 @@ export interface InstallIo {
   stderr(line: string): void;
 }
 
+/**
+ * The command's entry: the program as `main.ts` runs it, but for a run with
+ * no prompt at a terminal, which opens the chat.
+ */
+export const ENTRY = "src/launch/command.ts";
+
 /** The files the build leaves in `dist/`, relative to the clone. */
 const BUILT = {
   /** `deno bundle`'s output: the program's entry and its chunks. */
   bundle: "dist/bundle",
   /** The same, minified: what is installed. */
   program: "dist/gpt4o",
-  entry: "main.js",
+  entry: "command.js",
   launcher: "dist/launch.js",
 };
 
@@ -325,7 +222,7 @@ export async function build(
       "--platform=deno",
       "--code-splitting",
       `--outdir=${BUILT.bundle}`,
-      "main.ts",
+      ENTRY,
     ]],
     ["minify", [
       "run",
@@ -339,6 +236,8 @@ export async function build(
       `${BUILT.bundle}/*.js`, // esbuild expands the pattern itself
       "--minify-whitespace",
       "--minify-identifiers",
+      // Classes keep their names: the SDK's User-Agent (OpenAI/JS …) is one.
+      "--keep-names",
       // The bundle runs on Deno alone: with no Node.js `process`, the SDK
       // takes its Deno paths (Deno.env, Deno.build) and the start-up does not
       // load Deno's Node.js compatibility layer for it.
@@ -408,7 +307,7 @@ export async function install(
           "--output",
           os === "windows" ? "gpt4o.exe" : "gpt4o",
           ...args.slice(1),
-          "main.ts",
+          ENTRY,
         ], { inherit: true });
         return code;
       }
@@ -486,7 +385,7 @@ function writeFiles(layout: Layout, deno: string, os: typeof Deno.build.os) {
   }
   const text = os === "windows"
     ? windowsCommand({ deno, ...layout })
-    : posixCommand({ deno, program: layout.program, os });
+    : posixCommand({ deno, program: layout.program });
   moveInPlace(layout.command, (next) => {
     Deno.writeTextFileSync(next, text, { mode: 0o755 });
     if (os !== "windows") Deno.chmodSync(next, 0o755);

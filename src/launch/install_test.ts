@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  ENTRY,
   install,
   INSTALLED_DENO_FLAGS,
   type InstallIo,
@@ -46,38 +47,6 @@ function fakeDeno(path: string): string {
   return path;
 }
 
-/**
- * The installed command for Linux in `dir`, its `deno` a fake that prints
- * its arguments: `runsAsRunFlags` holds what it runs to what
- * {@linkcode runFlags} decides for the same command line.
- */
-function fakeInstall(dir: string) {
-  const deno = fakeDeno(`${dir}/deno`);
-  const program = `${dir}/gpt4o.js`;
-  Deno.writeTextFileSync(program, "");
-  const script = `${dir}/gpt4o`;
-  Deno.writeTextFileSync(script, posixCommand({ deno, program, os: "linux" }));
-  return {
-    deno,
-    async runsAsRunFlags(
-      args: string[],
-      env: Record<string, string>,
-      tools?: { deno: string; config: string },
-    ) {
-      const { code, stdout, stderr } = await sh(script, args, env);
-      assert.equal(stderr, "");
-      assert.equal(code, 0);
-      assert.deepEqual(stdout.split("\n").slice(0, -1), [
-        "run",
-        ...INSTALLED_DENO_FLAGS,
-        ...runFlags((name) => env[name], "linux", args, tools),
-        program,
-        ...args,
-      ], `${JSON.stringify(tools?.config ?? "")} ${JSON.stringify(args)}`);
-    },
-  };
-}
-
 /** Where `sh` is, found once: a test may give the command another PATH. */
 const SH = canRunSh
   ? new TextDecoder().decode(
@@ -105,104 +74,33 @@ async function sh(
 }
 
 shTest(
-  "the installed command grants the same flags as the launcher, for every environment",
+  "the installed command is the launcher, given the Deno that installed it, the installed flags and the bundle",
   async (dir) => {
     const deno = fakeDeno(`${dir}/deno`);
     const program = `${dir}/gpt4o.js`;
     Deno.writeTextFileSync(program, "");
     const script = `${dir}/gpt4o`;
-    const cases: Record<string, string>[] = [
-      { HOME: "/home/ada" },
-      { HOME: "/home/ada/" },
-      { HOME: "  /home/ada  " },
-      { HOME: "/home/ada", XDG_DATA_HOME: "/data" },
-      { HOME: "/home/ada", XDG_DATA_HOME: "relative/data" },
-      { HOME: "/home/ada", XDG_DATA_HOME: " " },
-      { HOME: "/home/a b", XDG_DATA_HOME: "/x y/" },
-      { GPT4O_HISTORY: "/any/folder/file.db", HOME: "/home/ada" },
-      { GPT4O_HISTORY: " /any/folder/file.db " },
-      { GPT4O_HISTORY: "notes/h.db" },
-      { GPT4O_HISTORY: "h.db" },
-      { GPT4O_HISTORY: "/h.db" },
-      { GPT4O_HISTORY: "off", HOME: "/home/ada" },
-      { GPT4O_HISTORY: "OFF" },
-      { GPT4O_HISTORY: "", HOME: "/home/ada" },
-      { HOME: "/home/c,d" },
-      { GPT4O_HISTORY: "/a,b/h.db" },
-      { GPT4O_HISTORY: "/it's/h.db" },
-      {},
-      { HOME: "/home/ada", XDG_CONFIG_HOME: "/cfg" },
-      { HOME: "/home/ada", XDG_CONFIG_HOME: "relative" },
-      { HOME: "/home/ada", GPT4O_CONFIG: " /etc/gpt4o.toml " },
-      { HOME: "/home/ada", GPT4O_CONFIG: "off" },
-      { HOME: "/home/ada", GPT4O_CONFIG: "mine.toml" },
-      { GPT4O_CONFIG: "/a,b/config.toml", GPT4O_HISTORY: "off" },
-      { GPT4O_HISTORY: "off" },
-    ];
-    for (const os of ["linux", "darwin"] as const) {
-      Deno.writeTextFileSync(script, posixCommand({ deno, program, os }));
-      for (const env of cases) {
-        const { code, stdout, stderr } = await sh(
-          script,
-          ["-m", "x", "a b"],
-          env,
-        );
-        assert.equal(stderr, "", JSON.stringify(env));
-        assert.equal(code, 0);
-        assert.deepEqual(stdout.split("\n").slice(0, -1), [
-          "run",
-          ...INSTALLED_DENO_FLAGS,
-          ...runFlags((name) => env[name], os),
-          program,
-          "-m",
-          "x",
-          "a b",
-        ], `${os} ${JSON.stringify(env)}`);
-      }
-    }
-  },
-);
-
-shTest(
-  "the installed command grants the files its command line names, as runFlags() does",
-  async (dir) => {
-    const installed = fakeInstall(dir);
+    const text = posixCommand({ deno, program });
+    const launcher = Deno.readTextFileSync(
+      new URL("./gpt4o.sh", import.meta.url),
+    );
+    assert.ok(text.endsWith(launcher.slice(launcher.indexOf("\n") + 1)));
+    Deno.writeTextFileSync(script, text);
     const env = { HOME: "/home/ada" };
-    const lines: string[][] = [
-      ["-a", "cat.png", "-f", "src/", "what is it"],
-      ["--attach=a b.png", "--file", "notes.md", "-fREADME.md", "-ax.pdf"],
-      ["-a", "https://example.com/cat.png", "-a", "HTTP://x/y.gif"],
-      ["--schema", "@schema.json", "--schema={}", "--schema=@s2.json"],
-      ["--schema", "{}", "-a", "a,b.png", "-a", ""],
-      ["--chat", "-m", "-a", "--", "-a", "after.png"],
-      ["-s", "-f", "-a"],
-    ];
-    for (const args of lines) await installed.runsAsRunFlags(args, env);
-  },
-);
-
-shTest(
-  "the installed command lets a run with tools start its deno and the config's programs, as runFlags() does",
-  async (dir) => {
-    const installed = fakeInstall(dir);
-    const env = { HOME: dir };
-    const path = `${dir}/.config/gpt4o/config.toml`;
-    Deno.mkdirSync(`${dir}/.config/gpt4o`, { recursive: true });
-    const configs = [
-      '[mcp.files]\nmodule = "npm:x"\n[mcp.git]\ncommand = "uvx"\n',
-      'tools = ["git"]\n[mcp.git]\n  command = "uvx"\n[mcp.b]\ncommand="git"\n',
-      '[roles.r]\ntools = ["a"]\n[mcp.a]\ncommand = "a,b"\n',
-    ];
-    const lines = [["-T", "files", "Hi"], ["--list-tools"], ["-Tall"], ["Hi"]];
-    for (const config of configs) {
-      Deno.writeTextFileSync(path, config);
-      for (const args of lines) {
-        await installed.runsAsRunFlags(args, env, {
-          deno: installed.deno,
-          config,
-        });
-      }
-    }
+    const args = ["-a", "cat.png", "it's"];
+    const { code, stdout, stderr } = await sh(script, args, env);
+    assert.deepEqual({ code, stderr }, { code: 0, stderr: "" });
+    assert.deepEqual(stdout.split("\n").slice(0, -1), [
+      "run",
+      ...INSTALLED_DENO_FLAGS,
+      ...runFlags(
+        (name) => (env as Record<string, string>)[name],
+        "linux",
+        args,
+      ),
+      program,
+      ...args,
+    ]);
   },
 );
 
@@ -215,7 +113,6 @@ shTest(
       posixCommand({
         deno: fakeDeno(`${dir}/deno`),
         program: `${dir}/gone.js`,
-        os: "linux",
       }),
     );
     assert.deepEqual(await sh(script, ["Hi"], { HOME: "/h" }), {
@@ -235,7 +132,7 @@ shTest(
     const script = `${dir}/gpt4o`;
     Deno.writeTextFileSync(
       script,
-      posixCommand({ deno: `${dir}/gone/deno`, program, os: "linux" }),
+      posixCommand({ deno: `${dir}/gone/deno`, program }),
     );
     Deno.mkdirSync(`${dir}/path`);
     fakeDeno(`${dir}/path/deno`);
@@ -250,8 +147,9 @@ shTest(
       {
         code: 2,
         stdout: "",
-        stderr: "gpt4o: the Deno it was installed with is gone and there is " +
-          "no deno on PATH: install Deno, then run `deno task install` again\n",
+        stderr: "gpt4o: there is no deno on PATH (and the Deno it was " +
+          "installed with is gone): install Deno, then run `deno task " +
+          "install` again\n",
       },
     );
   },
@@ -421,7 +319,7 @@ Deno.test("compile builds the binary with the permissions of this environment, n
     "gpt4o",
     "--target",
     "x86_64-apple-darwin",
-    "main.ts",
+    ENTRY,
   ]]);
   assert.ok(io.ran[0].includes("--no-prompt"));
 });

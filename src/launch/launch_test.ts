@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { launch, type LaunchIo } from "./launch.ts";
 import { runFlags } from "./permissions.ts";
 import type { StopSignal } from "../io/signals.ts";
-import project from "../../deno.json" with { type: "json" };
 
 /** A launch in-process: what it would run, and the signals it passes on. */
 function fakeLaunchIo(
@@ -159,79 +158,4 @@ Deno.test("launch exits 2 with one line when there is no program or no deno", as
       "cannot start deno: Failed to spawn 'deno'\n",
     ]);
   });
-});
-
-const TMP = new URL("../../.tmp/", import.meta.url).pathname;
-const PROBE =
-  new URL("../../testdata/permission_probe.ts", import.meta.url).pathname;
-const LAUNCH = new URL("./launch.ts", import.meta.url).pathname;
-
-const canLaunch =
-  (await Deno.permissions.query({ name: "run", command: "deno" }))
-      .state === "granted" &&
-  (await Deno.permissions.query({ name: "write", path: TMP })).state ===
-    "granted" &&
-  (await Deno.permissions.query({ name: "env", variable: "PATH" })).state ===
-    "granted";
-
-/** The start task's own flags for the launcher, as deno.json gives them. */
-const LAUNCHER_FLAGS = project.tasks.start.command.split(" ")
-  .filter((word) => word.startsWith("--"))
-  .slice(0, 4);
-
-Deno.test({
-  name:
-    "the start task's launcher grants the history folder the environment names now, and no other" +
-    (canLaunch ? "" : " (ignored: run `deno task test`)"),
-  ignore: !canLaunch,
-  async fn() {
-    Deno.mkdirSync(TMP, { recursive: true });
-    const dir = await Deno.makeTempDir({ dir: TMP, prefix: "launch-" });
-    try {
-      const mine = `${dir}/mine`;
-      const other = `${dir}/other`;
-      const { code, stdout } = await new Deno.Command("deno", {
-        args: ["run", ...LAUNCHER_FLAGS, LAUNCH, PROBE, mine, other, ".env"],
-        clearEnv: true,
-        env: {
-          PATH: Deno.env.get("PATH") ?? "",
-          GPT4O_HISTORY: `${mine}/h.db`,
-          OPENAI_API_KEY: "sk-probe",
-        },
-      }).output();
-      assert.equal(code, 0);
-      assert.deepEqual(JSON.parse(new TextDecoder().decode(stdout)), {
-        states: {
-          [mine]: { read: "granted", write: "granted" },
-          [other]: { read: "prompt", write: "prompt" },
-          ".env": { read: "granted", write: "prompt" },
-        },
-        env: "granted",
-      });
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
-});
-
-Deno.test({
-  name: "the launcher passes SIGTERM on and exits with the program's code" +
-    (canLaunch ? "" : " (ignored: run `deno task test`)"),
-  ignore: !canLaunch || Deno.build.os === "windows",
-  async fn() {
-    const child = new Deno.Command("deno", {
-      args: ["run", ...LAUNCHER_FLAGS, LAUNCH, PROBE, "wait"],
-      clearEnv: true,
-      env: { PATH: Deno.env.get("PATH") ?? "", GPT4O_HISTORY: "off" },
-      stdout: "piped",
-    }).spawn();
-    const reader = child.stdout.pipeThrough(new TextDecoderStream())
-      .getReader();
-    let text = (await reader.read()).value ?? ""; // the probe is up
-    child.kill("SIGTERM");
-    for (let next; !(next = await reader.read()).done;) text += next.value;
-    const { code } = await child.status;
-    assert.equal(code, 143);
-    assert.match(text, /got SIGTERM\n$/);
-  },
 });

@@ -3,20 +3,24 @@
  * it is when the command runs: the network, the variables it reads, `.env`,
  * the config file, and the history's folder (wherever `HOME`,
  * `XDG_DATA_HOME`, `XDG_CONFIG_HOME`, `APPDATA`, `GPT4O_HISTORY` or
- * `GPT4O_CONFIG` put them), never a prompt. The tasks and the installed command
- * start the program with exactly these flags.
+ * `GPT4O_CONFIG` put them), never a prompt.
+ *
+ * On POSIX systems the tasks and the installed command start the program
+ * through the shell launcher `gpt4o.sh`, which decides this itself (a second
+ * Deno would cost every run its start-up); {@linkcode runFlags} is the same
+ * decision for Windows (`launch.ts`), `deno task compile` and the tests, and a
+ * test holds the two equal. The facts they share, the variables a run may
+ * read and the memory flag, are written once, in `gpt4o.sh`, and read here.
  *
  * @module
  */
-import { ENV_VARIABLES, SDK_ENV_VARIABLE } from "../config/connection.ts";
+import launcher from "./gpt4o.sh" with { type: "text" };
 import {
   type Env,
   HISTORY_ENV_VARIABLES,
   historyFolder,
 } from "../config/paths.ts";
 import { CONFIG_ENV_VARIABLES, configPath } from "../config/file.ts";
-import { PROVIDER_ENV_VARIABLES } from "../config/providers.ts";
-import { TERMINAL_ENV_VARIABLES } from "../io/terminal.ts";
 
 /**
  * The variables Deno itself reads to find its cache of modules: a sandboxed
@@ -35,26 +39,22 @@ export const PLACE_ENV: readonly string[] = [
   ...new Set([...HISTORY_ENV_VARIABLES, ...CONFIG_ENV_VARIABLES]),
 ];
 
+/** The value of the shell launcher's `NAME='…'` line. */
+function launcherSetting(name: string): string {
+  const value = new RegExp(`^${name}='([^']*)'$`, "m").exec(launcher)?.[1];
+  if (value === undefined) throw new Error(`gpt4o.sh sets no ${name}`);
+  return value;
+}
+
 /**
  * Every environment variable the program reads, and no other: the program's
  * own are all named `GPT4O_*` (`GPT4O_HISTORY`, `GPT4O_CONFIG`,
- * `GPT4O_MODEL`, `GPT4O_SYSTEM`, and the keys a config file's `key_env`
- * names), so one pattern grants them.
+ * `GPT4O_MODEL`, `GPT4O_SYSTEM`), so one pattern grants them. Written in
+ * `gpt4o.sh`'s `env` line; a test holds it to what the modules read.
  */
-export const PROGRAM_ENV: readonly string[] = [
-  "GPT4O_*",
-  ...new Set(
-    [
-      ...ENV_VARIABLES,
-      SDK_ENV_VARIABLE,
-      ...PROVIDER_ENV_VARIABLES,
-      ...PLACE_ENV,
-      ...TERMINAL_ENV_VARIABLES,
-      ...DENO_CACHE_ENV,
-      "PATH",
-    ].filter((name) => !name.startsWith("GPT4O_")),
-  ),
-];
+export const PROGRAM_ENV: readonly string[] = launcherSetting("env").split(
+  ",",
+);
 
 /**
  * Whether a run may read the variable `name`: it is in
@@ -99,9 +99,9 @@ export function grantedFolder(
  * V8's young generation capped at 4 MiB a half: a long stream allocates
  * without pause, and by default the young generation grows to 16 MiB a half
  * for it, so a 50 MiB answer peaked at 1.9× the memory of a 1 MiB one (with
- * the cap, 1.3×, and no slower: `deno task bench`).
+ * the cap, 1.3×, and no slower: `deno task bench`). Written in `gpt4o.sh`.
  */
-export const MEMORY_FLAG = "--v8-flags=--max-semi-space-size=4";
+export const MEMORY_FLAG: string = launcherSetting("memory");
 
 /**
  * The files a command line names for reading: each `-a`/`--attach` path (a
@@ -196,6 +196,30 @@ export function toolPrograms(deno: string, config = ""): string[] {
 }
 
 /**
+ * The variables the config file's text names as its providers' keys
+ * (`key_env = "AZURE_OPENAI_API_KEY"`), which a run may read too: any name
+ * a variable can have, each once, none of {@linkcode PROGRAM_ENV}'s.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { keyVariables } from "./permissions.ts";
+ * assert.deepEqual(
+ *   keyVariables('[providers.az]\nkey_env = "AZURE_OPENAI_API_KEY"\n'),
+ *   ["AZURE_OPENAI_API_KEY"],
+ * );
+ * ```
+ */
+export function keyVariables(config = ""): string[] {
+  const names = [
+    ...config.matchAll(
+      /^[ \t]*key_env[ \t]*=[ \t]*"([A-Za-z_][A-Za-z0-9_]*)"/gm,
+    ),
+  ].map((match) => match[1]);
+  return [...new Set(names)].filter((name) => !PROGRAM_ENV.includes(name));
+}
+
+/**
  * The `deno` a run starts sandboxed tool servers with: the one running it,
  * when the run may start that one; else the `deno` its permissions name.
  */
@@ -249,7 +273,7 @@ export function runFlags(
     "--no-prompt",
     MEMORY_FLAG,
     "--allow-net",
-    `--allow-env=${PROGRAM_ENV.join(",")}`,
+    `--allow-env=${[...PROGRAM_ENV, ...keyVariables(tools?.config)].join(",")}`,
     `--allow-read=${read.filter(Boolean).join(",")}`,
     ...folder ? [`--allow-write=${folder}`] : [],
     ...run.length ? [`--allow-run=${run.join(",")}`] : [],

@@ -1,19 +1,23 @@
 import assert from "node:assert/strict";
 import { ENV_VARIABLES, SDK_ENV_VARIABLE } from "../config/connection.ts";
-import { PLACE_ENV, PROGRAM_ENV, runFlags } from "./permissions.ts";
+import {
+  DENO_CACHE_ENV,
+  PLACE_ENV,
+  PROGRAM_ENV,
+  runFlags,
+} from "./permissions.ts";
+import { TERMINAL_ENV_VARIABLES } from "../io/terminal.ts";
 import { PROVIDER_ENV_VARIABLES } from "../config/providers.ts";
 import project from "../../deno.json" with { type: "json" };
 
 /** The tasks that start the program, through the launcher. */
 const LAUNCHED = { start: "", chat: " --chat" } as const;
 
-Deno.test("the start and chat tasks run the launcher, which may read where the history is, read the config file and run deno, nothing else", () => {
+Deno.test("the start and chat tasks run main.ts through the shell launcher, from the cache alone", () => {
   for (const [name, extra] of Object.entries(LAUNCHED)) {
     assert.equal(
       project.tasks[name as keyof typeof LAUNCHED].command,
-      "deno run --no-prompt " +
-        `--allow-env=${PLACE_ENV.join(",")} --allow-read --allow-run=deno ` +
-        `src/launch/launch.ts --cached-only main.ts${extra}`,
+      `sh src/launch/gpt4o.sh deno --cached-only main.ts${extra}`,
       name,
     );
   }
@@ -31,38 +35,22 @@ Deno.test("the install, uninstall and compile tasks never prompt, and may not wr
   }
 });
 
-Deno.test("a run may read the program's own GPT4O_* variables and the others it reads, and .env", () => {
-  const flags = runFlags(() => undefined, "linux");
-  assert.deepEqual(flags, [
+Deno.test("a run may read the variables the modules read, the program's own GPT4O_* among them, and no other", () => {
+  const read = new Set([
+    ...ENV_VARIABLES,
+    SDK_ENV_VARIABLE,
+    ...PROVIDER_ENV_VARIABLES,
+    ...PLACE_ENV,
+    ...TERMINAL_ENV_VARIABLES,
+    ...DENO_CACHE_ENV,
+    "PATH",
+  ].filter((name) => !name.startsWith("GPT4O_")));
+  assert.deepEqual(PROGRAM_ENV, ["GPT4O_*", ...read]);
+  assert.deepEqual(runFlags(() => undefined, "linux"), [
     "--no-prompt",
     "--v8-flags=--max-semi-space-size=4",
     "--allow-net",
-    `--allow-env=GPT4O_*,${
-      [
-        ...new Set([
-          ...ENV_VARIABLES,
-          SDK_ENV_VARIABLE,
-          ...PROVIDER_ENV_VARIABLES,
-          "XDG_DATA_HOME",
-          "HOME",
-          "APPDATA",
-          "XDG_CONFIG_HOME",
-          "TERM",
-          "TERM_PROGRAM",
-          "VTE_VERSION",
-          "WT_SESSION",
-          "DENO_DIR",
-          "XDG_CACHE_HOME",
-          "LOCALAPPDATA",
-          "SystemRoot",
-          "PATH",
-        ]),
-      ].join(",")
-    }`,
+    `--allow-env=${PROGRAM_ENV.join(",")}`,
     "--allow-read=.env",
   ]);
-  assert.deepEqual(
-    PROGRAM_ENV,
-    flags[3].slice("--allow-env=".length).split(","),
-  );
 });
