@@ -17,10 +17,20 @@ import stringWidth from "string-width";
 export const NARROW =
   /^[\x20-\x7e\xa0-\xac\xae-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25fc\u2610\u2611]*$/;
 
-/** How many columns `text` takes on the terminal. */
+/**
+ * How many columns `text` takes on the terminal, as a terminal's output
+ * shows it: a control character as its one-column symbol (`␛`, `␇`; see
+ * `visible()`), never as an escape that string-width would not count.
+ */
 export function widthOf(text: string): number {
-  return NARROW.test(text) ? text.length : stringWidth(text);
+  if (NARROW.test(text)) return text.length;
+  return stringWidth(CONTROL.test(text) ? text.replace(CONTROLS, "?") : text);
 }
+
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+// deno-lint-ignore no-control-regex
+const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
 
 /** A run of text and the styles (SGR parameters) it is shown with. */
 export interface Span {
