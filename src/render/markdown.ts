@@ -23,6 +23,7 @@ import { inline, SGR, type Span, trimEnd, widthOf, words } from "./spans.ts";
 import { isTableSeparator, table } from "./table.ts";
 import { type LiveOptions, LiveRows } from "./live.ts";
 import type { Output } from "../io/io.ts";
+import { answerText, type Schedule, warmUpWith } from "./warm.ts";
 
 /**
  * How to render: the terminal's size, and the {@linkcode LiveOptions} (colors,
@@ -126,7 +127,7 @@ export class MarkdownStream implements Output {
   write(text: string): void {
     this.#throwFailure();
     this.#columns = undefined;
-    if (warming && !inStep && text) stopWarmUp(); // the answer has begun
+    answerText(text); // the answer has begun: no more warming up
     if (!text.includes("\n")) {
       this.#partial += text;
     } else {
@@ -494,75 +495,19 @@ export class MarkdownStream implements Output {
 }
 
 /**
- * A sample of every construct, in small steps (the prose first: an answer
- * begins with it), one per language for code, for {@linkcode warmUp}.
- */
-const SAMPLES = [
-  "Plain words.\n",
-  "# H\n",
-  "A **b** *i* ~~d~~.\n",
-  "`c` [l](https://example.com).\n",
-  "- a\n  1. b\n- [x] c\n",
-  "> q\n\n---\n",
-  "| a | b |\n|---|--:|\n| 1 | 2 |\n",
-  ...["ts", "js", "python", "sh", "json", "go", "rust", "sql", "html", "css"]
-    .map((language) => `\`\`\`${language}\nx = f("s", 1); // c\n\`\`\`\n`),
-];
-
-/** How far {@linkcode warmUp} has gone through each list of samples. */
-const warmed = new WeakMap<readonly string[], number>();
-/** The step of {@linkcode warmUp} that is waiting its turn, if any. */
-let warming: { cancel(): void } | undefined;
-/** Whether a step of {@linkcode warmUp} is rendering now. */
-let inStep = false;
-
-function stopWarmUp(): void {
-  warming?.cancel();
-  warming = undefined;
-}
-
-/** Where {@linkcode warmUp} runs its next step. */
-export type Schedule = (step: () => void) => { cancel(): void };
-
-const nextMacrotask: Schedule = (step) => {
-  const timer = setTimeout(step, 0);
-  return { cancel: () => clearTimeout(timer) };
-};
-
-/**
- * Renders `samples` into nothing, one per macrotask, while the program
- * waits for the server: the first answer's lines then find their code
- * compiled (the grammars, the regular expressions). The answer's first text
- * stops it, so that no step stands between two deltas (what is still cold
- * then compiles when first needed); a delta that arrives during a step
- * waits for that step alone. Disposing stops it too; the next call goes on
- * where it stopped.
+ * Renders samples of every construct into nothing while the program waits
+ * for the server (see {@linkcode warmUpWith}); the answer's first text stops it.
  */
 export function warmUp(
-  { samples = SAMPLES, schedule = nextMacrotask }: {
-    samples?: readonly string[];
-    schedule?: Schedule;
-  } = {},
+  options: { samples?: readonly string[]; schedule?: Schedule } = {},
 ): Disposable {
-  const step = () => {
-    warming = undefined;
-    const done = warmed.get(samples) ?? 0;
-    warmed.set(samples, done + 1);
+  return warmUpWith((sample) => {
     const markdown = new MarkdownStream({ write: () => {} }, {
       width: () => 80,
       color: true,
       hyperlinks: true,
     });
-    inStep = true;
-    try {
-      markdown.write(samples[done]);
-      markdown.end();
-    } finally {
-      inStep = false;
-    }
-    if (done + 1 < samples.length) warming = schedule(step);
-  };
-  stopWarmUp();
-  if ((warmed.get(samples) ?? 0) < samples.length) warming = schedule(step);
-  return { [Symbol.dispose]: stopWarmUp };
+    markdown.write(sample);
+    markdown.end();
+  }, options);
 }
