@@ -306,6 +306,10 @@ export class MarkdownStream implements Output {
       (this.#lists.length > 0 && /^\s+\S/.test(line));
   }
 
+  /**
+   * A heading, bold; H1 and H2 yellow, over a rule as wide as they are: H1's
+   * double and yellow, H2's single and dim (without color, the same rules).
+   */
   #heading(level: number, text: string): void {
     const spans = inline(text).map((span) => ({
       ...span,
@@ -313,11 +317,11 @@ export class MarkdownStream implements Output {
     }));
     this.#separate();
     const rows = this.#wrapped(spans, "");
-    if (!this.#options.color && level <= 2) {
+    if (level <= 2) {
       const width = Math.max(...rows.map((row) => widthOf(row)));
       this.#emit([[{
         text: (level === 1 ? "═" : "─").repeat(width),
-        sgr: [],
+        sgr: [level === 1 ? SGR.yellow : SGR.dim],
       }]]);
     }
   }

@@ -89,6 +89,21 @@ Deno.test("the corpus renders as its golden file", async (t) => {
   }
 });
 
+Deno.test("an H1, an H2 and an H3 each look their own, with color and without", async (t) => {
+  const text = "# Court\n## Steps\n### Code\n";
+  await t.step("with color", () => {
+    assert.equal(
+      render([text], { color: true }),
+      "\x1b[1;33mCourt\x1b[0m\n\x1b[33m═════\x1b[0m\n\n" + // yellow, double
+        "\x1b[1;33mSteps\x1b[0m\n\x1b[2m─────\x1b[0m\n\n" + // yellow, single and dim
+        "\x1b[1mCode\x1b[0m\n", // bold
+    );
+  });
+  await t.step("without", () => {
+    assert.equal(render([text]), "Court\n═════\n\nSteps\n─────\n\nCode\n");
+  });
+});
+
 Deno.test("without color nothing but text and line breaks is printed", () => {
   // deno-lint-ignore no-control-regex
   assert.doesNotMatch(render([CORPUS]), /[\x00-\x09\x0b-\x1f]/);
