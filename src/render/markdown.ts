@@ -466,15 +466,24 @@ export class MarkdownStream implements Output {
     const rows: Span[][] = [];
     let row: Span[] = [...lead];
     let used = lead.reduce((n, span) => n + widthOf(span.text), 0);
-    const start = used;
+    let start = used;
+    const newRow = () => {
+      rows.push(trimEnd(row));
+      row = [margin];
+      used = start = widthOf(margin.text);
+    };
     for (const word of words(spans)) {
+      if (word[0].break) {
+        newRow();
+        continue;
+      }
+      if (used === start) {
+        word[0] = { ...word[0], text: word[0].text.replace(/^ +/, "") };
+      }
       const w = word.reduce((n, span) => n + widthOf(span.text), 0);
       if (used + w > width && used > start) {
-        rows.push(trimEnd(row));
-        row = [margin];
-        used = widthOf(margin.text);
-        const first = { ...word[0], text: word[0].text.replace(/^ +/, "") };
-        word[0] = first;
+        newRow();
+        word[0] = { ...word[0], text: word[0].text.replace(/^ +/, "") };
       }
       for (const span of word) {
         row.push(span);

@@ -104,6 +104,49 @@ Deno.test("an H1, an H2 and an H3 each look their own, with color and without", 
   });
 });
 
+Deno.test("<br> breaks the line, in paragraphs, lists, quotes, headings and table cells", async (t) => {
+  const cases: [string, string, string][] = [
+    [
+      "a paragraph",
+      "one<br>two<br/>three<br />four<BR>five\n",
+      "one\ntwo\nthree\nfour\nfive\n",
+    ],
+    ["the spaces around it", "one <br> two\n", "one\ntwo\n"],
+    ["two: a blank row", "one<br><br>two\n", "one\n\ntwo\n"],
+    ["at the end: nothing", "one<br>\nnext\n", "one\nnext\n"],
+    ["a list item: its indent", "- one<br>two\n", "• one\n  two\n"],
+    ["a quote: its bar", "> one<br>two\n", "│ one\n│ two\n"],
+    [
+      "a heading: its rule under the widest",
+      "## One<br>second\n",
+      "One\nsecond\n──────\n",
+    ],
+    [
+      "a table cell: its row taller, its column as wide as its widest line",
+      "| a | b |\n|---|---|\n| one<br>three | x |\n",
+      "┌───────┬─────┐\n│ a     │ b   │\n├───────┼─────┤\n" +
+      "│ one   │ x   │\n│ three │     │\n└───────┴─────┘\n",
+    ],
+    ["code: as it is", "`<br>` and \\<br>\n", "<br> and <br>\n"],
+    [
+      "other HTML: as it is",
+      "a <b>b</b> <br class=x>\n",
+      "a <b>b</b> <br class=x>\n",
+    ],
+  ];
+  for (const [name, text, expected] of cases) {
+    await t.step(name, () => assert.equal(render([text]), expected));
+  }
+  await t.step("wrapped after a break as from a row's start", () => {
+    assert.equal(
+      render(["a<br>one two three four five six seven eight nine\n"], {
+        width: () => 20,
+      }),
+      "a\none two three four\nfive six seven eight\nnine\n",
+    );
+  });
+});
+
 Deno.test("without color nothing but text and line breaks is printed", () => {
   // deno-lint-ignore no-control-regex
   assert.doesNotMatch(render([CORPUS]), /[\x00-\x09\x0b-\x1f]/);

@@ -15,11 +15,11 @@ export const SAMPLES = [
   "Plain words.\n",
   "# H\n",
   "## H\n",
-  "A **b** *i* ~~d~~.\n",
+  "A **b** *i* ~~d~~.<br>e\n",
   "`c` [l](https://example.com).\n",
   "- a\n  1. b\n- [x] c\n",
   "> q\n\n---\n",
-  "| a | b |\n|---|--:|\n| 1 | 2 |\n",
+  "| a | b |\n|---|--:|\n| 1 | 2<br>3 |\n",
   "A line in pro",
   ...["ts", "js", "python", "sh", "json", "go", "rust", "sql", "html", "css"]
     .map((language) => `\`\`\`${language}\nx = f("s", 1); // c\n\`\`\`\n`),
