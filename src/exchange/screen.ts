@@ -44,6 +44,7 @@ export interface ScreenOptions {
  *   stdout: { write: (text: string) => void (stdout += text) },
  *   stderr: { write: () => {} },
  *   noColor: true,
+ *   stderrIsTerminal: false,
  * };
  * const screen = new AnswerScreen(io, { json: false, reasoning: false }, () => {});
  * screen.write("Paris");
@@ -64,7 +65,7 @@ export class AnswerScreen implements Output {
   #dropped = 0;
 
   constructor(
-    io: Pick<Io, "stdout" | "stderr" | "noColor">,
+    io: Pick<Io, "stdout" | "stderr" | "noColor" | "stderrIsTerminal">,
     { json, reasoning, render, quiet = false }: ScreenOptions,
     onError: (error: unknown) => void,
   ) {
@@ -75,8 +76,11 @@ export class AnswerScreen implements Output {
       ? render(this.#stdout)
       : this.#stdout;
     this.#json = json;
+    // Dimmed only on a terminal: into a file, the thinking alone.
     this.reasoning = reasoning && !json
-      ? new ReasoningPrinter(io.stderr, { color: !io.noColor })
+      ? new ReasoningPrinter(io.stderr, {
+        color: io.stderrIsTerminal && !io.noColor,
+      })
       : undefined;
   }
 

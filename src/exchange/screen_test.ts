@@ -8,6 +8,7 @@ function screen(options: ScreenOptions) {
     stdout: { write: (text: string) => void (out.stdout += text) },
     stderr: { write: (text: string) => void (out.stderr += text) },
     noColor: true,
+    stderrIsTerminal: false,
   };
   return { out, screen: new AnswerScreen(io, options, () => {}) };
 }
