@@ -13,6 +13,7 @@ import {
   SKIP_HINT,
 } from "../testdata/e2e.ts";
 import { MARKDOWN_TEXT } from "../testdata/server.ts";
+import { screenOf } from "../testdata/screen.ts";
 
 /** MARKDOWN_TEXT as an 80-column terminal shows it, without color. */
 const RENDERED = [
@@ -37,7 +38,8 @@ const RENDERED = [
 ].join("\n");
 
 Deno.test({
-  name: "at a terminal, a streamed markdown answer renders line by line" +
+  name:
+    "at a terminal, a streamed markdown answer renders as it grows, redrawn in place" +
     (hasScript ? "" : ` (${SKIP_HINT})`),
   ignore: !hasScript,
   async fn() {
@@ -51,10 +53,18 @@ Deno.test({
       );
       const { code, output, raw } = await terminal.end();
       assert.deepEqual({ code, output }, { code: 0, output: RENDERED });
-      // The line in progress was drawn as it came, then replaced in place.
-      assert.ok(raw.split("\r\x1b[2K").length > 10, raw);
+      assert.equal(screenOf(raw, { columns: 80, rows: 24 }), RENDERED);
+      // What is in progress was drawn as it came: the heading's first
+      // piece as a heading, then redrawn in place.
+      assert.ok(
+        raw.startsWith("St\r\n──\r\x1b[2K\x1b[1A\x1b[2KSteps\r\n─────\r\n"),
+        raw,
+      );
       // deno-lint-ignore no-control-regex
-      assert.doesNotMatch(raw, /\x1b\[\d*[ABJ]|\x1b\[\?1049/, "no redraw");
+      const ups = [...raw.matchAll(/\x1b\[(\d+)A/g)].map(([, n]) => +n);
+      assert.ok(ups.length > 0 && ups.every((n) => n < 23), `${ups}`);
+      // deno-lint-ignore no-control-regex
+      assert.doesNotMatch(raw, /\x1b\[\d*[BHJ]|\x1b\[\?1049|\x1b[78]/);
     }
   },
 });

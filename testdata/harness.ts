@@ -43,6 +43,8 @@ export interface Setup {
   stdoutTerminal?: boolean;
   /** The terminal's width (default 80). */
   columns?: number;
+  /** The terminal's height (default 24). */
+  rows?: number;
   /** Variables the program may not read even among those granted: reading one throws, as Deno does. */
   denied?: string[];
   /** The config file's text, at {@linkcode CONFIG_PATH} (set `HOME` or `GPT4O_CONFIG` to find it). */
@@ -121,6 +123,7 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
     stderrIsTerminal: setup.terminal ?? false,
     noColor: setup.noColor ?? false,
     columns: () => setup.columns ?? 80,
+    rows: () => setup.rows ?? 24,
     lines: () => {
       let closed = false; // disposed: the input ends, as readline's does
       return {

@@ -45,20 +45,35 @@ Deno.test("main() renders markdown on a terminal, streamed or not", async (t) =>
   }
 });
 
-Deno.test("main() shows the streamed line in progress and prints finished lines once", async () => {
-  const { stdout } = await run(["--stream", "How?"], {
-    stdoutTerminal: true,
-    noColor: true,
-    reply: () => pieces([streamOf(["# Ti", "tle\nSome **bo", "ld** text"])]),
-  });
-  assert.equal(
-    stdout,
-    "\r\x1b[2K# Ti" +
-      "\r\x1b[2KTitle\n═════\n" +
-      "\r\x1b[2KSome **bo" +
-      "ld** text" + // grown in place
-      "\r\x1b[2KSome bold text\n",
+Deno.test("main() streams a paragraph onto rows redrawn in place, and leaves the screen of the whole answer", async () => {
+  const answer = "# Title\n\nSome **bold** words that wrap, and go on past " +
+    "the window's height, which is six rows here, so that only its last rows " +
+    "are in progress.\n\n- an item";
+  const size = { columns: 20, rows: 6 };
+  const shown = await Promise.all(
+    [["--stream"], []].map((args) =>
+      run([...args, "How?"], {
+        stdoutTerminal: true,
+        noColor: true,
+        ...size,
+        reply: args.length
+          ? () => pieces([streamOf(answer.match(/[^]{1,3}/g)!)])
+          : answering(answer),
+      })
+    ),
   );
+  const [streamed, whole] = shown.map(({ stdout }) => screenOf(stdout, size));
+  assert.equal(
+    streamed,
+    "Title\n═════\n\nSome bold words that\nwrap, and go on past\n" +
+      "the window's height,\nwhich is six rows\nhere, so that only\n" +
+      "its last rows are in\nprogress.\n\n• an item\n",
+  );
+  assert.equal(whole, streamed);
+  // deno-lint-ignore no-control-regex
+  for (const [, up] of shown[0].stdout.matchAll(/\x1b\[(\d+)A/g)) {
+    assert.ok(Number(up) < size.rows - 1, `up ${up} rows`);
+  }
 });
 
 Deno.test("main() colors the rendering unless NO_COLOR is set, and wraps to the terminal's width", async () => {
@@ -67,11 +82,10 @@ Deno.test("main() colors the rendering unless NO_COLOR is set, and wraps to the 
     columns: 20,
     reply: () => json(completion("Some **bold** words that wrap here.")),
   });
-  // The last line, unended, is shown in progress before it is rendered.
+  // The last line, unended, is shown in progress, and stays when it ends.
   assert.equal(
     stdout,
-    "\r\x1b[2Krap here.\r\x1b[2K" +
-      "Some \x1b[1mbold\x1b[0m words that\nwrap here.\n",
+    "Some \x1b[1mbold\x1b[0m words that\nwrap here.\n",
   );
 });
 

@@ -257,6 +257,7 @@ Deno.test("main() shows a server's control sequences on a terminal instead of ob
     "reasoning: the server's escapes shown, the program's dim kept",
     async () => {
       const { stderr } = await run(["--stream", "--reasoning"], {
+        terminal: true,
         reply: () =>
           pieces([sse([
             chunk({ content: null, reasoning_content: "think\x1b[8m" }),

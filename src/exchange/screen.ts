@@ -50,6 +50,7 @@ export interface ScreenOptions {
  *   stdout: { write: (text: string) => void (stdout += text) },
  *   stderr: { write: () => {} },
  *   noColor: true,
+ *   stderrIsTerminal: false,
  * };
  * const screen = new AnswerScreen(io, { json: false, reasoning: false }, () => {});
  * screen.write("Paris");
@@ -71,7 +72,7 @@ export class AnswerScreen implements Output, Disposable {
   #dropped = 0;
 
   constructor(
-    io: Pick<Io, "stdout" | "stderr" | "noColor">,
+    io: Pick<Io, "stdout" | "stderr" | "noColor" | "stderrIsTerminal">,
     { json, reasoning, render, quiet = false, activity }: ScreenOptions,
     onError: (error: unknown) => void,
   ) {
@@ -95,8 +96,11 @@ export class AnswerScreen implements Output, Disposable {
         style(io.stderr, code);
       },
     };
+    // Dimmed only on a terminal: into a file, the thinking alone.
     this.reasoning = reasoning && !json
-      ? new ReasoningPrinter(stderr, { color: !io.noColor })
+      ? new ReasoningPrinter(stderr, {
+        color: io.stderrIsTerminal && !io.noColor,
+      })
       : undefined;
   }
 

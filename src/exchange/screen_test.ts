@@ -8,6 +8,7 @@ function screen(options: ScreenOptions) {
     stdout: { write: (text: string) => void (out.stdout += text) },
     stderr: { write: (text: string) => void (out.stderr += text) },
     noColor: true,
+    stderrIsTerminal: false,
   };
   return { out, screen: new AnswerScreen(io, options, () => {}) };
 }
@@ -117,6 +118,7 @@ Deno.test("AnswerScreen's spinner is erased before the answer's first text, its 
         stdout: { write: () => {} },
         stderr: { write: (text) => void (stderr += text) },
         noColor: true,
+        stderrIsTerminal: true,
       }, {
         json: false,
         reasoning: true,

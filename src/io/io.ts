@@ -74,6 +74,8 @@ export interface Io {
   noColor: boolean;
   /** The terminal's width in columns now (80 when stdout is no terminal). */
   columns(): number;
+  /** The terminal's height in rows now (24 when stdout is no terminal). */
+  rows?(): number;
   /** The user's lines for `--chat`: typed at the terminal, or piped to stdin. */
   lines(options?: LinesOptions): LineReader;
   /** The `fetch` the OpenAI client sends its requests through. */
@@ -158,23 +160,6 @@ export function fileOutput(
 }
 
 /**
- * `measure`, asked again once 100 ms have passed since the last time: the
- * terminal's width is asked for every line, and a resize shows within a
- * tenth of a second.
- */
-export function measured(
-  measure: () => number,
-  clock: () => number = () => performance.now(),
-): () => number {
-  let value = 0;
-  let at = -Infinity;
-  return () => {
-    if (clock() - at >= 100) [value, at] = [measure(), clock()];
-    return value;
-  };
-}
-
-/**
  * Reads a regular file of at most `limit` bytes as UTF-8, checked before it is
  * opened (a FIFO would block the open) and again once open; `undefined` when
  * it does not exist.
@@ -220,6 +205,16 @@ function sizeOf(bytes: number): string {
 /** The real world: Deno's process, files, terminal and network. */
 export function denoIo(): Io {
   let piped: Promise<Uint8Array | undefined> | undefined;
+  // Asked each time (an ioctl, well under a microsecond): a redraw of what is
+  // in progress right after a resize must know it.
+  const size = () => {
+    try {
+      const { columns, rows } = Deno.consoleSize();
+      return { columns: columns || 80, rows: rows || 24 };
+    } catch {
+      return { columns: 80, rows: 24 };
+    }
+  };
   return {
     args: Deno.args,
     env: (name) => Deno.env.get(name),
@@ -234,13 +229,8 @@ export function denoIo(): Io {
     stdoutIsTerminal: Deno.stdout.isTerminal(),
     stderrIsTerminal: Deno.stderr.isTerminal(),
     noColor: Deno.noColor,
-    columns: measured(() => {
-      try {
-        return Deno.consoleSize().columns || 80;
-      } catch {
-        return 80;
-      }
-    }),
+    columns: () => size().columns,
+    rows: () => size().rows,
     lines: (options) =>
       Deno.stdin.isTerminal()
         ? terminalLines({

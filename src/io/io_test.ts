@@ -4,7 +4,6 @@ import {
   BufferedOutput,
   denoIo,
   fileOutput,
-  measured,
   OutputError,
   readTextFile,
 } from "./io.ts";
@@ -81,21 +80,6 @@ Deno.test("fileOutput() still sends what a batch wrote before it threw", () => {
       throw new Error("rendering failed");
     }), /rendering failed/);
   assert.deepEqual(writes, ["half a line"]);
-});
-
-Deno.test("measured() asks again only once 100 ms have passed", () => {
-  let ms = 0;
-  let columns = 80;
-  let asked = 0;
-  const width = measured(() => (asked++, columns), () => ms);
-  assert.equal(width(), 80);
-  columns = 60; // the window is resized
-  ms = 99;
-  assert.equal(width(), 80, "within 100 ms: the last measure");
-  ms = 100;
-  assert.equal(width(), 60);
-  assert.equal(width(), 60);
-  assert.equal(asked, 2);
 });
 
 reading(

@@ -59,7 +59,7 @@ export function terminalOutput(output: Output): Output {
   };
 }
 
-/** The variables that tell a terminal that takes OSC 8 hyperlinks. */
+/** The variables that tell a terminal that takes OSC 8 hyperlinks, or re-wraps. */
 export const TERMINAL_ENV_VARIABLES = [
   "TERM",
   "TERM_PROGRAM",
@@ -84,13 +84,7 @@ export const TERMINAL_ENV_VARIABLES = [
 export function takesHyperlinks(
   env: (name: string) => string | undefined,
 ): boolean {
-  const read = (name: (typeof TERMINAL_ENV_VARIABLES)[number]) => {
-    try {
-      return env(name);
-    } catch {
-      return undefined; // not granted: no hyperlinks
-    }
-  };
+  const read = reader(env);
   const program = read("TERM_PROGRAM") ?? "";
   if (
     ["iTerm.app", "WezTerm", "vscode", "ghostty", "Hyper", "Tabby"].includes(
@@ -100,4 +94,53 @@ export function takesHyperlinks(
   if (read("WT_SESSION")) return true;
   if (Number(read("VTE_VERSION") ?? 0) >= 5000) return true;
   return /^(xterm-kitty|xterm-ghostty|foot|alacritty)/.test(read("TERM") ?? "");
+}
+
+/**
+ * Whether the terminal the environment describes re-wraps its rows to a new
+ * width when its window is resized (a row wider than the window takes more
+ * rows): tmux, iTerm2, Apple's Terminal, WezTerm, VS Code, Ghostty, Hyper,
+ * Tabby, Windows Terminal, the VTE terminals, kitty, foot and Alacritty.
+ * Others (xterm, the Linux console) are taken to keep each row on one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { rewrapsOnResize } from "./terminal.ts";
+ * assert.equal(rewrapsOnResize((name) => ({ TERM: "tmux-256color" })[name]), true);
+ * assert.equal(rewrapsOnResize((name) => ({ TERM: "xterm-256color" })[name]), false);
+ * ```
+ */
+export function rewrapsOnResize(
+  env: (name: string) => string | undefined,
+): boolean {
+  const read = reader(env);
+  const program = read("TERM_PROGRAM") ?? "";
+  if (
+    [
+      "tmux",
+      "iTerm.app",
+      "Apple_Terminal",
+      "WezTerm",
+      "vscode",
+      "ghostty",
+      "Hyper",
+      "Tabby",
+    ].includes(program)
+  ) return true;
+  if (read("WT_SESSION") || read("VTE_VERSION")) return true;
+  return /^(tmux|xterm-kitty|xterm-ghostty|foot|alacritty)/.test(
+    read("TERM") ?? "",
+  );
+}
+
+/** Reads the terminal's variables; one not granted reads as unset. */
+function reader(env: (name: string) => string | undefined) {
+  return (name: (typeof TERMINAL_ENV_VARIABLES)[number]) => {
+    try {
+      return env(name);
+    } catch {
+      return undefined; // not granted
+    }
+  };
 }

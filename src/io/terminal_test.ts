@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { terminalOutput, visible } from "./terminal.ts";
+import { rewrapsOnResize, terminalOutput, visible } from "./terminal.ts";
 
 Deno.test("visible() shows every C0, C1 and DEL control character but line breaks and tabs", () => {
   const controls = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i))
@@ -36,4 +36,36 @@ Deno.test("terminalOutput() passes a batch on to the output it wraps", () => {
   });
   out.batch?.(() => out.write("\x07a line"));
   assert.deepEqual(events, ["begin", "␇a line", "end"]);
+});
+
+Deno.test("rewrapsOnResize() tells the terminals that re-wrap their rows to a new width", async (t) => {
+  const cases: [Record<string, string>, boolean][] = [
+    [{ TERM: "tmux-256color", TERM_PROGRAM: "tmux" }, true],
+    [{ TERM: "screen-256color", TERM_PROGRAM: "tmux" }, true],
+    [{ TERM: "xterm-256color", TERM_PROGRAM: "iTerm.app" }, true],
+    [{ TERM: "xterm-256color", TERM_PROGRAM: "Apple_Terminal" }, true],
+    [{ TERM: "xterm-256color", VTE_VERSION: "7600" }, true],
+    [{ TERM: "xterm-256color", WT_SESSION: "1c5a" }, true],
+    [{ TERM: "xterm-kitty" }, true],
+    [{ TERM: "foot" }, true],
+    [{ TERM: "alacritty" }, true],
+    [{ TERM: "xterm-256color" }, false],
+    [{ TERM: "linux" }, false],
+    [{ TERM: "screen" }, false],
+    [{}, false],
+  ];
+  for (const [env, expected] of cases) {
+    await t.step(JSON.stringify(env), () => {
+      assert.equal(rewrapsOnResize((name) => env[name]), expected);
+    });
+  }
+  await t.step("a variable not granted reads as unset", () => {
+    assert.equal(
+      rewrapsOnResize((name) => {
+        if (name === "TERM_PROGRAM") throw new Deno.errors.NotCapable(name);
+        return { TERM: "foot" }[name];
+      }),
+      true,
+    );
+  });
 });

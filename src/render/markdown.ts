@@ -3,11 +3,11 @@
  * quotes, links, tables, rules and fenced code with syntax highlighting,
  * wrapped at word boundaries to the terminal's width.
  *
- * It renders line by line, so that what is printed is final: each source line
- * is printed rendered once it is complete, and only the line in progress is
- * shown (raw, on one row) and redrawn in place. A table waits until its last
- * row, since its columns depend on every row (meanwhile its latest row is the
- * one shown in progress); a code block's lines appear as they complete.
+ * It renders line by line: each source line is printed rendered once it is
+ * complete, for good, and what is still in progress (the line arriving, a
+ * table until its last row, since its columns depend on every row) is shown
+ * as it would be rendered now, on rows that are redrawn in place as it grows
+ * ({@linkcode LiveRows}); a code block's lines appear as they complete.
  * marked parses the inline text and the tables, lowlight (highlight.js) the
  * code; widths come from string-width.
  *
@@ -19,30 +19,47 @@
  */
 import { marked, type Tokens } from "marked";
 import { highlight } from "./code.ts";
-import {
-  inline,
-  merged,
-  SGR,
-  type Span,
-  trimEnd,
-  widthOf,
-  words,
-} from "./spans.ts";
+import { inline, SGR, type Span, trimEnd, widthOf, words } from "./spans.ts";
 import { isTableSeparator, table } from "./table.ts";
-import { type Output, style } from "../io/io.ts";
+import { type LiveOptions, LiveRows } from "./live.ts";
+import type { Output } from "../io/io.ts";
+import { answerText, type Schedule, warmUpWith } from "./warm.ts";
 
-/** How to render. */
-export interface MarkdownOptions {
-  /** The terminal's width now (asked before each line: a resize takes effect). */
+/**
+ * How to render: the terminal's size, and the {@linkcode LiveOptions} (colors,
+ * hyperlinks, whether the terminal re-wraps its rows).
+ */
+export interface MarkdownOptions extends LiveOptions {
+  /** The terminal's width now (asked for each line and redraw: a resize takes effect). */
   width(): number;
-  /** Colors and emphasis; without (`NO_COLOR`), the layout alone. */
-  color: boolean;
-  /** Links as OSC 8 hyperlinks, for terminals that take them. */
-  hyperlinks: boolean;
+  /** The terminal's height now (24 rows when not given). */
+  height?(): number;
 }
 
 /** The longest line kept whole to be rendered, in UTF-16 code units. */
 const LONGEST_LINE = 16 * 1024;
+
+/**
+ * The shortest time between two redraws of what is in progress, in
+ * milliseconds: pieces that come sooner are drawn together, once the event
+ * loop turns, so that a fast stream is not rendered anew for every piece.
+ */
+const REDRAW_GAP = 1;
+
+/**
+ * The most lines of a table in progress rendered as a table: its columns
+ * depend on every row, so it is laid out anew for each redraw. A longer one
+ * shows its latest row, raw.
+ */
+const TABLE_IN_PROGRESS = 100;
+
+/** Where a redraw that waits runs: `setTimeout`, unless a test says. */
+export type Later = (draw: () => void) => { cancel(): void };
+
+const nextTurn: Later = (draw) => {
+  const timer = setTimeout(draw, 0);
+  return { cancel: () => clearTimeout(timer) };
+};
 
 /** The bullet of each list level. */
 const BULLETS = ["•", "◦", "▪"];
@@ -63,14 +80,20 @@ const BULLETS = ["•", "◦", "▪"];
  * ```
  */
 export class MarkdownStream implements Output {
-  readonly #out: Output;
   readonly #options: MarkdownOptions;
+  readonly #live: LiveRows;
+  readonly #clock: () => number;
+  readonly #later: Later;
   #partial = "";
-  /**
-   * The row of the line in progress: the part of the line it shows (from
-   * `from` to `to`, `text`) and the columns that takes; none between lines.
-   */
-  #row: { from: number; to: number; text: string; used: number } | undefined;
+  /** Where rows go while what is in progress is rendered, instead of the screen. */
+  #sink: Span[][] | undefined;
+  /** The redraw that waits for the event loop's turn, if any. */
+  #waiting: { cancel(): void } | undefined;
+  #drawnAt = -Infinity;
+  /** A redraw's failure to write, thrown by the next call. */
+  #failure: { error: unknown } | undefined;
+  /** The terminal's width, asked once for each piece, redraw or end. */
+  #columns: number | undefined;
   /** The fence a code block began with, its language, and whether it is inside one. */
   #fence: { marker: string; language: string } | undefined;
   #table: string[] | undefined;
@@ -82,92 +105,131 @@ export class MarkdownStream implements Output {
   #itemIndent = 0;
   #blank = true; // nothing printed yet counts as after a blank line
 
-  constructor(out: Output, options: MarkdownOptions) {
-    this.#out = out;
+  /**
+   * Renders to `out`; a redraw of what is in progress that comes within
+   * {@linkcode REDRAW_GAP} of the last (by `clock`) waits for `later`.
+   */
+  constructor(
+    out: Output,
+    options: MarkdownOptions,
+    { clock = () => performance.now(), later = nextTurn }: {
+      clock?: () => number;
+      later?: Later;
+    } = {},
+  ) {
     this.#options = options;
+    this.#live = new LiveRows(out, options);
+    this.#clock = clock;
+    this.#later = later;
   }
 
   /** A piece of markdown, as it arrives. */
   write(text: string): void {
-    if (warming && !inStep && text) stopWarmUp(); // the answer has begun
+    this.#throwFailure();
+    this.#columns = undefined;
+    answerText(text); // the answer has begun: no more warming up
     if (!text.includes("\n")) {
       this.#partial += text;
     } else {
       const lines = text.split("\n");
       lines[0] = this.#partial + lines[0];
       this.#partial = lines.pop()!;
-      this.#clearPreview();
       for (const line of lines) this.#line(line.replace(/\r$/, ""));
     }
     if (this.#partial.length > LONGEST_LINE && !this.#table && !this.#held) {
       this.#cutLongLine();
     }
-    // A table's rows wait for its last; meanwhile the latest one shows.
-    const shown = this.#partial || this.#table?.at(-1) || this.#held;
-    if (shown) this.#preview(shown);
+    this.#redraw();
   }
 
   /** The end of the text: the line in progress and any open block are printed. */
   end(): void {
-    this.#clearPreview();
+    this.#waiting?.cancel();
+    this.#waiting = undefined;
+    this.#throwFailure();
+    this.#columns = undefined;
     if (this.#partial !== "") this.#line(this.#partial);
     this.#partial = "";
     if (this.#held !== undefined) this.#flushHeld();
     if (this.#table) this.#flushTable();
     if (this.#fence) this.#closeFence();
+    this.#draw(); // erases what was in progress and was not printed
   }
 
-  // --- the line in progress ---------------------------------------------------------
+  #width(): number {
+    return this.#columns ??= this.#options.width();
+  }
+
+  #throwFailure(): void {
+    const failure = this.#failure;
+    this.#failure = undefined;
+    if (failure) throw failure.error;
+  }
+  // --- what is in progress ---------------------------------------------------------
+
+  /** Redraws what is in progress now, or once the event loop turns if it was just drawn. */
+  #redraw(): void {
+    if (this.#waiting) return;
+    const pending = this.#partial !== "" || this.#held !== undefined ||
+      this.#table !== undefined;
+    if (!pending && this.#live.rows === 0) return;
+    if (this.#clock() - this.#drawnAt >= REDRAW_GAP) return this.#draw();
+    this.#waiting = this.#later(() => {
+      this.#waiting = undefined;
+      this.#columns = undefined;
+      try {
+        this.#draw();
+      } catch (error) {
+        this.#failure = { error };
+      }
+    });
+  }
+
+  #draw(): void {
+    this.#drawnAt = this.#clock();
+    const rows = this.#inProgress();
+    this.#live.draw(rows, {
+      width: this.#width(),
+      height: this.#options.height?.() ?? 24,
+    });
+  }
 
   /**
-   * The line in progress, raw, on one row. What extends the row is appended
-   * while it fits; a line wider than the row shows its end, from a point that
-   * leaves half the row for what comes next, so that the row is redrawn once
-   * every half row rather than for every delta.
+   * What is in progress, rendered as it would be if the text ended here: the
+   * line arriving, a held line and a table so far (one longer than
+   * {@linkcode TABLE_IN_PROGRESS} shows its latest row, raw). The state is
+   * left as it was.
    */
-  #preview(line: string): void {
-    const width = Math.max(this.#options.width() - 1, 10);
-    const row = this.#row;
-    if (row && line.length >= row.to && line.startsWith(row.text, row.from)) {
-      const more = line.slice(row.to).replace(/\t/g, " ");
-      const used = row.used + widthOf(more);
-      if (used <= width) {
-        if (more) this.#out.write(more);
-        this.#row = {
-          ...row,
-          to: line.length,
-          text: line.slice(row.from),
-          used,
-        };
-        return;
-      }
-    }
-    let from = Math.max(0, line.length - 4 * width);
-    let shown = line.slice(from).replace(/\t/g, " ");
-    if (from > 0 || widthOf(shown) > width) {
-      from = Math.max(from, line.length - Math.floor(width / 2));
-      // Not in the middle of a surrogate pair.
-      if (/[\udc00-\udfff]/.test(line[from] ?? "")) from++;
-      shown = line.slice(from).replace(/\t/g, " ");
-      while (widthOf(shown) > width / 2 && from < line.length) {
-        from += /[\ud800-\udbff]/.test(line[from]) ? 2 : 1;
-        shown = line.slice(from).replace(/\t/g, " ");
-      }
-    }
-    style(this.#out, "\r\x1b[2K");
-    this.#out.write(shown);
-    this.#row = {
-      from,
-      to: line.length,
-      text: line.slice(from),
-      used: widthOf(shown),
+  #inProgress(): Span[][] {
+    const saved = {
+      fence: this.#fence,
+      table: this.#table && [...this.#table],
+      held: this.#held,
+      lists: [...this.#lists],
+      itemIndent: this.#itemIndent,
+      blank: this.#blank,
     };
-  }
-
-  #clearPreview(): void {
-    if (this.#row === undefined) return;
-    style(this.#out, "\r\x1b[2K");
-    this.#row = undefined;
+    const rows: Span[][] = [];
+    this.#sink = rows;
+    try {
+      if (this.#table && this.#table.length >= TABLE_IN_PROGRESS) {
+        const latest = this.#partial || this.#table.at(-1)!;
+        this.#wrapped([{ text: latest.replace(/\t/g, " "), sgr: [] }], "");
+      } else {
+        if (this.#partial !== "") this.#line(this.#partial);
+        if (this.#held !== undefined) this.#flushHeld();
+        if (this.#table) this.#flushTable();
+      }
+    } finally {
+      this.#sink = undefined;
+      this.#fence = saved.fence;
+      this.#table = saved.table;
+      this.#held = saved.held;
+      this.#lists = saved.lists;
+      this.#itemIndent = saved.itemIndent;
+      this.#blank = saved.blank;
+    }
+    return rows;
   }
 
   /**
@@ -180,7 +242,6 @@ export class MarkdownStream implements Output {
     const at = space > 0 ? space + 1 : this.#partial.length;
     const done = this.#partial.slice(0, at);
     this.#partial = this.#partial.slice(at);
-    this.#clearPreview();
     this.#line(done);
   }
 
@@ -245,6 +306,10 @@ export class MarkdownStream implements Output {
       (this.#lists.length > 0 && /^\s+\S/.test(line));
   }
 
+  /**
+   * A heading, bold; H1 and H2 yellow, over a rule as wide as they are: H1's
+   * double and yellow, H2's single and dim (without color, the same rules).
+   */
   #heading(level: number, text: string): void {
     const spans = inline(text).map((span) => ({
       ...span,
@@ -252,11 +317,11 @@ export class MarkdownStream implements Output {
     }));
     this.#separate();
     const rows = this.#wrapped(spans, "");
-    if (!this.#options.color && level <= 2) {
+    if (level <= 2) {
       const width = Math.max(...rows.map((row) => widthOf(row)));
       this.#emit([[{
         text: (level === 1 ? "═" : "─").repeat(width),
-        sgr: [],
+        sgr: [level === 1 ? SGR.yellow : SGR.dim],
       }]]);
     }
   }
@@ -264,7 +329,7 @@ export class MarkdownStream implements Output {
   #rule(): void {
     this.#separate();
     this.#emit([[{
-      text: "─".repeat(Math.max(this.#options.width(), 3)),
+      text: "─".repeat(Math.max(this.#width(), 3)),
       sgr: [SGR.dim],
     }]]);
   }
@@ -305,7 +370,7 @@ export class MarkdownStream implements Output {
     this.#separate();
     this.#fence = { marker, language: language.toLowerCase() };
     const label = language ? ` ${language} ` : "";
-    const width = this.#options.width();
+    const width = this.#width();
     this.#emit([[{
       text: `┌─${label}${"─".repeat(Math.max(width - 2 - label.length, 1))}`,
       sgr: [SGR.dim],
@@ -320,7 +385,7 @@ export class MarkdownStream implements Output {
     if (closing.test(line)) return this.#closeFence();
     const frame = { text: "│ ", sgr: [SGR.dim] };
     const spans = highlight(line.replace(/\t/g, "    "), fence.language);
-    const width = Math.max(this.#options.width() - 2, 10);
+    const width = Math.max(this.#width() - 2, 10);
     const rows: Span[][] = [];
     let row: Span[] = [frame];
     let used = 0;
@@ -344,7 +409,7 @@ export class MarkdownStream implements Output {
   #closeFence(): void {
     this.#fence = undefined;
     this.#emit([[{
-      text: `└${"─".repeat(Math.max(this.#options.width() - 1, 1))}`,
+      text: `└${"─".repeat(Math.max(this.#width() - 1, 1))}`,
       sgr: [SGR.dim],
     }]]);
     this.#blank = false;
@@ -371,7 +436,7 @@ export class MarkdownStream implements Output {
       return;
     }
     this.#separate();
-    this.#emit(table(token, this.#options.width()));
+    this.#emit(table(token, this.#width()));
   }
 
   // --- output -------------------------------------------------------------------------
@@ -397,19 +462,28 @@ export class MarkdownStream implements Output {
     const margin: Span = typeof indent === "string"
       ? { text: indent, sgr: [] }
       : indent;
-    const width = Math.max(this.#options.width(), 20);
+    const width = Math.max(this.#width(), 20);
     const rows: Span[][] = [];
     let row: Span[] = [...lead];
     let used = lead.reduce((n, span) => n + widthOf(span.text), 0);
-    const start = used;
+    let start = used;
+    const newRow = () => {
+      rows.push(trimEnd(row));
+      row = [margin];
+      used = start = widthOf(margin.text);
+    };
     for (const word of words(spans)) {
+      if (word[0].break) {
+        newRow();
+        continue;
+      }
+      if (used === start) {
+        word[0] = { ...word[0], text: word[0].text.replace(/^ +/, "") };
+      }
       const w = word.reduce((n, span) => n + widthOf(span.text), 0);
       if (used + w > width && used > start) {
-        rows.push(trimEnd(row));
-        row = [margin];
-        used = widthOf(margin.text);
-        const first = { ...word[0], text: word[0].text.replace(/^ +/, "") };
-        word[0] = first;
+        newRow();
+        word[0] = { ...word[0], text: word[0].text.replace(/^ +/, "") };
       }
       for (const span of word) {
         row.push(span);
@@ -421,23 +495,12 @@ export class MarkdownStream implements Output {
     return rows.map((each) => each.map((span) => span.text).join(""));
   }
 
-  /** Rows of spans, each ended by a line break; styles never cross a row. */
+  /** Rows of spans, printed for good (or kept, while what is in progress renders). */
   #emit(rows: Span[][]): void {
-    for (const row of rows) {
-      for (const span of merged(row)) {
-        if (span.text === "") continue;
-        const styled = this.#options.color && span.sgr.length > 0;
-        if (styled) style(this.#out, `\x1b[${span.sgr.join(";")}m`);
-        if (span.href && this.#options.hyperlinks) {
-          style(this.#out, `\x1b]8;;${span.href}\x1b\\`);
-          this.#out.write(span.text);
-          style(this.#out, "\x1b]8;;\x1b\\");
-        } else {
-          this.#out.write(span.text);
-        }
-        if (styled) style(this.#out, "\x1b[0m");
-      }
-      this.#out.write("\n");
+    if (this.#sink) this.#sink.push(...rows);
+    else {
+      const width = this.#width();
+      for (const row of rows) this.#live.final(row, width);
     }
     this.#blank = rows.length > 0 &&
       rows.at(-1)!.every((span) => span.text.trim() === "");
@@ -445,75 +508,19 @@ export class MarkdownStream implements Output {
 }
 
 /**
- * A sample of every construct, in small steps (the prose first: an answer
- * begins with it), one per language for code, for {@linkcode warmUp}.
- */
-const SAMPLES = [
-  "Plain words.\n",
-  "# H\n",
-  "A **b** *i* ~~d~~.\n",
-  "`c` [l](https://example.com).\n",
-  "- a\n  1. b\n- [x] c\n",
-  "> q\n\n---\n",
-  "| a | b |\n|---|--:|\n| 1 | 2 |\n",
-  ...["ts", "js", "python", "sh", "json", "go", "rust", "sql", "html", "css"]
-    .map((language) => `\`\`\`${language}\nx = f("s", 1); // c\n\`\`\`\n`),
-];
-
-/** How far {@linkcode warmUp} has gone through each list of samples. */
-const warmed = new WeakMap<readonly string[], number>();
-/** The step of {@linkcode warmUp} that is waiting its turn, if any. */
-let warming: { cancel(): void } | undefined;
-/** Whether a step of {@linkcode warmUp} is rendering now. */
-let inStep = false;
-
-function stopWarmUp(): void {
-  warming?.cancel();
-  warming = undefined;
-}
-
-/** Where {@linkcode warmUp} runs its next step. */
-export type Schedule = (step: () => void) => { cancel(): void };
-
-const nextMacrotask: Schedule = (step) => {
-  const timer = setTimeout(step, 0);
-  return { cancel: () => clearTimeout(timer) };
-};
-
-/**
- * Renders `samples` into nothing, one per macrotask, while the program
- * waits for the server: the first answer's lines then find their code
- * compiled (the grammars, the regular expressions). The answer's first text
- * stops it, so that no step stands between two deltas (what is still cold
- * then compiles when first needed); a delta that arrives during a step
- * waits for that step alone. Disposing stops it too; the next call goes on
- * where it stopped.
+ * Renders samples of every construct into nothing while the program waits
+ * for the server (see {@linkcode warmUpWith}); the answer's first text stops it.
  */
 export function warmUp(
-  { samples = SAMPLES, schedule = nextMacrotask }: {
-    samples?: readonly string[];
-    schedule?: Schedule;
-  } = {},
+  options: { samples?: readonly string[]; schedule?: Schedule } = {},
 ): Disposable {
-  const step = () => {
-    warming = undefined;
-    const done = warmed.get(samples) ?? 0;
-    warmed.set(samples, done + 1);
+  return warmUpWith((sample) => {
     const markdown = new MarkdownStream({ write: () => {} }, {
       width: () => 80,
       color: true,
       hyperlinks: true,
     });
-    inStep = true;
-    try {
-      markdown.write(samples[done]);
-      markdown.end();
-    } finally {
-      inStep = false;
-    }
-    if (done + 1 < samples.length) warming = schedule(step);
-  };
-  stopWarmUp();
-  if ((warmed.get(samples) ?? 0) < samples.length) warming = schedule(step);
-  return { [Symbol.dispose]: stopWarmUp };
+    markdown.write(sample);
+    markdown.end();
+  }, options);
 }

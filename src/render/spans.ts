@@ -17,10 +17,20 @@ import stringWidth from "string-width";
 export const NARROW =
   /^[\x20-\x7e\xa0-\xac\xae-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25fc\u2610\u2611]*$/;
 
-/** How many columns `text` takes on the terminal. */
+/**
+ * How many columns `text` takes on the terminal, as a terminal's output
+ * shows it: a control character as its one-column symbol (`␛`, `␇`; see
+ * `visible()`), never as an escape that string-width would not count.
+ */
 export function widthOf(text: string): number {
-  return NARROW.test(text) ? text.length : stringWidth(text);
+  if (NARROW.test(text)) return text.length;
+  return stringWidth(CONTROL.test(text) ? text.replace(CONTROLS, "?") : text);
 }
+
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+// deno-lint-ignore no-control-regex
+const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
 
 /** A run of text and the styles (SGR parameters) it is shown with. */
 export interface Span {
@@ -28,6 +38,8 @@ export interface Span {
   sgr: string[];
   /** A link's target, for an OSC 8 hyperlink: an http(s) URL, made safe. */
   href?: string;
+  /** A line break (`<br>`), of no text: what follows starts a new row. */
+  break?: true;
 }
 
 export const SGR = {
@@ -80,9 +92,13 @@ export function spansOf(tokens: Token[], sgr: string[]): Span[] {
           text: `[image: ${token.text || "untitled"}] (${token.href})`,
           sgr: [...sgr, SGR.dim],
         }];
+      case "html":
+        if (/^<br\s*\/?>$/i.test(token.raw)) {
+          return [{ text: "", sgr, break: true }];
+        }
+        // falls through: other HTML shows as it is
       case "escape":
       case "text":
-      case "html":
         return "tokens" in token && token.tokens?.length
           ? inner([])
           : [{ text: decode(token.text ?? token.raw), sgr }];
@@ -110,11 +126,20 @@ function decode(text: string): string {
   );
 }
 
-/** The spans as words: each begins with the spaces before it. */
+/**
+ * The spans as words: each begins with the spaces before it; a line break
+ * is a word of its own (none at the end: it would break nothing).
+ */
 export function words(spans: Span[]): Span[][] {
   const result: Span[][] = [];
   let word: Span[] = [];
   for (const span of spans) {
+    if (span.break) {
+      if (word.length > 0) result.push(word);
+      result.push([span]);
+      word = [];
+      continue;
+    }
     for (const part of span.text.split(/(?<=\S)(?=\s)/)) {
       if (/^\s/.test(part) && word.length > 0) {
         result.push(word);
@@ -124,7 +149,19 @@ export function words(spans: Span[]): Span[][] {
     }
   }
   if (word.length > 0) result.push(word);
+  while (result.at(-1)?.[0].break) result.pop();
   return result;
+}
+
+/** How wide the widest of the lines `spans` make between their breaks is. */
+export function widestLine(spans: Span[]): number {
+  let widest = 0;
+  let line = 0;
+  for (const span of spans) {
+    line = span.break ? 0 : line + widthOf(span.text);
+    widest = Math.max(widest, line);
+  }
+  return widest;
 }
 
 /** Neighbouring spans of the same style as one, so that a style is sent once. */

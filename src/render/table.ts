@@ -5,7 +5,15 @@
  * @module
  */
 import type { Tokens } from "marked";
-import { SGR, type Span, spansOf, textWidth, widthOf, words } from "./spans.ts";
+import {
+  SGR,
+  type Span,
+  spansOf,
+  textWidth,
+  widestLine,
+  widthOf,
+  words,
+} from "./spans.ts";
 
 /** Whether `line` is a table's delimiter row: `|---|:--:|`. */
 export function isTableSeparator(line: string): boolean {
@@ -23,7 +31,7 @@ export function table(token: Tokens.Table, width: number): Span[][] {
   const columns = header.length;
   const natural = Array.from(
     { length: columns },
-    (_, i) => Math.max(3, ...all.map((row) => textWidth(row[i] ?? []))),
+    (_, i) => Math.max(3, ...all.map((row) => widestLine(row[i] ?? []))),
   );
   const room = Math.max(width - (3 * columns + 1), columns * 3);
   const widths = [...natural];
@@ -64,11 +72,19 @@ export function table(token: Tokens.Table, width: number): Span[][] {
   return out;
 }
 
-/** A cell's spans as lines of at most `width` columns, broken between words where it can be. */
+/**
+ * A cell's spans as lines of at most `width` columns, broken between words
+ * where it can be, and at each line break (`<br>`).
+ */
 function wrapCell(spans: Span[], width: number): Span[][] {
   const lines: Span[][] = [[]];
   let used = 0;
   for (const word of words(spans)) {
+    if (word[0].break) {
+      lines.push([]);
+      used = 0;
+      continue;
+    }
     for (let span of word) {
       if (used === 0) span = { ...span, text: span.text.replace(/^ +/, "") };
       let w = widthOf(span.text);

@@ -22,7 +22,7 @@ import { endpointOf, type Message } from "../history/conversation.ts";
 import type { Turn, TurnResult } from "../chat/chat.ts";
 import type { ToolsInUse } from "../tools/use.ts";
 import type { MarkdownOptions } from "../render/markdown.ts";
-import { takesHyperlinks } from "../io/terminal.ts";
+import { rewrapsOnResize, takesHyperlinks } from "../io/terminal.ts";
 /**
  * Each turn of a run: its targets in fallback order, asked in turn until one
  * answers, and the saving of the exchange.
@@ -217,8 +217,10 @@ export function rendering(
       !options.extract
     ? {
       width: () => io.columns(),
+      height: () => io.rows?.() ?? 24,
       color: !io.noColor,
       hyperlinks: takesHyperlinks(settings.read),
+      rewraps: rewrapsOnResize(settings.read),
     }
     : undefined;
 }
