@@ -11,13 +11,14 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import {
+  Client,
+  type JSONRPCMessage,
   ReadBuffer,
   serializeMessage,
-} from "@modelcontextprotocol/sdk/shared/stdio.js";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+  StreamableHTTPClientTransport,
+  type Transport,
+} from "@modelcontextprotocol/client";
 import type { ToolServer } from "../config/file.ts";
 import { ConfigError } from "../config/connection.ts";
 import project from "../../deno.json" with { type: "json" };
@@ -31,6 +32,9 @@ export const TIMEOUT_MS = 60_000;
 
 /** The longest message a server may send, in bytes: a result beyond it is dropped. */
 export const LINE_LIMIT = 64 * 1024 * 1024;
+
+/** The most pages of tools a server's listing may take. */
+export const MOST_PAGES = 100;
 
 /** How much of a server's stderr is kept, for the line that says why it failed. */
 const STDERR_KEPT = 4096;
@@ -151,13 +155,15 @@ export async function connect(
   io: ServerIo,
   { signal }: { signal?: AbortSignal } = {},
 ): Promise<Connected> {
-  const client = new Client({ name: "gpt4o", version: project.version });
+  // The 2025 handshake (`initialize`), which servers of either era answer:
+  // the SDK's probe for the 2026 era could end a server that exits on any
+  // request before it.
+  const client = new Client({ name: "gpt4o", version: project.version }, {
+    listMaxPages: MOST_PAGES,
+  });
   let transport: Transport;
   let stderr = () => "";
   if (server.kind === "url") {
-    const { StreamableHTTPClientTransport } = await import(
-      "@modelcontextprotocol/sdk/client/streamableHttp.js"
-    );
     transport = new StreamableHTTPClientTransport(new URL(server.target), {
       // The SDK follows a redirect only within the server's origin.
       requestInit: { headers: server.headers },
