@@ -12,6 +12,7 @@ import type { ToolServer } from "../config/file.ts";
 import {
   connect,
   type Connected,
+  grantAdvice,
   reasonOf,
   type ServerIo,
   timeoutOf,
@@ -119,7 +120,7 @@ export class ToolBox implements AsyncDisposable {
         } catch (error) {
           throw new ConfigError(
             `tool server ${server.server.name} did not list its tools: ${
-              reasonOf(error, server.stderr())
+              reasonOf(error, server.stderr(), server.server)
             }`,
           );
         }
@@ -268,8 +269,11 @@ export class ToolBox implements AsyncDisposable {
         },
       );
       const ms = Math.round(performance.now() - started);
-      const text = resultText(result);
       const failed = result.isError === true;
+      // Deno's refusal in a module's error says how to change the config.
+      const text = failed && tool.server.server.kind === "module"
+        ? grantAdvice(resultText(result), tool.server.server)
+        : resultText(result);
       return {
         call,
         status: failed ? "failed" : "done",
@@ -282,7 +286,7 @@ export class ToolBox implements AsyncDisposable {
       if (signal?.aborted) {
         throw signal.reason ?? new InterruptedError("SIGINT");
       }
-      const why = reasonOf(error, tool.server.stderr());
+      const why = reasonOf(error, tool.server.stderr(), tool.server.server);
       return {
         call,
         status: "failed",
