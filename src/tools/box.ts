@@ -270,16 +270,19 @@ export class ToolBox implements AsyncDisposable {
       );
       const ms = Math.round(performance.now() - started);
       const failed = result.isError === true;
-      // Deno's refusal in a module's error says how to change the config.
+      const said = resultText(result);
+      // Deno's refusal in a module's error says how to change the config,
+      // and the line on stderr keeps room for it.
       const text = failed && tool.server.server.kind === "module"
-        ? grantAdvice(resultText(result), tool.server.server)
-        : resultText(result);
+        ? grantAdvice(said, tool.server.server)
+        : said;
+      const room = text === said ? 120 : 400;
       return {
         call,
         status: failed ? "failed" : "done",
         content: failed ? `error: ${text}` : text,
         summary: `${shown} ${oneLine(call.arguments)}: ${
-          failed ? `failed: ${oneLine(text, 120)}` : characters(text.length)
+          failed ? `failed: ${oneLine(text, room)}` : characters(text.length)
         } (${ms} ms)`,
       };
     } catch (error) {
