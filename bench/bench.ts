@@ -997,6 +997,7 @@ if (!hasScript) {
       "--no-config",
       "--quiet",
       "--ignore-env",
+      "--cached-only",
       `--allow-read=${notes}`,
       "npm:@modelcontextprotocol/server-filesystem@2026.8.31",
       notes,

@@ -14,6 +14,7 @@ import {
   MAIN,
   PASSED_ENV,
   program,
+  seen,
   SHIM,
   SKIP_HINT,
   spawn,
@@ -118,6 +119,55 @@ e2e(
       "assistant",
       "user",
     ]);
+  },
+);
+
+e2e(
+  "a write the sandbox refuses: the model and the user read the config's fix, not Deno's flag",
+  async (server) => {
+    await using folder = await notes();
+    const path = `${folder.dir}/notes/new.md`;
+    const run = await program([
+      "-T",
+      "files",
+      "--yes",
+      calls(["write_file", { path, content: "x" }]),
+    ], { baseURL: server.url("tools"), env: { GPT4O_CONFIG: folder.config } });
+    assert.equal(run.code, 0, run.stderr);
+    const fix = `Requires write access to "${path}": add it to allow_write ` +
+      "in [mcp.files] of the config file";
+    assert.equal(run.stdout, `The tools said: error: ${fix}\n`);
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `^tool files\\.write_file \\{"path":"[^"]+","content":"x"\\}: ` +
+          `failed: ${RegExp.escape(fix)} \\(\\d+ ms\\)\\n$`,
+      ),
+    );
+  },
+);
+
+e2e(
+  "a command server whose program is not installed: exit 2, one line naming the program",
+  async (server) => {
+    await using folder = await notes();
+    const config = `${folder.dir}/missing.toml`;
+    await Deno.writeTextFile(
+      config,
+      '[mcp.git]\ncommand = "gpt4o-no-such-program"\n',
+    );
+    const run = await program(["-T", "git", "Hi"], {
+      baseURL: server.url("tools"),
+      env: { GPT4O_CONFIG: config },
+    });
+    assert.deepEqual(seen(run), {
+      code: 2,
+      stdout: "",
+      stderr: "tool server git did not start: gpt4o-no-such-program was not " +
+        "found: install it, or give its full path as command in [mcp.git] " +
+        "of the config file\n",
+    });
+    assert.equal(server.requests.get("tools"), undefined);
   },
 );
 

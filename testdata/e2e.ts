@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import project from "../deno.json" with { type: "json" };
 import { type FakeServer, startServer } from "./server.ts";
-import { runFlags } from "../src/launch/permissions.ts";
+import { DENO_NETWORK_ENV, runFlags } from "../src/launch/permissions.ts";
 import { screenOf } from "./screen.ts";
 
 export const KEY = "sk-proj-E2EKEY0123456789abcdefE2EKEY";
@@ -81,6 +81,7 @@ export function installed(): Promise<void> {
       // The whole environment, as a user's: the first install may download
       // the bundler, through the machine's proxy and certificates.
       env: {
+        ...NETWORK_ENV,
         HOME: PASSED_ENV.HOME,
         PATH: PASSED_ENV.PATH ?? "",
         DENO_DIR: PASSED_ENV.DENO_DIR,
@@ -103,9 +104,23 @@ export interface Run {
 }
 
 /**
- * What deno itself needs from the environment, no OPENAI_* variable, and a
- * home of the tests' own, so that the history they save stays there; Deno's
- * cache stays where it is.
+ * The user's network settings (proxies, certificates) as the tests' own
+ * environment has them: what the first start of a tool server fetches its
+ * module with.
+ */
+const NETWORK_ENV: Record<string, string> = Object.fromEntries(
+  DENO_NETWORK_ENV.flatMap((name) => {
+    const value = DENO_ENV.includes(name) && permitted
+      ? Deno.env.get(name)
+      : undefined;
+    return value === undefined ? [] : [[name, value]];
+  }),
+);
+
+/**
+ * What deno itself needs from the environment, the user's network settings,
+ * no OPENAI_* variable, and a home of the tests' own, so that the history
+ * they save stays there; Deno's cache stays where it is.
  */
 export const PASSED_ENV: Record<string, string> = permitted
   ? {
@@ -117,6 +132,7 @@ export const PASSED_ENV: Record<string, string> = permitted
         },
       ),
     ),
+    ...NETWORK_ENV,
     DENO_DIR: await denoDir(),
     HOME: await Deno.mkdir(TMP, { recursive: true }).then(() =>
       Deno.makeTempDir({ dir: TMP, prefix: "home-" })

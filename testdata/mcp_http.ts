@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+// The same server SDK as the stdio test server's, which runs with no config.
+// deno-lint-ignore-file no-import-prefix
 import {
-  CallToolRequestSchema,
-  ListToolsRequestSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+  Server,
+  WebStandardStreamableHTTPServerTransport,
+} from "npm:@modelcontextprotocol/server@2.4.0";
 
 /** A running HTTP tool server: its URL, and what it saw. */
 export interface HttpToolServer extends AsyncDisposable {
@@ -27,14 +27,14 @@ export function startHttpToolServer(): HttpToolServer {
     { name: "http-tools", version: "1.0.0" },
     { capabilities: { tools: {} } },
   );
-  server.setRequestHandler(ListToolsRequestSchema, () => ({
+  server.setRequestHandler("tools/list", () => ({
     tools: [{
       name: "whoami",
       description: "Says which Authorization header came.",
       inputSchema: { type: "object", properties: {} },
     }],
   }));
-  server.setRequestHandler(CallToolRequestSchema, () => ({
+  server.setRequestHandler("tools/call", () => ({
     content: [{ type: "text", text: `you sent ${last ?? "no header"}` }],
   }));
   const transport = new WebStandardStreamableHTTPServerTransport({

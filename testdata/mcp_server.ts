@@ -22,21 +22,17 @@
  */
 // It runs with --no-config, as module servers do: no import map to name the SDK.
 // deno-lint-ignore-file no-import-prefix
-import { Server } from "npm:@modelcontextprotocol/sdk@1.32.2/server/index.js";
-import { StdioServerTransport } from "npm:@modelcontextprotocol/sdk@1.32.2/server/stdio.js";
-import {
-  CallToolRequestSchema,
-  ListToolsRequestSchema,
-} from "npm:@modelcontextprotocol/sdk@1.32.2/types.js";
+import { Server } from "npm:@modelcontextprotocol/server@2.4.0";
+import { StdioServerTransport } from "npm:@modelcontextprotocol/server@2.4.0/stdio";
 
 const prefix = Deno.args[0] ?? "";
 const mode = Deno.args[1];
 const text = (value: string, isError = false) => ({
-  content: [{ type: "text", text: value }],
+  content: [{ type: "text" as const, text: value }],
   ...(isError ? { isError } : {}),
 });
 const object = (properties: Record<string, { type: string }>) => ({
-  type: "object",
+  type: "object" as const,
   properties,
   required: Object.keys(properties),
 });
@@ -111,7 +107,7 @@ const server = new Server(
   { name: "test-tools", version: "1.0.0" },
   { capabilities: { tools: {} } },
 );
-server.setRequestHandler(ListToolsRequestSchema, () => {
+server.setRequestHandler("tools/list", () => {
   if (mode === "fail-list") throw new Error("list failed");
   return {
     tools: Object.entries(tools).map(([name, tool]) => ({
@@ -122,9 +118,7 @@ server.setRequestHandler(ListToolsRequestSchema, () => {
     ...(mode === "endless-cursor" ? { nextCursor: "again" } : {}),
   };
 });
-server.setRequestHandler(CallToolRequestSchema, async (request: {
-  params: { name: string; arguments?: Record<string, unknown> };
-}) => {
+server.setRequestHandler("tools/call", async (request) => {
   const name = request.params.name.slice(prefix.length) as keyof typeof tools;
   const tool = tools[name];
   if (!tool) return text(`no tool ${request.params.name}`, true);

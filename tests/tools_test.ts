@@ -17,6 +17,8 @@ import { toolModel } from "../testdata/server.ts";
 import { assertOpenAIRequest, assertToolSequence } from "../testdata/openai.ts";
 import { startHttpToolServer } from "../testdata/mcp_http.ts";
 import { completion } from "../testdata/fixtures.ts";
+import { DENO_NETWORK_ENV } from "../src/launch/permissions.ts";
+import { CA_FILE, startModuleHost } from "../testdata/module_host.ts";
 
 const SERVER = new URL("../testdata/mcp_server.ts", import.meta.url).pathname;
 const FILES = new URL("../testdata/attachments/", import.meta.url).pathname;
@@ -36,12 +38,21 @@ ${table}
 `;
 }
 
-/** What Deno needs to find its cache, as the program would pass it on. */
+/**
+ * What Deno needs to find its cache and reach the network, from the test's
+ * environment as from a user's: the first start of a server fetches its
+ * code with them.
+ */
 const DENO_ENV = Object.fromEntries(
-  ["HOME", "DENO_DIR", "XDG_CACHE_HOME"].flatMap((name) => {
-    const value = Deno.env.get(name);
-    return value === undefined ? [] : [[name, value]];
-  }),
+  ["HOME", "DENO_DIR", "XDG_CACHE_HOME", ...DENO_NETWORK_ENV].flatMap(
+    (name) => {
+      const value = Deno.permissions.querySync({ name: "env", variable: name })
+          .state === "granted"
+        ? Deno.env.get(name)
+        : undefined;
+      return value === undefined ? [] : [[name, value]];
+    },
+  ),
 );
 
 /** Runs the program with the tool model, the test server configured. */
@@ -312,7 +323,8 @@ toolTest(
       `The tools said: ${
         Deno.readTextFileSync(inside)
       } | error: Requires read ` +
-        'access to "/etc/hostname", run again with the --allow-read flag\n',
+        'access to "/etc/hostname": add it to allow_read in [mcp.t] of the ' +
+        "config file\n",
     );
   },
 );
@@ -386,9 +398,11 @@ toolTest(
         env: { OPENAI_API_KEY: KEY, GPT4O_CONFIG: CONFIG_PATH, ...DENO_ENV },
       });
       assert.equal(code, 2);
-      assert.match(
+      assert.equal(
         stderr,
-        /^tool server gone did not start: it exited \(it said: .*\/nowhere\/server\.ts.*\)\n$/,
+        "tool server gone did not start: its module /nowhere/server.ts " +
+          'could not be loaded: Module not found "file:///nowhere/server.ts"; ' +
+          "check module in [mcp.gone] of the config file\n",
       );
       assert.equal(requests.length, 0);
     });
@@ -657,5 +671,174 @@ toolTest(
       "same",
       "call_0_2",
     ]);
+  },
+);
+
+/** Runs `--list-tools -T NAME` with `config`, in the test's environment less `without`, plus `env`. */
+function listWith(
+  name: string,
+  config: string,
+  { env = {}, without = [] }: {
+    env?: Record<string, string>;
+    without?: string[];
+  } = {},
+) {
+  const kept = Object.fromEntries(
+    Object.entries(DENO_ENV).filter(([key]) => !without.includes(key)),
+  );
+  return run(["--list-tools", "-T", name], {
+    config,
+    env: { OPENAI_API_KEY: KEY, GPT4O_CONFIG: CONFIG_PATH, ...kept, ...env },
+  });
+}
+
+/** What `--list-tools` prints for the test server as `[mcp.NAME]` with nothing granted. */
+const LISTED = (name: string) =>
+  [
+    `${name} (sandboxed: nothing granted)`,
+    "  echo   Says the text back.",
+    "  read   Reads a text file.",
+    "  env    Reads an environment variable.",
+    "  slow   Answers after a while.",
+    "  beat   Shows it is alive, and never answers.",
+    "  big    Answers with many bytes.",
+    "  crash  Exits in the middle of a call.",
+    "",
+  ].join("\n");
+
+toolTest(
+  "an https module is fetched with the user's certificate settings before its sandbox starts, then runs from the cache alone",
+  async (t) => {
+    await using host = startModuleHost({
+      "server.ts": Deno.readTextFileSync(SERVER),
+    });
+    const url = host.url("server.ts");
+    const config = `[mcp.web]\nmodule = "${url}"\n`;
+    const certificates = [
+      "NODE_EXTRA_CA_CERTS",
+      "DENO_CERT",
+      "DENO_TLS_CA_STORE",
+    ];
+    await t.step(
+      "a CA the user's settings do not name: exit 2, one line",
+      async () => {
+        // The npm packages the module imports come from the test's own settings.
+        const { code, stdout, stderr } = await listWith("web", config, {
+          without: ["DENO_CERT", "DENO_TLS_CA_STORE"],
+        });
+        assert.equal(code, 2);
+        assert.equal(stdout, "");
+        assert.equal(
+          stderr,
+          `tool server web did not start: its module ${url} could not be ` +
+            `fetched from ${new URL(url).host}: invalid peer certificate: ` +
+            "UnknownIssuer; if your network inspects TLS (a proxy), set " +
+            "NODE_EXTRA_CA_CERTS (or DENO_CERT) to the file of its CA certificate\n",
+        );
+        assert.deepEqual(host.requested, []);
+      },
+    );
+    await t.step("DENO_CERT names it: fetched, and started", async () => {
+      const { code, stdout, stderr } = await listWith("web", config, {
+        env: { DENO_CERT: CA_FILE },
+      });
+      assert.equal(code, 0, stderr);
+      assert.equal(stdout, LISTED("web"));
+      assert.deepEqual(host.requested, ["server.ts"]);
+    });
+    await host[Symbol.asyncDispose]();
+    await t.step(
+      "cached: it starts with the host gone and no CA named",
+      async () => {
+        const { code, stdout, stderr } = await listWith("web", config, {
+          without: certificates,
+        });
+        assert.equal(code, 0, stderr);
+        assert.equal(stdout, LISTED("web"));
+        assert.deepEqual(host.requested, ["server.ts"]);
+      },
+    );
+  },
+);
+
+toolTest(
+  "the fetch goes through the user's proxy, as each of Deno's proxy variables names it, unless NO_PROXY exempts the host",
+  async (t) => {
+    await using host = startModuleHost({
+      "server.ts": Deno.readTextFileSync(SERVER),
+    });
+    // Nothing listens there: the fetch fails if it goes through it.
+    const dead = "http://127.0.0.1:9";
+    const proxies = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
+    for (const name of proxies) {
+      await t.step(name, async () => {
+        const url = host.url(`${name}.ts`);
+        const { code, stderr } = await listWith(
+          "web",
+          `[mcp.web]\nmodule = "${url}"\n`,
+          { env: { DENO_CERT: CA_FILE, [name]: dead }, without: proxies },
+        );
+        assert.equal(code, 2);
+        assert.equal(
+          stderr,
+          `tool server web did not start: its module ${url} could not be ` +
+            `fetched from ${
+              new URL(url).host
+            }: tcp connect error: Connection ` +
+            `refused (os error 111); check the network, and the proxy that ` +
+            `${name} names\n`,
+        );
+      });
+    }
+    await t.step("NO_PROXY", async () => {
+      const { code, stdout, stderr } = await listWith(
+        "web",
+        `[mcp.web]\nmodule = "${host.url("server.ts")}"\n`,
+        {
+          env: { DENO_CERT: CA_FILE, HTTPS_PROXY: dead, NO_PROXY: "127.0.0.1" },
+          without: proxies,
+        },
+      );
+      assert.equal(code, 0, stderr);
+      assert.equal(stdout, LISTED("web"));
+    });
+    assert.deepEqual(host.requested, ["server.ts"]);
+  },
+);
+
+toolTest(
+  "a fetch that takes longer than the server's timeout: exit 2, one line saying what to do",
+  async () => {
+    await using host = startModuleHost({}, { hang: ["slow.ts"] });
+    const url = host.url("slow.ts");
+    const { code, stderr } = await listWith(
+      "web",
+      `[mcp.web]\nmodule = "${url}"\ntimeout = 0.5\n`,
+      { env: { DENO_CERT: CA_FILE } },
+    );
+    assert.equal(code, 2);
+    assert.equal(
+      stderr,
+      `tool server web did not start: fetching its module ${url} took ` +
+        "longer than its timeout (0.5 s): check the network, or raise " +
+        "timeout in [mcp.web] of the config file\n",
+    );
+  },
+);
+
+toolTest(
+  "once its code is cached, a module server starts with no network at all",
+  async () => {
+    const local = `[mcp.t]\nmodule = ${JSON.stringify(SERVER)}\n`;
+    assert.equal((await listWith("t", local)).code, 0);
+    const { code, stdout, stderr } = await listWith("t", local, {
+      env: {
+        HTTPS_PROXY: "http://127.0.0.1:9",
+        ALL_PROXY: "http://127.0.0.1:9",
+      },
+      without: ["https_proxy", "all_proxy", "NO_PROXY", "no_proxy"],
+    });
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout, LISTED("t"));
   },
 );

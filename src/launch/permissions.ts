@@ -34,6 +34,25 @@ export const DENO_CACHE_ENV: readonly string[] = [
   "SystemRoot",
 ];
 
+/**
+ * The user's network settings as Deno reads them when it downloads code
+ * (proxies, certificate authorities): the step that fetches a sandboxed tool
+ * server's module into the cache gets them; the server itself does not.
+ */
+export const DENO_NETWORK_ENV: readonly string[] = [
+  "HTTPS_PROXY",
+  "https_proxy",
+  "HTTP_PROXY",
+  "http_proxy",
+  "ALL_PROXY",
+  "all_proxy",
+  "NO_PROXY",
+  "no_proxy",
+  "NODE_EXTRA_CA_CERTS",
+  "DENO_CERT",
+  "DENO_TLS_CA_STORE",
+];
+
 /** The variables that find the history and the config file: what the launchers read. */
 export const PLACE_ENV: readonly string[] = [
   ...new Set([...HISTORY_ENV_VARIABLES, ...CONFIG_ENV_VARIABLES]),

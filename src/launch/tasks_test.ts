@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ENV_VARIABLES, SDK_ENV_VARIABLE } from "../config/connection.ts";
 import {
   DENO_CACHE_ENV,
+  DENO_NETWORK_ENV,
   PLACE_ENV,
   PROGRAM_ENV,
   runFlags,
@@ -43,6 +44,7 @@ Deno.test("a run may read the variables the modules read, the program's own GPT4
     ...PLACE_ENV,
     ...TERMINAL_ENV_VARIABLES,
     ...DENO_CACHE_ENV,
+    ...DENO_NETWORK_ENV,
     "PATH",
   ].filter((name) => !name.startsWith("GPT4O_")));
   assert.deepEqual(PROGRAM_ENV, ["GPT4O_*", ...read]);

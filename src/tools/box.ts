@@ -7,11 +7,12 @@
  * @module
  */
 import type { ChatCompletionFunctionTool } from "openai/resources/chat/completions";
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@modelcontextprotocol/client";
 import type { ToolServer } from "../config/file.ts";
 import {
   connect,
   type Connected,
+  grantAdvice,
   reasonOf,
   type ServerIo,
   timeoutOf,
@@ -119,7 +120,7 @@ export class ToolBox implements AsyncDisposable {
         } catch (error) {
           throw new ConfigError(
             `tool server ${server.server.name} did not list its tools: ${
-              reasonOf(error, server.stderr())
+              reasonOf(error, server.stderr(), server.server)
             }`,
           );
         }
@@ -262,28 +263,33 @@ export class ToolBox implements AsyncDisposable {
     try {
       const result = await tool.server.client.callTool(
         { name: tool.tool, arguments: args },
-        undefined,
         {
           timeout: timeoutOf(tool.server.server),
           ...(signal ? { signal } : {}),
         },
       );
       const ms = Math.round(performance.now() - started);
-      const text = resultText(result);
       const failed = result.isError === true;
+      const said = resultText(result);
+      // Deno's refusal in a module's error says how to change the config,
+      // and the line on stderr keeps room for it.
+      const text = failed && tool.server.server.kind === "module"
+        ? grantAdvice(said, tool.server.server)
+        : said;
+      const room = text === said ? 120 : 400;
       return {
         call,
         status: failed ? "failed" : "done",
         content: failed ? `error: ${text}` : text,
         summary: `${shown} ${oneLine(call.arguments)}: ${
-          failed ? `failed: ${oneLine(text, 120)}` : characters(text.length)
+          failed ? `failed: ${oneLine(text, room)}` : characters(text.length)
         } (${ms} ms)`,
       };
     } catch (error) {
       if (signal?.aborted) {
         throw signal.reason ?? new InterruptedError("SIGINT");
       }
-      const why = reasonOf(error, tool.server.stderr());
+      const why = reasonOf(error, tool.server.stderr(), tool.server.server);
       return {
         call,
         status: "failed",
@@ -319,27 +325,23 @@ export class ToolBox implements AsyncDisposable {
   }
 }
 
-/** The most pages of tools a server's listing may take. */
-const MOST_PAGES = 100;
-
-/** A server's tools, page after page: at most {@linkcode MOST_PAGES}, a cursor never twice. */
-async function listAll(server: Connected) {
-  const tools = new Map<string, Tool>();
-  const seen = new Set<string>();
-  let cursor: string | undefined;
-  do {
-    const page = await server.client.listTools(
-      cursor ? { cursor } : {},
-      { timeout: timeoutOf(server.server) },
-    );
-    // A name listed again is the same tool.
-    for (const tool of page.tools) {
-      if (!tools.has(tool.name)) tools.set(tool.name, tool);
-    }
-    if (cursor !== undefined) seen.add(cursor);
-    cursor = page.nextCursor;
-  } while (cursor !== undefined && !seen.has(cursor) && seen.size < MOST_PAGES);
-  return [...tools.values()];
+/**
+ * A server's tools, every page of them (the SDK walks at most
+ * `MOST_PAGES`, and ends at a page that repeats the one before); none when
+ * it offers no tools.
+ */
+async function listAll(server: Connected): Promise<Tool[]> {
+  // Asked anyway, the SDK would say so on stdout.
+  if (!server.client.getServerCapabilities()?.tools) return [];
+  const { tools } = await server.client.listTools(undefined, {
+    timeout: timeoutOf(server.server),
+  });
+  // A name listed again is the same tool.
+  const byName = new Map<string, Tool>();
+  for (const tool of tools) {
+    if (!byName.has(tool.name)) byName.set(tool.name, tool);
+  }
+  return [...byName.values()];
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * Starting the config's tool servers (MCP) and connecting to them: a
- * `module` server runs under `deno run --no-prompt` with only the
- * permissions its `allow_*` lists grant and no environment but what Deno
- * itself needs; a `command` server runs as it is, unsandboxed, with only the
+ * `module` server's code is fetched into Deno's cache first
+ * (`src/tools/cache.ts`), then it runs under `deno run --no-prompt
+ * --cached-only` with only the permissions its `allow_*` lists grant and no
+ * environment but what Deno itself needs; a `command` server runs as it is, unsandboxed, with only the
  * variables its config names; a `url` server is reached over Streamable
  * HTTP. The MCP SDK speaks the protocol; this module only starts processes
  * and carries their lines, through Deno's own subprocess API so that no
@@ -11,17 +12,19 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import {
+  Client,
+  type JSONRPCMessage,
   ReadBuffer,
   serializeMessage,
-} from "@modelcontextprotocol/sdk/shared/stdio.js";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+  StreamableHTTPClientTransport,
+  type Transport,
+} from "@modelcontextprotocol/client";
 import type { ToolServer } from "../config/file.ts";
 import { ConfigError } from "../config/connection.ts";
 import project from "../../deno.json" with { type: "json" };
 import { DENO_CACHE_ENV } from "../launch/permissions.ts";
+import { cacheModule, importFlags, plainText } from "./cache.ts";
 
 /**
  * How long a server has to start and answer `initialize`, and then each
@@ -31,6 +34,9 @@ export const TIMEOUT_MS = 60_000;
 
 /** The longest message a server may send, in bytes: a result beyond it is dropped. */
 export const LINE_LIMIT = 64 * 1024 * 1024;
+
+/** The most pages of tools a server's listing may take. */
+export const MOST_PAGES = 100;
 
 /** How much of a server's stderr is kept, for the line that says why it failed. */
 const STDERR_KEPT = 4096;
@@ -54,7 +60,8 @@ const COMMAND_ENV = ["PATH", "HOME"] as const;
 /**
  * The `deno` arguments that run a module server in the sandbox: no prompt,
  * no config or lock file of the current folder, every variable it was not
- * granted read as unset, and only the permissions the config lists.
+ * granted read as unset, its code from Deno's cache alone (see
+ * {@linkcode cacheModule}), and only the permissions the config lists.
  *
  * @example
  * ```ts
@@ -67,7 +74,8 @@ const COMMAND_ENV = ["PATH", "HOME"] as const;
  *     env: {}, headers: {}, allow: [],
  *   }),
  *   ["run", "--no-prompt", "--no-config", "--quiet", "--ignore-env",
- *    "--no-remote", "--allow-read=/notes", "npm:server@1", "/notes"],
+ *    "--cached-only", "--no-remote", "--allow-read=/notes", "npm:server@1",
+ *    "/notes"],
  * );
  * ```
  */
@@ -81,30 +89,12 @@ export function sandboxArgs(server: ToolServer): string[] {
     "--no-config",
     "--quiet",
     "--ignore-env",
+    "--cached-only",
     ...importFlags(server.target),
     ...grants,
     server.target,
     ...server.args,
   ];
-}
-
-/**
- * What a module may import from the network: nothing for an npm package or a
- * local file (Deno's default hosts would be open else), jsr.io for a `jsr:`
- * module, its own host for an `https:` one.
- */
-function importFlags(target: string): string[] {
-  if (target.startsWith("jsr:")) return ["--allow-import=jsr.io:443"];
-  if (/^https?:\/\//i.test(target)) {
-    try {
-      const url = new URL(target);
-      const port = url.port || (url.protocol === "https:" ? "443" : "80");
-      return [`--allow-import=${url.hostname}:${port}`];
-    } catch {
-      return ["--no-remote"];
-    }
-  }
-  return ["--no-remote"];
 }
 
 /**
@@ -151,13 +141,15 @@ export async function connect(
   io: ServerIo,
   { signal }: { signal?: AbortSignal } = {},
 ): Promise<Connected> {
-  const client = new Client({ name: "gpt4o", version: project.version });
+  // The 2025 handshake (`initialize`), which servers of either era answer:
+  // the SDK's probe for the 2026 era could end a server that exits on any
+  // request before it.
+  const client = new Client({ name: "gpt4o", version: project.version }, {
+    listMaxPages: MOST_PAGES,
+  });
   let transport: Transport;
   let stderr = () => "";
   if (server.kind === "url") {
-    const { StreamableHTTPClientTransport } = await import(
-      "@modelcontextprotocol/sdk/client/streamableHttp.js"
-    );
     transport = new StreamableHTTPClientTransport(new URL(server.target), {
       // The SDK follows a redirect only within the server's origin.
       requestInit: { headers: server.headers },
@@ -173,14 +165,25 @@ export async function connect(
     stderr = () => process.stderrText();
   }
   try {
+    if (server.kind === "module") {
+      await cacheModule(server, {
+        env: io.env,
+        denoPath: io.denoPath,
+        timeoutMs: timeoutOf(server),
+        ...(signal ? { signal } : {}),
+      });
+    }
     await client.connect(transport, {
       timeout: timeoutOf(server),
       ...(signal ? { signal } : {}),
     });
   } catch (error) {
     await transport.close().catch(() => {});
+    if (error instanceof ConfigError || signal?.aborted) throw error;
     throw new ConfigError(
-      `tool server ${server.name} did not start: ${reasonOf(error, stderr())}`,
+      `tool server ${server.name} did not start: ${
+        reasonOf(error, stderr(), server)
+      }`,
     );
   }
   return {
@@ -200,8 +203,18 @@ export function timeoutOf(server: ToolServer): number {
     : server.timeoutSeconds * 1000;
 }
 
-/** Why a server failed, in one line: its own last words, or the error's. */
-export function reasonOf(error: unknown, stderr = ""): string {
+/**
+ * Why a server failed, in one line: its own last words, or the error's; a
+ * program that is not there named; for a module, Deno's advice to run again
+ * with a flag made the config's own fix.
+ */
+export function reasonOf(
+  error: unknown,
+  stderr = "",
+  server?: ToolServer,
+): string {
+  const fix = (text: string) =>
+    server?.kind === "module" ? grantAdvice(text, server) : text;
   // Its own last words: the last line that names an error, else the last
   // that is no stack frame.
   const lines = stderr.split("\n").map((line) => line.trim())
@@ -214,17 +227,58 @@ export function reasonOf(error: unknown, stderr = ""): string {
   const why = error instanceof Deno.errors.NotCapable
     ? "this run may not start programs (the tasks and the installed gpt4o " +
       "allow it when -T is given: see Permissions in the README)"
-    : error instanceof Deno.errors.NotFound ||
-        /NotFound|not found|No such file|ENOENT/i.test(message)
-    ? "the program was not found"
+    : error instanceof Deno.errors.NotFound || /^Failed to spawn/.test(message)
+    ? (server?.kind === "command"
+      ? `${server.target} was not found: install it, or give its full path ` +
+        `as command in [mcp.${server.name}] of the config file`
+      : server
+      ? "deno was not found: put it on PATH"
+      : "the program was not found")
     : /timed out|timeout/i.test(message)
     ? "it did not answer in time"
     : /closed/i.test(message)
     ? "it exited"
     : /^\s*[[{]/.test(message) || /^Invalid .*: \[?\s*$/m.test(message)
     ? "it answered in a shape the protocol does not allow"
-    : message.split("\n")[0];
-  return last ? `${why} (it said: ${last.slice(0, 300)})` : why;
+    : fix(message.split("\n")[0]);
+  return last ? `${why} (it said: ${fix(last).slice(0, 300)})` : why;
+}
+
+/** The permissions a module server's config can grant: `allow_read` and the rest. */
+const GRANTABLE = new Set(["read", "write", "net", "env", "run"]);
+
+/**
+ * A module server's words with Deno's advice to run again with a flag,
+ * which the user cannot follow, made the config's own fix.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { grantAdvice } from "./servers.ts";
+ * assert.equal(
+ *   grantAdvice(
+ *     'Requires write access to "/notes/a.md", run again with the --allow-write flag',
+ *     { name: "files" },
+ *   ),
+ *   'Requires write access to "/notes/a.md": add it to allow_write in ' +
+ *     "[mcp.files] of the config file",
+ * );
+ * ```
+ */
+export function grantAdvice(
+  text: string,
+  server: Pick<ToolServer, "name">,
+): string {
+  return text.replace(
+    /(Requires (\w+) access to (?:"[^"]*"|\S+)), run again with the --allow-\2 flag/g,
+    (_, refused: string, kind: string) =>
+      GRANTABLE.has(kind)
+        ? `${refused}: add it to allow_${kind} in [mcp.${server.name}] of ` +
+          "the config file"
+        : kind === "import"
+        ? `${refused}: a module server may import code only from its own host`
+        : `${refused}, which a module server is never granted`,
+  );
 }
 
 /**
@@ -319,9 +373,7 @@ export class ProcessTransport implements Transport {
     try {
       for await (const chunk of stderr) {
         // Escape sequences and other controls are dropped: kept to be quoted.
-        const text = decoder.decode(chunk, { stream: true })
-          // deno-lint-ignore no-control-regex
-          .replace(/\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x09\x0b-\x1f\x7f]/g, "");
+        const text = plainText(decoder.decode(chunk, { stream: true }));
         this.#stderr = (this.#stderr + text).slice(-STDERR_KEPT);
       }
     } catch {

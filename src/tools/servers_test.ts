@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { reasonOf, sandboxArgs, serverEnv } from "./servers.ts";
+import { grantAdvice, reasonOf, sandboxArgs, serverEnv } from "./servers.ts";
 import type { ToolServer } from "../config/file.ts";
 
 const SERVER: ToolServer = {
@@ -26,6 +26,7 @@ Deno.test("sandboxArgs() runs the module with no prompt, no config, no variable 
     "--no-config",
     "--quiet",
     "--ignore-env",
+    "--cached-only",
     "--no-remote",
     "--allow-read=/notes,/docs",
     "--allow-write=/notes",
@@ -51,7 +52,7 @@ Deno.test("sandboxArgs() lets a module import from the network only what it is m
   ]);
 });
 
-Deno.test("serverEnv() passes on only what the server needs and was given, never a key", () => {
+Deno.test("serverEnv() passes on only what the server needs and was given, never a key nor the network settings", () => {
   const env = (name: string) => {
     if (name === "SECRET_ONE") throw new Deno.errors.NotCapable("no");
     return ({
@@ -59,6 +60,8 @@ Deno.test("serverEnv() passes on only what the server needs and was given, never
       PATH: "/usr/bin",
       DENO_DIR: "/cache/deno",
       OPENAI_API_KEY: "sk-not-passed",
+      NODE_EXTRA_CA_CERTS: "/etc/ca.pem",
+      HTTPS_PROXY: "http://proxy:3128",
       NOTES_TOKEN: "from-env",
     } as Record<string, string>)[name];
   };
@@ -85,11 +88,28 @@ Deno.test("serverEnv() passes on only what the server needs and was given, never
   );
 });
 
-Deno.test("reasonOf() says why a server failed in one line, with its own last words", () => {
-  assert.equal(
-    reasonOf(new Deno.errors.NotFound("Failed to spawn 'uvx': No such file")),
-    "the program was not found",
+Deno.test("reasonOf() names the program that is not there, and how to point at it", () => {
+  const missing = new Deno.errors.NotFound(
+    "Failed to spawn 'uvx': No such file or directory (os error 2)",
   );
+  assert.equal(
+    reasonOf(missing, "", { ...SERVER, kind: "command", target: "uvx" }),
+    "uvx was not found: install it, or give its full path as command in " +
+      "[mcp.s] of the config file",
+  );
+  assert.equal(
+    reasonOf(missing, "", SERVER),
+    "deno was not found: put it on PATH",
+  );
+  assert.equal(reasonOf(missing), "the program was not found");
+  // A server's own "not found" is no missing program.
+  assert.equal(
+    reasonOf(new Error("MCP error -32602: Tool nope not found"), "", SERVER),
+    "Tool nope not found",
+  );
+});
+
+Deno.test("reasonOf() says why a server failed in one line, with its own last words", () => {
   assert.equal(
     reasonOf(new Error("MCP error -32001: Request timed out")),
     "it did not answer in time",
@@ -124,4 +144,70 @@ Deno.test("reasonOf() says why a server failed in one line, with its own last wo
     reasonOf(new Deno.errors.NotCapable('Requires run access to "deno"')),
     /^this run may not start programs/,
   );
+});
+
+Deno.test("a module server's refusals by Deno name the config's fix, not Deno's flag", async (t) => {
+  for (
+    const [kind, what, fix] of [
+      [
+        "read",
+        '"/etc/hostname"',
+        ": add it to allow_read in [mcp.s] of the config file",
+      ],
+      [
+        "write",
+        '"/notes/a.md"',
+        ": add it to allow_write in [mcp.s] of the config file",
+      ],
+      [
+        "net",
+        '"example.com:443"',
+        ": add it to allow_net in [mcp.s] of the config file",
+      ],
+      [
+        "env",
+        '"NOTES_TOKEN"',
+        ": add it to allow_env in [mcp.s] of the config file",
+      ],
+      ["run", '"git"', ": add it to allow_run in [mcp.s] of the config file"],
+      ["sys", '"hostname"', ", which a module server is never granted"],
+      ["ffi", '"/lib/x.so"', ", which a module server is never granted"],
+      [
+        "import",
+        '"deno.land:443"',
+        ": a module server may import code only from its own host",
+      ],
+    ]
+  ) {
+    await t.step(kind, () => {
+      const denied = `Requires ${kind} access to ${what}`;
+      assert.equal(
+        grantAdvice(
+          `Error: ${denied}, run again with the --allow-${kind} flag`,
+          SERVER,
+        ),
+        `Error: ${denied}${fix}`,
+      );
+    });
+  }
+  await t.step("in a server's last words, for a module only", () => {
+    const said =
+      'error: Uncaught NotCapable: Requires write access to "/notes/a.md", ' +
+      "run again with the --allow-write flag";
+    const closed = new Error("MCP error -32000: Connection closed");
+    assert.equal(
+      reasonOf(closed, said, SERVER),
+      'it exited (it said: error: Uncaught NotCapable: Requires write access to "/notes/a.md": ' +
+        "add it to allow_write in [mcp.s] of the config file)",
+    );
+    // A program runs with flags of its own: Deno's advice stands.
+    assert.equal(
+      reasonOf(closed, said, { ...SERVER, kind: "command", target: "deno" }),
+      `it exited (it said: ${said})`,
+    );
+  });
+  await t.step("text that only looks like it", () => {
+    const text = "Requires read access, run again with the --allow-write flag";
+    assert.equal(grantAdvice(text, SERVER), text);
+  });
 });
