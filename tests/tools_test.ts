@@ -18,6 +18,7 @@ import { assertOpenAIRequest, assertToolSequence } from "../testdata/openai.ts";
 import { startHttpToolServer } from "../testdata/mcp_http.ts";
 import { completion } from "../testdata/fixtures.ts";
 import { DENO_NETWORK_ENV } from "../src/launch/permissions.ts";
+import { testWith } from "../testdata/permissions.ts";
 import { CA_FILE, startModuleHost } from "../testdata/module_host.ts";
 
 const SERVER = new URL("../testdata/mcp_server.ts", import.meta.url).pathname;
@@ -84,13 +85,11 @@ function calls(...list: [string, Record<string, unknown>][]): string {
   });
 }
 
-function toolTest(name: string, fn: (t: Deno.TestContext) => Promise<void>) {
-  Deno.test({
-    name: canRun ? name : `${name} (ignored: run \`deno task test\`)`,
-    ignore: !canRun,
-    fn,
-  });
-}
+/** A test that starts the test tool server: it runs deno, in the sandbox. */
+const toolTest = testWith(
+  { name: "run", command: "deno" },
+  { name: "read", path: "." },
+);
 
 toolTest(
   "with --yes the model's call runs, its result goes back as a tool message, and the answer is printed",
@@ -537,24 +536,27 @@ if (canRun) {
   );
 }
 
-Deno.test("a url server is reached over Streamable HTTP with its headers, which are masked like keys", async () => {
-  await using http = startHttpToolServer();
-  const token = "mcp-token-0123456789abcdef";
-  const { code, stdout, stderr } = await run(
-    ["-T", "remote", "--yes", calls(["whoami", {}])],
-    {
-      config: `[mcp.remote]\nurl = "${http.url}"\n` +
-        `headers = { Authorization = "Bearer ${token}" }\n`,
-      env: { OPENAI_API_KEY: KEY, GPT4O_CONFIG: CONFIG_PATH },
-      reply: (seen) => toolModel(seen.body),
-    },
-  );
-  assert.equal(code, 0, stderr);
-  assert.ok(http.authorizations.every((each) => each === `Bearer ${token}`));
-  assert.ok(!stdout.includes(token) && !stderr.includes(token));
-  // The header's value is a secret: the model's answer quoting it is masked.
-  assert.equal(stdout, "The tools said: you sent [redacted]\n");
-});
+testWith({ name: "net", host: "127.0.0.1" })(
+  "a url server is reached over Streamable HTTP with its headers, which are masked like keys",
+  async () => {
+    await using http = startHttpToolServer();
+    const token = "mcp-token-0123456789abcdef";
+    const { code, stdout, stderr } = await run(
+      ["-T", "remote", "--yes", calls(["whoami", {}])],
+      {
+        config: `[mcp.remote]\nurl = "${http.url}"\n` +
+          `headers = { Authorization = "Bearer ${token}" }\n`,
+        env: { OPENAI_API_KEY: KEY, GPT4O_CONFIG: CONFIG_PATH },
+        reply: (seen) => toolModel(seen.body),
+      },
+    );
+    assert.equal(code, 0, stderr);
+    assert.ok(http.authorizations.every((each) => each === `Bearer ${token}`));
+    assert.ok(!stdout.includes(token) && !stderr.includes(token));
+    // The header's value is a secret: the model's answer quoting it is masked.
+    assert.equal(stdout, "The tools said: you sent [redacted]\n");
+  },
+);
 
 toolTest(
   "a tool's name from its server is shown made visible in the consent prompt: its escape sequences cannot act on the terminal",
