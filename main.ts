@@ -40,6 +40,7 @@ import { AnswerScreen } from "./src/exchange/screen.ts";
 import { configPath, loadConfigFile } from "./src/config/file.ts";
 import { secretsOf, settingsOf } from "./src/config/plan.ts";
 import { terminalOutput } from "./src/io/terminal.ts";
+import { askForWhatIsLacking } from "./src/launch/prompts.ts";
 
 /**
  * The demo itself: one awaited `client.chat.completions.create`, the
@@ -305,5 +306,7 @@ function print(io: Io, text: string): number {
 }
 
 if (import.meta.main) {
+  // `deno run --allow-net main.ts` at a terminal: Deno asks for the rest.
+  await askForWhatIsLacking(Deno.args);
   Deno.exit(await main(denoIo()));
 }

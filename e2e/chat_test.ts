@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import {
   atTerminal,
   HISTORY,
+  MAIN as MAIN_FILE,
+  PASSED_ENV,
   program,
   terminalTest,
   TMP,
@@ -249,5 +251,47 @@ terminalTest(
     await resumed.shown("2: And then?");
     await resumed.type("\x04");
     assert.equal((await resumed.end()).code, 0);
+  },
+);
+
+terminalTest(
+  "the design card's `deno run --allow-net main.ts` at a terminal asks Deno's own prompts for what it lacks, then answers and saves",
+  ["main.ts"],
+  async (_command, server) => {
+    const terminal = atTerminal(
+      ["deno", "run", "--allow-net", MAIN_FILE, "Who decides?"],
+      server.url("echo"),
+    );
+    const asked = [
+      'env access to "OPENAI_API_KEY"',
+      'env access to "OPENAI_BASE_URL"',
+      'env access to "OPENAI_CUSTOM_HEADERS"',
+      'env access to "HOME"',
+      'read access to ".env"',
+      `read access to "${PASSED_ENV.HOME}/.config/gpt4o/config.toml"`,
+      `read access to "${HISTORY}"`,
+      `write access to "${HISTORY}"`,
+    ];
+    // Deno's prompt drops what was typed before it reads: a key is typed
+    // again until the prompt takes it.
+    for (const what of asked) {
+      await terminal.shown(`Deno requests ${what}`);
+      for (let tries = 0; terminal.find(`Granted ${what}`) < 0; tries++) {
+        assert.ok(tries < 50, `the prompt for ${what} never took an answer`);
+        await terminal.type("y\r");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    const { code, output } = await terminal.end();
+    assert.equal(code, 0, output);
+    assert.deepEqual(
+      output.split("\n").filter((line) => line.startsWith("✅")),
+      asked.map((what) => `✅ Granted ${what}.`),
+    );
+    assert.match(output, /\n1: Who decides\?\n$/);
+    const saved = await program(["--history", "--json"], {
+      baseURL: server.url("echo"),
+    });
+    assert.equal(JSON.parse(saved.stdout)[0].title, "Who decides?");
   },
 );

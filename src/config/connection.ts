@@ -108,6 +108,22 @@ export async function loadVariables(
   });
 }
 
+/**
+ * A variable's value, or `undefined` where this run may not read it: for
+ * what is read only in case it is set (the keys masked in all output).
+ */
+export function readable(
+  read: (name: string) => string | undefined,
+  name: string,
+): string | undefined {
+  try {
+    return read(name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) return undefined;
+    throw error;
+  }
+}
+
 /** Where a named provider answers, and its key (`undefined` for none). */
 export interface Endpoint {
   baseURL: string;

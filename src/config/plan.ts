@@ -25,6 +25,7 @@ import {
   ConfigError,
   type Connection,
   connectionOf,
+  readable,
   type Variables,
 } from "./connection.ts";
 import type { ConfigFile, Role, ToolServer } from "./file.ts";
@@ -305,15 +306,6 @@ export function toolServersOf(
           "the config file (see --help)",
     );
   });
-}
-
-/** A variable's value, or `undefined` where it may not be read. */
-function readable(read: Variables, name: string): string | undefined {
-  try {
-    return read(name);
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { ConfigError, customHeaderValues, urlSecrets } from "./connection.ts";
+import {
+  ConfigError,
+  customHeaderValues,
+  readable,
+  urlSecrets,
+} from "./connection.ts";
 import { nearest } from "../text/spelling.ts";
 import { columns } from "../text/columns.ts";
 
@@ -402,10 +407,12 @@ export function ollamaBaseURL(value: string | undefined): string | undefined {
 export function everySecret(
   read: (name: string) => string | undefined,
 ): string[] {
+  // A provider's key this run may not read cannot leak from it either.
   const keys = ["OPENAI_API_KEY", ...PROVIDER_ENV_VARIABLES]
     .filter((name) => name !== OLLAMA_HOST)
-    .flatMap((name) => read(name) ?? []);
-  const ollama = read(OLLAMA_HOST)?.replace(/^["']+|["']+$/g, "").trim();
+    .flatMap((name) => readable(read, name) ?? []);
+  const ollama = readable(read, OLLAMA_HOST)?.replace(/^["']+|["']+$/g, "")
+    .trim();
   return [
     ...new Set([
       ...keys,

@@ -217,7 +217,16 @@ export function denoIo(): Io {
   };
   return {
     args: Deno.args,
-    env: (name) => Deno.env.get(name),
+    // A variable the run was not given reads as unset rather than being
+    // asked for one at a time (src/launch/prompts.ts asks plain `deno run
+    // main.ts` for what it needs, up front); one refused throws.
+    env: (name) => {
+      if (
+        Deno.permissions.querySync({ name: "env", variable: name }).state ===
+          "prompt"
+      ) return undefined;
+      return Deno.env.get(name);
+    },
     readTextFile,
     fileMode: (path) => Deno.statSync(path).mode,
     stdin: () =>
