@@ -263,6 +263,13 @@ const sdkDemo = deno("bare SDK demo (Deno)", [
   "--allow-env",
   "bench/sdk_demo.ts",
 ]);
+/** The same demo started the way `deno task start` starts: by the task runner. */
+const sdkDemoTask = deno("bare SDK demo (Deno), through deno task", [
+  "task",
+  "--quiet",
+  "--eval",
+  "deno run --allow-net --allow-env bench/sdk_demo.ts",
+]);
 const floor = deno("bare fetch floor (Deno)", [
   "run",
   "--allow-net",
@@ -317,7 +324,14 @@ const installed_config: Command | undefined = project_installed && {
   name: "project: installed gpt4o, the same config file",
   env: CONFIG_ENV,
 };
-const oneRequest = [project_task, project_run, project_config, sdkDemo, floor];
+const oneRequest = [
+  project_task,
+  project_run,
+  project_config,
+  sdkDemoTask,
+  sdkDemo,
+  floor,
+];
 if (project_installed) {
   oneRequest.splice(3, 0, project_installed, installed_config!);
 }
@@ -326,13 +340,21 @@ const one = await alternate(oneRequest, server.url("ok"), `${ANSWER}\n`);
 const sdkTimes = one.get(sdkDemo.name)!;
 console.log("\nOne non-streaming request, whole process:\n");
 console.log(table(
-  ["command", "median", "× bare SDK", "× fetch floor", "× Node.js"],
+  [
+    "command",
+    "median",
+    "× bare SDK",
+    "× SDK via deno task",
+    "× fetch floor",
+    "× Node.js",
+  ],
   oneRequest.map(({ name }) => {
     const times = one.get(name)!;
     return [
       name,
       ms(median(times)),
       x(medianRatio(times, sdkTimes)),
+      x(medianRatio(times, one.get(sdkDemoTask.name)!)),
       x(medianRatio(times, one.get(floor.name)!)),
       nodePeer ? x(medianRatio(times, one.get(nodePeer.name)!)) : "no node",
     ];

@@ -214,7 +214,7 @@ Deno.test({
     await using server = startServer();
     await installed();
     for (const command of [["deno", "run", ...launchedFlags(), MAIN], [SHIM]]) {
-      for (const args of [[], ["--stream"]]) {
+      for (const args of [["Hi"], ["--stream", "Hi"]]) {
         const terminal = atTerminal(
           [...command, ...args],
           server.url("hostile"),
