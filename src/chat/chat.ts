@@ -11,6 +11,7 @@ import type { LineReader } from "../io/lines.ts";
 import { type Attachment, describe } from "../files/attachments.ts";
 import { partsOf } from "../files/parts.ts";
 import type { SamplingOptions } from "../config/sampling.ts";
+import { nearest, slipsIn } from "../text/spelling.ts";
 
 /** One turn to run: the new prompt after the earlier messages. */
 export interface Turn {
@@ -373,7 +374,7 @@ export async function runChat(
       const known = COMMANDS.find((each) => each.name === name) ??
         (name === "quit" ? COMMANDS.at(-1) : undefined);
       if (known === undefined) {
-        say(`unknown command /${name}: /help lists the commands`);
+        say(unknownCommand(name));
       } else if (
         await known.run(argument.trim(), state, { session, say }) === "exit"
       ) {
@@ -414,6 +415,26 @@ export async function runChat(
       ];
     }
   }
+}
+
+/**
+ * What an unknown slash command gets told: the command it may mean, one a
+ * letter or two off, else where the commands are listed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { unknownCommand } from "./chat.ts";
+ * assert.equal(unknownCommand("modle"), "unknown command /modle: did you mean /model?");
+ * assert.equal(unknownCommand("x"), "unknown command /x: /help lists the commands");
+ * ```
+ */
+export function unknownCommand(name: string): string {
+  const meant = name === ""
+    ? undefined
+    : nearest(name, COMMANDS.map((each) => each.name), slipsIn(name));
+  return `unknown command /${name}: ` +
+    (meant ? `did you mean /${meant}?` : "/help lists the commands");
 }
 
 function describeAll(state: ChatState): string {

@@ -132,6 +132,25 @@ Deno.test("runChat() /help, /history and an unknown command print and send nothi
   );
 });
 
+Deno.test("runChat() says which command a mistyped one may mean, and sends nothing", async (t) => {
+  const cases: [string, string][] = [
+    ["/modle gpt-4o", "unknown command /modle: did you mean /model?"],
+    ["/hlep", "unknown command /hlep: did you mean /help?"],
+    ["/exti", "unknown command /exti: did you mean /exit?"],
+    ["/histroy", "unknown command /histroy: did you mean /history?"],
+    ["/Files", "unknown command /Files: did you mean /files?"],
+    ["/attch a.png", "unknown command /attch: did you mean /attach?"],
+    ["/nope", "unknown command /nope: /help lists the commands"],
+    ["/x", "unknown command /x: /help lists the commands"],
+  ];
+  for (const [line, said] of cases) {
+    await t.step(line, async () => {
+      const { turns, stderr } = await chat([line]);
+      assert.deepEqual({ turns, stderr }, { turns: [], stderr: `${said}\n` });
+    });
+  }
+});
+
 Deno.test("runChat() /exit ends the chat with 0 and reads no further", async () => {
   const { code, turns } = await chat(["/exit", "Hi"]);
   assert.equal(code, 0);
