@@ -3,8 +3,9 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { UsageError } from "./usage_error.ts";
+import { nearest, slipsIn } from "../text/spelling.ts";
 import {
   parseOption,
   parseOptionFlags,
@@ -18,6 +19,8 @@ export const DEFAULT_SYSTEM = "You are a helpful assistant.";
 /** The demo's question, asked when no prompt is given. */
 export const DEFAULT_QUESTION =
   "how does a court case get to the Supreme Court?";
+/** How many conversations `--history` lists when it is not told. */
+export const DEFAULT_HISTORY_LIMIT = 20;
 /** Seconds without data from the server before the program gives up. */
 export const DEFAULT_TIMEOUT_SECONDS = 120;
 
@@ -61,7 +64,8 @@ Options:
       --chat               talk back and forth; /help inside lists the commands
   -c, --continue           follow up on the latest conversation
       --conversation <id>  follow up on conversation <id>
-      --history            list the latest 20 conversations (with --json: as JSON)
+      --history [n]        list the latest n conversations (default 20), with
+                           --json as JSON
       --show <id>          print conversation <id> (with --json: its messages)
       --no-history         do not save this run
       --providers          list the providers: built in, and the config file's
@@ -116,6 +120,8 @@ export interface Options {
   conversation: number | undefined;
   /** `--history`: list the latest conversations. */
   listHistory: boolean;
+  /** How many `--history` lists: its `N`, else {@linkcode DEFAULT_HISTORY_LIMIT}. */
+  historyLimit: number;
   /** `--show <id>`: print that conversation. */
   show: number | undefined;
   /** `false` with `--no-history`: this run is not saved. */
@@ -145,6 +151,40 @@ export interface Options {
   prompt: string;
 }
 
+/** The command line's options, as `parseArgs` takes them. */
+const FLAGS = {
+  model: { type: "string", short: "m" },
+  system: { type: "string", short: "s" },
+  role: { type: "string", short: "r" },
+  stream: { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  raw: { type: "boolean", default: false },
+  extract: { type: "boolean", short: "x", default: false },
+  "extract-last": { type: "boolean", default: false },
+  timeout: { type: "string" },
+  verbose: { type: "boolean", short: "v", default: false },
+  reasoning: { type: "boolean" },
+  chat: { type: "boolean", default: false },
+  continue: { type: "boolean", short: "c", default: false },
+  conversation: { type: "string" },
+  history: { type: "boolean" },
+  show: { type: "string" },
+  providers: { type: "boolean", default: false },
+  roles: { type: "boolean", default: false },
+  attach: { type: "string", short: "a", multiple: true, default: [] },
+  file: { type: "string", short: "f", multiple: true, default: [] },
+  option: { type: "string", short: "o", multiple: true },
+  temperature: { type: "string" },
+  "max-tokens": { type: "string" },
+  schema: { type: "string" },
+  models: { type: "boolean", default: false },
+  tools: { type: "string", short: "T", multiple: true, default: [] },
+  yes: { type: "boolean", default: false },
+  "list-tools": { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+  version: { type: "boolean", default: false },
+} satisfies ParseArgsOptionsConfig;
+
 /**
  * Parses command-line arguments.
  *
@@ -163,51 +203,27 @@ export interface Options {
  * @throws {UsageError} for an unknown option, a missing value or a bad timeout.
  */
 export function parseOptions(args: string[]): Options {
+  refuseSingleDash(args);
+  const { rest, inlineCount } = splitHistoryCount(args);
   let parsed;
   try {
     parsed = parseArgs({
-      args,
+      args: rest,
       allowPositionals: true,
       allowNegative: true,
       strict: true,
       tokens: true,
-      options: {
-        model: { type: "string", short: "m" },
-        system: { type: "string", short: "s" },
-        role: { type: "string", short: "r" },
-        stream: { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        raw: { type: "boolean", default: false },
-        extract: { type: "boolean", short: "x", default: false },
-        "extract-last": { type: "boolean", default: false },
-        timeout: { type: "string" },
-        verbose: { type: "boolean", short: "v", default: false },
-        reasoning: { type: "boolean" },
-        chat: { type: "boolean", default: false },
-        continue: { type: "boolean", short: "c", default: false },
-        conversation: { type: "string" },
-        history: { type: "boolean" },
-        show: { type: "string" },
-        providers: { type: "boolean", default: false },
-        roles: { type: "boolean", default: false },
-        attach: { type: "string", short: "a", multiple: true, default: [] },
-        file: { type: "string", short: "f", multiple: true, default: [] },
-        option: { type: "string", short: "o", multiple: true },
-        temperature: { type: "string" },
-        "max-tokens": { type: "string" },
-        schema: { type: "string" },
-        models: { type: "boolean", default: false },
-        tools: { type: "string", short: "T", multiple: true, default: [] },
-        yes: { type: "boolean", default: false },
-        "list-tools": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-        version: { type: "boolean", default: false },
-      },
+      options: FLAGS,
     });
   } catch (error) {
     throw new UsageError(describeParseError(error));
   }
-  const { values, positionals } = parsed;
+  const { values } = parsed;
+  // `--history N`: the number that follows is its count, not a prompt.
+  const count = historyCountOf(parsed.tokens, inlineCount);
+  const positionals = parsed.tokens.flatMap((token) =>
+    token.kind === "positional" && token !== count.token ? [token.value] : []
+  );
   const given = new Set(
     parsed.tokens.flatMap((token) =>
       token.kind === "option" ? [token.rawName] : []
@@ -221,7 +237,7 @@ export function parseOptions(args: string[]): Options {
       token.kind === "option" && token.rawName.startsWith("--no-") &&
       !NEGATABLE.includes(token.rawName)
     ) {
-      throw new UsageError(`unknown option ${token.rawName}`);
+      throw new UsageError(unknownOption(token.rawName));
     }
   }
   const options: Options = {
@@ -243,6 +259,7 @@ export function parseOptions(args: string[]): Options {
     continue: values.continue,
     conversation: parseId("--conversation", values.conversation),
     listHistory: given.has("--history"),
+    historyLimit: count.limit,
     show: parseId("--show", values.show),
     save: values.history !== false,
     providers: values.providers,
@@ -357,7 +374,7 @@ function describeParseError(error: unknown): string {
   const option = message.match(/'([^']+)'/)?.[1] ?? "";
   switch (code) {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-      return `unknown option ${option}`;
+      return unknownOption(option);
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
       if (message.includes("does not take an argument")) {
         return `${option} takes no value`;
@@ -370,4 +387,129 @@ function describeParseError(error: unknown): string {
     default:
       return message;
   }
+}
+
+/** Every option as it is typed: `--model`, `-m`, `--no-history`. */
+const TYPED: readonly string[] = [
+  ...Object.entries(FLAGS).flatMap(([name, flag]) => [
+    `--${name}`,
+    ...("short" in flag ? [`-${flag.short}`] : []),
+  ]),
+  ...NEGATABLE,
+];
+
+/**
+ * "unknown option", with the option it may mean: one a letter or two off
+ * (`--strem`), the one a short beginning stands for (`--verb`), or the short
+ * option of the other case (`-V`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseOptions } from "./options.ts";
+ * assert.throws(() => parseOptions(["--strem"]), {
+ *   message: "unknown option --strem: did you mean --stream?",
+ * });
+ * ```
+ */
+function unknownOption(option: string): string {
+  const longs = TYPED.filter((each) => each.startsWith("--"));
+  const shorts = TYPED.filter((each) => !each.startsWith("--"));
+  let meant: string | undefined;
+  if (option.startsWith("--")) {
+    const begun = longs.filter((each) => each.startsWith(option));
+    meant = option.length >= 5 && begun.length === 1 ? begun[0] : nearest(
+      option.slice(2),
+      longs.map((each) => each.slice(2)),
+      slipsIn(option.slice(2)),
+    );
+    if (meant !== undefined && !meant.startsWith("--")) meant = `--${meant}`;
+  } else {
+    meant = shorts.find((each) =>
+      each !== option && each.toLowerCase() === option.toLowerCase()
+    );
+  }
+  return `unknown option ${option}` +
+    (meant ? `: did you mean ${meant}?` : "");
+}
+
+/**
+ * A long option typed with one dash (`-stream`), which parseArgs would read
+ * as short ones (`-s tream`, a system message).
+ *
+ * @throws {UsageError} naming the option it stands for.
+ */
+function refuseSingleDash(args: readonly string[]): void {
+  for (const arg of args) {
+    if (arg === "--") return;
+    const name = arg.match(/^-([a-z][a-z-]+)(=|$)/)?.[1];
+    if (name !== undefined && TYPED.includes(`--${name}`)) {
+      throw new UsageError(
+        `unknown option ${arg.split("=")[0]}: did you mean --${name}?`,
+      );
+    }
+  }
+}
+
+/**
+ * The arguments with `--history=N` (and `--history -N`, which parseArgs
+ * would take for an option) as `--history`, and that `N`: parseArgs takes
+ * no value for an option that may go without one.
+ */
+function splitHistoryCount(
+  args: readonly string[],
+): { rest: string[]; inlineCount?: string } {
+  const rest: string[] = [];
+  let inlineCount: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      rest.push(...args.slice(i));
+      break;
+    }
+    if (arg.startsWith("--history=")) {
+      inlineCount = arg.slice("--history=".length);
+      rest.push("--history");
+    } else if (arg === "--history" && /^-\d/.test(args[i + 1] ?? "")) {
+      inlineCount = args[++i];
+      rest.push(arg);
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { rest, ...(inlineCount === undefined ? {} : { inlineCount }) };
+}
+
+/** A token of parseArgs' command line. */
+type Token = ReturnType<typeof parseArgs>["tokens"] extends
+  (infer T)[] | undefined ? T : never;
+
+/**
+ * How many conversations `--history` lists: the `N` of `--history=N`, or
+ * the argument right after `--history` (which is then no prompt's word).
+ *
+ * @throws {UsageError} for a count that is not a number of at least 1.
+ */
+function historyCountOf(
+  tokens: readonly Token[],
+  inline: string | undefined,
+): { limit: number; token?: Token } {
+  const at = tokens.findLastIndex((token) =>
+    token.kind === "option" && token.rawName === "--history"
+  );
+  const next = tokens[at + 1];
+  const token = at !== -1 && next?.kind === "positional" &&
+      next.index === tokens[at].index + 1
+    ? next
+    : undefined;
+  const text = token?.kind === "positional" ? token.value : inline;
+  if (text === undefined) return { limit: DEFAULT_HISTORY_LIMIT };
+  const limit = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(limit) || limit < 1) {
+    throw new UsageError(
+      "--history takes how many conversations to list (a number of at " +
+        `least 1), not ${JSON.stringify(text)}`,
+    );
+  }
+  return { limit, ...(token ? { token } : {}) };
 }
