@@ -161,7 +161,7 @@ export const COMMANDS: readonly Command[] = [
   {
     name: "role",
     usage: "/role <name>",
-    help: "take a role of the config file: its system message (and model)",
+    help: "take a config file's role: its system message (and model)",
     run(name, state, { session, say }) {
       if (name === "") {
         return say("/role takes the name of a role: --roles lists them");
@@ -182,7 +182,7 @@ export const COMMANDS: readonly Command[] = [
   {
     name: "attach",
     usage: "/attach <path>",
-    help: "send an image or a PDF (or an image URL) with the next message",
+    help: "send an image, a PDF or an image URL with the next message",
     async run(name, state, { session, say }) {
       if (name === "") {
         return say(
@@ -290,7 +290,8 @@ ${
     )
   }
 
-Ctrl-C stops an answer and keeps what was printed; at the prompt it clears the line.
+Ctrl-C stops an answer and keeps what was printed; at the prompt, it clears the
+line.
 `;
 
 /**

@@ -404,6 +404,11 @@ Deno.test("describeResumed() cuts a long last answer and says where the rest is"
   );
 });
 
+Deno.test("/help fits a terminal of 80 columns", () => {
+  const wide = CHAT_HELP.split("\n").filter((line) => line.length > 80);
+  assert.deepEqual(wide, []);
+});
+
 const README = new URL("../../README.md", import.meta.url);
 const canRead =
   (await Deno.permissions.query({ name: "read", path: README })).state ===

@@ -27,8 +27,8 @@ export const DEFAULT_TIMEOUT_SECONDS = 120;
 /** Usage text printed by `--help`. */
 export const USAGE = `Ask a chat model a question and print the answer.
 
-Usage: gpt4o [options] [prompt...]      (or: deno task start [options] [prompt...])
-       gpt4o --chat [options] [prompt...]  (or: deno task chat ...)
+Usage: gpt4o [options] [prompt...]         (or: deno task start [options] ...)
+       gpt4o --chat [options] [prompt...]  (or: deno task chat [options] ...)
 
 The prompt is the arguments joined by spaces; text piped to stdin is appended
 after a blank line (an image or a PDF piped to stdin is attached). With
@@ -37,29 +37,32 @@ neither, it asks "${DEFAULT_QUESTION}"
 Options:
   -m, --model <id>         model, <provider>:<model>, an alias, or a,b,c to fall
                            back in that order (default ${DEFAULT_MODEL})
-  -s, --system <text>      system message (default "${DEFAULT_SYSTEM}")
-  -r, --role <name>        a role of the config file: its system message and model
-  -a, --attach <path|url>  send an image (PNG, JPEG, WebP, GIF) or a PDF with the
-                           prompt; an http(s) URL of an image is passed on
-  -f, --file <path>        put a text file, or a folder's text files, in the prompt
+  -s, --system <text>      system message
+                           (default "${DEFAULT_SYSTEM}")
+  -r, --role <name>        a config file's role: its system message and model
+  -a, --attach <path|url>  send an image (PNG, JPEG, WebP, GIF) or a PDF with
+                           the prompt; an http(s) URL of an image is passed on
+  -f, --file <path>        put a text file, or each of a folder's, in the prompt
   -o, --option <name=value>  a sampling option: temperature, top_p, max_tokens,
                            seed, stop, presence_penalty, frequency_penalty,
                            reasoning_effort
       --temperature <n>    -o temperature=<n>, over any -o temperature
       --max-tokens <n>     -o max_tokens=<n>, over any -o max_tokens
-      --schema <json|@file>  ask for JSON that follows this JSON Schema, and check it
-  -T, --tools <name>       let the model use the tools of the config's [mcp.NAME]
-                           server (repeatable; "all" for every one)
+      --schema <json|@file>  ask for JSON that follows this JSON Schema, and
+                           check it
+  -T, --tools <name>       let the model use the tools of the config file's
+                           [mcp.NAME] server (repeatable; "all" for every one)
       --yes                run the model's tool calls without asking
       --list-tools         list the enabled servers' tools
       --stream             print the answer as it arrives
-      --json               print the whole completion as JSON instead of the text
+      --json               print the whole completion as JSON, not the text
       --raw                print the answer as it came, also on a terminal
   -x, --extract            print only the answer's first fenced code block
       --extract-last       print only its last fenced code block
-      --timeout <seconds>  give up when no data arrives for this long (default ${DEFAULT_TIMEOUT_SECONDS})
+      --timeout <seconds>  give up after this long without data (default ${DEFAULT_TIMEOUT_SECONDS})
   -v, --verbose            model, provider, token usage and latency on stderr
-      --reasoning          show a reasoning model's thinking on stderr (default: on a terminal)
+      --reasoning          show a reasoning model's thinking on stderr (by
+                           default only when stderr is a terminal)
       --no-reasoning       never show it
       --chat               talk back and forth; /help inside lists the commands
   -c, --continue           follow up on the latest conversation
@@ -70,20 +73,22 @@ Options:
       --no-history         do not save this run
       --providers          list the providers: built in, and the config file's
       --roles              list the config file's roles
-      --models             list the server's models (of -m provider: or the default)
+      --models             list the models of the server (or of -m provider:)
   -h, --help               show this help
       --version            show the version
 
-Config file: $XDG_CONFIG_HOME/gpt4o/config.toml, else ~/.config/gpt4o/config.toml
-(macOS: ~/Library/Application Support/gpt4o/, Windows: %APPDATA%\\gpt4o\\), or
-GPT4O_CONFIG: model, system, options, tools, tool_rounds, [providers.NAME],
-[roles.NAME], [aliases], [mcp.NAME].
+Config file: config.toml in $XDG_CONFIG_HOME/gpt4o/, else in ~/.config/gpt4o/
+(macOS: ~/Library/Application Support/gpt4o/, Windows: %APPDATA%\\gpt4o\\),
+or the file GPT4O_CONFIG names: model, system, options, tools, tool_rounds,
+[providers.NAME], [roles.NAME], [aliases], [mcp.NAME].
 
 Environment (also read from ./.env, which never overrides a set variable):
   OPENAI_API_KEY           API key; not needed when OPENAI_BASE_URL is set
-  OPENAI_BASE_URL          any OpenAI-compatible API (default https://api.openai.com/v1)
-  GROQ_API_KEY, ...        a provider's key for -m <provider>:<model> (see --providers)
-  GPT4O_MODEL, GPT4O_SYSTEM  the model and system message, over the config file's
+  OPENAI_BASE_URL          any OpenAI-compatible API
+                           (default https://api.openai.com/v1)
+  GROQ_API_KEY, ...        a provider's key for -m <provider>:<model>
+                           (see --providers)
+  GPT4O_MODEL, GPT4O_SYSTEM  the model and system message, over the config's
   GPT4O_HISTORY            the history database, or "off" to keep no history
 
 History: every exchange is saved in $XDG_DATA_HOME/gpt4o/history.db, else

@@ -353,6 +353,11 @@ Deno.test("parseOptions() refuses a --history count that is not a number of at l
   }
 });
 
+Deno.test("--help fits a terminal of 80 columns", () => {
+  const wide = USAGE.split("\n").filter((line) => line.length > 80);
+  assert.deepEqual(wide, []);
+});
+
 const README = new URL("../../README.md", import.meta.url);
 const canReadReadme =
   (await Deno.permissions.query({ name: "read", path: README })).state ===
