@@ -146,6 +146,14 @@ Deno.test("main() rejects bad command lines with exit 2 and one line", async () 
   const cases: [string[], string][] = [
     [["--bogus"], "unknown option --bogus (see --help)\n"],
     [["-z"], "unknown option -z (see --help)\n"],
+    [
+      ["--strem", "Hi"],
+      "unknown option --strem: did you mean --stream? (see --help)\n",
+    ],
+    [
+      ["-stream", "Hi"],
+      "unknown option -stream: did you mean --stream? (see --help)\n",
+    ],
     [["--model"], "-m, --model needs a value (see --help)\n"],
     [["--stream=yes"], "--stream takes no value (see --help)\n"],
     [
@@ -182,6 +190,31 @@ Deno.test("main() rejects bad command lines with exit 2 and one line", async () 
       args.join(" "),
     );
   }
+});
+
+Deno.test("main() --yes without a tool server says it does nothing, and goes on", async (t) => {
+  const said = "--yes approves tool calls, and no tool server is enabled " +
+    "(-T NAME, or tools in the config file): it does nothing here\n";
+  await t.step("a question", async () => {
+    const { code, stdout, stderr, requests } = await run(["--yes", "Hi"]);
+    assert.deepEqual({ code, stdout, stderr, sent: requests.length }, {
+      code: 0,
+      stdout: `${ANSWER}\n`,
+      stderr: said,
+      sent: 1,
+    });
+    assert.equal("tools" in requests[0].body, false);
+  });
+  await t.step("the chat: once, at its start", async () => {
+    const { code, stderr, requests } = await run(["--chat", "--yes"], {
+      lines: ["Hi", "Again"],
+    });
+    assert.deepEqual({ code, stderr, sent: requests.length }, {
+      code: 0,
+      stderr: said,
+      sent: 2,
+    });
+  });
 });
 
 Deno.test("main() without OPENAI_API_KEY for OpenAI's API exits 2 and sends nothing", async () => {

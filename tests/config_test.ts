@@ -340,6 +340,31 @@ Deno.test("main() reads no config file with GPT4O_CONFIG=off", async () => {
   assert.equal(sent(requests)[0].model, "gpt-4o");
 });
 
+Deno.test("main() stops with exit 2 when GPT4O_CONFIG names a file that is not there, before anything is sent", async (t) => {
+  for (const args of [["Hi"], ["--chat"], ["--providers"]]) {
+    await t.step(args.join(" "), async () => {
+      const { code, stdout, stderr, requests } = await run(args, {
+        env: { OPENAI_API_KEY: KEY, GPT4O_CONFIG: "/etc/gpt4o-missing.toml" },
+        lines: ["Hi"],
+      });
+      assert.deepEqual({ code, stdout, stderr, sent: requests.length }, {
+        code: 2,
+        stdout: "",
+        stderr: "GPT4O_CONFIG names /etc/gpt4o-missing.toml, and there is no " +
+          "such file: create it, or set GPT4O_CONFIG=off for no config file\n",
+        sent: 0,
+      });
+    });
+  }
+});
+
+Deno.test("main() has no config file when the platform's place holds none, silently", async () => {
+  const { code, stderr } = await run(["Hi"], {
+    env: { OPENAI_API_KEY: KEY, XDG_CONFIG_HOME: "/nowhere" },
+  });
+  assert.deepEqual({ code, stderr }, { code: 0, stderr: "" });
+});
+
 Deno.test("main() --chat /role takes a role's system message and model", async () => {
   const { code, stderr, requests } = await withConfig(["--chat"], CONFIG, {
     env: { GPT4O_WORK_KEY: WORK_KEY },

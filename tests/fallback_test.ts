@@ -245,9 +245,7 @@ historyTest(
 Deno.test("a fallback list checks every provider before anything is sent", async () => {
   const { code, stderr, requests } = await run(
     ["-m", "ollama:m1,groq:", "Hi"],
-    {
-      env: ENV,
-    },
+    { env: ENV, config: CONFIG },
   );
   assert.deepEqual({ code, stderr, sent: requests.length }, {
     code: 2,

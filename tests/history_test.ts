@@ -262,6 +262,45 @@ historyTest(
 );
 
 historyTest(
+  "main() --history N lists the latest N conversations, as text and as JSON; a bad N exits 2 and reads nothing",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+    for (const prompt of ["One", "Two", "Three"]) await run([prompt], { env });
+    const [third, second] = savedList(path);
+    const two = await run(["--history", "2"], { env });
+    assert.deepEqual(
+      { code: two.code, stdout: two.stdout, stderr: two.stderr },
+      {
+        code: 0,
+        stdout:
+          `3  ${minute(new Date(third.updated))}  gpt-4o  1 turn  Three\n` +
+          `2  ${minute(new Date(second.updated))}  gpt-4o  1 turn  Two\n`,
+        stderr: "",
+      },
+    );
+    const one = await run(["--history=1", "--json"], { env });
+    assert.deepEqual(
+      JSON.parse(one.stdout).map((each: { id: number }) => each.id),
+      [3],
+    );
+    const all = await run(["--history", "50"], { env });
+    assert.equal(all.stdout.split("\n").length - 1, 3);
+    const bad = await run(["--history", "0"], { env });
+    assert.deepEqual(
+      { code: bad.code, stdout: bad.stdout, stderr: bad.stderr },
+      {
+        code: 2,
+        stdout: "",
+        stderr: "--history takes how many conversations to list (a number of " +
+          'at least 1), not "0" (see --help)\n',
+      },
+    );
+  },
+);
+
+historyTest(
   "main() --show prints a conversation as a transcript, and with --json its messages, ready to send again",
   async () => {
     await using tmp = await tempFolder();

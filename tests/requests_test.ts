@@ -180,6 +180,32 @@ Deno.test("--schema asks for JSON that follows the schema, and prints an answer 
   }
 });
 
+Deno.test("--schema asks for strict mode only for a schema OpenAI's strict mode takes", async (t) => {
+  const open = JSON.stringify({
+    type: "object",
+    properties: { name: { type: "string" }, age: { type: "integer" } },
+    required: ["name"],
+  });
+  const cases: [string, string, boolean][] = [
+    ["every property required, additionalProperties false", SCHEMA, true],
+    ["a property not required, other properties allowed", open, false],
+  ];
+  for (const [what, schema, strict] of cases) {
+    await t.step(what, async () => {
+      const { code, requests } = await run(["--schema", schema, "Hi"], {
+        reply: answering('{"name":"Ada","age":36}'),
+      });
+      assert.equal(code, 0);
+      assert.deepEqual(extras(requests), [{
+        response_format: {
+          type: "json_schema",
+          json_schema: { name: "answer", schema: JSON.parse(schema), strict },
+        },
+      }]);
+    });
+  }
+});
+
 Deno.test("--schema: an answer that does not follow it prints nothing and exits 1, saying what failed", async (t) => {
   const cases: [string, string][] = [
     [

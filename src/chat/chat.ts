@@ -11,6 +11,7 @@ import type { LineReader } from "../io/lines.ts";
 import { type Attachment, describe } from "../files/attachments.ts";
 import { partsOf } from "../files/parts.ts";
 import type { SamplingOptions } from "../config/sampling.ts";
+import { nearest, slipsIn } from "../text/spelling.ts";
 
 /** One turn to run: the new prompt after the earlier messages. */
 export interface Turn {
@@ -160,7 +161,7 @@ export const COMMANDS: readonly Command[] = [
   {
     name: "role",
     usage: "/role <name>",
-    help: "take a role of the config file: its system message (and model)",
+    help: "take a config file's role: its system message (and model)",
     run(name, state, { session, say }) {
       if (name === "") {
         return say("/role takes the name of a role: --roles lists them");
@@ -181,7 +182,7 @@ export const COMMANDS: readonly Command[] = [
   {
     name: "attach",
     usage: "/attach <path>",
-    help: "send an image or a PDF (or an image URL) with the next message",
+    help: "send an image, a PDF or an image URL with the next message",
     async run(name, state, { session, say }) {
       if (name === "") {
         return say(
@@ -289,7 +290,8 @@ ${
     )
   }
 
-Ctrl-C stops an answer and keeps what was printed; at the prompt it clears the line.
+Ctrl-C stops an answer and keeps what was printed; at the prompt, it clears the
+line.
 `;
 
 /**
@@ -373,7 +375,7 @@ export async function runChat(
       const known = COMMANDS.find((each) => each.name === name) ??
         (name === "quit" ? COMMANDS.at(-1) : undefined);
       if (known === undefined) {
-        say(`unknown command /${name}: /help lists the commands`);
+        say(unknownCommand(name));
       } else if (
         await known.run(argument.trim(), state, { session, say }) === "exit"
       ) {
@@ -414,6 +416,26 @@ export async function runChat(
       ];
     }
   }
+}
+
+/**
+ * What an unknown slash command gets told: the command it may mean, one a
+ * letter or two off, else where the commands are listed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { unknownCommand } from "./chat.ts";
+ * assert.equal(unknownCommand("modle"), "unknown command /modle: did you mean /model?");
+ * assert.equal(unknownCommand("x"), "unknown command /x: /help lists the commands");
+ * ```
+ */
+export function unknownCommand(name: string): string {
+  const meant = name === ""
+    ? undefined
+    : nearest(name, COMMANDS.map((each) => each.name), slipsIn(name));
+  return `unknown command /${name}: ` +
+    (meant ? `did you mean /${meant}?` : "/help lists the commands");
 }
 
 function describeAll(state: ChatState): string {

@@ -133,6 +133,25 @@ Deno.test("runChat() /help, /history and an unknown command print and send nothi
   );
 });
 
+Deno.test("runChat() says which command a mistyped one may mean, and sends nothing", async (t) => {
+  const cases: [string, string][] = [
+    ["/modle gpt-4o", "unknown command /modle: did you mean /model?"],
+    ["/hlep", "unknown command /hlep: did you mean /help?"],
+    ["/exti", "unknown command /exti: did you mean /exit?"],
+    ["/histroy", "unknown command /histroy: did you mean /history?"],
+    ["/Files", "unknown command /Files: did you mean /files?"],
+    ["/attch a.png", "unknown command /attch: did you mean /attach?"],
+    ["/nope", "unknown command /nope: /help lists the commands"],
+    ["/x", "unknown command /x: /help lists the commands"],
+  ];
+  for (const [line, said] of cases) {
+    await t.step(line, async () => {
+      const { turns, stderr } = await chat([line]);
+      assert.deepEqual({ turns, stderr }, { turns: [], stderr: `${said}\n` });
+    });
+  }
+});
+
 Deno.test("runChat() /exit ends the chat with 0 and reads no further", async () => {
   const { code, turns } = await chat(["/exit", "Hi"]);
   assert.equal(code, 0);
@@ -384,6 +403,11 @@ Deno.test("describeResumed() cuts a long last answer and says where the rest is"
     describeResumed({ id: 6, turns: 1 }),
     "Resuming conversation 6 (1 turn).",
   );
+});
+
+Deno.test("/help fits a terminal of 80 columns", () => {
+  const wide = CHAT_HELP.split("\n").filter((line) => line.length > 80);
+  assert.deepEqual(wide, []);
 });
 
 const README = new URL("../../README.md", import.meta.url);

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { UsageError } from "./usage_error.ts";
+import { nearest, slipsIn } from "../text/spelling.ts";
 import {
   parseOption,
   parseOptionFlags,
@@ -18,14 +19,16 @@ export const DEFAULT_SYSTEM = "You are a helpful assistant.";
 /** The demo's question, asked when no prompt is given. */
 export const DEFAULT_QUESTION =
   "how does a court case get to the Supreme Court?";
+/** How many conversations `--history` lists when it is not told. */
+export const DEFAULT_HISTORY_LIMIT = 20;
 /** Seconds without data from the server before the program gives up. */
 export const DEFAULT_TIMEOUT_SECONDS = 120;
 
 /** Usage text printed by `--help`. */
 export const USAGE = `Ask a chat model a question and print the answer.
 
-Usage: gpt4o [options] [prompt...]      (or: deno task start [options] [prompt...])
-       gpt4o --chat [options] [prompt...]  (or: deno task chat ...)
+Usage: gpt4o [options] [prompt...]         (or: deno task start [options] ...)
+       gpt4o --chat [options] [prompt...]  (or: deno task chat [options] ...)
 
 The prompt is the arguments joined by spaces; text piped to stdin is appended
 after a blank line (an image or a PDF piped to stdin is attached). With
@@ -35,53 +38,59 @@ neither, gpt4o (and -c) opens the chat at a terminal; deno task start asks
 Options:
   -m, --model <id>         model, <provider>:<model>, an alias, or a,b,c to fall
                            back in that order (default ${DEFAULT_MODEL})
-  -s, --system <text>      system message (default "${DEFAULT_SYSTEM}")
-  -r, --role <name>        a role of the config file: its system message and model
-  -a, --attach <path|url>  send an image (PNG, JPEG, WebP, GIF) or a PDF with the
-                           prompt; an http(s) URL of an image is passed on
-  -f, --file <path>        put a text file, or a folder's text files, in the prompt
+  -s, --system <text>      system message
+                           (default "${DEFAULT_SYSTEM}")
+  -r, --role <name>        a config file's role: its system message and model
+  -a, --attach <path|url>  send an image (PNG, JPEG, WebP, GIF) or a PDF with
+                           the prompt; an http(s) URL of an image is passed on
+  -f, --file <path>        put a text file, or each of a folder's, in the prompt
   -o, --option <name=value>  a sampling option: temperature, top_p, max_tokens,
                            seed, stop, presence_penalty, frequency_penalty,
                            reasoning_effort
       --temperature <n>    -o temperature=<n>, over any -o temperature
       --max-tokens <n>     -o max_tokens=<n>, over any -o max_tokens
-      --schema <json|@file>  ask for JSON that follows this JSON Schema, and check it
-  -T, --tools <name>       let the model use the tools of the config's [mcp.NAME]
-                           server (repeatable; "all" for every one)
+      --schema <json|@file>  ask for JSON that follows this JSON Schema, and
+                           check it
+  -T, --tools <name>       let the model use the tools of the config file's
+                           [mcp.NAME] server (repeatable; "all" for every one)
       --yes                run the model's tool calls without asking
       --list-tools         list the enabled servers' tools
-      --stream             print the answer as it arrives (default at a terminal)
-      --no-stream          print it once it is whole
-      --json               print the whole completion as JSON instead of the text
+      --stream             print it as it arrives (the default at a terminal)
+      --no-stream          print the answer once it is whole
+      --json               print the whole completion as JSON, not the text
       --raw                print the answer as it came, also on a terminal
   -x, --extract            print only the answer's first fenced code block
       --extract-last       print only its last fenced code block
-      --timeout <seconds>  give up when no data arrives for this long (default ${DEFAULT_TIMEOUT_SECONDS})
+      --timeout <seconds>  give up after this long without data (default ${DEFAULT_TIMEOUT_SECONDS})
   -v, --verbose            model, provider, token usage and latency on stderr
-      --reasoning          show a reasoning model's thinking on stderr (default: on a terminal)
+      --reasoning          show a reasoning model's thinking on stderr (by
+                           default only when stderr is a terminal)
       --no-reasoning       never show it
       --chat               talk back and forth; /help inside lists the commands
   -c, --continue           follow up on the latest conversation
       --conversation <id>  follow up on conversation <id>
-      --history            list the latest 20 conversations (with --json: as JSON)
+      --history [n]        list the latest n conversations (default 20), with
+                           --json as JSON
       --show <id>          print conversation <id> (with --json: its messages)
       --no-history         do not save this run
       --providers          list the providers: built in, and the config file's
       --roles              list the config file's roles
-      --models             list the server's models (of -m provider: or the default)
+      --models             list the models of the server (or of -m provider:)
   -h, --help               show this help
       --version            show the version
 
-Config file: $XDG_CONFIG_HOME/gpt4o/config.toml, else ~/.config/gpt4o/config.toml
-(macOS: ~/Library/Application Support/gpt4o/, Windows: %APPDATA%\\gpt4o\\), or
-GPT4O_CONFIG: model, system, options, tools, tool_rounds, [providers.NAME],
-[roles.NAME], [aliases], [mcp.NAME].
+Config file: config.toml in $XDG_CONFIG_HOME/gpt4o/, else in ~/.config/gpt4o/
+(macOS: ~/Library/Application Support/gpt4o/, Windows: %APPDATA%\\gpt4o\\),
+or the file GPT4O_CONFIG names: model, system, options, tools, tool_rounds,
+[providers.NAME], [roles.NAME], [aliases], [mcp.NAME].
 
 Environment (also read from ./.env, which never overrides a set variable):
   OPENAI_API_KEY           API key; not needed when OPENAI_BASE_URL is set
-  OPENAI_BASE_URL          any OpenAI-compatible API (default https://api.openai.com/v1)
-  GROQ_API_KEY, ...        a provider's key for -m <provider>:<model> (see --providers)
-  GPT4O_MODEL, GPT4O_SYSTEM  the model and system message, over the config file's
+  OPENAI_BASE_URL          any OpenAI-compatible API
+                           (default https://api.openai.com/v1)
+  GROQ_API_KEY, ...        a provider's key for -m <provider>:<model>
+                           (see --providers)
+  GPT4O_MODEL, GPT4O_SYSTEM  the model and system message, over the config's
   GPT4O_HISTORY            the history database, or "off" to keep no history
 
 History: every exchange is saved in $XDG_DATA_HOME/gpt4o/history.db, else
@@ -119,6 +128,8 @@ export interface Options {
   conversation: number | undefined;
   /** `--history`: list the latest conversations. */
   listHistory: boolean;
+  /** How many `--history` lists: its `N`, else {@linkcode DEFAULT_HISTORY_LIMIT}. */
+  historyLimit: number;
   /** `--show <id>`: print that conversation. */
   show: number | undefined;
   /** `false` with `--no-history`: this run is not saved. */
@@ -148,6 +159,40 @@ export interface Options {
   prompt: string;
 }
 
+/** The command line's options, as `parseArgs` takes them. */
+const FLAGS = {
+  model: { type: "string", short: "m" },
+  system: { type: "string", short: "s" },
+  role: { type: "string", short: "r" },
+  stream: { type: "boolean" },
+  json: { type: "boolean", default: false },
+  raw: { type: "boolean", default: false },
+  extract: { type: "boolean", short: "x", default: false },
+  "extract-last": { type: "boolean", default: false },
+  timeout: { type: "string" },
+  verbose: { type: "boolean", short: "v", default: false },
+  reasoning: { type: "boolean" },
+  chat: { type: "boolean", default: false },
+  continue: { type: "boolean", short: "c", default: false },
+  conversation: { type: "string" },
+  history: { type: "boolean" },
+  show: { type: "string" },
+  providers: { type: "boolean", default: false },
+  roles: { type: "boolean", default: false },
+  attach: { type: "string", short: "a", multiple: true, default: [] },
+  file: { type: "string", short: "f", multiple: true, default: [] },
+  option: { type: "string", short: "o", multiple: true },
+  temperature: { type: "string" },
+  "max-tokens": { type: "string" },
+  schema: { type: "string" },
+  models: { type: "boolean", default: false },
+  tools: { type: "string", short: "T", multiple: true, default: [] },
+  yes: { type: "boolean", default: false },
+  "list-tools": { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+  version: { type: "boolean", default: false },
+} satisfies ParseArgsOptionsConfig;
+
 /**
  * Parses command-line arguments.
  *
@@ -166,51 +211,27 @@ export interface Options {
  * @throws {UsageError} for an unknown option, a missing value or a bad timeout.
  */
 export function parseOptions(args: string[]): Options {
+  refuseSingleDash(args);
+  const { rest, inlineCount } = splitHistoryCount(args);
   let parsed;
   try {
     parsed = parseArgs({
-      args,
+      args: rest,
       allowPositionals: true,
       allowNegative: true,
       strict: true,
       tokens: true,
-      options: {
-        model: { type: "string", short: "m" },
-        system: { type: "string", short: "s" },
-        role: { type: "string", short: "r" },
-        stream: { type: "boolean" },
-        json: { type: "boolean", default: false },
-        raw: { type: "boolean", default: false },
-        extract: { type: "boolean", short: "x", default: false },
-        "extract-last": { type: "boolean", default: false },
-        timeout: { type: "string" },
-        verbose: { type: "boolean", short: "v", default: false },
-        reasoning: { type: "boolean" },
-        chat: { type: "boolean", default: false },
-        continue: { type: "boolean", short: "c", default: false },
-        conversation: { type: "string" },
-        history: { type: "boolean" },
-        show: { type: "string" },
-        providers: { type: "boolean", default: false },
-        roles: { type: "boolean", default: false },
-        attach: { type: "string", short: "a", multiple: true, default: [] },
-        file: { type: "string", short: "f", multiple: true, default: [] },
-        option: { type: "string", short: "o", multiple: true },
-        temperature: { type: "string" },
-        "max-tokens": { type: "string" },
-        schema: { type: "string" },
-        models: { type: "boolean", default: false },
-        tools: { type: "string", short: "T", multiple: true, default: [] },
-        yes: { type: "boolean", default: false },
-        "list-tools": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-        version: { type: "boolean", default: false },
-      },
+      options: FLAGS,
     });
   } catch (error) {
     throw new UsageError(describeParseError(error));
   }
-  const { values, positionals } = parsed;
+  const { values } = parsed;
+  // `--history N`: the number that follows is its count, not a prompt.
+  const count = historyCountOf(parsed.tokens, inlineCount);
+  const positionals = parsed.tokens.flatMap((token) =>
+    token.kind === "positional" && token !== count.token ? [token.value] : []
+  );
   const given = new Set(
     parsed.tokens.flatMap((token) =>
       token.kind === "option" ? [token.rawName] : []
@@ -224,7 +245,7 @@ export function parseOptions(args: string[]): Options {
       token.kind === "option" && token.rawName.startsWith("--no-") &&
       !NEGATABLE.includes(token.rawName)
     ) {
-      throw new UsageError(`unknown option ${token.rawName}`);
+      throw new UsageError(unknownOption(token.rawName));
     }
   }
   const options: Options = {
@@ -246,6 +267,7 @@ export function parseOptions(args: string[]): Options {
     continue: values.continue,
     conversation: parseId("--conversation", values.conversation),
     listHistory: given.has("--history"),
+    historyLimit: count.limit,
     show: parseId("--show", values.show),
     save: values.history !== false,
     providers: values.providers,
@@ -360,7 +382,7 @@ function describeParseError(error: unknown): string {
   const option = message.match(/'([^']+)'/)?.[1] ?? "";
   switch (code) {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-      return `unknown option ${option}`;
+      return unknownOption(option);
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
       if (message.includes("does not take an argument")) {
         return `${option} takes no value`;
@@ -373,4 +395,129 @@ function describeParseError(error: unknown): string {
     default:
       return message;
   }
+}
+
+/** Every option as it is typed: `--model`, `-m`, `--no-history`. */
+const TYPED: readonly string[] = [
+  ...Object.entries(FLAGS).flatMap(([name, flag]) => [
+    `--${name}`,
+    ...("short" in flag ? [`-${flag.short}`] : []),
+  ]),
+  ...NEGATABLE,
+];
+
+/**
+ * "unknown option", with the option it may mean: one a letter or two off
+ * (`--strem`), the one a short beginning stands for (`--verb`), or the short
+ * option of the other case (`-V`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseOptions } from "./options.ts";
+ * assert.throws(() => parseOptions(["--strem"]), {
+ *   message: "unknown option --strem: did you mean --stream?",
+ * });
+ * ```
+ */
+function unknownOption(option: string): string {
+  const longs = TYPED.filter((each) => each.startsWith("--"));
+  const shorts = TYPED.filter((each) => !each.startsWith("--"));
+  let meant: string | undefined;
+  if (option.startsWith("--")) {
+    const begun = longs.filter((each) => each.startsWith(option));
+    meant = option.length >= 5 && begun.length === 1 ? begun[0] : nearest(
+      option.slice(2),
+      longs.map((each) => each.slice(2)),
+      slipsIn(option.slice(2)),
+    );
+    if (meant !== undefined && !meant.startsWith("--")) meant = `--${meant}`;
+  } else {
+    meant = shorts.find((each) =>
+      each !== option && each.toLowerCase() === option.toLowerCase()
+    );
+  }
+  return `unknown option ${option}` +
+    (meant ? `: did you mean ${meant}?` : "");
+}
+
+/**
+ * A long option typed with one dash (`-stream`), which parseArgs would read
+ * as short ones (`-s tream`, a system message).
+ *
+ * @throws {UsageError} naming the option it stands for.
+ */
+function refuseSingleDash(args: readonly string[]): void {
+  for (const arg of args) {
+    if (arg === "--") return;
+    const name = arg.match(/^-([a-z][a-z-]+)(=|$)/)?.[1];
+    if (name !== undefined && TYPED.includes(`--${name}`)) {
+      throw new UsageError(
+        `unknown option ${arg.split("=")[0]}: did you mean --${name}?`,
+      );
+    }
+  }
+}
+
+/**
+ * The arguments with `--history=N` (and `--history -N`, which parseArgs
+ * would take for an option) as `--history`, and that `N`: parseArgs takes
+ * no value for an option that may go without one.
+ */
+function splitHistoryCount(
+  args: readonly string[],
+): { rest: string[]; inlineCount?: string } {
+  const rest: string[] = [];
+  let inlineCount: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      rest.push(...args.slice(i));
+      break;
+    }
+    if (arg.startsWith("--history=")) {
+      inlineCount = arg.slice("--history=".length);
+      rest.push("--history");
+    } else if (arg === "--history" && /^-\d/.test(args[i + 1] ?? "")) {
+      inlineCount = args[++i];
+      rest.push(arg);
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { rest, ...(inlineCount === undefined ? {} : { inlineCount }) };
+}
+
+/** A token of parseArgs' command line. */
+type Token = ReturnType<typeof parseArgs>["tokens"] extends
+  (infer T)[] | undefined ? T : never;
+
+/**
+ * How many conversations `--history` lists: the `N` of `--history=N`, or
+ * the argument right after `--history` (which is then no prompt's word).
+ *
+ * @throws {UsageError} for a count that is not a number of at least 1.
+ */
+function historyCountOf(
+  tokens: readonly Token[],
+  inline: string | undefined,
+): { limit: number; token?: Token } {
+  const at = tokens.findLastIndex((token) =>
+    token.kind === "option" && token.rawName === "--history"
+  );
+  const next = tokens[at + 1];
+  const token = at !== -1 && next?.kind === "positional" &&
+      next.index === tokens[at].index + 1
+    ? next
+    : undefined;
+  const text = token?.kind === "positional" ? token.value : inline;
+  if (text === undefined) return { limit: DEFAULT_HISTORY_LIMIT };
+  const limit = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(limit) || limit < 1) {
+    throw new UsageError(
+      "--history takes how many conversations to list (a number of at " +
+        `least 1), not ${JSON.stringify(text)}`,
+    );
+  }
+  return { limit, ...(token ? { token } : {}) };
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { testWith } from "../../testdata/permissions.ts";
 import {
+  DEFAULT_HISTORY_LIMIT,
   DEFAULT_MODEL,
   DEFAULT_SYSTEM,
   DEFAULT_TIMEOUT_SECONDS,
@@ -25,6 +26,7 @@ Deno.test("parseOptions() leaves the model and system to the demo's defaults whe
     continue: false,
     conversation: undefined,
     listHistory: false,
+    historyLimit: 20,
     show: undefined,
     save: true,
     providers: false,
@@ -41,6 +43,7 @@ Deno.test("parseOptions() leaves the model and system to the demo's defaults whe
     listTools: false,
     prompt: "",
   });
+  assert.equal(DEFAULT_HISTORY_LIMIT, 20);
   assert.equal(DEFAULT_MODEL, "gpt-4o");
   assert.equal(DEFAULT_SYSTEM, "You are a helpful assistant.");
 });
@@ -245,6 +248,121 @@ Deno.test("parseOptions() reads the history, chat, provider and reasoning option
     [true, false],
   );
   assert.equal(parseOptions(["--", "--no-stream"]).prompt, "--no-stream");
+});
+
+Deno.test("parseOptions() says which option a mistyped one may mean", async (t) => {
+  const cases: [string[], string][] = [
+    [["--strem"], "unknown option --strem: did you mean --stream?"],
+    [["--strem=1"], "unknown option --strem: did you mean --stream?"],
+    [["--histroy"], "unknown option --histroy: did you mean --history?"],
+    [["--sytem", "x"], "unknown option --sytem: did you mean --system?"],
+    [["--Model", "x"], "unknown option --Model: did you mean --model?"],
+    [
+      ["--max_tokens", "5"],
+      "unknown option --max_tokens: did you mean --max-tokens?",
+    ],
+    [["--verb"], "unknown option --verb: did you mean --verbose?"],
+    [["--conv", "3"], "unknown option --conv: did you mean --conversation?"],
+    [
+      ["--no-reasonin"],
+      "unknown option --no-reasonin: did you mean --no-reasoning?",
+    ],
+    [["--ext"], "unknown option --ext"],
+    [["--colour"], "unknown option --colour"],
+    [["-V"], "unknown option -V: did you mean -v?"],
+    [["-M", "x"], "unknown option -M: did you mean -m?"],
+    [["-xC"], "unknown option -C: did you mean -c?"],
+    [["-t", "files"], "unknown option -t: did you mean -T?"],
+    [["-q"], "unknown option -q"],
+    [["-stream", "Hi"], "unknown option -stream: did you mean --stream?"],
+    [["-version"], "unknown option -version: did you mean --version?"],
+    [["-model=x"], "unknown option -model: did you mean --model?"],
+    [["-list-tools"], "unknown option -list-tools: did you mean --list-tools?"],
+  ];
+  for (const [args, message] of cases) {
+    await t.step(args.join(" "), () => {
+      assert.throws(() => parseOptions(args), new UsageError(message));
+    });
+  }
+  await t.step(
+    "a short option's value that spells no option is a value",
+    () => {
+      assert.equal(parseOptions(["-Tall"]).tools[0], "all");
+      assert.equal(parseOptions(["-stalk", "Hi"]).system, "talk");
+      assert.equal(parseOptions(["--", "-stream"]).prompt, "-stream");
+    },
+  );
+});
+
+Deno.test("parseOptions() takes --history N, --history=N or --history alone (the latest 20)", async (t) => {
+  const cases: [string[], number, boolean][] = [
+    [["--history"], 20, false],
+    [["--history", "5"], 5, false],
+    [["--history=5"], 5, false],
+    [["--history", "5", "--json"], 5, true],
+    [["--json", "--history", "1"], 1, true],
+    [["--history", "--json"], 20, true],
+    [["--history", "007"], 7, false],
+  ];
+  for (const [args, limit, json] of cases) {
+    await t.step(args.join(" "), () => {
+      const options = parseOptions(args);
+      assert.deepEqual(
+        [
+          options.listHistory,
+          options.historyLimit,
+          options.json,
+          options.prompt,
+        ],
+        [true, limit, json, ""],
+      );
+    });
+  }
+  await t.step(
+    "--no-history takes no count: a number after it is the prompt",
+    () => {
+      const options = parseOptions(["--no-history", "5"]);
+      assert.deepEqual([options.save, options.listHistory, options.prompt], [
+        false,
+        false,
+        "5",
+      ]);
+    },
+  );
+});
+
+Deno.test("parseOptions() refuses a --history count that is not a number of at least 1", async (t) => {
+  const refused = (text: string) =>
+    "--history takes how many conversations to list (a number of at least " +
+    `1), not ${JSON.stringify(text)}`;
+  const cases: [string[], string][] = [
+    [["--history", "0"], refused("0")],
+    [["--history", "-3"], refused("-3")],
+    [["--history", "2.5"], refused("2.5")],
+    [["--history", "ten"], refused("ten")],
+    [["--history", "1e3"], refused("1e3")],
+    [["--history", "99999999999999999999"], refused("99999999999999999999")],
+    [["--history="], refused("")],
+    [["--history=all"], refused("all")],
+    [
+      ["--history", "5", "Hi"],
+      "--history asks nothing: give it no prompt, --chat, --continue or --conversation",
+    ],
+    [
+      ["Hi", "--history"],
+      "--history asks nothing: give it no prompt, --chat, --continue or --conversation",
+    ],
+  ];
+  for (const [args, message] of cases) {
+    await t.step(args.join(" "), () => {
+      assert.throws(() => parseOptions(args), new UsageError(message));
+    });
+  }
+});
+
+Deno.test("--help fits a terminal of 80 columns", () => {
+  const wide = USAGE.split("\n").filter((line) => line.length > 80);
+  assert.deepEqual(wide, []);
 });
 
 const README = new URL("../../README.md", import.meta.url);

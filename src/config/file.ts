@@ -98,12 +98,13 @@ export type ConfigIo = Pick<Io, "readTextFile"> & {
 };
 
 /**
- * Reads, parses and checks the config file at `path`: `undefined` when there
- * is none, or when this run may not read the platform's place for it (`named`
- * false: `GPT4O_CONFIG` did not name it). A setting it does not know (a typo)
- * is named in `warnings` and left out.
+ * Reads, parses and checks the config file at `path`. When `GPT4O_CONFIG`
+ * did not name it (`named` false: the platform's place), there may be no
+ * file, or this run may not read it: then there is no config file. A setting
+ * it does not know (a typo) is named in `warnings` and left out.
  *
- * @throws {ConfigError} naming the file: a TOML syntax error (and its line),
+ * @throws {ConfigError} naming the file: one `GPT4O_CONFIG` names that does
+ * not exist, a TOML syntax error (and its line),
  * a setting of the wrong type, a name that cannot be used, a secret in a file
  * that others may read, or a file that cannot be read.
  */
@@ -133,7 +134,15 @@ export async function loadConfigFile(
       : String(error);
     throw new ConfigError(`the config file ${path} cannot be read: ${reason}`);
   }
-  if (text === undefined) return { warnings: [] };
+  if (text === undefined) {
+    // The platform's place may hold no file; a file GPT4O_CONFIG names must
+    // be there, or the settings the user meant would be silently left out.
+    if (!named) return { warnings: [] };
+    throw new ConfigError(
+      `GPT4O_CONFIG names ${path}, and there is no such file: create it, or ` +
+        "set GPT4O_CONFIG=off for no config file",
+    );
+  }
   const { parse, TomlError } = await import("smol-toml");
   let data: Record<string, unknown>;
   try {

@@ -223,10 +223,11 @@ Deno.test("loadConfigFile() warns that a program or a URL server takes no sandbo
   ]);
 });
 
-Deno.test("loadConfigFile() has no file where there is none, or where the platform's place may not be read", async () => {
-  assert.deepEqual(await loadConfigFile(io(undefined), "/c.toml"), {
-    warnings: [],
-  });
+Deno.test("loadConfigFile() has no file where the platform's place holds none, or may not be read", async () => {
+  assert.deepEqual(
+    await loadConfigFile(io(undefined), "/c.toml", { named: false }),
+    { warnings: [] },
+  );
   const denied = new Deno.errors.NotCapable(
     'Requires read access to "/c.toml"',
   );
@@ -239,6 +240,16 @@ Deno.test("loadConfigFile() has no file where there is none, or where the platfo
     new ConfigError(
       "the config file /c.toml cannot be read: this run may not read it (set " +
         "GPT4O_CONFIG in the environment, or GPT4O_CONFIG=off)",
+    ),
+  );
+});
+
+Deno.test("loadConfigFile() refuses a file GPT4O_CONFIG names that does not exist, naming it", async () => {
+  await assert.rejects(
+    loadConfigFile(io(undefined), "/etc/gpt4o.toml", { named: true }),
+    new ConfigError(
+      "GPT4O_CONFIG names /etc/gpt4o.toml, and there is no such file: " +
+        "create it, or set GPT4O_CONFIG=off for no config file",
     ),
   );
 });

@@ -28,7 +28,8 @@ export interface JsonSchemaResponseFormat {
   json_schema: {
     name: string;
     schema: Record<string, unknown>;
-    strict: true;
+    /** Whether the server is to hold the model to it: see {@linkcode fitsStrictMode}. */
+    strict: boolean;
   };
 }
 
@@ -170,16 +171,28 @@ function describeErrors(
 }
 
 /**
- * The `response_format` of a request that asks for JSON matching the schema.
+ * The `response_format` of a request that asks for JSON matching the schema:
+ * strict when OpenAI's strict mode takes the schema (which it refuses
+ * otherwise, with a 400), else not, and the answer is checked here alone.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { responseFormat } from "./schema.ts";
- * assert.deepEqual(responseFormat({ name: "answer", schema: { type: "object" } }), {
+ * const schema = {
+ *   type: "object",
+ *   properties: { n: { type: "integer" } },
+ *   required: ["n"],
+ *   additionalProperties: false,
+ * };
+ * assert.deepEqual(responseFormat({ name: "answer", schema }), {
  *   type: "json_schema",
- *   json_schema: { name: "answer", schema: { type: "object" }, strict: true },
+ *   json_schema: { name: "answer", schema, strict: true },
  * });
+ * assert.equal(
+ *   responseFormat({ name: "answer", schema: { type: "object" } }).json_schema.strict,
+ *   false,
+ * );
  * ```
  */
 export function responseFormat(
@@ -187,8 +200,95 @@ export function responseFormat(
 ): JsonSchemaResponseFormat {
   return {
     type: "json_schema",
-    json_schema: { name: request.name, schema: request.schema, strict: true },
+    json_schema: {
+      name: request.name,
+      schema: request.schema,
+      strict: fitsStrictMode(request.schema),
+    },
   };
+}
+
+/** What OpenAI's strict mode does not take anywhere in a schema. */
+const NOT_STRICT = [
+  "allOf",
+  "oneOf",
+  "not",
+  "if",
+  "then",
+  "else",
+  "patternProperties",
+  "dependentRequired",
+  "dependentSchemas",
+];
+
+/**
+ * Whether OpenAI's strict mode takes the schema: an object at the root (not
+ * `anyOf`), and in every object of it, however deep (properties, array
+ * items, `$defs`, `anyOf`'s branches), every property required and
+ * `additionalProperties: false`; no `allOf`, `oneOf`, `not` or `if`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fitsStrictMode } from "./schema.ts";
+ * const point = {
+ *   type: "object",
+ *   properties: { x: { type: "number" }, y: { type: "number" } },
+ *   required: ["x", "y"],
+ *   additionalProperties: false,
+ * };
+ * assert.equal(fitsStrictMode(point), true);
+ * assert.equal(fitsStrictMode({ ...point, required: ["x"] }), false);
+ * ```
+ */
+export function fitsStrictMode(schema: Record<string, unknown>): boolean {
+  return isType(schema, "object") && schema.anyOf === undefined &&
+    fitsStrict(schema);
+}
+
+/** Whether a subschema, and every one inside it, fits strict mode. */
+function fitsStrict(schema: unknown): boolean {
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
+    return false;
+  }
+  const node = schema as Record<string, unknown>;
+  if (NOT_STRICT.some((keyword) => keyword in node)) return false;
+  const properties = tableOf(node.properties);
+  if (properties === null) return false;
+  if (isType(node, "object") || node.properties !== undefined) {
+    const required = Array.isArray(node.required) ? node.required : [];
+    if (node.additionalProperties !== false) return false;
+    if (!Object.keys(properties).every((name) => required.includes(name))) {
+      return false;
+    }
+  }
+  const inside: unknown[] = [
+    ...Object.values(properties),
+    ...[node.items ?? []].flat(),
+    ...(Array.isArray(node.prefixItems) ? node.prefixItems : []),
+    ...(Array.isArray(node.anyOf) ? node.anyOf : []),
+  ];
+  for (const key of ["$defs", "definitions"]) {
+    const defs = tableOf(node[key]);
+    if (defs === null) return false;
+    inside.push(...Object.values(defs));
+  }
+  if (node.anyOf !== undefined && !Array.isArray(node.anyOf)) return false;
+  return inside.every(fitsStrict);
+}
+
+/** Whether the schema's `type` is, or lists, `type`. */
+function isType(schema: Record<string, unknown>, type: string): boolean {
+  return schema.type === type ||
+    (Array.isArray(schema.type) && schema.type.includes(type));
+}
+
+/** A keyword's table of schemas: `{}` when absent, `null` when no table. */
+function tableOf(value: unknown): Record<string, unknown> | null {
+  if (value === undefined) return {};
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : null;
 }
 
 /**

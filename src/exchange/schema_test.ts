@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../cli/usage_error.ts";
 import {
+  fitsStrictMode,
   type JsonSchemaRequest,
   parseSchemaArgument,
   responseFormat,
@@ -246,6 +247,128 @@ Deno.test("responseFormat() is the request body's response_format", () => {
     type: "json_schema",
     json_schema: { name: "People", schema: PEOPLE, strict: true },
   });
+});
+
+/** An object schema with every property required and nothing more allowed. */
+function closed(properties: Record<string, unknown>, extra = {}) {
+  return {
+    type: "object",
+    properties,
+    required: Object.keys(properties),
+    additionalProperties: false,
+    ...extra,
+  };
+}
+
+Deno.test("fitsStrictMode() takes a schema only when OpenAI's strict mode does", async (t) => {
+  const name = { type: "string" };
+  const cases: [string, Record<string, unknown>, boolean][] = [
+    ["every property required, nothing more", closed({ name }), true],
+    ["nested objects and arrays of them, closed", PEOPLE, true],
+    ["an object with no properties, closed", closed({}), true],
+    [
+      "anyOf of closed objects, and a null",
+      closed({
+        pet: {
+          anyOf: [closed({ name }), closed({ legs: { type: "integer" } }), {
+            type: "null",
+          }],
+        },
+      }),
+      true,
+    ],
+    [
+      "a nullable object, closed",
+      closed({ boss: { ...closed({ name }), type: ["object", "null"] } }),
+      true,
+    ],
+    ["a property not required", { ...closed({ name }), required: [] }, false],
+    ["no required at all", {
+      type: "object",
+      properties: { name },
+      additionalProperties: false,
+    }, false],
+    ["additionalProperties left out", {
+      type: "object",
+      properties: { name },
+      required: ["name"],
+    }, false],
+    [
+      "additionalProperties true",
+      closed({ name }, {
+        additionalProperties: true,
+      }),
+      false,
+    ],
+    [
+      "additionalProperties a schema",
+      closed({ name }, {
+        additionalProperties: name,
+      }),
+      false,
+    ],
+    ["an open object inside", closed({ boss: { type: "object" } }), false],
+    [
+      "an open object in an array's items",
+      closed({
+        list: {
+          type: "array",
+          items: { type: "object", properties: { name } },
+        },
+      }),
+      false,
+    ],
+    [
+      "an open object in a tuple's items",
+      closed({ pair: { type: "array", items: [name, { type: "object" }] } }),
+      false,
+    ],
+    [
+      "an open object in $defs",
+      closed({ p: { $ref: "#/$defs/p" } }, {
+        $defs: { p: { type: "object", properties: { name } } },
+      }),
+      false,
+    ],
+    [
+      "an open object in definitions",
+      closed({ p: { $ref: "#/definitions/p" } }, {
+        definitions: { p: { type: "object" } },
+      }),
+      false,
+    ],
+    [
+      "an open object in an anyOf",
+      closed({ pet: { anyOf: [closed({ name }), { type: "object" }] } }),
+      false,
+    ],
+    [
+      "properties without a type, not closed",
+      { properties: { name } },
+      false,
+    ],
+    ["anyOf at the root", { anyOf: [closed({ name })] }, false],
+    ["not an object at the root", { type: "array", items: name }, false],
+    ["allOf", closed({ name }, { allOf: [closed({ name })] }), false],
+    ["oneOf inside", closed({ x: { oneOf: [name, { type: "null" }] } }), false],
+    ["not", closed({ x: { not: name } }), false],
+    ["if", closed({ x: { if: name, then: name } }), false],
+    [
+      "patternProperties",
+      closed({}, { patternProperties: { a: name } }),
+      false,
+    ],
+    ["a boolean subschema", closed({ x: true }), false],
+  ];
+  for (const [what, schema, strict] of cases) {
+    await t.step(what, () => {
+      assert.equal(fitsStrictMode(schema), strict);
+      assert.equal(
+        responseFormat({ name: "answer", schema }).json_schema.strict,
+        strict,
+      );
+    });
+  }
 });
 
 Deno.test("validateAnswer() returns the value of an answer that matches", async () => {

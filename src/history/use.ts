@@ -104,7 +104,8 @@ export function conversationToContinue(
 
 /**
  * What `--history` or `--show <id>` prints, as text or, with `json`, as JSON:
- * the latest 20 conversations, or one with its messages in the OpenAI format.
+ * the latest `historyLimit` conversations (default 20), or one with its
+ * messages in the OpenAI format.
  *
  * @example
  * ```ts
@@ -132,10 +133,14 @@ export function conversationToContinue(
  */
 export function browse(
   history: History,
-  { show, json }: { show?: number; json: boolean },
+  { show, json, historyLimit }: {
+    show?: number;
+    json: boolean;
+    historyLimit?: number;
+  },
 ): string {
   if (show === undefined) {
-    const summaries = history.list();
+    const summaries = history.list(historyLimit);
     return json
       ? `${JSON.stringify(summaries, null, 2)}\n`
       : `${formatList(summaries)}\n`;

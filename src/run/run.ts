@@ -110,6 +110,12 @@ export async function run(
   if (resumed) noteFollowUp(io, resumed, begin, settings, options);
   // Tool servers start only when tools are asked for, and stop with the run.
   const servers = toolServersOf(options.tools, settings, start.role);
+  if (options.yes && servers.length === 0) {
+    io.stderr.write(
+      "--yes approves tool calls, and no tool server is enabled (-T NAME, or " +
+        "tools in the config file): it does nothing here\n",
+    );
+  }
   await using tools = servers.length
     ? await (await import("../tools/use.ts")).startTools(
       io,

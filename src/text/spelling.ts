@@ -7,7 +7,8 @@
 
 /**
  * The word of `words` closest to `word` within `most` edits (insertions,
- * deletions, substitutions), if any; case is ignored.
+ * deletions, substitutions, two neighbours swapped), if any; case is
+ * ignored.
  *
  * @example
  * ```ts
@@ -31,9 +32,27 @@ export function nearest(
   return best;
 }
 
-/** The edit distance of two words. */
+/**
+ * How many edits a slip of the fingers is, for a word of this length: one,
+ * or two for a word of 8 letters or more.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { slipsIn } from "./spelling.ts";
+ * assert.deepEqual([slipsIn("strem"), slipsIn("temprature")], [1, 2]);
+ * ```
+ */
+export function slipsIn(word: string): number {
+  return word.length >= 8 ? 2 : 1;
+}
+
+/** The edit distance of two words, a swap of two neighbours one edit. */
 function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  let [before, row] = [
+    [] as number[],
+    Array.from({ length: b.length + 1 }, (_, i) => i),
+  ];
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
     for (let j = 1; j <= b.length; j++) {
@@ -42,8 +61,11 @@ function distance(a: string, b: string): number {
         next[j - 1] + 1,
         row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
       );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        next[j] = Math.min(next[j], before[j - 2] + 1);
+      }
     }
-    row = next;
+    [before, row] = [row, next];
   }
   return row[b.length];
 }
