@@ -99,7 +99,10 @@ e2e(
     assert.equal(run.code, 2);
     assert.match(
       run.stderr,
-      new RegExp(`^${PLATFORM}:2: .+ \\(fix the TOML there\\)\\n$`),
+      new RegExp(
+        `^${PLATFORM}:2: the table header \\[providers\\.work is not ` +
+          "closed: write \\[providers\\.work\\]\\n$",
+      ),
     );
     assert.equal(server.requests.size, 0);
   },

@@ -259,7 +259,17 @@ Deno.test("main() refuses a bad config file with one line naming it, sending not
     [
       "a syntax error, with its line",
       'model = "x"\n[providers.work]\nbase_url = \n',
-      `${CONFIG_PATH}:3: invalid value (fix the TOML there)`,
+      `${CONFIG_PATH}:3: base_url has no value after "=": write base_url = "…"`,
+    ],
+    [
+      "a string without quotes, in words a user knows",
+      "model = gpt-4o\n",
+      `${CONFIG_PATH}:1: strings need quotes: model = "gpt-4o"`,
+    ],
+    [
+      "a list never closed, at the line it begins",
+      'model = ["a",\n  "b"\n\n[roles.r]\nsystem = "x"\n',
+      `${CONFIG_PATH}:1: the list that begins here is not closed: end it with ]`,
     ],
     [
       "a wrong type",

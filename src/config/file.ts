@@ -34,6 +34,7 @@ import { ConfigError } from "./connection.ts";
 import type { Io } from "../io/io.ts";
 import { type Env, isAbsolute } from "./paths.ts";
 import { Checker, type ConfigFile } from "./checks.ts";
+import { explainToml } from "./toml_errors.ts";
 
 export type { ConfigFile, Grants, Role, ToolServer } from "./checks.ts";
 
@@ -145,10 +146,15 @@ export async function loadConfigFile(
   }
   const { parse, TomlError } = await import("smol-toml");
   let data: Record<string, unknown>;
+  const toml = text.replace(/^\uFEFF/, "");
   try {
-    data = parse(text.replace(/^\uFEFF/, ""));
+    data = parse(toml);
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
+    const explained = explainToml(toml, error);
+    if (explained) {
+      throw new ConfigError(`${path}:${explained.line}: ${explained.says}`);
+    }
     const what = error.message.split("\n")[0]
       .replace(/^Invalid TOML document: /, "");
     throw new ConfigError(
