@@ -72,6 +72,55 @@ Deno.test("a bad option stops the run before anything is sent: exit 2 naming it"
   });
 });
 
+Deno.test("-o passes an option it does not know on to another server, as the JSON its value is", async () => {
+  const { code, requests } = await run([
+    "-o",
+    "top_k=40",
+    "-o",
+    "min_p=0.05",
+    "-o",
+    "mirostat=true",
+    "-o",
+    "mode=fast",
+    "Hi",
+  ], { env: { OPENAI_BASE_URL: "http://127.0.0.1:1337/v1" } });
+  assert.equal(code, 0);
+  const { model: _, messages: __, ...rest } = requests[0].body;
+  assert.deepEqual(rest, {
+    top_k: 40,
+    min_p: 0.05,
+    mirostat: true,
+    mode: "fast",
+  });
+});
+
+Deno.test("an option OpenAI's API does not take stops a run that would send it there: exit 2, nothing sent", async () => {
+  const refused = await run(["-o", "top_k=40", "Hi"]);
+  assert.deepEqual(
+    { code: refused.code, stderr: refused.stderr, sent: refused.requests },
+    {
+      code: 2,
+      stderr: "top_k: OpenAI's API takes no such option and would refuse " +
+        "the request to gpt-4o; other servers get it as it is (leave it " +
+        "out, or ask another server with -m provider:) (see --help)\n",
+      sent: [],
+    },
+  );
+  // One it takes goes there too.
+  const taken = await run(["-o", "user=ada", "Hi"]);
+  assert.deepEqual(extras(taken.requests), [{ user: "ada" }]);
+});
+
+Deno.test("a near miss of an option it knows stops the run, saying which it may mean", async () => {
+  const { code, stderr, requests } = await run(["-o", "temprature=0.2", "Hi"]);
+  assert.deepEqual({ code, stderr, sent: requests.length }, {
+    code: 2,
+    stderr: '-o: unknown option "temprature": did you mean temperature? (a ' +
+      "name the program does not know goes to the server as it is) (see --help)\n",
+    sent: 0,
+  });
+});
+
 const CONFIG = `
 options = { temperature = 0.7, seed = 1 }
 

@@ -46,7 +46,7 @@ Options:
   -f, --file <path>        put a text file, or each of a folder's, in the prompt
   -o, --option <name=value>  a sampling option: temperature, top_p, max_tokens,
                            seed, stop, presence_penalty, frequency_penalty,
-                           reasoning_effort
+                           reasoning_effort; any other goes to the server as is
       --temperature <n>    -o temperature=<n>, over any -o temperature
       --max-tokens <n>     -o max_tokens=<n>, over any -o max_tokens
       --schema <json|@file>  ask for JSON that follows this JSON Schema, and

@@ -113,7 +113,7 @@ Deno.test("parseOptions() refuses a bad sampling option, --schema with the chat 
     ],
     [
       ["-o", "temprature=1"],
-      '-o: unknown option "temprature" (did you mean temperature?); the options are temperature, top_p, max_tokens, seed, stop, presence_penalty, frequency_penalty, reasoning_effort',
+      '-o: unknown option "temprature": did you mean temperature? (a name the program does not know goes to the server as it is)',
     ],
     [
       ["--schema", "{}", "--chat"],

@@ -12,7 +12,11 @@
  * ```
  *
  * Each is checked against the range the API accepts, so that a typo fails
- * here, in one sentence, rather than as the server's 400.
+ * here, in one sentence, rather than as the server's 400. An option the
+ * program does not know (`top_k`, `min_p`: a local server's own) is passed
+ * on as it is, typed (`-o top_k=40` sends the number 40), to any server but
+ * OpenAI's own API, which would refuse it; only a near miss of a known name
+ * (`temprature`) is refused, saying which it may mean.
  *
  * @module
  */
@@ -37,7 +41,59 @@ export interface SamplingOptions {
   /** -2 to 2. */
   frequency_penalty?: number;
   reasoning_effort?: ReasoningEffort;
+  /**
+   * Options the program does not know, by name, as JSON values: passed on to
+   * servers other than OpenAI's own API (see {@linkcode PASSED_ON}).
+   */
+  extra?: Record<string, unknown>;
 }
+
+/** The sampling options the program knows and checks. */
+type KnownOptions = Omit<SamplingOptions, "extra">;
+
+/**
+ * Options the program does not check that servers are known to take, which
+ * are therefore never taken for a near miss of one it knows (`top_k` is one
+ * letter from `top_p`); those OpenAI's own API takes too are marked `true`.
+ */
+export const PASSED_ON: Readonly<Record<string, boolean>> = {
+  top_k: false,
+  min_p: false,
+  top_a: false,
+  typical_p: false,
+  tfs_z: false,
+  repetition_penalty: false,
+  repeat_penalty: false,
+  repeat_last_n: false,
+  mirostat: false,
+  mirostat_tau: false,
+  mirostat_eta: false,
+  num_ctx: false,
+  num_predict: false,
+  keep_alive: false,
+  cache_prompt: false,
+  think: false,
+  reasoning: false,
+  provider: false,
+  transforms: false,
+  models: false,
+  route: false,
+  logit_bias: true,
+  logprobs: true,
+  top_logprobs: true,
+  n: true,
+  user: true,
+  store: true,
+  metadata: true,
+  service_tier: true,
+  verbosity: true,
+  parallel_tool_calls: true,
+  modalities: true,
+  prediction: true,
+  web_search_options: true,
+  prompt_cache_key: true,
+  safety_identifier: true,
+};
 
 /** The values `reasoning_effort` takes. */
 export const REASONING_EFFORTS = [
@@ -62,7 +118,7 @@ type Rule =
   | { kind: "choice"; values: readonly string[] }
   | { kind: "stop" };
 
-const RULES: { [name in keyof SamplingOptions]-?: Rule } = {
+const RULES: { [name in keyof KnownOptions]-?: Rule } = {
   temperature: { kind: "number", min: 0, max: 2 },
   top_p: { kind: "number", min: 0, max: 1 },
   max_tokens: {
@@ -93,8 +149,8 @@ const RULES: { [name in keyof SamplingOptions]-?: Rule } = {
  * assert.equal(OPTION_NAMES[0], "temperature");
  * ```
  */
-export const OPTION_NAMES: readonly (keyof SamplingOptions)[] = Object.freeze(
-  Object.keys(RULES) as (keyof SamplingOptions)[],
+export const OPTION_NAMES: readonly (keyof KnownOptions)[] = Object.freeze(
+  Object.keys(RULES) as (keyof KnownOptions)[],
 );
 
 /** What a value of `rule` is, for "takes …" and "must be …". */
@@ -112,8 +168,35 @@ function describeRule(rule: Rule): string {
 }
 
 /** Whether `name` is an option's name. */
-function isOptionName(name: string): name is keyof SamplingOptions {
+function isOptionName(name: string): name is keyof KnownOptions {
   return Object.hasOwn(RULES, name);
+}
+
+/**
+ * The known option a name the program does not know is a near miss of, or
+ * `undefined` for a name to pass on (one servers are known to take, or far
+ * from every known one).
+ */
+function nearMiss(name: string): string | undefined {
+  return Object.hasOwn(PASSED_ON, name)
+    ? undefined
+    : nearest(name, OPTION_NAMES);
+}
+
+/** A name a request field can have: letters, digits and `_`. */
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * `-o NAME=VALUE`'s value for an option the program does not know: the JSON
+ * it is (a number, `true`, `null`, a list, an object, a quoted text), else
+ * the text itself.
+ */
+function typedValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /** A number written in decimal (no hex, no spaces), or `undefined`. */
@@ -156,7 +239,7 @@ function fits(rule: Rule, value: unknown): boolean {
  *
  * @throws {UsageError} for a value the option does not take.
  */
-export function parseOption<K extends keyof SamplingOptions>(
+export function parseOption<K extends keyof KnownOptions>(
   name: K,
   text: string,
   flag = `-o ${name}`,
@@ -178,7 +261,8 @@ export function parseOption<K extends keyof SamplingOptions>(
 /**
  * The options of the `-o` values, in order: `temperature=0.2`, `stop=END`.
  * An option given twice keeps the later value, except `stop`, whose values
- * add up (to at most 4).
+ * add up (to at most 4). One the program does not know goes in `extra`,
+ * typed.
  *
  * @example
  * ```ts
@@ -188,10 +272,12 @@ export function parseOption<K extends keyof SamplingOptions>(
  *   parseOptionFlags(["temperature=1", "stop=END", "temperature=0.2", "stop=###"]),
  *   { temperature: 0.2, stop: ["END", "###"] },
  * );
+ * assert.deepEqual(parseOptionFlags(["top_k=40", "mode=fast"]), {
+ *   extra: { top_k: 40, mode: "fast" },
+ * });
  * assert.throws(() => parseOptionFlags(["temprature=1"]), {
- *   message: '-o: unknown option "temprature" (did you mean temperature?); ' +
- *     "the options are temperature, top_p, max_tokens, seed, stop, " +
- *     "presence_penalty, frequency_penalty, reasoning_effort",
+ *   message: '-o: unknown option "temprature": did you mean temperature? ' +
+ *     "(a name the program does not know goes to the server as it is)",
  * });
  * ```
  *
@@ -207,8 +293,15 @@ export function parseOptionFlags(flags: readonly string[]): SamplingOptions {
       throw new UsageError(`-o takes NAME=VALUE, not ${JSON.stringify(flag)}`);
     }
     const name = flag.slice(0, equals);
-    if (!isOptionName(name)) throw unknownOption(name);
     const text = flag.slice(equals + 1);
+    if (!isOptionName(name)) {
+      if (!FIELD_NAME.test(name) || nearMiss(name)) throw unknownOption(name);
+      options.extra = {
+        ...options.extra as Record<string, unknown>,
+        [name]: typedValue(text),
+      };
+      continue;
+    }
     if (name !== "stop") {
       options[name] = parseOption(name, text);
       continue;
@@ -224,21 +317,28 @@ export function parseOptionFlags(flags: readonly string[]): SamplingOptions {
   return options as SamplingOptions;
 }
 
-/** The error for `-o NAME=…` of a name that is no option's. */
+/** The error for `-o NAME=…` of a near miss, or a name no field can have. */
 function unknownOption(name: string): UsageError {
-  const near = nearest(name, OPTION_NAMES);
+  if (!FIELD_NAME.test(name)) {
+    const near = nearest(name, [...OPTION_NAMES, ...Object.keys(PASSED_ON)]);
+    return new UsageError(
+      `-o: ${JSON.stringify(name)} is no option's name (a name is letters, ` +
+        `digits and _)${near ? `: did you mean ${near}?` : ""}`,
+    );
+  }
   return new UsageError(
-    `-o: unknown option ${JSON.stringify(name)}` +
-      (near ? ` (did you mean ${near}?)` : "") +
-      `; the options are ${OPTION_NAMES.join(", ")}`,
+    `-o: unknown option ${JSON.stringify(name)}: did you mean ` +
+      `${nearMiss(name)}? (a name the program does not know goes to the ` +
+      "server as it is)",
   );
 }
 
 /**
  * Checks a config file's `options` table. `where` names it and its file,
  * `options in /home/ada/.config/gpt4o/config.toml`; a message names the
- * setting within it. A name it does not know (a typo) is named in
- * `warnings` and left out, as the config file's other unknown settings are.
+ * setting within it. A near miss of a name it knows (a typo) is named in
+ * `warnings` and left out, as the config file's other unknown settings are;
+ * another name is passed on, in `extra`.
  *
  * @example
  * ```ts
@@ -277,11 +377,18 @@ export function checkOptions(
       options[name] = checkOption(name, item, at);
       continue;
     }
-    const near = nearest(name, OPTION_NAMES);
-    warnings.push(
-      `unknown setting ${at}, ignored` +
-        (near ? ` (did you mean ${near}?)` : ""),
-    );
+    const near = nearMiss(name);
+    if (near || !FIELD_NAME.test(name)) {
+      warnings.push(
+        `unknown setting ${at}, ignored` +
+          (near ? ` (did you mean ${near}?)` : ""),
+      );
+      continue;
+    }
+    options.extra = {
+      ...options.extra as Record<string, unknown>,
+      [name]: jsonOf(item),
+    };
   }
   return { options: options as SamplingOptions, warnings };
 }
@@ -296,7 +403,7 @@ function settingAt(where: string, name: string): string {
 
 /** One typed option's value, checked; `at` names it in the message. */
 function checkOption(
-  name: keyof SamplingOptions,
+  name: keyof KnownOptions,
   value: unknown,
   at: string,
 ): unknown {
@@ -335,6 +442,19 @@ function checkStop(value: unknown, at: string): string[] {
   return [...list];
 }
 
+/** A TOML value as JSON sends it: a big integer as a number, a date as its text. */
+function jsonOf(value: unknown): unknown {
+  if (typeof value === "bigint") return Number(value);
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(jsonOf);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, jsonOf(item)]),
+    );
+  }
+  return value;
+}
+
 /** A TOML value as a message shows it: a scalar as written, else its kind. */
 function shown(value: unknown): string {
   if (Array.isArray(value)) return "a list";
@@ -362,21 +482,25 @@ export function mergeOptions(
   ...layers: (SamplingOptions | undefined)[]
 ): SamplingOptions {
   const merged: Record<string, unknown> = {};
+  let extra: Record<string, unknown> | undefined;
   for (const layer of layers) {
     for (const name of OPTION_NAMES) {
       const value = layer?.[name];
       if (value === undefined) continue;
       merged[name] = Array.isArray(value) ? [...value] : value;
     }
+    if (layer?.extra) extra = { ...extra, ...layer.extra };
   }
-  return merged as SamplingOptions;
+  return { ...merged, ...(extra ? { extra } : {}) } as SamplingOptions;
 }
 
 /**
  * The fields the options add to a chat.completions request's body: each
  * under its own name, except `max_tokens`, which OpenAI's API takes as
  * `max_completion_tokens` (the SDK marks `max_tokens` deprecated) and
- * OpenAI-compatible servers as `max_tokens`. An absent option is left out.
+ * OpenAI-compatible servers as `max_tokens`; the options the program does
+ * not know go to them as they are, and to OpenAI's API only those it takes
+ * (see {@linkcode refusedByOpenAI}). An absent option is left out.
  *
  * @example
  * ```ts
@@ -404,7 +528,28 @@ export function requestFields(
       : name;
     fields[field] = Array.isArray(value) ? [...value] : value;
   }
+  for (const [name, value] of Object.entries(options.extra ?? {})) {
+    if (api === "compatible" || PASSED_ON[name] === true) fields[name] = value;
+  }
   return fields;
+}
+
+/**
+ * The options the program does not know that OpenAI's own API would refuse
+ * (it answers 400 to a field it does not take): a run that sends any there
+ * stops first.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { refusedByOpenAI } from "./sampling.ts";
+ * assert.deepEqual(refusedByOpenAI({ extra: { top_k: 40, user: "ada" } }), ["top_k"]);
+ * ```
+ */
+export function refusedByOpenAI(options: SamplingOptions): string[] {
+  return Object.keys(options.extra ?? {}).filter((name) =>
+    PASSED_ON[name] !== true
+  );
 }
 
 /**
@@ -423,11 +568,17 @@ export function requestFields(
  * ```
  */
 export function describeOptions(options: SamplingOptions): string {
-  return OPTION_NAMES
-    .filter((name) => options[name] !== undefined)
-    .map((name) => {
-      const value = options[name];
-      return `${name}=${Array.isArray(value) ? JSON.stringify(value) : value}`;
-    })
-    .join(" ");
+  return [
+    ...OPTION_NAMES
+      .filter((name) => options[name] !== undefined)
+      .map((name) => {
+        const value = options[name];
+        return `${name}=${
+          Array.isArray(value) ? JSON.stringify(value) : value
+        }`;
+      }),
+    ...Object.entries(options.extra ?? {}).map(([name, value]) =>
+      `${name}=${typeof value === "string" ? value : JSON.stringify(value)}`
+    ),
+  ].join(" ");
 }

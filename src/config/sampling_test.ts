@@ -8,6 +8,7 @@ import {
   OPTION_NAMES,
   parseOption,
   parseOptionFlags,
+  refusedByOpenAI,
   requestFields,
   type SamplingOptions,
 } from "./sampling.ts";
@@ -133,22 +134,23 @@ Deno.test("parseOptionFlags() refuses a value without NAME=", async (t) => {
   }
 });
 
-Deno.test("parseOptionFlags() names the options for an unknown one, and the nearest if one is close", async (t) => {
+Deno.test("parseOptionFlags() refuses a near miss of an option it knows, saying which", async (t) => {
+  const says = (name: string, near: string) =>
+    `-o: unknown option "${name}": did you mean ${near}? (a name the ` +
+    "program does not know goes to the server as it is)";
   const cases: [string, string][] = [
-    [
-      "temprature",
-      `-o: unknown option "temprature" (did you mean temperature?); the options are ${ALL_NAMES}`,
-    ],
+    ["temprature", says("temprature", "temperature")],
     [
       "max-tokens",
-      `-o: unknown option "max-tokens" (did you mean max_tokens?); the options are ${ALL_NAMES}`,
+      '-o: "max-tokens" is no option\'s name (a name is letters, digits and ' +
+      "_): did you mean max_tokens?",
     ],
+    ["Seed", says("Seed", "seed")],
     [
-      "Seed",
-      `-o: unknown option "Seed" (did you mean seed?); the options are ${ALL_NAMES}`,
+      "top-k",
+      '-o: "top-k" is no option\'s name (a name is letters, digits and _): ' +
+      "did you mean top_k?",
     ],
-    ["logprobs", `-o: unknown option "logprobs"; the options are ${ALL_NAMES}`],
-    ["toString", `-o: unknown option "toString"; the options are ${ALL_NAMES}`],
   ];
   for (const [name, message] of cases) {
     await t.step(name, () => {
@@ -158,6 +160,32 @@ Deno.test("parseOptionFlags() names the options for an unknown one, and the near
       );
     });
   }
+});
+
+Deno.test("parseOptionFlags() passes on an option it does not know, as the JSON its value is", () => {
+  assert.deepEqual(
+    parseOptionFlags([
+      "top_k=40",
+      "min_p=0.05",
+      "think=false",
+      'logit_bias={"50256":-100}',
+      "mode=fast",
+      'quoted="7"',
+      "top_k=20",
+      "toString=x",
+    ]),
+    {
+      extra: {
+        top_k: 20,
+        min_p: 0.05,
+        think: false,
+        logit_bias: { "50256": -100 },
+        mode: "fast",
+        quoted: "7",
+        toString: "x",
+      },
+    },
+  );
 });
 
 Deno.test("parseOptionFlags() keeps the later of an option given twice, but adds up stop sequences", () => {
@@ -313,16 +341,18 @@ Deno.test("checkOptions() refuses options that are not a table", () => {
   );
 });
 
-Deno.test("checkOptions() warns of an unknown name and leaves it out", () => {
+Deno.test("checkOptions() warns of a near miss and leaves it out, and passes another name on", () => {
   assert.deepEqual(
-    checkOptions({ temprature: 1, seed: 1, logit_bias: {} }, WHERE),
+    checkOptions(
+      { temprature: 1, seed: 1, logit_bias: {}, top_k: 40n, "a-b": 1 },
+      WHERE,
+    ),
     {
-      options: { seed: 1 },
+      options: { seed: 1, extra: { logit_bias: {}, top_k: 40 } },
       warnings: [
         "unknown setting roles.lawyer.options.temprature in /x/config.toml, " +
         "ignored (did you mean temperature?)",
-        "unknown setting roles.lawyer.options.logit_bias in /x/config.toml, " +
-        "ignored",
+        "unknown setting roles.lawyer.options.a-b in /x/config.toml, ignored",
       ],
     },
   );
@@ -330,6 +360,21 @@ Deno.test("checkOptions() warns of an unknown name and leaves it out", () => {
     options: {},
     warnings: ["unknown setting options.seeds, ignored (did you mean seed?)"],
   });
+});
+
+Deno.test("mergeOptions() and requestFields() carry the options passed on: to OpenAI's API only those it takes", () => {
+  const merged = mergeOptions(
+    { extra: { top_k: 40, user: "ada" } },
+    { extra: { top_k: 20 } },
+  );
+  assert.deepEqual(merged, { extra: { top_k: 20, user: "ada" } });
+  assert.deepEqual(requestFields(merged, "compatible"), {
+    top_k: 20,
+    user: "ada",
+  });
+  assert.deepEqual(requestFields(merged, "openai"), { user: "ada" });
+  assert.deepEqual(refusedByOpenAI(merged), ["top_k"]);
+  assert.equal(describeOptions(merged), "top_k=20 user=ada");
 });
 
 Deno.test("mergeOptions() lets a later layer override an earlier one, option by option", () => {

@@ -8,7 +8,12 @@ import type { Io } from "../io/io.ts";
 import type { Secrets } from "../io/redact.ts";
 import type { Options } from "../cli/options.ts";
 import { type Settings, type Target, targetsOf } from "../config/plan.ts";
-import { requestFields } from "../config/sampling.ts";
+import {
+  refusedByOpenAI,
+  requestFields,
+  type SamplingOptions,
+} from "../config/sampling.ts";
+import { UsageError } from "../cli/usage_error.ts";
 import { describeFailure, EXIT } from "../errors.ts";
 import type { Ask, Reply } from "../exchange/request.ts";
 import type {
@@ -69,6 +74,7 @@ export class Turns {
     let targets: Target[];
     try {
       targets = targetsOf(turn.model, this.settings, this.note);
+      checkOptionsFor(targets, turn.sampling ?? {});
     } catch (error) {
       const failure = describeFailure(error);
       io.stderr.write(`${failure.message}\n`);
@@ -188,6 +194,24 @@ export class Turns {
         : {}),
     }, turn.conversationId);
   }
+}
+
+/**
+ * Checks that no target is OpenAI's own API while options it does not take
+ * are set: it would refuse the whole request.
+ *
+ * @throws {UsageError} naming them and the target.
+ */
+function checkOptionsFor(targets: Target[], sampling: SamplingOptions): void {
+  const refused = refusedByOpenAI(sampling);
+  const openai = targets.find((each) => apiOf(each) === "openai");
+  if (refused.length === 0 || openai === undefined) return;
+  const names = refused.join(", ");
+  throw new UsageError(
+    `${names}: OpenAI's API takes no such option and would refuse the ` +
+      `request to ${openai.shown}; other servers get it as it is (leave it ` +
+      "out, or ask another server with -m provider:)",
+  );
 }
 
 /**
