@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "./connection.ts";
 import { configPath, loadConfigFile } from "./file.ts";
+import { testWith } from "../../testdata/permissions.ts";
 
 Deno.test("configPath() finds the config file as the platform keeps settings", async (t) => {
   const cases: [
@@ -305,3 +306,29 @@ Deno.test("loadConfigFile() finds a key written in the file, and wants the file 
   });
   assert.equal(file?.providers.length, 1);
 });
+
+testWith({ name: "read", path: "README.md" })(
+  "the README's config files load as written: no error, no warning",
+  async (t) => {
+    const readme = Deno.readTextFileSync(
+      new URL("../../README.md", import.meta.url),
+    );
+    const blocks = [...readme.matchAll(/^```toml\n([^]*?)^```$/gm)]
+      .map((match) => match[1]);
+    assert.ok(blocks.length >= 2, "the README shows config files");
+    for (const [i, text] of blocks.entries()) {
+      await t.step(`block ${i + 1}`, async () => {
+        const { file, warnings } = await loadConfigFile(
+          {
+            readTextFile: () => Promise.resolve(text),
+            fileMode: () => 0o600,
+          },
+          "/c.toml",
+          { os: "linux" },
+        );
+        assert.deepEqual(warnings, []);
+        assert.ok(file);
+      });
+    }
+  },
+);
