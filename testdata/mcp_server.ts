@@ -16,7 +16,9 @@
  *
  * Its first argument, when given, is put before each tool's name; its
  * second is a way to misbehave: `endless-cursor` (every page of the tool
- * list says there is one more, the same) or `fail-list` (listing fails).
+ * list says there is one more, the same), `fail-list` (listing fails) or
+ * `stay` (it goes on running once its input closes, as a server in the
+ * middle of a call may; else it exits then, as a well-behaved one does).
  *
  * @module
  */
@@ -125,4 +127,5 @@ server.setRequestHandler("tools/call", async (request) => {
   // deno-lint-ignore no-explicit-any
   return await tool.run((request.params.arguments ?? {}) as any);
 });
+if (mode !== "stay") server.onclose = () => Deno.exit(0);
 await server.connect(new StdioServerTransport());

@@ -426,11 +426,12 @@ toolTest(
 );
 
 toolTest(
-  "a call that takes longer than the server's timeout: the model gets the error",
+  "a call that takes longer than the server's timeout: the model gets the error, and the server, which stays, is stopped",
   async () => {
     const { code, stdout, stderr } = await withTools(
       ["-T", "t", "--yes", calls(["slow", { ms: 10_000 }])],
-      { table: "timeout = 0.5" },
+      // Still in the call, it stays once its input closes: it is stopped.
+      { table: "timeout = 0.5", serverArgs: ["", "stay"] },
     );
     assert.equal(code, 0);
     assert.equal(
@@ -455,10 +456,10 @@ toolTest(
       "--yes",
       "--timeout",
       "0.3",
-      calls(["slow", { ms: 700 }]),
+      calls(["slow", { ms: 500 }]),
     ]);
     assert.equal(code, 0);
-    assert.equal(stdout, "The tools said: slept 700 ms, 1 running\n");
+    assert.equal(stdout, "The tools said: slept 500 ms, 1 running\n");
   },
 );
 

@@ -294,13 +294,19 @@ export class ProcessTransport implements Transport {
   #writer?: WritableStreamDefaultWriter<Uint8Array>;
   #stderr = "";
   #closing?: Promise<void>;
-  readonly #buffer = new ReadBuffer({ maxBufferSize: LINE_LIMIT });
+  readonly #buffer: ReadBuffer;
+  readonly #lineLimit: number;
 
   constructor(
     readonly command: string,
     readonly args: string[],
     readonly env: Record<string, string>,
-  ) {}
+    /** The longest message, in bytes, a line may hold; {@linkcode LINE_LIMIT} unless told. */
+    { lineLimit = LINE_LIMIT }: { lineLimit?: number } = {},
+  ) {
+    this.#lineLimit = lineLimit;
+    this.#buffer = new ReadBuffer({ maxBufferSize: lineLimit + 1 });
+  }
 
   start(): Promise<void> {
     try {
@@ -331,39 +337,29 @@ export class ProcessTransport implements Transport {
   }
 
   async #read(stdout: ReadableStream<Uint8Array>): Promise<void> {
-    // A line longer than the buffer takes is dropped whole, and the server
-    // read on: the call it answers fails by its timeout, the others stand.
-    let skipping = false;
     try {
-      for await (let chunk of stdout) {
-        if (skipping) {
-          const end = chunk.indexOf(0x0a);
-          if (end < 0) continue;
-          [skipping, chunk] = [false, chunk.subarray(end + 1)];
-        }
-        try {
-          this.#buffer.append(Buffer.from(chunk));
-        } catch (error) {
-          // The buffer is cleared: what follows the long line's end is kept.
-          this.onerror?.(asError(error));
-          const end = chunk.indexOf(0x0a);
-          skipping = end < 0;
-          if (skipping) continue;
-          this.#buffer.append(Buffer.from(chunk.subarray(end + 1)));
-        }
-        for (;;) {
-          let message;
-          try {
-            message = this.#buffer.readMessage();
-          } catch (error) {
-            this.onerror?.(asError(error));
-            continue;
-          }
-          if (message === null) break;
-          this.onmessage?.(message);
-        }
-      }
+      await readLines(
+        stdout,
+        this.#lineLimit,
+        (line) => this.#deliver(line),
+        () =>
+          this.onerror?.(
+            new Error(`a message over ${this.#lineLimit} bytes was dropped`),
+          ),
+      );
     } catch (error) {
+      this.onerror?.(asError(error));
+    }
+  }
+
+  /** Hands one whole line to the SDK's reader, and its message on. */
+  #deliver(line: Buffer): void {
+    try {
+      this.#buffer.append(line);
+      const message = this.#buffer.readMessage();
+      if (message !== null) this.onmessage?.(message);
+    } catch (error) {
+      this.#buffer.clear();
       this.onerror?.(asError(error));
     }
   }
@@ -415,6 +411,60 @@ export class ProcessTransport implements Transport {
       await child.status.catch(() => {});
     }
     this.#buffer.clear();
+  }
+}
+
+/**
+ * The lines of `stream`, each whole with its line break, however the stream
+ * cuts them: a line's pieces wait until its end comes, so that it is copied
+ * once (the SDK's reader, fed piece by piece, would copy and search the line
+ * again for each: an 11 MiB result took seconds). A line longer than
+ * `lineLimit` bytes is dropped whole, `tooLong` told, and the lines after it
+ * read on.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readLines } from "./servers.ts";
+ * const lines: string[] = [];
+ * await readLines(
+ *   ReadableStream.from(["o", "ne\ntw", "o\n"].map((each) => new TextEncoder().encode(each))),
+ *   100,
+ *   (line) => lines.push(line.toString()),
+ *   () => {},
+ * );
+ * assert.deepEqual(lines, ["one\n", "two\n"]);
+ * ```
+ */
+export async function readLines(
+  stream: ReadableStream<Uint8Array>,
+  lineLimit: number,
+  each: (line: Buffer) => void,
+  tooLong: () => void,
+): Promise<void> {
+  let pieces: Uint8Array[] = [];
+  let size = 0;
+  let skipping = false;
+  for await (let chunk of stream) {
+    for (let end; (end = chunk.indexOf(0x0a)) >= 0;) {
+      const line = chunk.subarray(0, end + 1);
+      chunk = chunk.subarray(end + 1);
+      if (skipping) {
+        skipping = false;
+      } else if (size + line.length > lineLimit) {
+        tooLong();
+      } else {
+        each(Buffer.concat([...pieces, line]));
+      }
+      [pieces, size] = [[], 0];
+    }
+    if (skipping || chunk.length === 0) continue;
+    pieces.push(chunk);
+    size += chunk.length;
+    if (size > lineLimit) {
+      tooLong();
+      [pieces, size, skipping] = [[], 0, true];
+    }
   }
 }
 

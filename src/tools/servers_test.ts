@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { grantAdvice, reasonOf, sandboxArgs, serverEnv } from "./servers.ts";
+import {
+  grantAdvice,
+  readLines,
+  reasonOf,
+  sandboxArgs,
+  serverEnv,
+} from "./servers.ts";
 import type { ToolServer } from "../config/file.ts";
 
 const SERVER: ToolServer = {
@@ -210,4 +216,36 @@ Deno.test("a module server's refusals by Deno name the config's fix, not Deno's 
     const text = "Requires read access, run again with the --allow-write flag";
     assert.equal(grantAdvice(text, SERVER), text);
   });
+});
+
+Deno.test("readLines() gives each line whole however it is cut, and drops a line over the limit whole, reading on", async (t) => {
+  const read = async (chunks: string[]) => {
+    const lines: string[] = [];
+    let dropped = 0;
+    await readLines(
+      ReadableStream.from(chunks.map((each) => new TextEncoder().encode(each))),
+      10,
+      (line) => lines.push(line.toString()),
+      () => dropped++,
+    );
+    return { lines, dropped };
+  };
+  const cases: [string, string[], string[], number][] = [
+    ["several lines in one piece", ["a\nb\r\nc\n"], ["a\n", "b\r\n", "c\n"], 0],
+    ["a line in many pieces", ["ab", "c", "", "d\ne"], ["abcd\n"], 0],
+    ["exactly the limit", ["123456789\n"], ["123456789\n"], 0],
+    ["over the limit in one piece", ["1234567890\nok\n"], ["ok\n"], 1],
+    [
+      "over the limit across pieces, its end in a later one",
+      ["12345", "678901", "234", "5\nok\n"],
+      ["ok\n"],
+      1,
+    ],
+    ["no line break at the end", ["ok\npartial"], ["ok\n"], 0],
+  ];
+  for (const [name, chunks, lines, dropped] of cases) {
+    await t.step(name, async () => {
+      assert.deepEqual(await read(chunks), { lines, dropped });
+    });
+  }
 });
