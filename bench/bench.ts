@@ -775,7 +775,8 @@ async function atTerminal(
   const child = new Deno.Command("script", {
     args: [
       "-qfec",
-      `exec ${[command.cmd, ...command.args].map(quote).join(" ")}`,
+      // A prompt: the gpt4o command alone at a terminal opens the chat.
+      `exec ${[command.cmd, ...command.args, "Hi"].map(quote).join(" ")}`,
       "/dev/null",
     ],
     cwd: root,
@@ -1068,6 +1069,68 @@ if (!hasScript) {
       `(median of ${rounds}-round runs; target: at most 50 ms): ` +
       `${met(trip <= 50)}.`,
   );
+}
+
+// --- the first run on an empty Deno cache ------------------------------------------
+
+/** Every file under `dir`: how many bytes they take. */
+function bytesUnder(dir: string): number {
+  let total = 0;
+  for (const entry of Deno.readDirSync(dir)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) total += bytesUnder(path);
+    else if (entry.isFile) total += Deno.statSync(path).size;
+  }
+  return total;
+}
+
+/** The npm packages a cache holds: name@version folders, scoped ones too. */
+function packagesIn(npm: string): number {
+  let count = 0;
+  const versions = (dir: string) =>
+    [...Deno.readDirSync(dir)].filter((each) => each.isDirectory).length;
+  for (const entry of Deno.readDirSync(npm)) {
+    if (!entry.isDirectory) continue;
+    const path = `${npm}/${entry.name}`;
+    count += entry.name.startsWith("@")
+      ? [...Deno.readDirSync(path)].filter((each) => each.isDirectory)
+        .reduce((n, each) => n + versions(`${path}/${each.name}`), 0)
+      : versions(path);
+  }
+  return count;
+}
+
+{
+  // What a new user's first `deno task start` fetches: a cache of its own,
+  // the network as the user's environment reaches it.
+  const fresh = `${DATA_ENV.XDG_DATA_HOME}/fresh-deno-dir`;
+  await Deno.remove(fresh, { recursive: true }).catch(() => {});
+  const started = performance.now();
+  const { code, stderr } = await new Deno.Command("deno", {
+    args: ["task", "--quiet", "start", "--version"],
+    cwd: root,
+    env: { DENO_DIR: fresh, NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const seconds = (performance.now() - started) / 1000;
+  if (code !== 0) {
+    console.log(
+      `\nFirst deno task start on an empty Deno cache: not measured (${
+        new TextDecoder().decode(stderr).trim().split("\n").at(-1) ??
+          `exit ${code}`
+      }).`,
+    );
+  } else {
+    const npm = `${fresh}/npm/registry.npmjs.org`;
+    console.log(
+      `\nFirst deno task start on an empty Deno cache: ${
+        packagesIn(npm)
+      } npm packages, ${(bytesUnder(fresh) / 1e6).toFixed(1)} MB in the ` +
+        `cache, ${seconds.toFixed(1)} s.`,
+    );
+  }
+  await Deno.remove(fresh, { recursive: true }).catch(() => {});
 }
 
 // --- peak memory -------------------------------------------------------------------

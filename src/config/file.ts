@@ -33,8 +33,7 @@
 import { ConfigError } from "./connection.ts";
 import type { Io } from "../io/io.ts";
 import { type Env, isAbsolute } from "./paths.ts";
-import { Checker, type ConfigFile } from "./checks.ts";
-import { explainToml } from "./toml_errors.ts";
+import type { ConfigFile } from "./checks.ts";
 
 export type { ConfigFile, Grants, Role, ToolServer } from "./checks.ts";
 
@@ -151,6 +150,7 @@ export async function loadConfigFile(
     data = parse(toml);
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
+    const { explainToml } = await import("./toml_errors.ts");
     const explained = explainToml(toml, error);
     if (explained) {
       throw new ConfigError(`${path}:${explained.line}: ${explained.says}`);
@@ -161,6 +161,8 @@ export async function loadConfigFile(
       `${path}:${error.line}: ${what} (fix the TOML there)`,
     );
   }
+  // The checks load with the parser: a run without a config file needs neither.
+  const { Checker } = await import("./checks.ts");
   const check = new Checker(path);
   const file = check.file(data);
   const secret = check.secretAt(data);

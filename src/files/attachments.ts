@@ -29,7 +29,16 @@
  *
  * @module
  */
-import type { ChatCompletionContentPart } from "openai/resources/chat/completions";
+import {
+  type Attachment,
+  type AttachmentKind,
+  baseName,
+  type ContentPart,
+  MEDIA_TYPES,
+} from "./kinds.ts";
+
+export type { Attachment, AttachmentKind, ContentPart };
+export { baseName, MEDIA_TYPES };
 import { UsageError } from "../cli/usage_error.ts";
 
 const KiB = 1024;
@@ -47,18 +56,6 @@ export const PDF_LIMIT = 32 * MiB;
  */
 export const REQUEST_LIMIT = 50 * MiB;
 
-/** The kinds of file that can be attached, as their first bytes tell. */
-export type AttachmentKind = "png" | "jpeg" | "webp" | "gif" | "pdf";
-
-/** The media type of each kind, as a data URL names it. */
-export const MEDIA_TYPES: Record<AttachmentKind, string> = {
-  png: "image/png",
-  jpeg: "image/jpeg",
-  webp: "image/webp",
-  gif: "image/gif",
-  pdf: "application/pdf",
-};
-
 const KIND_NAMES: Record<AttachmentKind, string> = {
   png: "PNG image",
   jpeg: "JPEG image",
@@ -66,23 +63,6 @@ const KIND_NAMES: Record<AttachmentKind, string> = {
   gif: "GIF image",
   pdf: "PDF",
 };
-
-/** An image or PDF to send with the prompt, or an image URL. */
-export interface Attachment {
-  /** How the user named it: the path as given, "stdin", or the URL. */
-  name: string;
-  /** What it is; `"url"`: an http(s) image URL passed on as is. */
-  kind: AttachmentKind | "url";
-  /** The file's exact bytes; absent for a URL. */
-  bytes?: Uint8Array;
-  /** Lowercase hex SHA-256 of bytes; absent for a URL. */
-  sha256?: string;
-  /** The URL, for kind "url". */
-  url?: string;
-}
-
-/** A part of a user message's content, as chat completions take it. */
-export type ContentPart = ChatCompletionContentPart;
 
 /** The file access this module reads through, so that tests can fake it. */
 export interface Files {
@@ -377,9 +357,4 @@ export function describe(attachment: Attachment): string {
   return `${attachment.name} (${KIND_NAMES[attachment.kind]}, ${
     sizeText(attachment.bytes?.length ?? 0)
   })`;
-}
-
-/** The last part of a path, its trailing separators left out. */
-export function baseName(path: string): string {
-  return path.replace(/[\\/]+$/, "").split(/[\\/]/).pop() || path;
 }

@@ -9,7 +9,7 @@ import {
   baseName,
   type ContentPart,
   MEDIA_TYPES,
-} from "./attachments.ts";
+} from "./kinds.ts";
 
 const MiB = 1024 * 1024;
 
@@ -99,8 +99,15 @@ export const WHOLE_BODY_LIMIT = 8 * MiB;
  * ```
  */
 export class InlineData {
-  readonly #prefix = `gpt4o-data-${crypto.randomUUID().replaceAll("-", "")}-`;
+  /** Made with the first stand-in: the random source costs a run with no file. */
+  #nonce: string | undefined;
   readonly #files = new Map<string, Uint8Array>();
+
+  get #prefix(): string {
+    return this.#nonce ??= `gpt4o-data-${
+      crypto.randomUUID().replaceAll("-", "")
+    }-`;
+  }
 
   /** The stand-in for `attachment`'s base64, the same for the same file. */
   readonly standIn = (attachment: Attachment): string => {
@@ -115,7 +122,7 @@ export class InlineData {
    * stream past that, and `json` itself when it holds none.
    */
   body(json: string): string | Blob | ReadableStream<Uint8Array> {
-    if (!json.includes(this.#prefix)) return json;
+    if (this.#files.size === 0 || !json.includes(this.#prefix)) return json;
     // The body's pieces in order: text of the JSON, and files' bytes.
     const pieces: (string | Uint8Array)[] = [];
     let at = 0;

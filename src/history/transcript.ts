@@ -1,16 +1,19 @@
 /**
  * The history as text: the lines of `--history` and the transcript of
- * `--show`.
+ * `--show`, and their JSON; loaded only when they are asked for.
  *
  * @module
  */
 import { columns } from "../text/columns.ts";
-import type {
-  Conversation,
-  ConversationSummary,
-  Exchange,
-  ToolMessage,
+import {
+  type Conversation,
+  type ConversationSummary,
+  type Exchange,
+  messagesOf,
+  type ToolMessage,
 } from "./conversation.ts";
+import type { History } from "./store.ts";
+import { conversationToContinue } from "./use.ts";
 import { cut, flatten } from "../text/line.ts";
 import { describe } from "../files/attachments.ts";
 import { describeOptions } from "../config/sampling.ts";
@@ -211,4 +214,55 @@ function tokensLine(usage: Exchange["usage"]): string | undefined {
     usage?.[key] === undefined ? [] : [`${usage[key]} ${name}`]
   );
   return parts.length === 0 ? undefined : `[tokens: ${parts.join(", ")}]`;
+}
+
+/**
+ * What `--history` or `--show <id>` prints, as text or, with `json`, as JSON:
+ * the latest `historyLimit` conversations (default 20), or one with its
+ * messages in the OpenAI format.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { History } from "./store.ts";
+ * import { browse } from "./transcript.ts";
+ * using history = History.open(":memory:");
+ * const at = new Date("2026-11-27T23:14:00Z");
+ * history.save({
+ *   system: "Be brief.", prompt: "Hi", model: "gpt-4o", endpoint: "api.openai.com/v1",
+ *   answer: "Hello!", outcome: "answered", started: at, finished: at,
+ * });
+ * assert.equal(browse(history, { show: 1, json: true }), JSON.stringify({
+ *   id: 1,
+ *   model: "gpt-4o",
+ *   messages: [
+ *     { role: "system", content: "Be brief." },
+ *     { role: "user", content: "Hi" },
+ *     { role: "assistant", content: "Hello!" },
+ *   ],
+ * }, null, 2) + "\n");
+ * ```
+ *
+ * @throws {HistoryError} for an unknown id.
+ */
+export function browse(
+  history: History,
+  { show, json, historyLimit }: {
+    show?: number;
+    json: boolean;
+    historyLimit?: number;
+  },
+): string {
+  if (show === undefined) {
+    const summaries = history.list(historyLimit);
+    return json
+      ? `${JSON.stringify(summaries, null, 2)}\n`
+      : `${formatList(summaries)}\n`;
+  }
+  const conversation = conversationToContinue(history, show);
+  if (!json) return `${formatTranscript(conversation)}\n`;
+  const { id, model } = conversation;
+  return `${
+    JSON.stringify({ id, model, messages: messagesOf(conversation) }, null, 2)
+  }\n`;
 }

@@ -6,14 +6,9 @@
  * @module
  */
 import { ConfigError, type Variables } from "../config/connection.ts";
-import {
-  type Conversation,
-  type Exchange,
-  messagesOf,
-} from "./conversation.ts";
+import type { Conversation, Exchange } from "./conversation.ts";
 import { ConversationGoneError, HistoryError } from "./errors.ts";
 import { History } from "./store.ts";
-import { formatList, formatTranscript } from "./transcript.ts";
 import { historyPath } from "../config/paths.ts";
 
 /**
@@ -100,57 +95,6 @@ export function conversationToContinue(
       ? "there is no conversation to continue yet: ask a question first"
       : `there is no conversation ${id}: --history lists them`,
   );
-}
-
-/**
- * What `--history` or `--show <id>` prints, as text or, with `json`, as JSON:
- * the latest `historyLimit` conversations (default 20), or one with its
- * messages in the OpenAI format.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { History } from "./store.ts";
- * import { browse } from "./use.ts";
- * using history = History.open(":memory:");
- * const at = new Date("2026-11-27T23:14:00Z");
- * history.save({
- *   system: "Be brief.", prompt: "Hi", model: "gpt-4o", endpoint: "api.openai.com/v1",
- *   answer: "Hello!", outcome: "answered", started: at, finished: at,
- * });
- * assert.equal(browse(history, { show: 1, json: true }), JSON.stringify({
- *   id: 1,
- *   model: "gpt-4o",
- *   messages: [
- *     { role: "system", content: "Be brief." },
- *     { role: "user", content: "Hi" },
- *     { role: "assistant", content: "Hello!" },
- *   ],
- * }, null, 2) + "\n");
- * ```
- *
- * @throws {HistoryError} for an unknown id.
- */
-export function browse(
-  history: History,
-  { show, json, historyLimit }: {
-    show?: number;
-    json: boolean;
-    historyLimit?: number;
-  },
-): string {
-  if (show === undefined) {
-    const summaries = history.list(historyLimit);
-    return json
-      ? `${JSON.stringify(summaries, null, 2)}\n`
-      : `${formatList(summaries)}\n`;
-  }
-  const conversation = conversationToContinue(history, show);
-  if (!json) return `${formatTranscript(conversation)}\n`;
-  const { id, model } = conversation;
-  return `${
-    JSON.stringify({ id, model, messages: messagesOf(conversation) }, null, 2)
-  }\n`;
 }
 
 /**

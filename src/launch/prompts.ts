@@ -13,7 +13,6 @@
  */
 import { configPath } from "../config/file.ts";
 import { historyFolder } from "../config/paths.ts";
-import { namedFiles } from "./permissions.ts";
 import { parseOptions } from "../cli/options.ts";
 import { parseModel } from "../config/providers.ts";
 
@@ -98,6 +97,7 @@ export async function askForWhatIsLacking(
     await ask({ name: "read", path: folder });
     await ask({ name: "write", path: folder });
   }
+  const { namedFiles } = await import("./permissions.ts");
   for (const path of namedFiles(args)) await ask({ name: "read", path });
 }
 

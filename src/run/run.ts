@@ -21,7 +21,7 @@ import {
 } from "../config/plan.ts";
 import { describeFailure, EXIT } from "../errors.ts";
 import { contextOf, type Server } from "../exchange/request.ts";
-import { browse, conversationToContinue, openHistory } from "../history/use.ts";
+import { conversationToContinue, openHistory } from "../history/use.ts";
 import {
   type Conversation,
   endpointOf,
@@ -30,13 +30,11 @@ import {
   textOfMessage,
 } from "../history/conversation.ts";
 import { type History } from "../history/store.ts";
-import { transcriptParts } from "../history/transcript.ts";
 import type { Turn } from "../chat/chat.ts";
 import { UsageError } from "../cli/usage_error.ts";
 import type { MarkdownOptions } from "../render/markdown.ts";
 import { InlineData } from "../files/parts.ts";
 import { promptOf } from "./prompt.ts";
-import { chat } from "./session.ts";
 import { rendering, type Structured, Turns } from "./turns.ts";
 
 /**
@@ -84,6 +82,7 @@ export async function run(
     if (options.show !== undefined && render) {
       return await showRendered(io, history, options.show, render);
     }
+    const { browse } = await import("../history/transcript.ts");
     return print(io, browse(history, options));
   }
   let resumed: Conversation | undefined;
@@ -131,6 +130,8 @@ export async function run(
     ...(tools ? { tools } : {}),
   });
   if (options.chat) {
+    // The chat, its line reader and its commands load only for a chat.
+    const { chat } = await import("./session.ts");
     return await chat(
       io,
       options,
@@ -196,6 +197,7 @@ async function showRendered(
 ): Promise<number> {
   const conversation = conversationToContinue(history, id);
   const { MarkdownStream } = await import("../render/markdown.ts");
+  const { transcriptParts } = await import("../history/transcript.ts");
   for (const part of transcriptParts(conversation)) {
     if (!part.answer) {
       io.stdout.write(`${part.text}\n`);
