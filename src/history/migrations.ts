@@ -82,16 +82,30 @@ export function migrate(db: DatabaseSync, path: string): void {
   }
 }
 
+/**
+ * The schema version of the file, checked: one statement reads the version
+ * and whether the file has tables, so a schema another process commits in
+ * between cannot make a new history look like another program's database.
+ *
+ * @throws {HistoryError} for a newer schema, or tables without a version.
+ */
 export function checkVersion(db: DatabaseSync, path: string): number {
-  const { user_version } = db.prepare("PRAGMA user_version").get() as {
-    user_version: number;
-  };
-  if (user_version > SCHEMA_VERSION) {
+  const { version, tables } = db.prepare(
+    `SELECT (SELECT user_version FROM pragma_user_version) AS version,
+      EXISTS (SELECT 1 FROM sqlite_schema) AS tables`,
+  ).get() as { version: number; tables: number };
+  if (version > SCHEMA_VERSION) {
     throw new HistoryError(
-      `the history at ${path} has schema version ${user_version}, newer than ` +
+      `the history at ${path} has schema version ${version}, newer than ` +
         `this program knows (${SCHEMA_VERSION}): update the program, or set ` +
         "GPT4O_HISTORY to another file",
     );
   }
-  return user_version;
+  if (version === 0 && tables) {
+    throw new HistoryError(
+      `the history at ${path} is a database of another program (it has ` +
+        "tables but no schema version): set GPT4O_HISTORY to another file",
+    );
+  }
+  return version;
 }

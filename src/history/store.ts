@@ -121,12 +121,6 @@ export class History implements Disposable {
       db = new DatabaseSync(path, { timeout, readOnly });
       // What the file is, first: only the program's own history is changed.
       const version = checkVersion(db, path);
-      if (version === 0 && db.prepare("SELECT 1 FROM sqlite_schema").get()) {
-        throw new HistoryError(
-          `the history at ${path} is a database of another program (it has ` +
-            "tables but no schema version): set GPT4O_HISTORY to another file",
-        );
-      }
       if (readOnly) {
         if (version !== SCHEMA_VERSION) {
           throw new HistoryError(

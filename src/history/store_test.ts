@@ -9,7 +9,7 @@ import {
   messagesOf,
 } from "./conversation.ts";
 import { ConversationGoneError, HistoryError } from "./errors.ts";
-import { SCHEMA_VERSION } from "./migrations.ts";
+import { checkVersion, SCHEMA_VERSION } from "./migrations.ts";
 
 const TMP = new URL("../../.tmp/", import.meta.url).pathname;
 const WRITER = new URL("../../testdata/history_writer.ts", import.meta.url)
@@ -292,6 +292,43 @@ withFolder("open() refuses a database of another program", (dir) => {
     ),
   );
 });
+
+withFolder(
+  "a schema another run commits while this one looks is not another program's database",
+  (dir) => {
+    const path = `${dir}/history.db`;
+    const db = new DatabaseSync(path);
+    let committed = false;
+    // After this run's first read, another run creates the schema: what the
+    // file is must be read at one moment, not half before and half after.
+    const racing = new Proxy(db, {
+      get(target, key) {
+        if (key !== "prepare") {
+          const value = Reflect.get(target, key);
+          return typeof value === "function" ? value.bind(target) : value;
+        }
+        return (sql: string) => {
+          const statement = target.prepare(sql);
+          return {
+            get: () => {
+              const row = statement.get();
+              if (!committed) {
+                committed = true;
+                History.open(path).close();
+              }
+              return row;
+            },
+          };
+        };
+      },
+    });
+    assert.equal(checkVersion(racing, path), 0);
+    assert.ok(committed);
+    db.close();
+    const history = History.open(path);
+    history.close();
+  },
+);
 
 Deno.test("open() explains a path Deno may not write, and a folder no flag can grant", () => {
   const folder = new URL("../../not-allowed", import.meta.url).pathname;
