@@ -1,5 +1,6 @@
 /** The whole program in-process: saving, continuing and browsing the history. */
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { DEFAULT_SYSTEM } from "../src/cli/options.ts";
 import {
   ANSWER,
@@ -190,6 +191,32 @@ historyTest(
       }, args.join(" "));
     }
     assert.deepEqual(savedList(path), []);
+  },
+);
+
+historyTest(
+  "main() exits 2 with one line and sends nothing when -c or --show finds a damaged conversation",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+    assert.equal((await run(["Hi"], { env })).code, 0);
+    // A stored tool round that is not JSON, as a hand edit leaves it.
+    const db = new DatabaseSync(path);
+    db.exec("UPDATE exchanges SET tool_messages = '[{'");
+    db.close();
+    const line = `the history at ${path} is damaged: conversation 1 has tool ` +
+      "messages that are not the ones chat completions take; start a new " +
+      "conversation, or set GPT4O_HISTORY to another file\n";
+    for (const args of [["-c", "More"], ["--show", "1"]]) {
+      const { code, stdout, stderr, requests } = await run(args, { env });
+      assert.deepEqual({ code, stdout, stderr, sent: requests.length }, {
+        code: 2,
+        stdout: "",
+        stderr: line,
+        sent: 0,
+      }, args.join(" "));
+    }
   },
 );
 

@@ -34,27 +34,17 @@ import {
   type AttachmentKind,
   baseName,
   type ContentPart,
+  IMAGE_LIMIT,
   MEDIA_TYPES,
+  PDF_LIMIT,
+  REQUEST_LIMIT,
 } from "./kinds.ts";
 
 export type { Attachment, AttachmentKind, ContentPart };
-export { baseName, MEDIA_TYPES };
+export { baseName, IMAGE_LIMIT, MEDIA_TYPES, PDF_LIMIT, REQUEST_LIMIT };
 import { UsageError } from "../cli/usage_error.ts";
 
 const KiB = 1024;
-const MiB = 1024 * KiB;
-
-/** The largest image sent, in bytes: OpenAI's limit of 20 MiB per image. */
-export const IMAGE_LIMIT = 20 * MiB;
-
-/** The largest PDF sent, in bytes: OpenAI's limit of 32 MiB per PDF. */
-export const PDF_LIMIT = 32 * MiB;
-
-/**
- * The most bytes of attachments (images and PDFs) sent with one request
- * together: OpenAI's limit of 50 MiB.
- */
-export const REQUEST_LIMIT = 50 * MiB;
 
 const KIND_NAMES: Record<AttachmentKind, string> = {
   png: "PNG image",

@@ -19,6 +19,25 @@ export const MEDIA_TYPES: Record<AttachmentKind, string> = {
   pdf: "application/pdf",
 };
 
+const MiB = 1024 * 1024;
+
+/** The largest image sent, in bytes: OpenAI's limit of 20 MiB per image. */
+export const IMAGE_LIMIT = 20 * MiB;
+
+/** The largest PDF sent, in bytes: OpenAI's limit of 32 MiB per PDF. */
+export const PDF_LIMIT = 32 * MiB;
+
+/**
+ * The most bytes of attachments (images and PDFs) sent with one request
+ * together: OpenAI's limit of 50 MiB.
+ */
+export const REQUEST_LIMIT = 50 * MiB;
+
+/** The largest file of a kind. */
+export function limitOf(kind: AttachmentKind): number {
+  return kind === "pdf" ? PDF_LIMIT : IMAGE_LIMIT;
+}
+
 /** An image or PDF to send with the prompt, or an image URL. */
 export interface Attachment {
   /** How the user named it: the path as given, "stdin", or the URL. */

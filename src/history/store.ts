@@ -19,6 +19,13 @@ import {
 } from "./conversation.ts";
 import { ConversationGoneError, HistoryError, historyError } from "./errors.ts";
 import { checkVersion, migrate, SCHEMA_VERSION } from "./migrations.ts";
+import {
+  checkedBytes,
+  checkedFile,
+  checkedOptions,
+  checkedToolMessages,
+  DamagedHistoryError,
+} from "./checked.ts";
 
 /** How long a save or an open waits for another process's lock, in ms. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -153,7 +160,12 @@ export class History implements Disposable {
     return row === undefined ? undefined : this.get(row.id as number);
   }
 
-  /** The conversation with this id, if any. */
+  /**
+   * The conversation with this id, if any.
+   *
+   * @throws {DamagedHistoryError} when what is stored is not what a save
+   * writes (an attachment's size or bytes, a turn's JSON, its outcome).
+   */
   get(id: number): Conversation | undefined {
     const rows = this.#read(() =>
       this.#db.prepare(
@@ -170,40 +182,57 @@ export class History implements Disposable {
     const attachmentRows = this.#read(() =>
       this.#db.prepare(
         `SELECT e.exchange_id, e.name, a.kind, a.size, e.sha256, e.url
-        FROM exchange_attachments e
-        JOIN exchanges x ON x.id = e.exchange_id
+        FROM exchange_attachments e JOIN exchanges x ON x.id = e.exchange_id
         LEFT JOIN attachments a ON a.sha256 = e.sha256
         WHERE x.conversation_id = ? ORDER BY e.exchange_id, e.position`,
       ).all(id)
     ) as unknown as AttachmentRow[];
-    // Each file read once, however many turns sent it.
+    const damaged = (what: string) =>
+      new DamagedHistoryError(this.path, id, what);
+    // Each file read once, however many turns sent it; each checked before
+    // a byte of it is read.
     const files = new Map<string, Uint8Array>();
-    for (const { sha256, size } of attachmentRows) {
-      if (sha256 && size !== null && !files.has(sha256)) {
-        files.set(sha256, this.#file(sha256, size));
+    for (const { sha256, kind, size, url } of attachmentRows) {
+      if (url !== null || files.has(sha256 ?? "")) continue;
+      if (sha256 === null || size === null) {
+        throw damaged("an attachment with no file saved");
       }
+      const file = checkedFile(kind, size);
+      if (typeof file === "string") throw damaged(file);
+      const bytes = this.#read(() => this.#file(sha256, file.size));
+      const wrong = checkedBytes(bytes, file.size, sha256);
+      if (wrong) throw damaged(wrong);
+      files.set(sha256, bytes);
     }
     const attached = Map.groupBy(attachmentRows, (row) => row.exchange_id);
-    const turns = rows.map((row) =>
-      toExchange(row, attached.get(row.id) ?? [], files)
-    );
+    const turns = rows.map((row) => {
+      const turn = toExchange(row, attached.get(row.id) ?? [], files);
+      if (typeof turn === "string") throw damaged(turn);
+      return turn;
+    });
     const last = turns[turns.length - 1];
     return { id, model: last.model, system: last.system, turns };
   }
 
-  /** An attachment's bytes, put together from its chunks. */
+  /**
+   * An attachment's bytes, put together from its chunks: at most `size`,
+   * so a chunk too many is not read into memory.
+   */
   #file(sha256: string, size: number): Uint8Array {
     const bytes = new Uint8Array(size);
     const chunks = this.#db.prepare(
       `SELECT bytes FROM attachment_chunks WHERE sha256 = ? ORDER BY position`,
     );
     let at = 0;
-    for (const row of this.#read(() => chunks.iterate(sha256))) {
+    for (const row of chunks.iterate(sha256)) {
       const chunk = row.bytes as Uint8Array;
-      bytes.set(chunk.subarray(0, size - at), at);
+      if (!(chunk instanceof Uint8Array) || at + chunk.length > size) {
+        return bytes.subarray(0, 0); // not what a save writes
+      }
+      bytes.set(chunk, at);
       at += chunk.length;
     }
-    return bytes;
+    return bytes.subarray(0, at);
   }
 
   /** The latest `limit` conversations, newest first by their last update. */
@@ -391,7 +420,10 @@ function toExchange(
   row: ExchangeRow,
   attached: AttachmentRow[],
   files: Map<string, Uint8Array>,
-): Exchange {
+): Exchange | string {
+  if (!OUTCOMES.includes(row.outcome as Outcome)) {
+    return `a turn of an unknown outcome (${JSON.stringify(row.outcome)})`;
+  }
   const exchange: Exchange = {
     system: textOf(row.system),
     prompt: textOf(row.prompt),
@@ -410,16 +442,22 @@ function toExchange(
     if (row[key] !== null) usage[key] = row[key];
   }
   if (Object.keys(usage).length > 0) exchange.usage = usage;
-  if (row.options !== null) exchange.options = JSON.parse(row.options);
+  if (row.options !== null) {
+    const options = checkedOptions(row.options);
+    if (typeof options === "string") return options;
+    exchange.options = options;
+  }
   if (row.tool_messages !== null) {
-    exchange.toolMessages = JSON.parse(textOf(row.tool_messages));
+    const messages = checkedToolMessages(textOf(row.tool_messages));
+    if (typeof messages === "string") return messages;
+    exchange.toolMessages = messages;
   }
   if (attached.length > 0) {
     exchange.attachments = attached.map((each): Attachment =>
       each.url !== null ? { name: each.name, kind: "url", url: each.url } : {
         name: each.name,
         kind: each.kind as AttachmentKind,
-        bytes: files.get(each.sha256!) ?? new Uint8Array(),
+        bytes: files.get(each.sha256!)!,
         sha256: each.sha256!,
       }
     );

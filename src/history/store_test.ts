@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { testWith } from "../../testdata/permissions.ts";
 import { DatabaseSync } from "node:sqlite";
+import { createHash } from "node:crypto";
 import { BUSY_TIMEOUT_MS, History } from "./store.ts";
 import {
   type Conversation,
@@ -14,6 +15,10 @@ import { checkVersion, SCHEMA_VERSION } from "./migrations.ts";
 const TMP = new URL("../../.tmp/", import.meta.url).pathname;
 const WRITER = new URL("../../testdata/history_writer.ts", import.meta.url)
   .pathname;
+
+/** The hash a save keeps of an attachment's bytes. */
+const sha256Of = (bytes: Uint8Array) =>
+  createHash("sha256").update(bytes).digest("hex");
 
 const inTemp = testWith({ name: "write", path: ".tmp" });
 
@@ -773,7 +778,7 @@ Deno.test("save() keeps each attachment once by its content, in order, and the o
     name: "cat.png",
     kind: "png" as const,
     bytes: png,
-    sha256: "a".repeat(64),
+    sha256: sha256Of(png),
   };
   const url = {
     name: "https://example.com/dog.png",
@@ -812,13 +817,13 @@ Deno.test("save() keeps a large attachment in chunks and get() puts it back whol
     name: "big.png",
     kind: "png" as const,
     bytes,
-    sha256: "b".repeat(64),
+    sha256: sha256Of(bytes),
   };
   const empty = {
     name: "empty.gif",
     kind: "gif" as const,
     bytes: new Uint8Array(),
-    sha256: "c".repeat(64),
+    sha256: sha256Of(new Uint8Array()),
   };
   const id = history.save(exchange(0, { attachments: [image, empty] }));
   history.save(exchange(1, { attachments: [image] }), id);
@@ -830,3 +835,103 @@ Deno.test("save() keeps a large attachment in chunks and get() puts it back whol
     "one copy in memory for both turns",
   );
 });
+
+inTemp(
+  "get() refuses what no save writes, in one sentence, before reading a byte too many",
+  async (t) => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    const image = {
+      name: "cat.png",
+      kind: "png" as const,
+      bytes: png,
+      sha256: sha256Of(png),
+    };
+    Deno.mkdirSync(TMP, { recursive: true });
+    const dir = await Deno.makeTempDir({ dir: TMP, prefix: "history-" });
+    const path = `${dir}/history.db`;
+    const damaged = (what: string) =>
+      new HistoryError(
+        `the history at ${path} is damaged: conversation 1 has ${what}; ` +
+          "start a new conversation, or set GPT4O_HISTORY to another file",
+      );
+    const cases: [string, string, HistoryError][] = [
+      [
+        "an attachment whose size says 4,000,000,000",
+        "UPDATE attachments SET size = 4000000000",
+        damaged("an attachment whose size (4000000000) no png sent can have"),
+      ],
+      [
+        "a negative size",
+        "UPDATE attachments SET size = -1",
+        damaged("an attachment whose size (-1) no png sent can have"),
+      ],
+      [
+        "a size larger than its chunks",
+        "UPDATE attachments SET size = 8",
+        damaged("an attachment with 7 of its 8 bytes"),
+      ],
+      [
+        "a size smaller than its chunks",
+        "UPDATE attachments SET size = 6",
+        damaged("an attachment with 0 of its 6 bytes"),
+      ],
+      [
+        "bytes changed",
+        "UPDATE attachment_chunks SET bytes = X'89504E47010204'",
+        damaged("an attachment whose bytes do not match their hash"),
+      ],
+      [
+        "an unknown kind",
+        "UPDATE attachments SET kind = 'exe'",
+        damaged('an attachment of an unknown kind ("exe")'),
+      ],
+      [
+        "no chunks table",
+        "DROP TABLE attachment_chunks",
+        new HistoryError(
+          `cannot read the history at ${path}: no such table: attachment_chunks`,
+        ),
+      ],
+      [
+        "a null among the tool messages",
+        "UPDATE exchanges SET tool_messages = '[null]'",
+        damaged("tool messages that are not the ones chat completions take"),
+      ],
+      [
+        "tool messages that are not JSON",
+        "UPDATE exchanges SET tool_messages = '[{'",
+        damaged("tool messages that are not the ones chat completions take"),
+      ],
+      [
+        "a tool call of no type",
+        `UPDATE exchanges SET tool_messages = '[{"role":"assistant","content":null,"tool_calls":[{"id":"c","function":{"name":"f","arguments":"{}"}}]}]'`,
+        damaged("tool messages that are not the ones chat completions take"),
+      ],
+      [
+        "options that are not JSON",
+        "UPDATE exchanges SET options = '{'",
+        damaged("options that are not a JSON object"),
+      ],
+      [
+        "an unknown outcome",
+        "UPDATE exchanges SET outcome = 'won'",
+        damaged('a turn of an unknown outcome ("won")'),
+      ],
+    ];
+    for (const [name, sql, error] of cases) {
+      await t.step(name, () => {
+        const id = History.open(path).save(
+          exchange(0, { attachments: [image] }),
+        );
+        // The file changed by hand, or damaged on disk.
+        const db = new DatabaseSync(path);
+        db.exec(sql);
+        db.close();
+        using history = History.open(path, { readOnly: true });
+        assert.throws(() => history.get(id), error);
+        Deno.removeSync(path);
+      });
+    }
+    await Deno.remove(dir, { recursive: true });
+  },
+);
