@@ -161,6 +161,13 @@ export async function loadConfigFile(
       `${path}:${error.line}: ${what} (fix the TOML there)`,
     );
   }
+  const deep = tooDeep(data);
+  if (deep) {
+    throw new ConfigError(
+      `${path}: ${deep} nests more than ${DEPTH_LIMIT} tables and arrays ` +
+        "deep, deeper than any setting: fix the TOML there",
+    );
+  }
   // The checks load with the parser: a run without a config file needs neither.
   const { Checker } = await import("./checks.ts");
   const check = new Checker(path);
@@ -177,4 +184,30 @@ export async function loadConfigFile(
     }
   }
   return { file, warnings: check.warnings };
+}
+
+/** How deep tables and arrays may nest: far more than any setting needs. */
+export const DEPTH_LIMIT = 64;
+
+/**
+ * The first key, dotted and cut short, whose values nest past
+ * {@linkcode DEPTH_LIMIT}, found without recursion: the checks that walk the
+ * file recurse, and a 10,000-deep dotted key must stop here in one line.
+ */
+function tooDeep(data: Record<string, unknown>): string | undefined {
+  const stack: [unknown, string[]][] = [[data, []]];
+  while (stack.length > 0) {
+    const [value, keys] = stack.pop()!;
+    if (keys.length > DEPTH_LIMIT) {
+      const shown = keys.slice(0, 3).map((key) =>
+        /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key)
+      );
+      return `the key ${shown.join(".")}.…`;
+    }
+    if (typeof value === "object" && value !== null) {
+      for (const [key, each] of Object.entries(value)) {
+        stack.push([each, [...keys, key]]);
+      }
+    }
+  }
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ConfigError } from "./connection.ts";
 import { configPath, loadConfigFile } from "./file.ts";
 import { testWith } from "../../testdata/permissions.ts";
+import { cut } from "../text/line.ts";
 
 Deno.test("configPath() finds the config file as the platform keeps settings", async (t) => {
   const cases: [
@@ -200,9 +201,19 @@ Deno.test("loadConfigFile() refuses a tool server it cannot run, naming the sett
         "/c.toml: tool_rounds must be a whole number from 1 to 100",
       ],
       ['stream = "no"', "/c.toml: stream must be true or false, not string"],
+      [
+        `a${".a".repeat(10_000)} = 1`,
+        "/c.toml: the key a.a.a.… nests more than 64 tables and arrays deep, " +
+        "deeper than any setting: fix the TOML there",
+      ],
+      [
+        `[options]\n${'"x y"'}${".b".repeat(64)} = 1`,
+        '/c.toml: the key options."x y".b.… nests more than 64 tables and ' +
+        "arrays deep, deeper than any setting: fix the TOML there",
+      ],
     ] as const
   ) {
-    await t.step(text, async () => {
+    await t.step(cut(text, 60), async () => {
       await assert.rejects(
         loadConfigFile(io(text), "/c.toml", { os: "linux" }),
         new ConfigError(message),
