@@ -216,6 +216,25 @@ withFolder("a NUL in a prompt or answer reads back whole", (dir) => {
   ]);
 });
 
+Deno.test("save() keeps no control character in a title: C0, DEL and C1 become spaces", async (t) => {
+  const cases: [string, string][] = [
+    [
+      "\x1b]8;;https://evil.test\x07Click\x1b]8;;\x07",
+      "]8;;https://evil.test Click ]8;;",
+    ],
+    ["del\x7fete", "del ete"],
+    ["c1\x9b31mred\x9d0;title\x9c", "c1 31mred 0;title"],
+    ["\n\t  \r\nsecond line first\nthird", "second line first"],
+  ];
+  for (const [prompt, title] of cases) {
+    await t.step(JSON.stringify(prompt), () => {
+      using history = History.open(":memory:");
+      history.save(exchange(0, { prompt }));
+      assert.equal(history.list()[0].title, title);
+    });
+  }
+});
+
 Deno.test("save() cuts the title of a long first prompt to 200 characters", () => {
   using history = History.open(":memory:");
   history.save(exchange(0, { prompt: "x".repeat(10_000_000) }));
