@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "./connection.ts";
-import type { ConfigFile } from "./file.ts";
+import type { ConfigFile, Role, ToolServer } from "./file.ts";
 import type { Conversation } from "../history/conversation.ts";
 import { parseOptions } from "../cli/options.ts";
 import {
@@ -10,6 +10,7 @@ import {
   specsOf,
   startOf,
   targetsOf,
+  toolServersOf,
 } from "./plan.ts";
 
 const FILE: ConfigFile = {
@@ -262,4 +263,47 @@ Deno.test("formatRoles() lists each role, or says where roles go", () => {
     formatRoles(settingsOf(env({}), { ...FILE, roles: [] })),
     "no roles in /c.toml\n",
   );
+});
+
+Deno.test("toolServersOf() takes -T, else the role's tools, else the file's", async (t) => {
+  const server = (name: string): ToolServer => ({
+    name,
+    kind: "module",
+    target: `./${name}.ts`,
+    args: [],
+    grants: { read: [], write: [], net: [], env: [], run: [] },
+    env: {},
+    headers: {},
+    allow: [],
+  });
+  const file: ConfigFile = {
+    ...FILE,
+    mcp: [server("notes"), server("git"), server("web")],
+    tools: ["notes"],
+  };
+  const settings = settingsOf(env({}), file);
+  const cases: [string, string[], Role | undefined, string[]][] = [
+    ["the file's, with no role and no -T", [], undefined, ["notes"]],
+    ["a role's win over the file's", [], {
+      name: "dev",
+      tools: ["git"],
+    }, ["git"]],
+    ["a role's empty list turns them off", [], {
+      name: "plain",
+      tools: [],
+    }, []],
+    ["a role that names none keeps the file's", [], {
+      name: "lawyer",
+    }, ["notes"]],
+    ["-T wins over both", ["web"], { name: "dev", tools: ["git"] }, ["web"]],
+    ["all is every declared one", ["all"], undefined, ["notes", "git", "web"]],
+  ];
+  for (const [name, names, role, expected] of cases) {
+    await t.step(name, () => {
+      assert.deepEqual(
+        toolServersOf(names, settings, role).map((each) => each.name),
+        expected,
+      );
+    });
+  }
 });
