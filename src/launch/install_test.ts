@@ -74,8 +74,11 @@ async function sh(
 }
 
 shTest(
-  "the installed command is the launcher, given the Deno that installed it, the installed flags and the bundle",
-  async (dir) => {
+  "the installed command is the launcher, given the Deno that installed it, the installed flags and the bundle, whatever its folder's name",
+  async (root) => {
+    // A folder name a shell would split, expand or end a quote at.
+    const dir = `${root}/o'brien's $HOME "deno" \`x\``;
+    Deno.mkdirSync(dir);
     const deno = fakeDeno(`${dir}/deno`);
     const program = `${dir}/gpt4o.js`;
     Deno.writeTextFileSync(program, "");
