@@ -1037,3 +1037,66 @@ toolTest(
     assert.deepEqual(proxy.asked, []);
   },
 );
+
+toolTest(
+  "allow_env may not name a variable that holds one of the program's keys, a custom provider's key_env above all: exit 2, one line, nothing started",
+  async (t) => {
+    for (const key of ["GPT4O_WORK_KEY", "OPENAI_API_KEY", "GROQ_API_KEY"]) {
+      await t.step(key, async () => {
+        const { code, stdout, stderr, requests } = await withTools(
+          ["-T", "t", "--yes", calls(["env", { name: key }])],
+          {
+            more: '[providers.work]\nbase_url = "http://127.0.0.1:9/v1"\n' +
+              'key_env = "GPT4O_WORK_KEY"\n',
+            table: `allow_env = ["NOTES", "${key}"]`,
+            env: { GPT4O_WORK_KEY: "sk-work-0123456789abcdef" },
+          },
+        );
+        assert.equal(code, 2);
+        assert.equal(stdout, "");
+        assert.equal(
+          stderr,
+          `${CONFIG_PATH}: mcp.t.allow_env names ${key}, which holds a key ` +
+            "of the program's own: a tool server may not have it (give it a " +
+            "key of its own in env)\n",
+        );
+        assert.equal(requests.length, 0);
+      });
+    }
+  },
+);
+
+toolTest(
+  "two servers with a tool of one name: the allow of one approves its own tool only, never the other's",
+  async () => {
+    const server = (name: string, allow: string) =>
+      `[mcp.${name}]\nmodule = ${JSON.stringify(SERVER)}\nallow = ${allow}\n`;
+    const { code, stdout, stderr } = await run(
+      [
+        "-T",
+        "a",
+        "-T",
+        "b",
+        calls(["a_echo", { text: "x" }], ["b_echo", {
+          text: "y",
+        }]),
+      ],
+      {
+        // b_echo in a's list names no tool of a's.
+        config: server("a", '["echo", "b_echo"]') + server("b", "[]"),
+        env: { OPENAI_API_KEY: KEY, GPT4O_CONFIG: CONFIG_PATH, ...DENO_ENV },
+        reply: (seen) => toolModel(seen.body),
+      },
+    );
+    assert.equal(code, 0, stderr);
+    assert.equal(
+      stdout,
+      "The tools said: x | error: the user did not approve this call (no " +
+        "terminal to ask); do not try it again\n",
+    );
+    assert.match(
+      stderr,
+      /^tool a\.echo \{"text":"x"\}: 1 character \(\d+ ms\)\ntool b\.echo refused: there is no terminal to ask; approve it with --yes, or allow = \["echo"\] in \[mcp\.b\] of the config file\n$/,
+    );
+  },
+);
