@@ -949,6 +949,11 @@ toolTest(
         () => "",
       ],
       [
+        "an import() of a file that is not there, which fails only if it runs",
+        'export const later = () => import("./gone.ts");',
+        () => "",
+      ],
+      [
         "a file outside that allow_read names",
         'import key from "../secret.txt" with { type: "text" };',
         (dir) => `allow_read = ["${dir}/secret.txt"]\n`,
