@@ -294,3 +294,47 @@ for (const target of ["main.ts", "installed gpt4o"] as const) {
     },
   });
 }
+
+e2e(
+  "a command server's environment holds PATH, HOME and what its config names, never the key the program was given nor any other variable",
+  async (server) => {
+    await using folder = await notes();
+    const config = `${folder.dir}/command.toml`;
+    // The deno it runs finds its cache through env: HOME is the tests' own.
+    await Deno.writeTextFile(
+      config,
+      `[mcp.c]
+command = "deno"
+args = ["run", "--no-prompt", "--no-config", "--cached-only", "--allow-env", "${TEST_SERVER}"]
+allow_env = ["GPT4O_NOTES"]
+env = { DENO_DIR = ${JSON.stringify(PASSED_ENV.DENO_DIR)} }
+`,
+    );
+    const run = await program(
+      ["-T", "c", "--yes", calls(["env", { name: "*" }])],
+      {
+        baseURL: server.url("tools"),
+        env: {
+          GPT4O_CONFIG: config,
+          GPT4O_NOTES: "/home/me/notes",
+          GPT4O_WORK_KEY: "sk-work-0123456789abcdef0123",
+          HTTPS_PROXY: "http://127.0.0.1:9",
+        },
+      },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(
+      run.stdout,
+      `The tools said: ${
+        JSON.stringify({
+          // A value of the env table is masked like a key.
+          DENO_DIR: "[redacted]",
+          GPT4O_NOTES: "/home/me/notes",
+          HOME: PASSED_ENV.HOME,
+          NO_COLOR: "1",
+          PATH: PASSED_ENV.PATH,
+        })
+      }\n`,
+    );
+  },
+);

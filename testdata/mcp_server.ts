@@ -5,7 +5,8 @@
  *
  * - `echo {text}`: the text back;
  * - `read {path}`: the file's text, or Deno's refusal as an error result;
- * - `env {name}`: the variable's value, or `(unset)`;
+ * - `env {name}`: the variable's value, or `(unset)`; `*` gives every
+ *   variable of its environment, as JSON;
  * - `slow {ms}`: answers after `ms` milliseconds, saying how many calls of it
  *   ran at once at most while it did;
  * - `crash`: exits in the middle of the call, saying why on stderr;
@@ -13,6 +14,9 @@
  *   the file stops changing once the server is gone.
  *
  * - `big {bytes}`: a result of that many bytes.
+ * - `import {specifier}`: imports the module that its argument names, as
+ *   code computed at run time does (text for a file that is no code), and
+ *   says what it holds, or Deno's refusal as an error result.
  *
  * Its first argument, when given, is put before each tool's name; its
  * second is a way to misbehave: `endless-cursor` (every page of the tool
@@ -65,7 +69,14 @@ const tools = {
   env: {
     description: "Reads an environment variable.",
     inputSchema: object({ name: { type: "string" } }),
-    run: ({ name }: { name: string }) => text(Deno.env.get(name) ?? "(unset)"),
+    run: ({ name }: { name: string }) =>
+      text(
+        name === "*"
+          ? JSON.stringify(
+            Object.fromEntries(Object.entries(Deno.env.toObject()).sort()),
+          )
+          : Deno.env.get(name) ?? "(unset)",
+      ),
   },
   slow: {
     description: "Answers after a while.",
@@ -94,6 +105,29 @@ const tools = {
     description: "Answers with many bytes.",
     inputSchema: object({ bytes: { type: "number" } }),
     run: ({ bytes }: { bytes: number }) => text("b".repeat(bytes)),
+  },
+  import: {
+    description: "Imports a module its argument names.",
+    inputSchema: object({ specifier: { type: "string" } }),
+    run: async ({ specifier }: { specifier: string }) => {
+      const code = /\.[cm]?[jt]sx?$/.test(specifier) ||
+        /^(npm|jsr):/.test(specifier);
+      try {
+        const module = await import(
+          specifier,
+          code ? undefined : { with: { type: "text" } }
+        );
+        return text(
+          code ? Object.keys(module).join(", ") : String(module.default),
+        );
+      } catch (error) {
+        return text(
+          (error instanceof Error ? error.message : String(error))
+            .split("\n")[0],
+          true,
+        );
+      }
+    },
   },
   crash: {
     description: "Exits in the middle of a call.",

@@ -117,6 +117,7 @@ toolTest(
       "slow",
       "beat",
       "big",
+      "import",
       "crash",
     ]);
     assert.deepEqual(requests[0].body.tools?.[0 as never], {
@@ -362,13 +363,14 @@ toolTest(
       stdout,
       [
         `t (sandboxed: read ${FILES})`,
-        "  echo   Says the text back.",
-        "  read   Reads a text file.",
-        "  env    Reads an environment variable.",
-        "  slow   Answers after a while.",
-        "  beat   Shows it is alive, and never answers.",
-        "  big    Answers with many bytes.",
-        "  crash  Exits in the middle of a call.",
+        "  echo    Says the text back.",
+        "  read    Reads a text file.",
+        "  env     Reads an environment variable.",
+        "  slow    Answers after a while.",
+        "  beat    Shows it is alive, and never answers.",
+        "  big     Answers with many bytes.",
+        "  import  Imports a module its argument names.",
+        "  crash   Exits in the middle of a call.",
         "",
       ].join("\n"),
     );
@@ -605,8 +607,8 @@ toolTest(
         serverArgs: ["", "endless-cursor"],
       });
       assert.equal(code, 0);
-      // Its line, then its 7 tools, once each.
-      assert.equal(stdout.split("\n").length, 9);
+      // Its line, then its 8 tools, once each.
+      assert.equal(stdout.split("\n").length, 10);
     });
     await t.step("listing fails", async () => {
       const { code, stderr, requests } = await withTools(["-T", "t", "Hi"], {
@@ -699,13 +701,14 @@ function listWith(
 const LISTED = (name: string) =>
   [
     `${name} (sandboxed: nothing granted)`,
-    "  echo   Says the text back.",
-    "  read   Reads a text file.",
-    "  env    Reads an environment variable.",
-    "  slow   Answers after a while.",
-    "  beat   Shows it is alive, and never answers.",
-    "  big    Answers with many bytes.",
-    "  crash  Exits in the middle of a call.",
+    "  echo    Says the text back.",
+    "  read    Reads a text file.",
+    "  env     Reads an environment variable.",
+    "  slow    Answers after a while.",
+    "  beat    Shows it is alive, and never answers.",
+    "  big     Answers with many bytes.",
+    "  import  Imports a module its argument names.",
+    "  crash   Exits in the middle of a call.",
     "",
   ].join("\n");
 
@@ -843,5 +846,262 @@ toolTest(
     });
     assert.equal(code, 0, stderr);
     assert.equal(stdout, LISTED("t"));
+  },
+);
+
+/**
+ * A module server in a folder of its own (`srv/server.ts`, which runs the
+ * test server copied beside it after the line `first` gives for the
+ * folder), with
+ * `srv/notes.txt` inside the folder, and `secret.txt` and `data.json` beside
+ * it, outside.
+ */
+async function serverFolder(first: (dir: string) => string) {
+  const folder = await tempFolder();
+  const { dir } = folder;
+  await Deno.mkdir(`${dir}/srv`);
+  await Deno.copyFile(SERVER, `${dir}/srv/mcp_server.ts`);
+  await Deno.writeTextFile(`${dir}/srv/notes.txt`, "my notes\n");
+  await Deno.writeTextFile(`${dir}/secret.txt`, "not for the server\n");
+  await Deno.writeTextFile(`${dir}/data.json`, '{"token":"not for it"}\n');
+  await Deno.writeTextFile(
+    `${dir}/srv/server.ts`,
+    `${first(dir)}\nimport "./mcp_server.ts";\n`,
+  );
+  return folder;
+}
+
+/** Makes `link` a symbolic link to `target`. */
+async function symlink(target: string, link: string) {
+  const { success } = await new Deno.Command("sh", {
+    args: ["-c", 'ln -s "$1" "$2"', "sh", target, link],
+  }).output();
+  assert.ok(success, `ln -s ${target} ${link}`);
+}
+
+toolTest(
+  "a module whose code imports a local file outside its folder and its allow_read does not start: exit 2, one line naming the file, nothing sent",
+  async (t) => {
+    const cases: [string, (dir: string) => string, (dir: string) => string][] =
+      [
+        [
+          "a text import by a relative path",
+          () => 'import key from "../secret.txt" with { type: "text" };',
+          (dir) => `${dir}/secret.txt`,
+        ],
+        [
+          "a JSON import by an absolute path",
+          (dir) => `import data from "${dir}/data.json" with { type: "json" };`,
+          (dir) => `${dir}/data.json`,
+        ],
+        [
+          "an import() of a literal, not yet run",
+          () =>
+            'export const later = () => import("../secret.txt", { with: { type: "text" } });',
+          (dir) => `${dir}/secret.txt`,
+        ],
+        [
+          "a link in its folder to a file outside",
+          () => 'import key from "./key.txt" with { type: "text" };',
+          (dir) => `${dir}/srv/key.txt (a link to ${dir}/secret.txt)`,
+        ],
+      ];
+    for (const [name, line, named] of cases) {
+      await t.step(name, async () => {
+        await using folder = await serverFolder(line);
+        const { dir } = folder;
+        await symlink(`${dir}/secret.txt`, `${dir}/srv/key.txt`);
+        const { code, stdout, stderr, requests } = await run(
+          ["-T", "s", "Hi"],
+          {
+            config: `[mcp.s]\nmodule = "${dir}/srv/server.ts"\n` +
+              `allow_read = ["${dir}/srv/notes.txt"]\n`,
+            env: {
+              OPENAI_API_KEY: KEY,
+              GPT4O_CONFIG: CONFIG_PATH,
+              ...DENO_ENV,
+            },
+          },
+        );
+        assert.equal(code, 2);
+        assert.equal(stdout, "");
+        assert.equal(
+          stderr,
+          `tool server s did not start: its module imports ${
+            named(dir)
+          }, which lies outside its folder ${dir}/srv and its allow_read, ` +
+            "and Deno would let it read the file unasked: if the server may " +
+            "read it, add it to allow_read in [mcp.s] of the config file\n",
+        );
+        assert.equal(requests.length, 0);
+      });
+    }
+  },
+);
+
+toolTest(
+  "a module whose code imports only files in its folder or its allow_read starts",
+  async (t) => {
+    const cases: [string, string, (dir: string) => string][] = [
+      [
+        "a file in its folder, nothing granted",
+        'import notes from "./notes.txt" with { type: "text" };',
+        () => "",
+      ],
+      [
+        "an import() of a file that is not there, which fails only if it runs",
+        'export const later = () => import("./gone.ts");',
+        () => "",
+      ],
+      [
+        "a file outside that allow_read names",
+        'import key from "../secret.txt" with { type: "text" };',
+        (dir) => `allow_read = ["${dir}/secret.txt"]\n`,
+      ],
+    ];
+    for (const [name, line, grant] of cases) {
+      await t.step(name, async () => {
+        await using folder = await serverFolder(() => line);
+        const { code, stdout, stderr } = await listWith(
+          "s",
+          `[mcp.s]\nmodule = "${folder.dir}/srv/server.ts"\n${
+            grant(folder.dir)
+          }`,
+        );
+        assert.equal(code, 0, stderr);
+        assert.equal(
+          stdout.split("\n")[0],
+          grant(folder.dir)
+            ? `s (sandboxed: read ${folder.dir}/secret.txt)`
+            : "s (sandboxed: nothing granted)",
+        );
+      });
+    }
+  },
+);
+
+/**
+ * A proxy on 127.0.0.1 that refuses every request, and keeps the first line
+ * of each (`CONNECT registry.npmjs.org:443 …`): where a download would go.
+ */
+function refusingProxy(): AsyncDisposable & { url: string; asked: string[] } {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const asked: string[] = [];
+  const served = (async () => {
+    for await (const connection of listener) {
+      const bytes = new Uint8Array(1024);
+      const read = await connection.read(bytes).catch(() => null);
+      asked.push(
+        new TextDecoder().decode(bytes.subarray(0, read ?? 0)).split("\r\n")[0],
+      );
+      connection.close();
+    }
+  })();
+  return {
+    url: `http://127.0.0.1:${listener.addr.port}`,
+    asked,
+    async [Symbol.asyncDispose]() {
+      listener.close();
+      await served.catch(() => {});
+    },
+  };
+}
+
+toolTest(
+  "an import() computed while a module runs: Deno refuses a local file outside its grants, and an npm package not in the cache is never fetched",
+  async () => {
+    await using proxy = refusingProxy();
+    const inside = `${FILES}hello.py`;
+    const { code, stdout, stderr } = await withTools(
+      [
+        "-T",
+        "t",
+        "--yes",
+        calls(
+          ["import", { specifier: inside }],
+          ["import", { specifier: "/etc/hostname" }],
+          ["import", { specifier: "npm:@evil/exfil-s3cret" }],
+        ),
+      ],
+      // Deno itself reads the proxy variables: a download would go there.
+      {
+        table:
+          `env = { HTTPS_PROXY = "${proxy.url}", HTTP_PROXY = "${proxy.url}", ` +
+          `ALL_PROXY = "${proxy.url}" }`,
+      },
+    );
+    assert.equal(code, 0, stderr);
+    assert.equal(
+      stdout,
+      `The tools said: ${Deno.readTextFileSync(inside)} | error: Requires ` +
+        'read access to "/etc/hostname": add it to allow_read in [mcp.t] of ' +
+        "the config file | error: Failed loading " +
+        "https://registry.npmjs.org/@evil%2fexfil-s3cret for package " +
+        '"@evil/exfil-s3cret"\n',
+    );
+    assert.deepEqual(proxy.asked, []);
+  },
+);
+
+toolTest(
+  "allow_env may not name a variable that holds one of the program's keys, a custom provider's key_env above all: exit 2, one line, nothing started",
+  async (t) => {
+    for (const key of ["GPT4O_WORK_KEY", "OPENAI_API_KEY", "GROQ_API_KEY"]) {
+      await t.step(key, async () => {
+        const { code, stdout, stderr, requests } = await withTools(
+          ["-T", "t", "--yes", calls(["env", { name: key }])],
+          {
+            more: '[providers.work]\nbase_url = "http://127.0.0.1:9/v1"\n' +
+              'key_env = "GPT4O_WORK_KEY"\n',
+            table: `allow_env = ["NOTES", "${key}"]`,
+            env: { GPT4O_WORK_KEY: "sk-work-0123456789abcdef" },
+          },
+        );
+        assert.equal(code, 2);
+        assert.equal(stdout, "");
+        assert.equal(
+          stderr,
+          `${CONFIG_PATH}: mcp.t.allow_env names ${key}, which holds a key ` +
+            "of the program's own: a tool server may not have it (give it a " +
+            "key of its own in env)\n",
+        );
+        assert.equal(requests.length, 0);
+      });
+    }
+  },
+);
+
+toolTest(
+  "two servers with a tool of one name: the allow of one approves its own tool only, never the other's",
+  async () => {
+    const server = (name: string, allow: string) =>
+      `[mcp.${name}]\nmodule = ${JSON.stringify(SERVER)}\nallow = ${allow}\n`;
+    const { code, stdout, stderr } = await run(
+      [
+        "-T",
+        "a",
+        "-T",
+        "b",
+        calls(["a_echo", { text: "x" }], ["b_echo", {
+          text: "y",
+        }]),
+      ],
+      {
+        // b_echo in a's list names no tool of a's.
+        config: server("a", '["echo", "b_echo"]') + server("b", "[]"),
+        env: { OPENAI_API_KEY: KEY, GPT4O_CONFIG: CONFIG_PATH, ...DENO_ENV },
+        reply: (seen) => toolModel(seen.body),
+      },
+    );
+    assert.equal(code, 0, stderr);
+    assert.equal(
+      stdout,
+      "The tools said: x | error: the user did not approve this call (no " +
+        "terminal to ask); do not try it again\n",
+    );
+    assert.match(
+      stderr,
+      /^tool a\.echo \{"text":"x"\}: 1 character \(\d+ ms\)\ntool b\.echo refused: there is no terminal to ask; approve it with --yes, or allow = \["echo"\] in \[mcp\.b\] of the config file\n$/,
+    );
   },
 );

@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { cacheArgs, cacheEnv, cacheFailure } from "./cache.ts";
+import {
+  cacheArgs,
+  cacheEnv,
+  cacheFailure,
+  importedOutside,
+  infoArgs,
+  type ModuleGraph,
+  type Outside,
+  pathsToResolve,
+} from "./cache.ts";
 import type { ToolServer } from "../config/file.ts";
 
 const SERVER: ToolServer = {
@@ -181,4 +190,137 @@ Deno.test("cacheFailure() says in one line what Deno could not fetch or load, an
       /^tool server files did not start: its module https:\/\/mcp\.example\/s\.ts could not be loaded: Import 'https:\/\/mcp\.example\/s\.ts' failed;/,
     );
   });
+});
+
+Deno.test("infoArgs() reads the graph with the flags of the fetch", () => {
+  assert.deepEqual(infoArgs({ ...SERVER, target: "jsr:@me/server" }), [
+    "info",
+    "--json",
+    "--no-config",
+    "--quiet",
+    "--allow-import=jsr.io:443",
+    "jsr:@me/server",
+  ]);
+});
+
+/** A graph of `root` and `files`, as `deno info --json` gives it, with an npm package, a builtin and a remote module. */
+function graphOf(root: string, ...files: string[]): ModuleGraph {
+  const file = (path: string) => ({ specifier: `file://${path}`, local: path });
+  return {
+    roots: [root.startsWith("/") ? `file://${root}` : root],
+    modules: [
+      ...(root.startsWith("/") ? [file(root)] : []),
+      ...files.map(file),
+      { specifier: "npm:/@modelcontextprotocol/server@2.4.0" },
+      { specifier: "node:fs" },
+      { specifier: "https://jsr.io/@std/path/1.0.0/mod.ts", local: "/cache/x" },
+    ],
+  };
+}
+
+Deno.test("importedOutside() finds a file of the graph outside the module's folder and its allow_read, its links followed", async (t) => {
+  const links: Record<string, string | undefined> = {
+    "/srv/notes/key": "/home/me/.ssh/id_rsa",
+    "/srv/notes/keys/id_rsa": "/home/me/.ssh/id_rsa",
+    "/srv/linked": "/data/server",
+    "/granted": "/data/granted",
+    "/gone": undefined,
+    "/srv/notes/missing.ts": undefined,
+    "/home/me/.ssh/gone.txt": undefined,
+  };
+  const real = (path: string) => path in links ? links[path] : path;
+  const cases: [string, ModuleGraph, string[], Outside | undefined][] = [
+    [
+      "a file beside the module",
+      graphOf("/srv/notes/server.ts", "/srv/notes/lib/a.ts", "/srv/notes/n.md"),
+      [],
+      undefined,
+    ],
+    [
+      "a file above its folder",
+      graphOf("/srv/notes/server.ts", "/srv/config.toml"),
+      [],
+      { file: "/srv/config.toml", folder: "/srv/notes" },
+    ],
+    [
+      "a folder whose name begins as the module's does",
+      graphOf("/srv/notes/server.ts", "/srv/notes-old/a.ts"),
+      [],
+      { file: "/srv/notes-old/a.ts", folder: "/srv/notes" },
+    ],
+    [
+      "a file in allow_read",
+      graphOf("/srv/notes/server.ts", "/home/me/.ssh/id_rsa"),
+      ["/home/me/.ssh"],
+      undefined,
+    ],
+    [
+      "a link beside the module to a file outside",
+      graphOf("/srv/notes/server.ts", "/srv/notes/key"),
+      [],
+      {
+        file: "/srv/notes/key",
+        real: "/home/me/.ssh/id_rsa",
+        folder: "/srv/notes",
+      },
+    ],
+    [
+      "a file under a linked folder beside the module",
+      graphOf("/srv/notes/server.ts", "/srv/notes/keys/id_rsa"),
+      ["/home/me/notes"],
+      {
+        file: "/srv/notes/keys/id_rsa",
+        real: "/home/me/.ssh/id_rsa",
+        folder: "/srv/notes",
+      },
+    ],
+    [
+      "a module in a linked folder, importing from where the link points",
+      graphOf("/srv/linked/server.ts", "/data/server/lib.ts"),
+      [],
+      undefined,
+    ],
+    [
+      "a grant that is a link, and a grant that is not there",
+      graphOf("/srv/notes/server.ts", "/data/granted/a.txt", "/gone/b.txt"),
+      ["/gone", "/granted"],
+      { file: "/gone/b.txt", folder: "/srv/notes" },
+    ],
+    [
+      "a missing file beside the module (Deno says it is missing)",
+      graphOf("/srv/notes/server.ts", "/srv/notes/missing.ts"),
+      [],
+      undefined,
+    ],
+    [
+      "a missing file outside",
+      graphOf("/srv/notes/server.ts", "/home/me/.ssh/gone.txt"),
+      [],
+      { file: "/home/me/.ssh/gone.txt", folder: "/srv/notes" },
+    ],
+    [
+      "an npm module with a local file (it has no folder)",
+      graphOf("npm:server@1", "/srv/notes/a.ts"),
+      [],
+      { file: "/srv/notes/a.ts" },
+    ],
+    ["an npm module alone", graphOf("npm:server@1"), [], undefined],
+  ];
+  for (const [name, graph, read, expected] of cases) {
+    await t.step(name, () => {
+      assert.deepEqual(importedOutside(graph, read, real), expected);
+    });
+  }
+});
+
+Deno.test("pathsToResolve() asks where the folder, the grants and the files are, and nothing when the graph has no local file but the module", () => {
+  assert.deepEqual(
+    pathsToResolve(
+      graphOf("/srv/notes/server.ts", "/srv/notes/a.ts", "/srv/x.json"),
+      ["/notes", "/srv/notes"],
+    ),
+    ["/srv/notes", "/notes", "/srv/notes/a.ts", "/srv/x.json"],
+  );
+  assert.deepEqual(pathsToResolve(graphOf("/srv/notes/server.ts"), []), []);
+  assert.deepEqual(pathsToResolve(graphOf("npm:server@1"), ["/notes"]), []);
 });

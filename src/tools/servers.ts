@@ -1,10 +1,11 @@
 /**
  * Starting the config's tool servers (MCP) and connecting to them: a
- * `module` server's code is fetched into Deno's cache first
- * (`src/tools/cache.ts`), then it runs under `deno run --no-prompt
- * --cached-only` with only the permissions its `allow_*` lists grant and no
- * environment but what Deno itself needs; a `command` server runs as it is, unsandboxed, with only the
- * variables its config names; a `url` server is reached over Streamable
+ * `module` server's code is fetched into Deno's cache first, and its graph
+ * checked for files it may not read (`src/tools/cache.ts`), then it runs
+ * under `deno run --no-prompt --cached-only` with only the permissions its
+ * `allow_*` lists grant and no environment but what Deno itself needs; a
+ * `command` server runs as it is, unsandboxed, with only the variables its
+ * config names; a `url` server is reached over Streamable
  * HTTP. The MCP SDK speaks the protocol; this module only starts processes
  * and carries their lines, through Deno's own subprocess API so that no
  * variable of the program's (its API keys above all) reaches a server.
