@@ -254,6 +254,7 @@ historyTest(
     assert.deepEqual(listed, [
       {
         id: 2,
+        created: second.created,
         updated: second.updated,
         model: "gpt-4o-mini",
         turns: 1,
@@ -261,6 +262,7 @@ historyTest(
       },
       {
         id: 1,
+        created: first.created,
         updated: first.updated,
         model: "gpt-4o",
         turns: 2,
@@ -270,6 +272,7 @@ historyTest(
     for (const entry of listed) {
       assert.deepEqual(Object.keys(entry), [
         "id",
+        "created",
         "updated",
         "model",
         "turns",

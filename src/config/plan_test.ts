@@ -33,6 +33,9 @@ const env = (vars: Record<string, string>) => (name: string) => vars[name];
 
 const CONVERSATION: Conversation = {
   id: 3,
+  title: "t",
+  created: "2026-11-01T10:00:00.000Z",
+  updated: "2026-11-01T10:00:00.000Z",
   model: "bare:m",
   system: "From the conversation.",
   turns: [],
@@ -128,6 +131,9 @@ Deno.test("startOf() takes the sampling options option by option: flags, role, f
   const settings = settingsOf(() => undefined, file);
   const resumed: Conversation = {
     id: 3,
+    title: "t",
+    created: "2026-11-01T10:00:00.000Z",
+    updated: "2026-11-01T10:00:00.000Z",
     model: "gpt-4o",
     system: "Be brief.",
     turns: [{

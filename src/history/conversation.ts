@@ -39,11 +39,9 @@ export interface Exchange {
   outcome: Outcome;
   /** The one-line error message for failed/refused/interrupted, else undefined. */
   error?: string;
-  usage?: {
-    prompt_tokens?: number;
-    completion_tokens?: number;
-    total_tokens?: number;
-  } | null;
+  usage?: Usage | null;
+  /** What the exchange cost, when the server said or the config's prices tell. */
+  cost?: Cost;
   started: Date;
   finished: Date;
   /** What was sent with the prompt (`-a`), in order; saved once each by content. */
@@ -58,20 +56,61 @@ export interface Exchange {
 }
 
 /** One line of `--history`. */
+/** An exchange's tokens, as the server counted them. */
+export interface Usage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  total_tokens?: number;
+  /** Of the completion tokens, those spent reasoning. */
+  reasoning_tokens?: number;
+  /** Of the prompt tokens, those read from the server's cache. */
+  cached_tokens?: number;
+}
+
+/** A model's prices, in USD per million tokens. */
+export interface Price {
+  input: number;
+  output: number;
+  /** For cached prompt tokens; the input price when not given. */
+  cached_input?: number;
+}
+
+/**
+ * What an exchange cost, in USD: as the server reported it (OpenRouter's
+ * `usage.cost`), or from the config's prices, kept as they were then.
+ */
+export type Cost =
+  | { usd: number; source: "server" }
+  | { usd: number; source: "prices"; price: Price };
+
 export interface ConversationSummary {
   id: number;
+  /** When its first exchange started, ISO 8601. */
+  created: string;
   /** When its latest exchange finished, ISO 8601. */
   updated: string;
   /** The latest exchange's model. */
   model: string;
   turns: number;
-  /** The first line of the first prompt. */
+  /** Its name, else the first line of the first prompt. */
   title: string;
+  /** The name it was given (`--title`), unique in the history. */
+  name?: string;
 }
 
 /** A conversation with every exchange, oldest first. */
+/** What a conversation's turns are sent and shown with. */
+export type Turns = Pick<Conversation, "id" | "model" | "system" | "turns">;
+
 export interface Conversation {
   id: number;
+  /** Its name, else the first line of the first prompt. */
+  title: string;
+  /** The name it was given (`--title`), unique in the history. */
+  name?: string;
+  /** When its first exchange started, and its latest finished: ISO 8601. */
+  created: string;
+  updated: string;
   /** The latest exchange's model. */
   model: string;
   /** The latest exchange's system message. */
@@ -147,7 +186,7 @@ export function endpointOf(baseURL: string): string {
  * ```
  */
 export function messagesOf(
-  conversation: Conversation,
+  conversation: Turns,
   system?: string,
   base64?: (attachment: Attachment) => string,
 ): Message[] {

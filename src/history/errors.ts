@@ -24,6 +24,17 @@ export class ConversationGoneError extends HistoryError {
   }
 }
 
+/** A conversation already has the name another was to be given. */
+export class NameTakenError extends HistoryError {
+  override name = "NameTakenError";
+  constructor(readonly taken: string, readonly id: number) {
+    super(
+      `the name "${taken}" is taken by conversation ${id}: follow it up ` +
+        `with --conversation ${id}, or choose another name`,
+    );
+  }
+}
+
 /** What SQLite's messages mean, and what to do. */
 const SQLITE_REASONS: [RegExp, (timeout: number) => string][] = [
   [

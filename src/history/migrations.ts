@@ -9,7 +9,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { HistoryError } from "./errors.ts";
 
 /** The schema version this code writes, kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Schema migrations: entry `n` takes `user_version` n to n + 1. */
 const MIGRATIONS = [
@@ -63,6 +63,55 @@ const MIGRATIONS = [
   ALTER TABLE exchanges ADD COLUMN options TEXT;`,
   // The tool rounds of each exchange, as the messages sent back (JSON).
   `ALTER TABLE exchanges ADD COLUMN tool_messages TEXT;`,
+  // Names, usage and cost, and search. A conversation's name is the title
+  // the user gave it, unique; each exchange keeps its reasoning and cached
+  // tokens, its cost in USD and where that came from (the server's report,
+  // or the config's prices, kept as they were then). The text of prompts,
+  // answers and titles is indexed by FTS5 tables that read it from the
+  // tables themselves (nothing is stored twice), kept up by triggers; their
+  // secure-delete leaves no trace of a deleted row in the index.
+  `ALTER TABLE conversations ADD COLUMN name TEXT;
+  CREATE UNIQUE INDEX conversations_by_name ON conversations (name)
+    WHERE name IS NOT NULL;
+  ALTER TABLE exchanges ADD COLUMN reasoning_tokens INTEGER;
+  ALTER TABLE exchanges ADD COLUMN cached_tokens INTEGER;
+  ALTER TABLE exchanges ADD COLUMN cost REAL;
+  ALTER TABLE exchanges ADD COLUMN cost_source TEXT;
+  ALTER TABLE exchanges ADD COLUMN price_input REAL;
+  ALTER TABLE exchanges ADD COLUMN price_cached REAL;
+  ALTER TABLE exchanges ADD COLUMN price_output REAL;
+  CREATE INDEX exchanges_by_finish ON exchanges (finished);
+  CREATE VIRTUAL TABLE exchanges_text USING fts5 (prompt, answer,
+    content = 'exchanges', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2');
+  CREATE VIRTUAL TABLE titles_text USING fts5 (title,
+    content = 'conversations', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2');
+  INSERT INTO exchanges_text (exchanges_text, rank) VALUES ('secure-delete', 1);
+  INSERT INTO titles_text (titles_text, rank) VALUES ('secure-delete', 1);
+  INSERT INTO exchanges_text (exchanges_text) VALUES ('rebuild');
+  INSERT INTO titles_text (titles_text) VALUES ('rebuild');
+  CREATE TRIGGER exchanges_text_insert AFTER INSERT ON exchanges BEGIN
+    INSERT INTO exchanges_text (rowid, prompt, answer)
+      VALUES (new.id, new.prompt, new.answer);
+  END;
+  CREATE TRIGGER exchanges_text_delete AFTER DELETE ON exchanges BEGIN
+    INSERT INTO exchanges_text (exchanges_text, rowid, prompt, answer)
+      VALUES ('delete', old.id, old.prompt, old.answer);
+  END;
+  CREATE TRIGGER titles_text_insert AFTER INSERT ON conversations BEGIN
+    INSERT INTO titles_text (rowid, title) VALUES (new.id, new.title);
+  END;
+  CREATE TRIGGER titles_text_update AFTER UPDATE OF title ON conversations
+  BEGIN
+    INSERT INTO titles_text (titles_text, rowid, title)
+      VALUES ('delete', old.id, old.title);
+    INSERT INTO titles_text (rowid, title) VALUES (new.id, new.title);
+  END;
+  CREATE TRIGGER titles_text_delete AFTER DELETE ON conversations BEGIN
+    INSERT INTO titles_text (titles_text, rowid, title)
+      VALUES ('delete', old.id, old.title);
+  END;`,
 ];
 
 /** Brings the schema to {@linkcode SCHEMA_VERSION} in one transaction. */

@@ -17,7 +17,13 @@ import {
   type Outcome,
   OUTCOMES,
 } from "./conversation.ts";
-import { ConversationGoneError, HistoryError, historyError } from "./errors.ts";
+import {
+  ConversationGoneError,
+  HistoryError,
+  historyError,
+  NameTakenError,
+} from "./errors.ts";
+import { matchQuery, searchHistory, type SearchHit } from "./search.ts";
 import { checkVersion, migrate, SCHEMA_VERSION } from "./migrations.ts";
 import {
   checkedBytes,
@@ -47,6 +53,14 @@ export interface OpenOptions {
   ownFolder?: boolean;
 }
 
+const USAGE_KEYS = [
+  "prompt_tokens",
+  "completion_tokens",
+  "total_tokens",
+  "reasoning_tokens",
+  "cached_tokens",
+] as const;
+
 interface ExchangeRow {
   system: Uint8Array | null;
   prompt: Uint8Array | null;
@@ -58,6 +72,13 @@ interface ExchangeRow {
   prompt_tokens: number | null;
   completion_tokens: number | null;
   total_tokens: number | null;
+  reasoning_tokens: number | null;
+  cached_tokens: number | null;
+  cost: number | null;
+  cost_source: string | null;
+  price_input: number | null;
+  price_cached: number | null;
+  price_output: number | null;
   started: string;
   finished: string;
   options: string | null;
@@ -173,12 +194,18 @@ export class History implements Disposable {
         `SELECT CAST(system AS BLOB) AS system, CAST(prompt AS BLOB) AS prompt,
           model, endpoint, CAST(answer AS BLOB) AS answer, outcome,
           CAST(error AS BLOB) AS error, prompt_tokens, completion_tokens,
-          total_tokens, started, finished, options,
+          total_tokens, reasoning_tokens, cached_tokens, cost, cost_source,
+          price_input, price_cached, price_output, started, finished, options,
           CAST(tool_messages AS BLOB) AS tool_messages, id
         FROM exchanges WHERE conversation_id = ? ORDER BY id`,
       ).all(id)
     ) as unknown as ExchangeRow[];
-    if (rows.length === 0) return undefined;
+    const about = this.#read(() =>
+      this.#db.prepare(
+        "SELECT title, name, created, updated FROM conversations WHERE id = ?",
+      ).get(id)
+    );
+    if (rows.length === 0 || about === undefined) return undefined;
     const attachmentRows = this.#read(() =>
       this.#db.prepare(
         `SELECT e.exchange_id, e.name, a.kind, a.size, e.sha256, e.url
@@ -211,7 +238,16 @@ export class History implements Disposable {
       return turn;
     });
     const last = turns[turns.length - 1];
-    return { id, model: last.model, system: last.system, turns };
+    return {
+      id,
+      title: (about.name ?? about.title) as string,
+      ...(about.name === null ? {} : { name: about.name as string }),
+      created: about.created as string,
+      updated: about.updated as string,
+      model: last.model,
+      system: last.system,
+      turns,
+    };
   }
 
   /**
@@ -239,17 +275,57 @@ export class History implements Disposable {
   list(limit = 20): ConversationSummary[] {
     const rows = this.#read(() =>
       this.#db.prepare(
-        `SELECT id, updated, model, turns, title FROM conversations
-        ORDER BY updated DESC, id DESC LIMIT ?`,
+        `SELECT id, created, updated, model, turns, title, name
+        FROM conversations ORDER BY updated DESC, id DESC LIMIT ?`,
       ).all(limit)
     );
     return rows.map((row) => ({
       id: row.id as number,
+      created: row.created as string,
       updated: row.updated as string,
       model: row.model as string,
       turns: row.turns as number,
-      title: row.title as string,
+      title: (row.name ?? row.title) as string,
+      ...(row.name === null ? {} : { name: row.name as string }),
     }));
+  }
+
+  /**
+   * The conversations that hold the words of `text` (see
+   * {@linkcode matchQuery}), at most `limit`, best first; none when it has
+   * no words.
+   */
+  search(text: string, limit = 20): SearchHit[] {
+    const query = matchQuery(text);
+    return query === undefined
+      ? []
+      : this.#read(() => searchHistory(this.#db, query, limit));
+  }
+
+  /** The id of the conversation named `name`, if any. */
+  named(name: string): number | undefined {
+    const row = this.#read(() =>
+      this.#db.prepare("SELECT id FROM conversations WHERE name = ?").get(name)
+    );
+    return row?.id as number | undefined;
+  }
+
+  /**
+   * Names conversation `id` (its title becomes `name`).
+   *
+   * @throws {NameTakenError} when another conversation has that name.
+   */
+  rename(id: number, name: string): void {
+    this.#write("save to", () => {
+      const other = this.named(name);
+      if (other !== undefined && other !== id) {
+        throw new NameTakenError(name, other);
+      }
+      const { changes } = this.#db.prepare(
+        "UPDATE conversations SET name = ?, title = ? WHERE id = ?",
+      ).run(name, name, id);
+      if (changes === 0) throw new ConversationGoneError(this.path, id);
+    });
   }
 
   /**
@@ -281,15 +357,19 @@ export class History implements Disposable {
           if (changes === 0) throw new ConversationGoneError(this.path, id);
         }
         const usage = exchange.usage ?? {};
+        const cost = exchange.cost;
+        const price = cost?.source === "prices" ? cost.price : undefined;
         const options = exchange.options && Object.keys(exchange.options).length
           ? JSON.stringify(exchange.options)
           : null;
         const { lastInsertRowid: exchangeId } = db.prepare(
           `INSERT INTO exchanges (conversation_id, system, prompt, model,
             endpoint, answer, outcome, error, prompt_tokens,
-            completion_tokens, total_tokens, started, finished, options,
-            tool_messages)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            completion_tokens, total_tokens, reasoning_tokens, cached_tokens,
+            cost, cost_source, price_input, price_cached, price_output,
+            started, finished, options, tool_messages)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+            ?, ?)`,
         ).run(
           id,
           exchange.system,
@@ -302,6 +382,13 @@ export class History implements Disposable {
           usage.prompt_tokens ?? null,
           usage.completion_tokens ?? null,
           usage.total_tokens ?? null,
+          usage.reasoning_tokens ?? null,
+          usage.cached_tokens ?? null,
+          cost?.usd ?? null,
+          cost?.source ?? null,
+          price?.input ?? null,
+          price?.cached_input ?? null,
+          price?.output ?? null,
           started,
           finished,
           options,
@@ -357,6 +444,23 @@ export class History implements Disposable {
   /** Closes the database. */
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /** Runs `change` in one transaction; a failure is one sentence to `action` the history. */
+  #write<T>(action: string, change: () => T): T {
+    const db = this.#db;
+    try {
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        const result = change();
+        db.exec("COMMIT");
+        return result;
+      } finally {
+        if (db.isOpen && db.isTransaction) db.exec("ROLLBACK");
+      }
+    } catch (error) {
+      throw historyError(action, this.path, error, this.#timeout);
+    }
   }
 
   #read<T>(query: () => T): T {
@@ -436,12 +540,32 @@ function toExchange(
   };
   if (row.error !== null) exchange.error = textOf(row.error);
   const usage: NonNullable<Exchange["usage"]> = {};
-  for (
-    const key of ["prompt_tokens", "completion_tokens", "total_tokens"] as const
-  ) {
+  for (const key of USAGE_KEYS) {
     if (row[key] !== null) usage[key] = row[key];
   }
   if (Object.keys(usage).length > 0) exchange.usage = usage;
+  if (row.cost !== null) {
+    if (row.cost_source === "server") {
+      exchange.cost = { usd: row.cost, source: "server" };
+    } else if (
+      row.cost_source === "prices" && row.price_input !== null &&
+      row.price_output !== null
+    ) {
+      exchange.cost = {
+        usd: row.cost,
+        source: "prices",
+        price: {
+          input: row.price_input,
+          output: row.price_output,
+          ...(row.price_cached === null
+            ? {}
+            : { cached_input: row.price_cached }),
+        },
+      };
+    } else {
+      return `a cost of an unknown source (${JSON.stringify(row.cost_source)})`;
+    }
+  }
   if (row.options !== null) {
     const options = checkedOptions(row.options);
     if (typeof options === "string") return options;

@@ -70,6 +70,9 @@ Deno.test("endpointOf() keeps host and path, never credentials or query", () => 
 Deno.test("messagesOf() sends the system message, then every turn in order", () => {
   const conversation: Conversation = {
     id: 1,
+    title: "t",
+    created: "2026-11-01T10:00:00.000Z",
+    updated: "2026-11-01T10:00:00.000Z",
     model: "gpt-4o",
     system: "Be brief.",
     turns: [
@@ -416,22 +419,41 @@ Deno.test("save() and get() round-trip every field", () => {
     answer: "partial ans",
     outcome: "interrupted",
     error: "interrupted",
-    usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
+    usage: {
+      prompt_tokens: 12,
+      completion_tokens: 3,
+      total_tokens: 15,
+      reasoning_tokens: 2,
+      cached_tokens: 8,
+    },
+    cost: { usd: 0.00042, source: "server" },
   });
   const bare = exchange(1, { usage: null });
   const some = exchange(2, {
     usage: { total_tokens: 9 },
     model: "gpt-4o-mini",
+    cost: {
+      usd: 0.0000135,
+      source: "prices",
+      price: { input: 0.15, output: 0.6, cached_input: 0.075 },
+    },
+  });
+  const priced = exchange(3, {
+    cost: { usd: 1, source: "prices", price: { input: 2.5, output: 10 } },
   });
   const id = history.save(full);
   assert.equal(history.save(bare, id), id);
   assert.equal(history.save(some, id), id);
+  assert.equal(history.save(priced, id), id);
   const { usage: _, ...withoutUsage } = bare;
   assert.deepEqual(history.get(id), {
     id,
-    model: "gpt-4o-mini",
+    title: "line one",
+    created: full.started.toISOString(),
+    updated: priced.finished.toISOString(),
+    model: "gpt-4o",
     system: "You are a helpful assistant.",
-    turns: [full, withoutUsage, some],
+    turns: [full, withoutUsage, some, priced],
   });
   assert.equal(history.get(id + 1), undefined);
 });
@@ -490,6 +512,7 @@ Deno.test("list() is newest first by last update, 20 by default", () => {
   assert.equal(list.length, 20);
   assert.deepEqual(list[0], {
     id: 3,
+    created: new Date(2026, 10, 27, 23, 16).toISOString(),
     updated: new Date(2026, 10, 27, 23, 44, 30).toISOString(),
     model: "gpt-4o-mini",
     turns: 2,
@@ -501,6 +524,7 @@ Deno.test("list() is newest first by last update, 20 by default", () => {
   );
   assert.deepEqual(list[1], {
     id: 25,
+    created: new Date(2026, 10, 27, 23, 38).toISOString(),
     updated: new Date(2026, 10, 27, 23, 38, 30).toISOString(),
     model: "m",
     turns: 1,

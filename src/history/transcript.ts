@@ -6,11 +6,11 @@
  */
 import { columns } from "../text/columns.ts";
 import {
-  type Conversation,
   type ConversationSummary,
   type Exchange,
   messagesOf,
   type ToolMessage,
+  type Turns,
 } from "./conversation.ts";
 import type { History } from "./store.ts";
 import { conversationToContinue } from "./use.ts";
@@ -39,7 +39,7 @@ const TITLE_WIDTH = 60;
  * import { formatList } from "./transcript.ts";
  * const updated = new Date(2026, 10, 27, 23, 14).toISOString();
  * assert.equal(
- *   formatList([{ id: 12, updated, model: "gpt-4o", turns: 3, title: "hello" }]),
+ *   formatList([{ id: 12, created: updated, updated, model: "gpt-4o", turns: 3, title: "hello" }]),
  *   "12  2026-11-27 23:14  gpt-4o  3 turns  hello",
  * );
  * assert.equal(formatList([]), "no conversations yet");
@@ -87,7 +87,7 @@ export function formatList(summaries: ConversationSummary[]): string {
  * );
  * ```
  */
-export function formatTranscript(conversation: Conversation): string {
+export function formatTranscript(conversation: Turns): string {
   return transcriptParts(conversation).map(({ text }) => text).join("\n");
 }
 
@@ -96,7 +96,7 @@ export function formatTranscript(conversation: Conversation): string {
  * own part (`answer: true`), for a terminal to render as markdown.
  */
 export function transcriptParts(
-  conversation: Conversation,
+  conversation: Turns,
 ): { text: string; answer?: true }[] {
   const { turns } = conversation;
   if (turns.length === 0) {

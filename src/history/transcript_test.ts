@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Conversation, Exchange } from "./conversation.ts";
+import type { Exchange, Turns } from "./conversation.ts";
 import { formatList, formatTranscript } from "./transcript.ts";
 
 /** An exchange at local time 2026-11-27 23:14 plus `minutes`. */
@@ -27,15 +27,30 @@ Deno.test("formatList() aligns its columns and cuts long titles", () => {
     "United States, step by step?";
   assert.equal(
     formatList([
-      { id: 12, updated: at(0), model: "gpt-4o", turns: 3, title: long },
+      {
+        id: 12,
+        created: at(0),
+        updated: at(0),
+        model: "gpt-4o",
+        turns: 3,
+        title: long,
+      },
       {
         id: 9,
+        created: at(0),
         updated: at(-60 * 24 * 40),
         model: "gpt-4o-mini",
         turns: 1,
         title: "tabs\tand\x1b[31mescapes",
       },
-      { id: 100, updated: at(-1), model: "o1", turns: 10, title: "" },
+      {
+        id: 100,
+        created: at(0),
+        updated: at(-1),
+        model: "o1",
+        turns: 10,
+        title: "",
+      },
     ]),
     [
       " 12  2026-11-27 23:14  gpt-4o        3 turns  how does a court case get to the Supreme Court of the Unite…",
@@ -44,7 +59,14 @@ Deno.test("formatList() aligns its columns and cuts long titles", () => {
     ].join("\n"),
   );
   const [line] = formatList([
-    { id: 1, updated: at(0), model: "m", turns: 1, title: long.slice(0, 60) },
+    {
+      id: 1,
+      created: at(0),
+      updated: at(0),
+      model: "m",
+      turns: 1,
+      title: long.slice(0, 60),
+    },
   ]).split("\n");
   assert.ok(line.endsWith(long.slice(0, 60)), "a 60-character title is cut");
 });
@@ -54,7 +76,7 @@ Deno.test("formatList() says when there are no conversations", () => {
 });
 
 Deno.test("formatTranscript() shows every turn, how it ended and its usage", () => {
-  const conversation: Conversation = {
+  const conversation: Turns = {
     id: 12,
     model: "gpt-4o-mini",
     system: "Be brief.",
