@@ -12,6 +12,7 @@ import { type Attachment, describe } from "../files/attachments.ts";
 import { partsOf } from "../files/parts.ts";
 import type { SamplingOptions } from "../config/sampling.ts";
 import { nearest, slipsIn } from "../text/spelling.ts";
+import { parseName } from "../cli/history_options.ts";
 
 /** One turn to run: the new prompt after the earlier messages. */
 export interface Turn {
@@ -27,6 +28,8 @@ export interface Turn {
   sampling?: SamplingOptions;
   /** The saved conversation this turn belongs to; `undefined` starts a new one. */
   conversationId: number | undefined;
+  /** The name to give the conversation once this turn is saved (`--title`, `/title`). */
+  title?: string;
 }
 
 /** How a turn ended. */
@@ -65,6 +68,8 @@ export interface ChatSession {
   /** Earlier messages of a resumed conversation, oldest first. */
   earlier: Message[];
   conversationId: number | undefined;
+  /** The name to give a new conversation once its first turn is saved (`--title`). */
+  title?: string;
   /** The sampling options of every turn. */
   sampling?: SamplingOptions;
   resumed?: Resumed;
@@ -72,6 +77,10 @@ export interface ChatSession {
   turn(turn: Turn): Promise<TurnResult>;
   /** The text `/history` prints. */
   history(): string;
+  /** The text `/search` prints: the conversations that hold the words. */
+  search?(words: string): string;
+  /** Names conversation `id`; says what it did, or why it could not. */
+  rename?(id: number, name: string): string;
   /** The model `-m` or `/model` names, resolved, or why it cannot be used (e.g. its provider's key is not set). */
   resolveModel(spec: string): ResolvedModel;
   /** Puts the last code block of `answer` on the clipboard; says what it did. */
@@ -116,6 +125,8 @@ interface ChatState {
   system: string;
   earlier: Message[];
   conversationId: number | undefined;
+  /** The name to give the conversation when its next turn is saved. */
+  title?: string;
   /** What `/attach` added for the next turn. */
   attached: Attachment[];
 }
@@ -263,6 +274,42 @@ export const COMMANDS: readonly Command[] = [
     run: (_, __, { session, say }) => say(session.history().trimEnd()),
   },
   {
+    name: "search",
+    usage: "/search <words>",
+    help: "list the conversations that hold the words, best first",
+    run(words, _, { session, say }) {
+      if (words === "") {
+        return say('/search takes words to look for: /search "supreme court"');
+      }
+      say(
+        (session.search?.(words) ?? "searching is not possible here").trimEnd(),
+      );
+    },
+  },
+  {
+    name: "title",
+    usage: "/title <name>",
+    help: "name this conversation (--conversation NAME follows it up)",
+    run(text, state, { session, say }) {
+      let name;
+      try {
+        name = parseName("/title", text);
+      } catch (error) {
+        return say((error as Error).message);
+      }
+      if (state.conversationId === undefined) {
+        state.title = name;
+        return say(
+          `the conversation is named "${name}" once its first answer is saved`,
+        );
+      }
+      say(
+        session.rename?.(state.conversationId, name) ??
+          "naming is not possible here",
+      );
+    },
+  },
+  {
     name: "help",
     usage: "/help",
     help: "list these commands",
@@ -345,6 +392,7 @@ export async function runChat(
     system: session.system,
     earlier: [...session.earlier],
     conversationId: session.conversationId,
+    ...(session.title === undefined ? {} : { title: session.title }),
     attached: [],
   };
   const interactive = reader.interactive;
@@ -397,12 +445,14 @@ export async function runChat(
       ...(attachments.length ? { attachments } : {}),
       ...(session.sampling ? { sampling: session.sampling } : {}),
       conversationId: state.conversationId,
+      ...(state.title === undefined ? {} : { title: state.title }),
     });
     if (ENDS_CHAT.includes(result.exitCode)) return result.exitCode;
     if (!interactive && result.exitCode === 130) return 130;
     if (result.exitCode !== 0 && result.exitCode !== 130) failed = true;
     // A turn that was not saved stays part of the chat's conversation.
     state.conversationId = result.conversationId ?? state.conversationId;
+    if (result.conversationId !== undefined) delete state.title;
     if (result.answer !== "") {
       separate = true;
       state.earlier = [

@@ -7,6 +7,13 @@ import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { UsageError } from "./usage_error.ts";
 import { nearest, slipsIn } from "../text/spelling.ts";
 import {
+  type ConversationRef,
+  type HistoryCommand,
+  historyCommandOf,
+  parseName,
+  parseRef,
+} from "./history_options.ts";
+import {
   parseOption,
   parseOptionFlags,
   type SamplingOptions,
@@ -68,10 +75,19 @@ Options:
       --no-reasoning       never show it
       --chat               talk back and forth; /help inside lists the commands
   -c, --continue           follow up on the latest conversation
-      --conversation <id>  follow up on conversation <id>
+      --conversation <id|name>  follow up on that conversation
+      --title <name>       name the conversation this run starts or follows up
       --history [n]        list the latest n conversations (default 20), with
                            --json as JSON
-      --show <id>          print conversation <id> (with --json: its messages)
+      --show <id|name>     print a conversation (with --json: its messages)
+      --search <words>     list the conversations that hold the words, best
+                           first ("a phrase", prefix*; --json as JSON)
+      --delete <id|name>...  delete conversations (asks first; --yes to not)
+      --prune <age>        delete the conversations unused for <age> (30d, 2w)
+      --export [id|name]...  print conversations as JSON (all of them without)
+      --import <file>      add the conversations of an --export file (- stdin)
+      --usage              tokens and cost per model and provider, and in
+                           total (--since <age> for a recent span; --json)
       --no-history         do not save this run
       --providers          list the providers: built in, and the config file's
       --roles              list the config file's roles
@@ -124,14 +140,18 @@ export interface Options {
   chat: boolean;
   /** `-c`: follow up on the latest conversation. */
   continue: boolean;
-  /** `--conversation <id>`: follow up on that conversation. */
-  conversation: number | undefined;
+  /** `--conversation <id|name>`: follow up on that conversation. */
+  conversation: ConversationRef | undefined;
+  /** `--title <name>`: the name of the conversation this run starts or follows up. */
+  title: string | undefined;
+  /** `--search`, `--delete`, `--prune`, `--export`, `--import` or `--usage`. */
+  historyCommand: HistoryCommand | undefined;
   /** `--history`: list the latest conversations. */
   listHistory: boolean;
   /** How many `--history` lists: its `N`, else {@linkcode DEFAULT_HISTORY_LIMIT}. */
   historyLimit: number;
-  /** `--show <id>`: print that conversation. */
-  show: number | undefined;
+  /** `--show <id|name>`: print that conversation. */
+  show: ConversationRef | undefined;
   /** `false` with `--no-history`: this run is not saved. */
   save: boolean;
   providers: boolean;
@@ -177,6 +197,14 @@ const FLAGS = {
   conversation: { type: "string" },
   history: { type: "boolean" },
   show: { type: "string" },
+  title: { type: "string" },
+  search: { type: "boolean" },
+  delete: { type: "boolean" },
+  prune: { type: "string" },
+  export: { type: "boolean" },
+  import: { type: "string" },
+  usage: { type: "boolean" },
+  since: { type: "string" },
   providers: { type: "boolean", default: false },
   roles: { type: "boolean", default: false },
   attach: { type: "string", short: "a", multiple: true, default: [] },
@@ -248,6 +276,9 @@ export function parseOptions(args: string[]): Options {
       throw new UsageError(unknownOption(token.rawName));
     }
   }
+  const historyCommand = historyCommandOf(values, positionals);
+  const takesWords = historyCommand !== undefined &&
+    ["search", "delete", "export"].includes(historyCommand.kind);
   const options: Options = {
     model: values.model,
     system: values.system,
@@ -265,10 +296,18 @@ export function parseOptions(args: string[]): Options {
     reasoning: values.reasoning,
     chat: values.chat,
     continue: values.continue,
-    conversation: parseId("--conversation", values.conversation),
+    conversation: values.conversation === undefined
+      ? undefined
+      : parseRef("--conversation", values.conversation),
+    title: values.title === undefined
+      ? undefined
+      : parseName("--title", values.title),
+    historyCommand,
     listHistory: given.has("--history"),
     historyLimit: count.limit,
-    show: parseId("--show", values.show),
+    show: values.show === undefined
+      ? undefined
+      : parseRef("--show", values.show),
     save: values.history !== false,
     providers: values.providers,
     roles: values.roles,
@@ -284,7 +323,7 @@ export function parseOptions(args: string[]): Options {
     ),
     yes: values.yes,
     listTools: values["list-tools"],
-    prompt: positionals.join(" "),
+    prompt: takesWords ? "" : positionals.join(" "),
   };
   if (options.continue && options.conversation !== undefined) {
     throw new UsageError("use either --continue or --conversation, not both");
@@ -303,7 +342,9 @@ export function parseOptions(args: string[]): Options {
       "--schema takes one answer as JSON: not with --chat, -x or --extract-last",
     );
   }
-  const listing = options.listHistory
+  const listing = historyCommand
+    ? `--${historyCommand.kind}`
+    : options.listHistory
     ? "--history"
     : options.show !== undefined
     ? "--show"
@@ -322,6 +363,16 @@ export function parseOptions(args: string[]): Options {
   ) {
     throw new UsageError(
       `${listing} asks nothing: give it no prompt, --chat, --continue or --conversation`,
+    );
+  }
+  if (options.title !== undefined && !options.save) {
+    throw new UsageError(
+      "--title names a conversation in the history: not with --no-history",
+    );
+  }
+  if (listing && options.title !== undefined) {
+    throw new UsageError(
+      `--title names the conversation a question starts or follows up: not with ${listing}`,
     );
   }
   return options;
@@ -354,16 +405,6 @@ function samplingOf(
 
 /** The options that `--no-` may negate; parseArgs would accept it on any. */
 const NEGATABLE = ["--no-reasoning", "--no-history", "--no-stream"];
-
-function parseId(option: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) {
-    throw new UsageError(
-      `${option} takes a conversation id (a number from --history), not "${text}"`,
-    );
-  }
-  return Number(text);
-}
 
 function parseTimeout(text: string | undefined): number {
   if (text === undefined) return DEFAULT_TIMEOUT_SECONDS;

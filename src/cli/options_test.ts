@@ -5,6 +5,7 @@ import {
   DEFAULT_MODEL,
   DEFAULT_SYSTEM,
   DEFAULT_TIMEOUT_SECONDS,
+  type Options,
   parseOptions,
   USAGE,
 } from "./options.ts";
@@ -25,6 +26,8 @@ Deno.test("parseOptions() leaves the model and system to the demo's defaults whe
     chat: false,
     continue: false,
     conversation: undefined,
+    title: undefined,
+    historyCommand: undefined,
     listHistory: false,
     historyLimit: 20,
     show: undefined,
@@ -46,6 +49,44 @@ Deno.test("parseOptions() leaves the model and system to the demo's defaults whe
   assert.equal(DEFAULT_HISTORY_LIMIT, 20);
   assert.equal(DEFAULT_MODEL, "gpt-4o");
   assert.equal(DEFAULT_SYSTEM, "You are a helpful assistant.");
+});
+
+Deno.test("parseOptions() takes a history command with the words after it, and a conversation by id or name", async (t) => {
+  const cases: [string[], Partial<Options>][] = [
+    [["--search", "supreme", "court"], {
+      historyCommand: { kind: "search", words: "supreme court" },
+      prompt: "",
+    }],
+    [["--delete", "3", "tax notes"], {
+      historyCommand: { kind: "delete", targets: [3, "tax notes"] },
+    }],
+    [["--prune", "30d"], {
+      historyCommand: {
+        kind: "prune",
+        age: { text: "30d", ms: 30 * 86_400_000 },
+      },
+    }],
+    [["--export"], { historyCommand: { kind: "export", targets: [] } }],
+    [["--import", "-"], { historyCommand: { kind: "import", file: "-" } }],
+    [["--usage", "--since", "2w"], {
+      historyCommand: {
+        kind: "usage",
+        since: { text: "2w", ms: 14 * 86_400_000 },
+      },
+    }],
+    [["--conversation", "12", "Hi"], { conversation: 12, prompt: "Hi" }],
+    [["--conversation", "tax notes", "Hi"], { conversation: "tax notes" }],
+    [["--show", "tax notes"], { show: "tax notes" }],
+    [["--title", " tax\tnotes ", "Hi"], { title: "tax notes", prompt: "Hi" }],
+  ];
+  for (const [args, wanted] of cases) {
+    await t.step(args.join(" "), () => {
+      const options = parseOptions(args);
+      for (const [key, value] of Object.entries(wanted)) {
+        assert.deepEqual(options[key as keyof Options], value, key);
+      }
+    });
+  }
 });
 
 Deno.test("parseOptions() gathers -T's servers, repeated or listed with commas, and --yes", () => {
@@ -171,12 +212,30 @@ Deno.test("parseOptions() names the offending option in a UsageError", () => {
     [["--no-json"], "unknown option --no-json"],
     [["--no-model=x"], "unknown option --no-model"],
     [
-      ["--show", "x"],
-      '--show takes a conversation id (a number from --history), not "x"',
+      ["--show", " "],
+      "--show takes a conversation id or name (--history lists them)",
     ],
     [
       ["--conversation", "0"],
-      '--conversation takes a conversation id (a number from --history), not "0"',
+      '--conversation takes a conversation id or name (--history lists them), not "0"',
+    ],
+    [
+      ["--prune", "soon"],
+      '--prune takes an age such as 30d, 12h, 2w or 1y, not "soon"',
+    ],
+    [
+      ["--usage", "--since", "0d"],
+      '--since takes an age such as 30d, 12h, 2w or 1y, not "0d"',
+    ],
+    [["--since", "3d"], "--since goes with --usage"],
+    [
+      ["--delete"],
+      "--delete needs the ids or names of the conversations to delete (--history lists them)",
+    ],
+    [["--prune", "3d", "x"], '--prune takes no prompt: "x" is not for it'],
+    [
+      ["--export", "--import", "f.json"],
+      "use one of --export, --import at a time, not several",
     ],
     [
       ["-c", "--conversation", "3"],

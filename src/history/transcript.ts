@@ -13,6 +13,8 @@ import {
   type Turns,
 } from "./conversation.ts";
 import type { History } from "./store.ts";
+import type { SearchHit } from "./search.ts";
+import type { ConversationRef } from "../cli/history_options.ts";
 import { conversationToContinue } from "./use.ts";
 import { cut, flatten } from "../text/line.ts";
 import { describe } from "../files/attachments.ts";
@@ -28,6 +30,44 @@ function localTime(date: Date): string {
 
 /** The longest title `--history` shows, in characters. */
 const TITLE_WIDTH = 60;
+
+/** The longest snippet `--search` shows, in characters. */
+const SNIPPET_WIDTH = 100;
+
+/**
+ * The lines of `--search`: for each conversation found, best first, its id,
+ * local time of the last update and title, then the snippet of its best
+ * match (the match between « and »), indented.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatSearch } from "./transcript.ts";
+ * const updated = new Date(2026, 10, 27, 23, 14).toISOString();
+ * assert.equal(
+ *   formatSearch([{
+ *     id: 12, title: "courts", created: updated, updated,
+ *     snippet: "a petition for «certiorari»\nis filed", score: 1.5,
+ *   }], "certiorari"),
+ *   "12  2026-11-27 23:14  courts\n    a petition for «certiorari» is filed",
+ * );
+ * assert.equal(formatSearch([], "xyz"), 'no conversation holds "xyz"');
+ * ```
+ */
+export function formatSearch(hits: SearchHit[], words: string): string {
+  if (hits.length === 0) return `no conversation holds "${flatten(words)}"`;
+  const heads = columns(
+    hits.map((hit) => [
+      String(hit.id),
+      localTime(new Date(hit.updated)),
+      cut(flatten(hit.title), TITLE_WIDTH),
+    ]),
+    [0],
+  );
+  return hits.map((hit, i) =>
+    `${heads[i]}\n    ${cut(flatten(hit.snippet), SNIPPET_WIDTH)}`
+  ).join("\n");
+}
 
 /**
  * The lines of `--history`, one per conversation, in columns: id, local
@@ -248,7 +288,7 @@ function tokensLine(usage: Exchange["usage"]): string | undefined {
 export function browse(
   history: History,
   { show, json, historyLimit }: {
-    show?: number;
+    show?: ConversationRef;
     json: boolean;
     historyLimit?: number;
   },

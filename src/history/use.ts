@@ -7,8 +7,13 @@
  */
 import { ConfigError, type Variables } from "../config/connection.ts";
 import type { Conversation, Exchange } from "./conversation.ts";
-import { ConversationGoneError, HistoryError } from "./errors.ts";
+import {
+  ConversationGoneError,
+  HistoryError,
+  NameTakenError,
+} from "./errors.ts";
 import { History } from "./store.ts";
+import type { ConversationRef } from "../cli/history_options.ts";
 import { historyPath } from "../config/paths.ts";
 
 /**
@@ -71,29 +76,33 @@ export function historyPlaceOf(read: Variables): HistoryPlace {
  */
 export function openHistory(place: HistoryPlace): History {
   if (place.problem) throw place.problem;
-  if (place.path === undefined) {
-    throw new HistoryError(
-      "history is off (GPT4O_HISTORY=off): unset GPT4O_HISTORY to keep and use it",
-    );
-  }
+  if (place.path === undefined) throw offError();
   return History.open(place.path, { readOnly: true });
 }
 
 /**
- * The conversation to follow up: the latest one, or the one with `id`.
+ * The conversation to follow up: the latest one, or the one with this id
+ * or name.
  *
  * @throws {HistoryError} when there is none.
  */
 export function conversationToContinue(
   history: History,
-  id: number | undefined,
+  ref: ConversationRef | undefined,
 ): Conversation {
-  const conversation = id === undefined ? history.latest() : history.get(id);
+  const id = typeof ref === "string" ? history.named(ref) : ref;
+  const conversation = ref === undefined
+    ? history.latest()
+    : id === undefined
+    ? undefined
+    : history.get(id);
   if (conversation) return conversation;
   throw new HistoryError(
-    id === undefined
+    ref === undefined
       ? "there is no conversation to continue yet: ask a question first"
-      : `there is no conversation ${id}: --history lists them`,
+      : typeof ref === "string"
+      ? `there is no conversation named "${ref}": --history lists them`
+      : `there is no conversation ${ref}: --history lists them`,
   );
 }
 
@@ -155,6 +164,76 @@ export class Recorder {
       this.#warned = true;
       return undefined;
     }
+  }
+
+  /**
+   * Names conversation `id`; whatever goes wrong (the name taken meanwhile,
+   * the database) is one warning line, and the conversation stays saved.
+   * Returns whether it is named.
+   */
+  name(id: number, name: string): boolean {
+    if (this.place.problem || this.place.path === undefined) return false;
+    try {
+      renameConversation(this.place, id, name);
+      return true;
+    } catch (error) {
+      this.warn(
+        error instanceof NameTakenError
+          ? `conversation ${id} is saved, but not named "${name}": ` +
+            `conversation ${error.id} has that name (--title names it anew)`
+          : `conversation ${id} is saved, but not named: ${reasonOf(error)}`,
+      );
+      return false;
+    }
+  }
+}
+
+/**
+ * Names conversation `id` in the history at `place`.
+ *
+ * @throws {HistoryError} when history is off or cannot be written, the
+ * conversation is gone, or another one has the name.
+ */
+export function renameConversation(
+  place: HistoryPlace,
+  id: number,
+  name: string,
+): void {
+  if (place.problem) throw place.problem;
+  if (place.path === undefined) throw offError();
+  using history = History.open(place.path, { ownFolder: place.ownFolder });
+  history.rename(id, name);
+}
+
+/** History is off. */
+function offError(): HistoryError {
+  return new HistoryError(
+    "history is off (GPT4O_HISTORY=off): unset GPT4O_HISTORY to keep and use it",
+  );
+}
+
+/**
+ * Checks, before anything is sent, that `name` can be given to the
+ * conversation `id` (or to a new one): that history is kept, and that no
+ * other conversation has the name.
+ *
+ * @throws {HistoryError} when it cannot.
+ */
+export function checkName(
+  place: HistoryPlace,
+  name: string,
+  id: number | undefined,
+): void {
+  if (place.path === undefined && !place.problem) {
+    throw new HistoryError(
+      "--title names a conversation in the history, which is off " +
+        "(GPT4O_HISTORY=off): unset GPT4O_HISTORY to keep one",
+    );
+  }
+  using history = openHistory(place);
+  const other = history.named(name);
+  if (other !== undefined && other !== id) {
+    throw new NameTakenError(name, other);
   }
 }
 

@@ -21,7 +21,11 @@ import {
 } from "../config/plan.ts";
 import { describeFailure, EXIT } from "../errors.ts";
 import { contextOf, type Server } from "../exchange/request.ts";
-import { conversationToContinue, openHistory } from "../history/use.ts";
+import {
+  checkName,
+  conversationToContinue,
+  openHistory,
+} from "../history/use.ts";
 import {
   type Conversation,
   endpointOf,
@@ -32,6 +36,7 @@ import {
 import { type History } from "../history/store.ts";
 import type { Turn } from "../chat/chat.ts";
 import { UsageError } from "../cli/usage_error.ts";
+import type { ConversationRef } from "../cli/history_options.ts";
 import type { MarkdownOptions } from "../render/markdown.ts";
 import { InlineData } from "../files/parts.ts";
 import { promptOf } from "./prompt.ts";
@@ -76,6 +81,10 @@ export async function run(
     const { listTools } = await import("../tools/use.ts");
     return await listTools(io, options, settings, role);
   }
+  if (options.historyCommand) {
+    const { historyCommand } = await import("../history/commands.ts");
+    return await historyCommand(io, options, settings, options.historyCommand);
+  }
   if (options.listHistory || options.show !== undefined) {
     using history = openHistory(settings.history);
     const render = rendering(io, options, settings);
@@ -90,6 +99,10 @@ export async function run(
     using history = openHistory(settings.history);
     resumed = conversationToContinue(history, options.conversation);
   }
+  // A name another conversation has is refused before anything is sent.
+  if (options.title !== undefined) {
+    checkName(settings.history, options.title, resumed?.id);
+  }
   if (!options.chat && await opensChat(io, options, resumed, entry)) {
     options = { ...options, chat: true };
   }
@@ -102,6 +115,7 @@ export async function run(
     earlier: resumed ? earlierOf(resumed, inline) : [],
     conversationId: resumed?.id,
     sampling: start.sampling,
+    ...(options.title === undefined ? {} : { title: options.title }),
   };
   const schema = options.schema === undefined
     ? undefined
@@ -192,7 +206,7 @@ async function opensChat(
 async function showRendered(
   io: Io,
   history: History,
-  id: number,
+  id: ConversationRef,
   render: MarkdownOptions,
 ): Promise<number> {
   const conversation = conversationToContinue(history, id);

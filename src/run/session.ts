@@ -19,9 +19,9 @@ import {
   runChat,
   type Turn,
 } from "../chat/chat.ts";
-import { openHistory } from "../history/use.ts";
+import { openHistory, renameConversation } from "../history/use.ts";
 import type { Conversation } from "../history/conversation.ts";
-import { formatList } from "../history/transcript.ts";
+import { formatList, formatSearch } from "../history/transcript.ts";
 import type { ToolsInUse } from "../tools/use.ts";
 import type { Turns } from "./turns.ts";
 /** `--chat`: the session the chat runs with, its lines, and its signals. */
@@ -54,6 +54,15 @@ export async function chat(
     ...(resumed ? { resumed: summaryOf(resumed) } : {}),
     turn: (turn) => turns.run(turn),
     history: () => latestConversations(settings),
+    search: (words) => searched(settings, words),
+    rename(id, name) {
+      try {
+        renameConversation(settings.history, id, name);
+        return `conversation ${id} is named "${name}"`;
+      } catch (error) {
+        return describeFailure(error).message;
+      }
+    },
     ...(tools ? { tools: () => tools.box.listing() } : {}),
     resolveModel,
     async attach(name) {
@@ -163,6 +172,16 @@ function latestConversations(settings: Settings): string {
   try {
     using history = openHistory(settings.history);
     return `${formatList(history.list())}\n`;
+  } catch (error) {
+    return `${describeFailure(error).message}\n`;
+  }
+}
+
+/** What `/search` prints: the conversations that hold the words, or why there are none. */
+function searched(settings: Settings, words: string): string {
+  try {
+    using history = openHistory(settings.history);
+    return `${formatSearch(history.search(words), words)}\n`;
   } catch (error) {
     return `${describeFailure(error).message}\n`;
   }

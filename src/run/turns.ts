@@ -137,10 +137,14 @@ export class Turns {
         conversationId: undefined,
       };
     }
+    const conversationId = this.#save(turn, target, reply, started);
+    if (conversationId !== undefined && turn.title !== undefined) {
+      this.#recorder?.name(conversationId, turn.title);
+    }
     return {
       exitCode: reply.exitCode,
       answer: reply.answer,
-      conversationId: this.#save(turn, target, reply, started),
+      conversationId,
       sent,
       ...(reply.toolMessages ? { toolMessages: reply.toolMessages } : {}),
     };

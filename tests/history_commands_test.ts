@@ -1,0 +1,233 @@
+/** The whole program in-process: searching, naming, deleting, exporting and importing the history, and its usage. */
+import assert from "node:assert/strict";
+import {
+  answering,
+  historyTest,
+  KEY,
+  minute,
+  run,
+  savedList,
+  sentMessages,
+  tempFolder,
+} from "../testdata/harness.ts";
+
+/** A history in a temporary folder, and the environment that uses it. */
+async function withHistory() {
+  const tmp = await tempFolder();
+  const path = `${tmp.dir}/history.db`;
+  return {
+    path,
+    env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+    [Symbol.asyncDispose]: () => tmp[Symbol.asyncDispose](),
+  };
+}
+
+historyTest(
+  "main() --search lists the conversations that hold the words, prompt matches first, with the match marked; --json as an array",
+  async () => {
+    await using h = await withHistory();
+    const { env } = h;
+    await run(["Tell me about juries"], {
+      env,
+      reply: answering("A jury may hear an appeal in some courts."),
+    });
+    await run(["How does an appeal reach the Supreme Court?"], {
+      env,
+      reply: answering("Through a petition."),
+    });
+    await run(["Best pasta?"], { env, reply: answering("Carbonara.") });
+    const [, appeal, juries] = savedList(h.path);
+    const text = await run(["--search", "appeal"], { env });
+    assert.deepEqual(
+      { code: text.code, stdout: text.stdout, stderr: text.stderr },
+      {
+        code: 0,
+        stdout: `2  ${minute(new Date(appeal.updated))}  ` +
+          "How does an appeal reach the Supreme Court?\n" +
+          "    How does an «appeal» reach the Supreme Court?\n" +
+          `1  ${minute(new Date(juries.updated))}  Tell me about juries\n` +
+          "    A jury may hear an «appeal» in some courts.\n",
+        stderr: "",
+      },
+    );
+    const asJson = await run(["--search", "appeal", "--json"], { env });
+    const hits = JSON.parse(asJson.stdout);
+    assert.deepEqual(hits.map((hit: { id: number }) => hit.id), [2, 1]);
+    assert.deepEqual(Object.keys(hits[0]), [
+      "id",
+      "title",
+      "created",
+      "updated",
+      "snippet",
+      "score",
+    ]);
+    assert.ok(hits[0].score > hits[1].score);
+    const words = await run(["--search", "supreme", "court"], { env });
+    assert.match(words.stdout, /^2 /);
+    const none = await run(["--search", "zebra"], { env });
+    assert.deepEqual([none.code, none.stdout], [
+      0,
+      'no conversation holds "zebra"\n',
+    ]);
+  },
+);
+
+historyTest(
+  "main() --search with no words, or with a prompt's options, exits 2 and reads nothing",
+  async () => {
+    await using h = await withHistory();
+    for (
+      const [args, stderr] of [
+        [
+          ["--search"],
+          '--search needs words to look for: gpt4o --search "supreme court" (see --help)\n',
+        ],
+        [
+          ["--search", "x", "--chat"],
+          "--search asks nothing: give it no prompt, --chat, --continue or --conversation (see --help)\n",
+        ],
+        [
+          ["--search", "x", "--usage"],
+          "use one of --search, --usage at a time, not several (see --help)\n",
+        ],
+      ] as const
+    ) {
+      const result = await run([...args], { env: h.env });
+      assert.deepEqual([result.code, result.stdout, result.stderr], [
+        2,
+        "",
+        stderr,
+      ]);
+    }
+  },
+);
+
+historyTest(
+  "main() --title names the conversation; --conversation NAME follows it up; --history shows the name",
+  async () => {
+    await using h = await withHistory();
+    const { env } = h;
+    const first = await run(["--title", "court notes", "What is certiorari?"], {
+      env,
+      reply: answering("A writ."),
+    });
+    assert.deepEqual([first.code, first.stderr], [0, ""]);
+    await run(["Unrelated"], { env, reply: answering("Sure.") });
+    const next = await run(
+      ["--conversation", "court notes", "And mandamus?"],
+      { env, reply: answering("An order.") },
+    );
+    assert.deepEqual([next.code, next.stderr], [0, ""]);
+    assert.deepEqual(sentMessages(next.requests), [[
+      "system: You are a helpful assistant.",
+      "user: What is certiorari?",
+      "assistant: A writ.",
+      "user: And mandamus?",
+    ]]);
+    const listed = savedList(h.path);
+    assert.deepEqual(
+      listed.map(({ id, title, name, turns }) => ({ id, title, name, turns })),
+      [
+        { id: 1, title: "court notes", name: "court notes", turns: 2 },
+        { id: 2, title: "Unrelated", name: undefined, turns: 1 },
+      ],
+    );
+    const shown = await run(["--history"], { env });
+    assert.match(shown.stdout, /^1 .* 2 turns {2}court notes\n2 /);
+    // -c with --title renames the conversation it follows up.
+    await run(["-c", "--title", "misc", "More?"], {
+      env,
+      reply: answering("No."),
+    });
+    assert.equal(savedList(h.path)[0].name, "misc");
+  },
+);
+
+historyTest(
+  "main() --title refuses a name another conversation has, naming it, before anything is sent",
+  async () => {
+    await using h = await withHistory();
+    const { env } = h;
+    await run(["--title", "taxes", "Q1"], { env, reply: answering("A1") });
+    const clash = await run(["--title", "taxes", "Q2"], { env });
+    assert.deepEqual(
+      [clash.code, clash.stdout, clash.stderr, clash.requests.length],
+      [
+        2,
+        "",
+        'the name "taxes" is taken by conversation 1: follow it up with ' +
+        "--conversation 1, or choose another name\n",
+        0,
+      ],
+    );
+    const unknown = await run(["--conversation", "nope", "Q"], { env });
+    assert.deepEqual([unknown.code, unknown.stderr, unknown.requests.length], [
+      2,
+      'there is no conversation named "nope": --history lists them\n',
+      0,
+    ]);
+    for (
+      const [args, stderr] of [
+        [
+          ["--title", "2026", "Q"],
+          `--title takes a name with a letter in it (a number is a conversation's id), not "2026" (see --help)\n`,
+        ],
+        [
+          ["--title", "x", "--no-history", "Q"],
+          "--title names a conversation in the history: not with --no-history (see --help)\n",
+        ],
+        [
+          ["--title", "x", "--history"],
+          "--title names the conversation a question starts or follows up: not with --history (see --help)\n",
+        ],
+      ] as const
+    ) {
+      const result = await run([...args], { env });
+      assert.deepEqual([result.code, result.stderr, result.requests.length], [
+        2,
+        stderr,
+        0,
+      ]);
+    }
+  },
+);
+
+historyTest(
+  "main() --chat: /title names the conversation, before its first answer or after; /search lists what holds the words",
+  async () => {
+    await using h = await withHistory();
+    const { env } = h;
+    await run(["--title", "taken", "Q0"], { env, reply: answering("A0") });
+    const chat = await run(["--chat"], {
+      env,
+      lines: [
+        "/title appeals",
+        "How do appeals work?",
+        "/title taken",
+        "/title appeals, renamed",
+        "/search appeals",
+        "/search",
+        "/title 12",
+      ],
+      reply: answering("Step by step."),
+    });
+    assert.equal(chat.code, 0);
+    assert.equal(
+      chat.stderr,
+      'the conversation is named "appeals" once its first answer is saved\n' +
+        'the name "taken" is taken by conversation 1: follow it up with ' +
+        "--conversation 1, or choose another name\n" +
+        'conversation 2 is named "appeals, renamed"\n' +
+        `2  ${
+          minute(new Date(savedList(h.path)[0].updated))
+        }  appeals, renamed\n` +
+        "    How do «appeals» work?\n" +
+        '/search takes words to look for: /search "supreme court"\n' +
+        `/title takes a name with a letter in it (a number is a conversation's id), not "12"\n`,
+    );
+    assert.deepEqual(savedList(h.path).map(({ id, name }) => [id, name]), [
+      [2, "appeals, renamed"],
+      [1, "taken"],
+    ]);
+  },
+);
