@@ -277,7 +277,7 @@ for (const target of ["main.ts", "installed gpt4o"] as const) {
       await terminal.shown("> ");
       const path = `${folder.dir}/notes/court.md`;
       await terminal.type(`${calls(["read_text_file", { path }])}\r`);
-      await terminal.shown("[a]lways for this tool: ");
+      await terminal.shown("[v]iew: ");
       await terminal.type("y\r");
       await terminal.shown("The tools said: Certiorari is granted.");
       await terminal.shown("> ", terminal.find("The tools said"));
@@ -287,7 +287,7 @@ for (const target of ["main.ts", "installed gpt4o"] as const) {
       assert.ok(
         output.includes(
           `tool files.read_text_file {"path":${JSON.stringify(path)}}: ` +
-            "run it? [y]es, [n]o, [a]lways for this tool: y\n",
+            "run it? [y]es, [n]o, [a]lways for this tool, [v]iew: y\n",
         ),
         output,
       );
