@@ -23,6 +23,7 @@ import {
   until,
 } from "../testdata/e2e.ts";
 import { startServer } from "../testdata/server.ts";
+import { Screen } from "../testdata/screen.ts";
 import { assertOpenAIRequest, assertToolSequence } from "../testdata/openai.ts";
 
 const FILESYSTEM = "npm:@modelcontextprotocol/server-filesystem@2026.8.31";
@@ -277,7 +278,7 @@ for (const target of ["main.ts", "installed gpt4o"] as const) {
       await terminal.shown("> ");
       const path = `${folder.dir}/notes/court.md`;
       await terminal.type(`${calls(["read_text_file", { path }])}\r`);
-      await terminal.shown("[a]lways for this tool: ");
+      await terminal.shown("[v]iew: ");
       await terminal.type("y\r");
       await terminal.shown("The tools said: Certiorari is granted.");
       await terminal.shown("> ", terminal.find("The tools said"));
@@ -287,7 +288,7 @@ for (const target of ["main.ts", "installed gpt4o"] as const) {
       assert.ok(
         output.includes(
           `tool files.read_text_file {"path":${JSON.stringify(path)}}: ` +
-            "run it? [y]es, [n]o, [a]lways for this tool: y\n",
+            "run it? [y]es, [n]o, [a]lways for this tool, [v]iew: y\n",
         ),
         output,
       );
@@ -338,3 +339,111 @@ env = { DENO_DIR = ${JSON.stringify(PASSED_ENV.DENO_DIR)} }
     );
   },
 );
+
+/** The program, `args` given, at a real terminal with the notes' config. */
+function atTerminalWithTools(
+  target: "main.ts" | "installed gpt4o",
+  server: { url: (name: string) => string },
+  config: string,
+  args: string[],
+) {
+  const env = { ...PASSED_ENV, GPT4O_CONFIG: config };
+  const command = target === "main.ts"
+    ? ["deno", "run", ...launchedFlags(env, args), MAIN, ...args]
+    : [SHIM, ...args];
+  return atTerminal(command, server.url("tools"), {
+    env: { GPT4O_CONFIG: config },
+  });
+}
+
+for (const target of ["main.ts", "installed gpt4o"] as const) {
+  Deno.test({
+    name:
+      "at a real terminal, a call whose key hides 2,600 blank characters and " +
+      "a made-up path is asked about in one screen, the real path before " +
+      `run it? [${target}]` + (hasScript ? "" : ` (${SKIP_HINT})`),
+    ignore: !hasScript,
+    async fn() {
+      if (target === "installed gpt4o") await installed();
+      await using server = startServer();
+      await using folder = await notes();
+      const hostile = {
+        [`${"\u2800".repeat(2600)}"path": "README.md"`]: "",
+        path: ".git/hooks/pre-commit",
+      };
+      const terminal = atTerminalWithTools(target, server, folder.config, [
+        "--no-history",
+        "-T",
+        "t",
+        calls(["echo", hostile]),
+      ]);
+      await terminal.shown("[a]lways for this tool");
+      // What an 80x24 window shows (the size the program was told).
+      const window = new Screen({ columns: 80, rows: 24 })
+        .write(terminal.raw).window;
+      const start = window.indexOf("tool t.echo ");
+      const path = window.indexOf('"path":".git/hooks/pre-commit"');
+      const question = window.indexOf("run it? [y]es, [n]o");
+      assert.ok(start >= 0 && start < path && path < question, window);
+      assert.ok(!window.includes("\u2800"), window);
+      await terminal.type("n\r");
+      const { code, output } = await terminal.end();
+      assert.equal(code, 0, output);
+      assert.ok(
+        output.includes(
+          `tool t.echo {"⟨U+2800⟩⟨U+2800⟩"…(+2600)"ath\\": \\"README.md\\"":` +
+            `"","path":".git/hooks/pre-commit"}: run it? [y]es, [n]o, ` +
+            "[a]lways for this tool, [v]iew: n\ntool t.echo declined\n" +
+            "The tools said: error: the user declined this call\n",
+        ),
+        output,
+      );
+    },
+  });
+
+  Deno.test({
+    name: "at a real terminal, a y typed before the question shows does not " +
+      `answer it: only what is typed after does [${target}]` +
+      (hasScript ? "" : ` (${SKIP_HINT})`),
+    ignore: !hasScript,
+    async fn(t) {
+      if (target === "installed gpt4o") await installed();
+      await using server = startServer();
+      await using folder = await notes();
+      for (
+        const [after, said] of [
+          ["n", "error: the user declined this call"],
+          ["y", "typed ahead"],
+        ] as const
+      ) {
+        await t.step(`y typed ahead, ${after} after`, async () => {
+          const terminal = atTerminalWithTools(
+            target,
+            server,
+            folder.config,
+            [
+              "--no-history",
+              "-T",
+              "t",
+              calls(["echo", { text: "typed ahead" }]),
+            ],
+          );
+          // Typed as the program starts, long before it asks.
+          await terminal.type("y\r");
+          await terminal.shown("[v]iew: ");
+          const mark = terminal.length;
+          await terminal.type(`${after}\r`);
+          await terminal.shown("The tools said: ", mark);
+          const { code, output } = await terminal.end();
+          assert.equal(code, 0, output);
+          assert.match(
+            output,
+            new RegExp(
+              `^y\n.*\\[v\\]iew: ${after}\n.*\nThe tools said: ${said}\n$`,
+            ),
+          );
+        });
+      }
+    },
+  });
+}

@@ -4,11 +4,12 @@
  * target, a proxy for a host named in `.env`).
  */
 import assert from "node:assert/strict";
-import { completion } from "../testdata/fixtures.ts";
+import { ANSWER, completion } from "../testdata/fixtures.ts";
 import { HOSTILE } from "../testdata/server.ts";
 import {
   atTerminal,
   collect,
+  DOTENV_KEY,
   e2e,
   hasBash,
   hasScript,
@@ -159,6 +160,71 @@ e2e(
           "http://collector.example/v1/chat/completions",
           "Bearer sk-its-own-0123456789",
         ]],
+      );
+    } finally {
+      await Deno.remove(cwd, { recursive: true });
+    }
+  },
+);
+
+e2e(
+  "-f . leaves out .env, .npmrc and a private key, names them in one note, masks the key in what it sends, and --show shows what was sent",
+  async (server) => {
+    const cwd = await Deno.makeTempDir({ dir: TMP, prefix: "project-" });
+    const npmToken = "npm_SECRETtoken0123456789abcdef";
+    const privateKey = "-----BEGIN OPENSSH PRIVATE KEY-----\n" +
+      "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ==\n" +
+      "-----END OPENSSH PRIVATE KEY-----\n";
+    const tree: Record<string, string> = {
+      ".env": `OPENAI_API_KEY=${DOTENV_KEY}\n`,
+      ".env.example": "OPENAI_API_KEY=\n",
+      ".npmrc": `//registry.npmjs.org/:_authToken=${npmToken}\n`,
+      "keys/deploy": privateKey,
+      "keys/id_ed25519": privateKey,
+      "main.py": `KEY = "${DOTENV_KEY}"\n`,
+    };
+    try {
+      for (const [path, text] of Object.entries(tree)) {
+        await Deno.mkdir(`${cwd}/${path}`.replace(/\/[^/]*$/, ""), {
+          recursive: true,
+        });
+        Deno.writeTextFileSync(`${cwd}/${path}`, text);
+      }
+      const env = { GPT4O_HISTORY: `${cwd}/history/h.db` };
+      const run = await program(["-f", ".", "review"], {
+        cwd,
+        env,
+        key: null,
+        baseURL: server.url("ok"),
+      });
+      assert.deepEqual(seen(run), {
+        code: 0,
+        stdout: `${ANSWER}\n`,
+        stderr:
+          "left out of -f .: .env, .npmrc, keys/deploy, keys/id_ed25519 " +
+          "(they may hold secrets; name a file on its own to send it)\n",
+      });
+      const fence = "`".repeat(3);
+      const sent = [
+        { role: "system", content: "You are a helpful assistant." },
+        {
+          role: "user",
+          content:
+            `review\n\n./.env.example\n${fence}\nOPENAI_API_KEY=\n${fence}` +
+            `\n\n./main.py\n${fence}python\nKEY = "[redacted]"\n${fence}`,
+        },
+      ];
+      const [body] = server.requests.get("ok")!;
+      assert.deepEqual(body.messages, sent);
+      const text = JSON.stringify(body);
+      for (const secret of [DOTENV_KEY, npmToken, "PRIVATE KEY"]) {
+        assert.ok(!text.includes(secret), secret);
+      }
+      const show = await program(["--show", "1", "--json"], { cwd, env });
+      assert.equal(show.code, 0, show.stderr);
+      assert.deepEqual(
+        JSON.parse(show.stdout).messages,
+        [...sent, { role: "assistant", content: ANSWER }],
       );
     } finally {
       await Deno.remove(cwd, { recursive: true });

@@ -383,6 +383,10 @@ export function atTerminal(
     get length() {
       return screen.length;
     },
+    /** The output so far, as it came. */
+    get raw() {
+      return screen;
+    },
     /** Where `text` first shows after `from`, or -1. */
     find: (text: string, from = 0) => screen.indexOf(text, from),
     async end() {

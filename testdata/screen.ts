@@ -160,6 +160,12 @@ export class Screen {
     return this.#rows.slice(0, end).map((row) => row.join("")).join("\n");
   }
 
+  /** The rows the window shows now (none of the scrollback), joined by line breaks. */
+  get window(): string {
+    return this.#rows.slice(this.#top, this.#top + this.#height)
+      .map((row) => row.join("")).join("\n");
+  }
+
   /** To the next row's start; `wrap` when the terminal wraps a full row. */
   #lineFeed(wrap = false): void {
     this.#row++;

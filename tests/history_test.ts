@@ -608,7 +608,7 @@ historyTest(
 );
 
 historyTest(
-  "main() masks a key pasted into the prompt or the system message in the history",
+  "main() masks a key pasted into the prompt or the system message, as sent and as saved",
   async () => {
     await using tmp = await tempFolder();
     const path = `${tmp.dir}/history.db`;
@@ -621,8 +621,8 @@ historyTest(
     );
     assert.equal(code, 0);
     assert.deepEqual(requests[0].body.messages, [
-      { role: "system", content: `Key: ${KEY}` },
-      { role: "user", content: `Is this mine?\n\nkey=${KEY}` },
+      { role: "system", content: "Key: [redacted]" },
+      { role: "user", content: "Is this mine?\n\nkey=[redacted]" },
     ]);
     const [{ system, prompt }] = savedTurns(path, 1)!;
     assert.deepEqual({ system, prompt }, {

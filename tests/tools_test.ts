@@ -4,6 +4,7 @@
  * (`testdata/mcp_server.ts`) started in Deno's sandbox as the config says.
  */
 import assert from "node:assert/strict";
+import stringWidth from "string-width";
 import {
   CONFIG_PATH,
   historyTest,
@@ -180,7 +181,7 @@ toolTest(
   "consent on a terminal: y runs the call, n declines it, a runs it and the tool's later calls",
   async (t) => {
     const prompt = (text: string) =>
-      `tool t.echo {"text":"${text}"}: run it? [y]es, [n]o, [a]lways for this tool: `;
+      `tool t.echo {"text":"${text}"}: run it? [y]es, [n]o, [a]lways for this tool, [v]iew: `;
     for (
       const [answers, asked, said] of [
         [["y", "y"], [prompt("1"), prompt("2")], "1 | 2"],
@@ -421,9 +422,77 @@ toolTest(
     assert.equal(requests.length, 1);
     assert.equal(
       stdout,
-      'tool t.echo {"text":"x"}: run it? [y]es, [n]o, [a]lways for this tool: ',
+      'tool t.echo {"text":"x"}: run it? [y]es, [n]o, [a]lways for this tool, [v]iew: ',
     );
     assert.equal(stderr, "interrupted\n");
+  },
+);
+
+toolTest(
+  "v at the question shows the call in full, masked and made visible, then asks again",
+  async (t) => {
+    const text = `${"x".repeat(300)}\u202e`;
+    const args = { [`key ${KEY}`]: 1, text };
+    const question =
+      `tool t.echo {"key [redacted]":1,"text":"${"x".repeat(40)}"…(+228)"${
+        "x".repeat(32)
+      }⟨U+202E⟩"}: ` +
+      "run it? [y]es, [n]o, [a]lways for this tool, [v]iew: ";
+    const view = 'tool t.echo, in full:\n{\n  "key [redacted]": 1,\n' +
+      `  "text": "${"x".repeat(300)}⟨U+202E⟩"\n}\n`;
+    for (
+      const [answers, said] of [
+        [["v", "y"], `${"x".repeat(300)}\u202e`],
+        [["view", "V", "n"], "error: the user declined this call"],
+      ] as const
+    ) {
+      await t.step(answers.join(", "), async () => {
+        const { code, stdout } = await withTools(
+          ["-T", "t", calls(["echo", args])],
+          { terminal: true, lines: [...answers] },
+        );
+        assert.equal(code, 0);
+        assert.equal(
+          stdout,
+          `${question}${view}`.repeat(answers.length - 1) + question +
+            `The tools said: ${said}\n`,
+        );
+      });
+    }
+  },
+);
+
+toolTest(
+  "a hostile call's question fits the screen: a long key, many keys, the server's NOT sandboxed before them",
+  async () => {
+    const { code, stdout } = await withTools(
+      [
+        "-T",
+        "t",
+        calls(["echo", {
+          [`${"\u2800".repeat(2600)}"path":"README.md"`]: "",
+          path: ".git/hooks/pre-commit",
+          ...Object.fromEntries(
+            Array.from({ length: 40 }, (_, i) => [`k${i}`, "v".repeat(100)]),
+          ),
+        }]),
+      ],
+      { terminal: true, lines: ["n"], columns: 80, rows: 10 },
+    );
+    assert.equal(code, 0);
+    const entry = `"${"v".repeat(40)}"…(+20)"${"v".repeat(40)}"`;
+    assert.equal(
+      stdout,
+      `tool t.echo {"⟨U+2800⟩⟨U+2800⟩"…(+2599)"path\\":\\"README.md\\"":"",` +
+        `"path":".git/hooks/pre-commit","k0":${entry},"k1":${entry},` +
+        `"k2":${entry},"k3":${entry},…(+36 of 42 arguments)}: run it? ` +
+        "[y]es, [n]o, " +
+        "[a]lways for this tool, [v]iew: The tools said: error: the user " +
+        "declined this call\n",
+    );
+    // The question takes at most the window's rows less two.
+    const question = stdout.slice(0, stdout.indexOf("The tools said"));
+    assert.ok(stringWidth(question) <= 80 * 8, `${stringWidth(question)}`);
   },
 );
 
@@ -573,7 +642,7 @@ toolTest(
     assert.ok(!stdout.includes("\x1b"), JSON.stringify(stdout));
     assert.match(
       stdout,
-      /^tool t\.␛\]0;pwned␇␛\[2K␍?echo \{"text":"x"\}: run it\? \[y\]es, \[n\]o, \[a\]lways for this tool: The tools said: x\n$/,
+      /^tool t\.␛\]0;pwned␇␛\[2K␍?echo \{"text":"x"\}: run it\? \[y\]es, \[n\]o, \[a\]lways for this tool, \[v\]iew: The tools said: x\n$/,
     );
   },
 );

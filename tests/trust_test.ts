@@ -110,6 +110,84 @@ historyTest(
 );
 
 historyTest(
+  "main() sends no secret it knows: the prompt, a file named on its own, the system message, an attachment's text and the chat's earlier answers go masked, as --show shows them",
+  async (t) => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const file = `${tmp.dir}/.env`;
+    Deno.writeTextFileSync(
+      file,
+      `OPENAI_API_KEY=${KEY}\nGROQ_API_KEY=${GROQ_KEY}\n` +
+        `X_GW=${HEADER_SECRET}\nPASS=S3cretPassw0rd99\nQUERY=q-0123456789abcdef\n`,
+    );
+    const env = {
+      OPENAI_API_KEY: KEY,
+      GROQ_API_KEY: GROQ_KEY,
+      OPENAI_CUSTOM_HEADERS: `X-Gw-Token: ${HEADER_SECRET}`,
+      OPENAI_BASE_URL:
+        "http://admin:S3cretPassw0rd99@127.0.0.1:1337/v1?api-key=q-0123456789abcdef",
+      GPT4O_HISTORY: path,
+    };
+    const masked = "OPENAI_API_KEY=[redacted]\nGROQ_API_KEY=[redacted]\n" +
+      "X_GW=[redacted]\nPASS=[redacted]\nQUERY=[redacted]\n";
+    const fence = "`".repeat(3);
+    const prompt = `Say ${
+      KEY.slice(0, 20)
+    }\n\n${file}\n${fence}\n${masked}${fence}`;
+    await t.step("a single question, a file with it", async () => {
+      const { code, stderr, requests } = await run(
+        ["-s", `Mine: ${HEADER_SECRET}`, "-f", file, `Say ${KEY.slice(0, 20)}`],
+        { env },
+      );
+      assert.deepEqual([code, stderr], [0, ""]);
+      assert.deepEqual(requests[0].body.messages, [
+        { role: "system", content: "Mine: [redacted]" },
+        {
+          role: "user",
+          content: prompt.replace(KEY.slice(0, 20), "[redacted]"),
+        },
+      ]);
+      const shown = await run(["--show", "1", "--json"], { env });
+      assert.deepEqual(
+        JSON.parse(shown.stdout).messages,
+        requests[0].body.messages.concat({
+          role: "assistant",
+          content: ANSWER,
+        }),
+      );
+    });
+    await t.step("an image's text part", async () => {
+      const { code, requests } = await run(
+        ["-a", "testdata/attachments/pixel.png", "-f", file, "Hi"],
+        { env },
+      );
+      assert.equal(code, 0);
+      const [message] = (requests[0].body.messages as {
+        content: { type: string; text?: string }[];
+      }[]).slice(-1);
+      assert.deepEqual(message.content[0], {
+        type: "text",
+        text: `Hi\n\n${file}\n${fence}\n${masked}${fence}`,
+      });
+      assert.equal(message.content[1].type, "image_url");
+    });
+    await t.step("a chat's earlier answer that echoed a key", async () => {
+      const { code, requests } = await run(["--chat"], {
+        env,
+        lines: [`Remember ${GROQ_KEY}`, "And?"],
+        reply: answering(`It is ${GROQ_KEY}.`, "Done."),
+      });
+      assert.equal(code, 0);
+      assert.deepEqual((requests[1].body.messages as unknown[]).slice(1), [
+        { role: "user", content: "Remember [redacted]" },
+        { role: "assistant", content: "It is [redacted]." },
+        { role: "user", content: "And?" },
+      ]);
+    });
+  },
+);
+
+historyTest(
   "main() keeps no key of the base URL's path in the history's endpoint",
   async () => {
     await using tmp = await tempFolder();

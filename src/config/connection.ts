@@ -245,15 +245,17 @@ async function readDotenv(
 
 /**
  * The secrets a URL carries: its user and password, its query values, and
- * path segments that look like a key (a gateway may take the key in the path).
+ * path segments that look like a key (a gateway may take the key in the path),
+ * each as written and decoded: a value with `%2B` in it is masked whole
+ * where the URL shows, as well as where its decoded text does.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { urlSecrets } from "./connection.ts";
  * assert.deepEqual(
- *   urlSecrets("http://user:pa55word@127.0.0.1:1337/proxy/sk-abc123def456ghi7/v1?api-key=k-0987654321"),
- *   ["user", "pa55word", "sk-abc123def456ghi7", "k-0987654321"],
+ *   urlSecrets("http://user:pa55word@127.0.0.1:1337/proxy/sk-abc123def456ghi7/v1?api-key=k-0987654321%2Bx"),
+ *   ["user", "pa55word", "sk-abc123def456ghi7", "k-0987654321%2Bx", "k-0987654321+x"],
  * );
  * ```
  */
@@ -273,6 +275,10 @@ export function urlSecrets(text: string): string[] {
   for (const segment of url.pathname.split("/")) {
     const value = decode(segment);
     if (looksLikeKey(value)) secrets.push(value, segment);
+  }
+  for (const pair of url.search.slice(1).split("&")) {
+    const at = pair.indexOf("=");
+    if (at >= 0) secrets.push(pair.slice(at + 1));
   }
   secrets.push(...url.searchParams.values());
   return [...new Set(secrets.filter(Boolean))];

@@ -318,6 +318,64 @@ Deno.test("loadConfigFile() finds a key written in the file, and wants the file 
   assert.equal(file?.providers.length, 1);
 });
 
+Deno.test("loadConfigFile() wants a file private that holds a token in a URL's query or a password in a URL", async (t) => {
+  const cases: [string, string, string][] = [
+    [
+      "?key= in a base URL",
+      '[providers.w]\nbase_url = "https://x.example/v1?key=0f1e2d3c4b5a6978"',
+      "providers.w.base_url",
+    ],
+    [
+      "?api-key= in a base URL",
+      '[providers.w]\nbase_url = "https://x.example/v1?api-version=1&api-key=AbCdEf0123456789"',
+      "providers.w.base_url",
+    ],
+    [
+      "a password in a base URL",
+      '[providers.w]\nbase_url = "https://u:0f1e2d3c4b5a6978@x.example/v1"',
+      "providers.w.base_url",
+    ],
+    [
+      "?token= in a tool server's URL",
+      '[mcp.remote]\nurl = "https://mcp.example/mcp?token=0f1e2d3c4b5a6978"',
+      "mcp.remote.url",
+    ],
+  ];
+  for (const [name, text, at] of cases) {
+    await t.step(name, async () => {
+      await assert.rejects(
+        loadConfigFile(io(text, undefined, 0o644), "/c.toml", { os: "linux" }),
+        new ConfigError(
+          `/c.toml holds a secret (${at}) and others may read it (mode 644): ` +
+            "chmod 600 /c.toml, or keep the secret in a variable that " +
+            "key_env names",
+        ),
+      );
+      const { file } = await loadConfigFile(
+        io(text, undefined, 0o600),
+        "/c.toml",
+        { os: "linux" },
+      );
+      assert.ok(file);
+    });
+  }
+  await t.step(
+    "a base URL with no query or password may be read by others",
+    async () => {
+      const { file } = await loadConfigFile(
+        io(
+          '[providers.w]\nbase_url = "https://x.example/v1"',
+          undefined,
+          0o644,
+        ),
+        "/c.toml",
+        { os: "linux" },
+      );
+      assert.equal(file?.providers[0].baseURL, "https://x.example/v1");
+    },
+  );
+});
+
 testWith({ name: "read", path: "README.md" })(
   "the README's config files load as written: no error, no warning",
   async (t) => {

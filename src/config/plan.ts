@@ -26,6 +26,7 @@ import {
   type Connection,
   connectionOf,
   readable,
+  urlSecrets,
   type Variables,
 } from "./connection.ts";
 import type { ConfigFile, Role, ToolServer } from "./file.ts";
@@ -232,10 +233,13 @@ export function roleOf(
 
 /**
  * Every secret to mask: those {@linkcode everySecret} finds, and the config
- * file's: its providers' header values and the keys their `key_env` names.
+ * file's: what its providers' and tool servers' URLs carry (see
+ * {@linkcode urlSecrets}), their header values, the keys the providers'
+ * `key_env` names, and the values a tool server's `env` sets.
  */
 export function secretsOf(settings: Settings): string[] {
   const own = settings.providers.flatMap((provider) => [
+    ...urlSecrets(provider.baseURL),
     ...Object.values(provider.headers ?? {}),
     ...(provider.keyVariable
       ? [readable(settings.read, provider.keyVariable)]
@@ -244,6 +248,7 @@ export function secretsOf(settings: Settings): string[] {
   // A tool server's headers, and the values its env table sets that could
   // be tokens.
   const tools = (settings.file?.mcp ?? []).flatMap((server) => [
+    ...(server.kind === "url" ? urlSecrets(server.target) : []),
     ...Object.values(server.headers),
     ...Object.values(server.env).filter((value) => value.length >= 8),
   ]);

@@ -260,6 +260,36 @@ Deno.test("secretsOf() adds the config file's header values and keys to what the
   ]);
 });
 
+Deno.test("secretsOf() adds what the config file's URLs carry: a provider's base URL, a url tool server's", () => {
+  const settings = settingsOf(env({}), {
+    ...FILE,
+    providers: [{
+      name: "gw",
+      baseURL:
+        "https://u:pa55word-0123@gw.example/proxy/sk-path-0123456789/v1?api-key=q%2Bv-0123456789",
+      headers: {},
+    }],
+    mcp: [{
+      name: "remote",
+      kind: "url",
+      target: "https://mcp.example/mcp?token=mcp-0123456789",
+      args: [],
+      grants: { read: [], write: [], net: [], env: [], run: [] },
+      env: {},
+      headers: {},
+      allow: [],
+    }],
+  });
+  assert.deepEqual(secretsOf(settings), [
+    "u",
+    "pa55word-0123",
+    "sk-path-0123456789",
+    "q%2Bv-0123456789",
+    "q+v-0123456789",
+    "mcp-0123456789",
+  ]);
+});
+
 Deno.test("formatRoles() lists each role, or says where roles go", () => {
   assert.equal(
     formatRoles(settingsOf(env({}), FILE)),

@@ -1,8 +1,10 @@
 /**
  * `-f`: text files put into the prompt, each fenced and headed by its path.
  * A directory brings its text files, in sorted order, leaving out
- * version-control folders, symlinks, binary files, files over the limit and
- * what its `.gitignore` files exclude (matched by the `ignore` package).
+ * version-control folders and `node_modules`, symlinks, binary files, files
+ * over the limit, what its `.gitignore` files exclude (matched by the
+ * `ignore` package), and the files that may hold secrets
+ * (`./secret_files.ts`), which one note names.
  *
  * @module
  */
@@ -18,6 +20,7 @@ import {
   sizeText,
   statFile,
 } from "./attachments.ts";
+import { holdsPrivateKey, leftOutNote, secretByName } from "./secret_files.ts";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -31,8 +34,8 @@ export const TEXT_FILE_LIMIT = 1 * MiB;
  */
 export const FILES_TOTAL_LIMIT = 4 * MiB;
 
-/** Folders of version-control systems, never read. */
-const VCS_FOLDERS = new Set([".git", ".hg", ".svn"]);
+/** Folders of version-control systems, and installed packages: never read. */
+const SKIPPED_FOLDERS = new Set([".git", ".hg", ".svn", "node_modules"]);
 
 const LANGUAGES: Record<string, string> = {
   bash: "bash",
@@ -129,13 +132,24 @@ interface Budget {
   used: number;
 }
 
+/** What a folder walk has found: the files to send, and those left out. */
+interface Found {
+  files: TextFile[];
+  /** Names relative to the folder given, a folder's with a trailing `/`. */
+  leftOut: string[];
+}
+
 /**
  * The text `-f PATH…` adds to the prompt: each file {@linkcode fenced}
  * under its name, joined by a blank line. A directory brings its text files,
  * recursively and in sorted order, named `dir/relative/path`, leaving out
- * `.git`, `.hg` and `.svn`, symlinks, binary files (a NUL byte in the first
- * 8 KiB, or not UTF-8), files over {@linkcode TEXT_FILE_LIMIT} and what its
- * `.gitignore` files (at its top and in its folders) exclude.
+ * `.git`, `.hg`, `.svn` and `node_modules`, symlinks, binary files (a NUL
+ * byte in the first 8 KiB, or not UTF-8), files over
+ * {@linkcode TEXT_FILE_LIMIT}, what its `.gitignore` files (at its top and
+ * in its folders) exclude, and the files and folders that may hold secrets
+ * (by name, or a private key in them: `./secret_files.ts`), which `note`
+ * names in one line for each directory. A file named on its own is sent
+ * whatever its name.
  *
  * @example
  * ```ts
@@ -163,11 +177,12 @@ interface Budget {
 export async function readTextFiles(
   paths: string[],
   files: Files = denoFiles,
+  note: (line: string) => void = () => {},
 ): Promise<string> {
   const budget: Budget = { used: 0 };
   const blocks: string[] = [];
   for (const path of paths) {
-    for (const file of await readTextPath(path, files, budget)) {
+    for (const file of await readTextPath(path, files, budget, note)) {
       blocks.push(fenced(file.name, file.content));
     }
   }
@@ -178,6 +193,7 @@ async function readTextPath(
   path: string,
   files: Files,
   budget: Budget,
+  note: (line: string) => void,
 ): Promise<TextFile[]> {
   const label = `-f ${path}`;
   const info = await statFile(
@@ -189,10 +205,11 @@ async function readTextPath(
   );
   if (info.isDirectory) {
     const found = await readDirectory(path, files, budget);
-    if (found.length === 0) {
+    if (found.leftOut.length) note(leftOutNote(path, found.leftOut));
+    if (found.files.length === 0) {
       throw new UsageError(`${label}: no text files in it`);
     }
-    return found;
+    return found.files;
   }
   if (info.size > TEXT_FILE_LIMIT) {
     throw new UsageError(
@@ -254,13 +271,13 @@ async function readDirectory(
   directory: string,
   files: Files,
   budget: Budget,
-): Promise<TextFile[]> {
+): Promise<Found> {
   const top = directory.replace(/[\\/]+$/, "") || directory.slice(0, 1);
   const join = (relative: string) =>
     top.endsWith("/") || top.endsWith("\\")
       ? `${top}${relative}`
       : `${top}/${relative}`;
-  const found: TextFile[] = [];
+  const found: Found = { files: [], leftOut: [] };
   const walk = async (relative: string, stack: Rules[]): Promise<void> => {
     const folder = relative === "" ? directory : join(relative);
     const entries = await listFolder(folder, files);
@@ -268,12 +285,21 @@ async function readDirectory(
     if (rules) stack = [...stack, rules];
     for (const entry of entries) {
       const path = `${relative}${entry.name}`;
-      if (entry.isSymlink || VCS_FOLDERS.has(entry.name)) continue;
+      if (entry.isSymlink || SKIPPED_FOLDERS.has(entry.name)) continue;
       if (entry.isDirectory) {
-        if (!ignored(stack, `${path}/`)) await walk(`${path}/`, stack);
+        if (ignored(stack, `${path}/`)) continue;
+        if (secretByName(entry.name, { folder: true })) {
+          found.leftOut.push(`${path}/`);
+        } else await walk(`${path}/`, stack);
       } else if (entry.isFile && !ignored(stack, path)) {
+        // A secret's file is not even read.
+        if (secretByName(entry.name)) {
+          found.leftOut.push(path);
+          continue;
+        }
         const file = await readListedFile(join(path), files, budget);
-        if (file) found.push(file);
+        if (file === "secret") found.leftOut.push(path);
+        else if (file) found.files.push(file);
       }
     }
   };
@@ -310,14 +336,18 @@ async function gitignoreOf(
   return text && { base: relative, rules: ignore().add(text.content) };
 }
 
-/** A directory's file, or `undefined` when it is to be left out. */
+/**
+ * A directory's file, `undefined` when it is to be left out, or `"secret"`
+ * when it holds a private key.
+ */
 async function readListedFile(
   path: string,
   files: Files,
   budget: Budget,
-): Promise<TextFile | undefined> {
+): Promise<TextFile | "secret" | undefined> {
   const text = await readSmallText(path, files);
   if (text === undefined) return undefined;
+  if (holdsPrivateKey(text.content)) return "secret";
   spend(budget, `-f ${path}`, text.size);
   return { name: path, content: text.content };
 }

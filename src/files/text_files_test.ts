@@ -331,3 +331,89 @@ inTemp(
     });
   },
 );
+
+const KEY_PEM = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk=\n" +
+  "-----END OPENSSH PRIVATE KEY-----\n";
+
+inTemp(
+  "readTextFiles() leaves out of a directory the files that may hold secrets, and names them in one note",
+  async (t) => {
+    await using tree = await tempTree({
+      ".env": "OPENAI_API_KEY=sk-dotenv-0123456789\n",
+      ".env.example": "OPENAI_API_KEY=\n",
+      ".env.local": "TOKEN=local-0123456789\n",
+      ".gitignore": "ignored.pem\n",
+      ".npmrc": "//registry.npmjs.org/:_authToken=npm_0123456789\n",
+      ".ssh/config": "Host *\n",
+      "a.ts": "export const a = 1;\n",
+      "ignored.pem": KEY_PEM,
+      "keys/deploy": KEY_PEM,
+      "keys/id_ed25519": KEY_PEM,
+      "keys/id_ed25519.pub": "ssh-ed25519 AAAA\n",
+      "node_modules/x/index.js": "module.exports = 1;\n",
+    });
+    const { root } = tree;
+    // A file left out by its name is not even read.
+    const files: Files = {
+      ...denoFiles,
+      readFile(path) {
+        assert.ok(!/\.env$|\.env\.local|npmrc|id_ed25519$/.test(path), path);
+        return denoFiles.readFile(path);
+      },
+    };
+    const notes: string[] = [];
+    await t.step("the folder's text without them", async () => {
+      assert.equal(
+        await readTextFiles([root], files, (line) => void notes.push(line)),
+        [
+          `${root}/.env.example\n\`\`\`\nOPENAI_API_KEY=\n\`\`\``,
+          `${root}/.gitignore\n\`\`\`\nignored.pem\n\`\`\``,
+          `${root}/a.ts\n\`\`\`ts\nexport const a = 1;\n\`\`\``,
+          `${root}/keys/id_ed25519.pub\n\`\`\`\nssh-ed25519 AAAA\n\`\`\``,
+        ].join("\n\n"),
+      );
+    });
+    await t.step("one note, what .gitignore excludes not in it", () => {
+      assert.deepEqual(notes, [
+        `left out of -f ${root}: .env, .env.local, .npmrc, .ssh/, ` +
+        "keys/deploy, keys/id_ed25519 (they may hold secrets; name a file " +
+        "on its own to send it)",
+      ]);
+    });
+    await t.step("a file named on its own is sent as asked", async () => {
+      notes.length = 0;
+      assert.equal(
+        await readTextFiles(
+          [`${root}/.env`, `${root}/keys/deploy`],
+          denoFiles,
+          (line) => void notes.push(line),
+        ),
+        `${root}/.env\n\`\`\`\nOPENAI_API_KEY=sk-dotenv-0123456789\n\`\`\`\n\n` +
+          `${root}/keys/deploy\n\`\`\`\n${KEY_PEM}\`\`\``,
+      );
+      assert.deepEqual(notes, []);
+    });
+  },
+);
+
+inTemp(
+  "readTextFiles() names a folder of nothing but secrets before it says there is no text in it",
+  async () => {
+    await using tree = await tempTree({
+      "keys/id_rsa": KEY_PEM,
+      "keys/deploy": KEY_PEM,
+    });
+    const { root } = tree;
+    const notes: string[] = [];
+    await rejectsWith(
+      readTextFiles([`${root}/keys`], denoFiles, (line) => {
+        notes.push(line);
+      }),
+      `-f ${root}/keys: no text files in it`,
+    );
+    assert.deepEqual(notes, [
+      `left out of -f ${root}/keys: deploy, id_rsa (they may hold secrets; ` +
+      "name a file on its own to send it)",
+    ]);
+  },
+);

@@ -139,6 +139,11 @@ export class LineGate {
     this.#held += text;
   }
 
+  /** Drops what is held: it was typed before a question that it must not answer. */
+  clear(): void {
+    this.#held = "";
+  }
+
   /** Whether a whole line (ended by Enter) is waiting. */
   get hasLine(): boolean {
     return /[\r\n]/.test(this.#held);
@@ -163,6 +168,19 @@ export class LineGate {
 const PASTE_ON = "\x1b[?2004h";
 const PASTE_OFF = "\x1b[?2004l";
 
+/**
+ * How long a question waits, before it shows, for keys already typed to
+ * arrive (the program may have been busy), so that they are dropped too.
+ */
+export const SETTLE_MS = 50;
+
+/** The terminal as {@linkcode terminalLines} uses it: Deno's stdin and the process's output, unless a test gives its own. */
+export interface TerminalDevice {
+  readable: ReadableStream<Uint8Array>;
+  setRaw(raw: boolean, options?: { cbreak: boolean }): void;
+  output: NodeJS.WritableStream;
+}
+
 /** How {@linkcode terminalLines} reads the terminal. */
 export interface TerminalOptions {
   /** Where the prompt and the typed text show: stderr when stdout is redirected. */
@@ -171,6 +189,10 @@ export interface TerminalOptions {
   history?: () => string[];
   /** Each line as it is entered, to keep it for the next session. */
   onLine?(line: string): void;
+  /** Waits {@linkcode SETTLE_MS} before a question shows (a test gives its own clock). */
+  settle?: () => Promise<void>;
+  /** The terminal (a test gives its own). */
+  device?: TerminalDevice;
 }
 
 /**
@@ -180,8 +202,10 @@ export interface TerminalOptions {
  * the line and Ctrl-D on an empty line ends the input. While an answer streams
  * bracketed paste is off and the terminal echoes nothing (cbreak mode: Ctrl-C
  * still sends SIGINT and stops the answer); what is typed then waits for the
- * next prompt. Disposing of the reader ends the input and leaves the terminal
- * as it was found.
+ * next prompt. A question (`answer`) is different: what was typed before it
+ * shows does not answer it, and is dropped, with the keys that arrive while
+ * it waits {@linkcode SETTLE_MS} to show. Disposing of the reader ends the
+ * input and leaves the terminal as it was found.
  */
 export function terminalLines(options: TerminalOptions): LineReader {
   let session: Promise<Session> | undefined;
@@ -212,7 +236,15 @@ interface Session {
 
 async function startSession(options: TerminalOptions): Promise<Session> {
   const { createInterface, process, PassThrough } = await node();
-  const out = options.output === "stderr" ? process.stderr : process.stdout;
+  const device = options.device ?? {
+    readable: Deno.stdin.readable,
+    setRaw: (raw: boolean, mode?: { cbreak: boolean }) =>
+      Deno.stdin.setRaw(raw, mode),
+    output: options.output === "stderr" ? process.stderr : process.stdout,
+  };
+  const out = device.output;
+  const settle = options.settle ??
+    (() => new Promise<void>((resolve) => setTimeout(resolve, SETTLE_MS)));
   const input = new PassThrough();
   const gate = new LineGate();
   const paste = new PasteDecoder();
@@ -244,7 +276,7 @@ async function startSession(options: TerminalOptions): Promise<Session> {
     open = false;
     out.write(PASTE_OFF);
     // No echo while the answer streams; Ctrl-C still sends SIGINT.
-    Deno.stdin.setRaw(true, { cbreak: true });
+    device.setRaw(true, { cbreak: true });
   };
   const finish = (line: string | undefined) => {
     const resolve = waiting;
@@ -284,7 +316,7 @@ async function startSession(options: TerminalOptions): Promise<Session> {
     rl.prompt();
   });
   const reading = (async () => {
-    for await (const chunk of Deno.stdin.readable) {
+    for await (const chunk of device.readable) {
       gate.add(paste.decode(utf8.decode(chunk, { stream: true })));
       pump();
     }
@@ -293,13 +325,22 @@ async function startSession(options: TerminalOptions): Promise<Session> {
   });
   answering();
   return {
-    read(prompt, { onInterrupt, answer = false } = {}) {
-      if (ended) return Promise.resolve(undefined);
-      return new Promise((resolve) => {
+    async read(prompt, { onInterrupt, answer = false } = {}) {
+      if (ended) return undefined;
+      if (answer) {
+        // Keys typed before the question shows do not answer it: what is
+        // held goes, and so does what arrives while keys already typed
+        // come in (the terminal echoes nothing meanwhile).
+        gate.clear();
+        await settle();
+        gate.clear();
+        if (ended) return undefined;
+      }
+      return await new Promise((resolve) => {
         waiting = resolve;
         interrupted = onInterrupt;
         inputs = answer ? [...recalled] : undefined;
-        Deno.stdin.setRaw(true);
+        device.setRaw(true);
         out.write(PASTE_ON);
         rl.setPrompt(prompt);
         rl.prompt();
@@ -314,7 +355,7 @@ async function startSession(options: TerminalOptions): Promise<Session> {
       rl.close();
       out.write(PASTE_OFF);
       try {
-        Deno.stdin.setRaw(false);
+        device.setRaw(false);
       } catch {
         // stdin is no longer a terminal
       }

@@ -100,3 +100,39 @@ Deno.test("Secrets.split() masks what can be printed and holds back a tail that 
   ]);
   assert.deepEqual(all.split(text).at(-1), KEY.slice(0, 5));
 });
+
+Deno.test("maskedOutput() writes what it held, masked, before a style change", async (t) => {
+  const cases: [string, string[], string[]][] = [
+    ["a key just before it", [`Key ${KEY}`, "\x1b[0m", " done\n"], [
+      "Key ",
+      MASK,
+      "\x1b[0m",
+      " done\n",
+    ]],
+    ["a key's run just before it", [`Key ${KEY.slice(0, 20)}`, "\x1b[1m"], [
+      "Key ",
+      MASK,
+      "\x1b[1m",
+    ]],
+    ["a tail that only may begin a key", ["Key sk-pr", "\x1b[0m", "ize\n"], [
+      "Key ",
+      "sk-pr",
+      "\x1b[0m",
+      "ize\n",
+    ]],
+  ];
+  for (const [name, pieces, written] of cases) {
+    await t.step(name, () => {
+      const events: string[] = [];
+      const output = maskedOutput({
+        write: (text) => void events.push(text),
+        style: (code) => void events.push(code),
+      }, secrets(KEY));
+      for (const piece of pieces) {
+        if (piece.startsWith("\x1b")) output.style?.(piece);
+        else output.write(piece);
+      }
+      assert.deepEqual(events, written);
+    });
+  }
+});

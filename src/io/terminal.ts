@@ -37,6 +37,39 @@ export function visible(text: string): string {
 }
 
 /**
+ * The characters that show as nothing, or as a plain space, though they are
+ * not one: format characters (zero-width, bidirectional controls, tags),
+ * spaces other than U+0020 and the line and paragraph separators, blank
+ * braille, the Hangul fillers, variation selectors and the combining
+ * grapheme joiner, the invisible Khmer vowels and Mongolian selectors,
+ * surrogates alone, private-use and unassigned code points.
+ */
+const HIDDEN =
+  /(?! )[\p{Cf}\p{Zs}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\u{e0100}-\u{e01ef}]/gu;
+
+/**
+ * `text` as {@linkcode visible} shows it, and every character that would
+ * show as nothing or pass for a space (but U+0020) as its code point,
+ * `⟨U+2800⟩`: what a user must read exactly (a tool call they are asked
+ * about) hides nothing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { revealed } from "./terminal.ts";
+ * assert.equal(revealed("a\u2800b\u200bc\u202e\x1b d"), "a⟨U+2800⟩b⟨U+200B⟩c⟨U+202E⟩␛ d");
+ * assert.equal(revealed("\u00a0é 最高裁"), "⟨U+00A0⟩é 最高裁");
+ * ```
+ */
+export function revealed(text: string): string {
+  return visible(text).replace(
+    HIDDEN,
+    (char) =>
+      `⟨U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}⟩`,
+  );
+}
+
+/**
  * An output for a terminal: what is written is shown with
  * {@linkcode visible}; what is styled goes as it is.
  *

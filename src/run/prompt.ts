@@ -10,7 +10,8 @@ import type { Attachment } from "../files/attachments.ts";
  * The prompt and what goes with it: the words, then the piped text, then the
  * text of the `-f` files; the `-a` attachments, and stdin when it is an image
  * or a PDF. The demo's question when there is no text at all. Each file is
- * read and checked here, before anything is sent.
+ * read and checked here, before anything is sent; the files a folder leaves
+ * out because they may hold secrets are named on stderr.
  *
  * @throws {UsageError} naming a file that cannot be sent, and why.
  */
@@ -38,6 +39,8 @@ export async function promptOf(
   const texts = options.files.length
     ? await (await import("../files/text_files.ts")).readTextFiles(
       options.files,
+      undefined,
+      (line) => io.stderr.write(`${line}\n`),
     )
     : "";
   const prompt = [options.prompt, fromStdin ? "" : textOf(piped), texts];

@@ -23,7 +23,11 @@ import type {
 import { showReasoning } from "../exchange/reasoning.ts";
 import { type InlineData, partsOf } from "../files/parts.ts";
 import { Recorder } from "../history/use.ts";
-import { endpointOf, type Message } from "../history/conversation.ts";
+import {
+  endpointOf,
+  type Message,
+  type ToolMessage,
+} from "../history/conversation.ts";
 import type { Turn, TurnResult } from "../chat/chat.ts";
 import type { ToolsInUse } from "../tools/use.ts";
 import type { MarkdownOptions } from "../render/markdown.ts";
@@ -86,17 +90,19 @@ export class Turns {
     }
     const attachments = turn.attachments ?? [];
     const { inline, schema, tools } = this.extras;
-    const sent: Message = {
-      role: "user",
-      content: attachments.length
-        ? partsOf(turn.prompt, attachments, inline?.standIn)
-        : turn.prompt,
-    };
+    // Every secret the run knows leaves masked, as --show shows it.
+    const redact = (text: string) => this.secrets.redact(text);
     const messages: Message[] = [
       { role: "system", content: turn.system },
       ...turn.earlier,
-      sent,
-    ];
+      {
+        role: "user",
+        content: attachments.length
+          ? partsOf(turn.prompt, attachments, inline?.standIn)
+          : turn.prompt,
+      },
+    ].map((message) => maskedMessage(message as Message, redact));
+    const sent = messages.at(-1)!;
     const sampling = turn.sampling ?? {};
     let [target, started] = [targets[0], new Date()];
     let reply!: Reply;
@@ -180,24 +186,71 @@ export class Turns {
       ...(reply.toolMessages
         ? {
           toolMessages: reply.toolMessages.map((message) =>
-            message.role === "tool"
-              ? { ...message, content: secrets.redact(message.content) }
-              : {
-                ...message,
-                content: message.content && secrets.redact(message.content),
-                tool_calls: message.tool_calls.map((call) => ({
-                  ...call,
-                  function: {
-                    name: call.function.name,
-                    arguments: secrets.redact(call.function.arguments),
-                  },
-                })),
-              }
+            maskedMessage(
+              message,
+              (text) => secrets.redact(text),
+            ) as ToolMessage
           ),
         }
         : {}),
     }, turn.conversationId);
   }
+}
+
+/**
+ * `message` as a request sends it, with `redact` applied to all its text:
+ * the prompt and the files' text in it, a system message, earlier answers,
+ * tool calls and their results, and an image's URL. Files' data (a data
+ * URL, or its stand-in) is bytes, and goes as it is.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { maskedMessage } from "./turns.ts";
+ * const redact = (text: string) => text.replaceAll("sk-0123456789", "[redacted]");
+ * assert.deepEqual(
+ *   maskedMessage({ role: "user", content: [{ type: "text", text: "key sk-0123456789" }] }, redact),
+ *   { role: "user", content: [{ type: "text", text: "key [redacted]" }] },
+ * );
+ * ```
+ */
+export function maskedMessage(
+  message: Message,
+  redact: (text: string) => string,
+): Message {
+  if (message.role === "tool") {
+    return { ...message, content: redact(message.content) };
+  }
+  if (message.role === "user" && typeof message.content !== "string") {
+    return {
+      ...message,
+      content: message.content.map((part) =>
+        part.type === "text"
+          ? { ...part, text: redact(part.text) }
+          : part.type === "image_url" &&
+              !part.image_url.url.startsWith("data:")
+          ? {
+            ...part,
+            image_url: { ...part.image_url, url: redact(part.image_url.url) },
+          }
+          : part
+      ),
+    };
+  }
+  if ("tool_calls" in message) {
+    return {
+      ...message,
+      content: message.content && redact(message.content),
+      tool_calls: message.tool_calls.map((call) => ({
+        ...call,
+        function: {
+          name: call.function.name,
+          arguments: redact(call.function.arguments),
+        },
+      })),
+    };
+  }
+  return { ...message, content: redact(message.content as string) };
 }
 
 /**

@@ -40,6 +40,8 @@ export interface ConsentRequest {
   tool: string;
   /** The arguments on one line, each value shortened on its own. */
   args: string;
+  /** The arguments as the model wrote them, whole. */
+  arguments: string;
   sandboxed: boolean;
 }
 
@@ -210,6 +212,7 @@ export class ToolBox implements AsyncDisposable {
       server: server.name,
       tool: tool.tool,
       args: argumentsShown(call.arguments),
+      arguments: call.arguments,
       sandboxed: server.kind !== "command",
     });
     if (answer === undefined) {

@@ -20,8 +20,7 @@ import {
 } from "../config/plan.ts";
 import { Secrets } from "../io/redact.ts";
 import type { ToolRounds } from "../exchange/request.ts";
-import { visible } from "../io/terminal.ts";
-import { flatten } from "../text/line.ts";
+import { consentQuestion, consentView } from "./consent.ts";
 import {
   type ConsentAnswer,
   type ConsentRequest,
@@ -86,31 +85,46 @@ export async function startTools(
   return use;
 }
 
-/** Asks about one tool call: y runs it, a runs it and the tool's later calls, anything else does not. */
+/**
+ * Asks about one tool call: y runs it, a runs it and the tool's later calls,
+ * v shows it in full and asks again, anything else does not run it.
+ */
 async function askConsent(
   reader: LineReader,
   request: ConsentRequest,
   io: Io,
   secrets: Secrets,
 ): Promise<ConsentAnswer> {
-  const where = request.sandboxed ? "" : " (NOT sandboxed)";
-  // The reader writes the prompt to the terminal itself: what the server
-  // and the model wrote is masked and made visible, on one line, here.
-  const call = `${request.server}.${request.tool} ${request.args}`;
-  let interrupted = false;
-  const answer = await reader.read(
-    `tool ${flatten(visible(secrets.redact(call)))}${where}: run it? ` +
-      "[y]es, [n]o, [a]lways for this tool: ",
-    // Ctrl-C at the question stops the run, as it does during a call; the
-    // answer is no input for the Up arrow to recall.
-    { onInterrupt: () => void (interrupted = true), answer: true },
-  );
-  if (interrupted) throw new InterruptedError("SIGINT");
-  const word = answer?.trim().toLowerCase() ?? "";
-  if (/^(y|yes)$/.test(word)) return "yes";
-  if (/^(a|always)$/.test(word)) return "always";
-  if (answer === undefined) io.stderr.write("\n");
-  return "no";
+  const redact = (text: string) => secrets.redact(text);
+  for (;;) {
+    // The reader writes the prompt to the terminal itself: what the server
+    // and the model wrote is masked, made visible and cut to fit the
+    // screen, here.
+    const question = consentQuestion(request, {
+      columns: io.columns(),
+      rows: io.rows?.() ?? 24,
+    }, redact);
+    let interrupted = false;
+    const answer = await reader.read(
+      question,
+      // Ctrl-C at the question stops the run, as it does during a call; the
+      // answer is no input for the Up arrow to recall, and what was typed
+      // before the question showed does not answer it.
+      { onInterrupt: () => void (interrupted = true), answer: true },
+    );
+    if (interrupted) throw new InterruptedError("SIGINT");
+    const word = answer?.trim().toLowerCase() ?? "";
+    if (/^(y|yes)$/.test(word)) return "yes";
+    if (/^(a|always)$/.test(word)) return "always";
+    if (/^(v|view)$/.test(word)) {
+      const view = consentView(request, redact);
+      if (reader.echo) await reader.echo(view, "");
+      else io.stderr.write(`${view}\n`);
+      continue;
+    }
+    if (answer === undefined) io.stderr.write("\n");
+    return "no";
+  }
 }
 
 /** A line on `output`, dimmed where colors show. */
