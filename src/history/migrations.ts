@@ -116,7 +116,11 @@ const MIGRATIONS = [
 
 /** Brings the schema to {@linkcode SCHEMA_VERSION} in one transaction. */
 export function migrate(db: DatabaseSync, path: string): void {
-  if (checkVersion(db, path) === SCHEMA_VERSION) return;
+  const found = checkVersion(db, path);
+  if (found === SCHEMA_VERSION) return;
+  // A new file gives the pages a deletion frees back to the file system
+  // (see forget.ts): chosen before its first table, outside a transaction.
+  if (found === 0) db.exec("PRAGMA auto_vacuum = INCREMENTAL");
   db.exec("BEGIN IMMEDIATE");
   try {
     // Another process may have migrated it while this one waited.

@@ -24,6 +24,7 @@ import {
   NameTakenError,
 } from "./errors.ts";
 import { matchQuery, searchHistory, type SearchHit } from "./search.ts";
+import { forget, type Forgotten, unusedSince } from "./forget.ts";
 import { checkVersion, migrate, SCHEMA_VERSION } from "./migrations.ts";
 import {
   checkedBytes,
@@ -300,6 +301,23 @@ export class History implements Disposable {
     return query === undefined
       ? []
       : this.#read(() => searchHistory(this.#db, query, limit));
+  }
+
+  /**
+   * Deletes these conversations for good, with their turns and the
+   * attachments no other conversation uses (see {@linkcode forget}).
+   */
+  forget(ids: readonly number[]): Forgotten {
+    try {
+      return forget(this.#db, ids);
+    } catch (error) {
+      throw historyError("delete from", this.path, error, this.#timeout);
+    }
+  }
+
+  /** The ids of the conversations last used before `before`, oldest first. */
+  unusedSince(before: Date): number[] {
+    return this.#read(() => unusedSince(this.#db, before.toISOString()));
   }
 
   /** The id of the conversation named `name`, if any. */
