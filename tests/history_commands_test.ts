@@ -10,6 +10,7 @@ import {
   sentMessages,
   tempFolder,
 } from "../testdata/harness.ts";
+import { History } from "../src/history/store.ts";
 
 /** A history in a temporary folder, and the environment that uses it. */
 async function withHistory() {
@@ -228,6 +229,137 @@ historyTest(
     assert.deepEqual(savedList(h.path).map(({ id, name }) => [id, name]), [
       [2, "appeals, renamed"],
       [1, "taken"],
+    ]);
+  },
+);
+
+/** Saves conversations straight into the history at `path`, last used `days` ago each. */
+function saveAged(path: string, ...conversations: [string, number][]) {
+  using history = History.open(path);
+  for (const [prompt, days] of conversations) {
+    const at = new Date(Date.now() - days * 86_400_000);
+    history.save({
+      system: "You are a helpful assistant.",
+      prompt,
+      model: "gpt-4o",
+      endpoint: "api.openai.com/v1",
+      answer: `About ${prompt}.`,
+      outcome: "answered",
+      started: at,
+      finished: at,
+    });
+  }
+}
+
+historyTest(
+  "main() --delete asks at a terminal, then deletes the conversations named by id or name, and says what it did",
+  async () => {
+    await using h = await withHistory();
+    const { env, path } = h;
+    saveAged(path, ["juries", 3], ["appeals", 2], ["pasta", 1]);
+    await run(["--conversation", "2", "--title", "appeal notes", "More?"], {
+      env,
+      reply: answering("Yes."),
+    });
+    const declined = await run(["--delete", "1", "appeal notes"], {
+      env,
+      terminal: true,
+      lines: ["n"],
+    });
+    assert.deepEqual(
+      [declined.code, declined.stdout, declined.stderr],
+      [
+        0,
+        'delete 2 conversations (1 "juries", 2 "appeal notes") for good? [y/N] ',
+        "nothing was deleted\n",
+      ],
+    );
+    assert.equal(savedList(path).length, 3);
+    const done = await run(["--delete", "1", "appeal notes"], {
+      env,
+      terminal: true,
+      lines: ["y"],
+    });
+    assert.deepEqual(
+      [done.code, done.stdout, done.stderr],
+      [
+        0,
+        'delete 2 conversations (1 "juries", 2 "appeal notes") for good? [y/N] ' +
+        "deleted 2 conversations (3 turns)\n",
+        "",
+      ],
+    );
+    assert.deepEqual(savedList(path).map(({ id }) => id), [3]);
+    const search = await run(["--search", "juries"], { env });
+    assert.equal(search.stdout, 'no conversation holds "juries"\n');
+  },
+);
+
+historyTest(
+  "main() --delete without a terminal needs --yes; an unknown one deletes nothing; Ctrl-C at the question stops",
+  async () => {
+    await using h = await withHistory();
+    const { env, path } = h;
+    saveAged(path, ["juries", 3], ["appeals", 2]);
+    const piped = await run(["--delete", "1"], { env });
+    assert.deepEqual([piped.code, piped.stdout, piped.stderr], [
+      2,
+      "",
+      '--delete deletes 1 conversation (1 "juries") for good: give --yes to ' +
+      "do it without a terminal to ask (see --help)\n",
+    ]);
+    const unknown = await run(["--delete", "1", "9", "--yes"], { env });
+    assert.deepEqual([unknown.code, unknown.stderr], [
+      2,
+      "there is no conversation 9: --history lists them\n",
+    ]);
+    const stopped = await run(["--delete", "2"], {
+      env,
+      terminal: true,
+      lines: ["\x03"],
+    });
+    assert.equal(stopped.code, 130);
+    assert.equal(savedList(path).length, 2);
+    const yes = await run(["--delete", "2", "2", "--yes"], { env });
+    assert.deepEqual([yes.code, yes.stdout, yes.stderr], [
+      0,
+      "deleted 1 conversation (1 turn)\n",
+      "",
+    ]);
+    assert.deepEqual(savedList(path).map(({ id }) => id), [1]);
+  },
+);
+
+historyTest(
+  "main() --prune AGE deletes the conversations unused for that long, oldest first in the question",
+  async () => {
+    await using h = await withHistory();
+    const { env, path } = h;
+    saveAged(
+      path,
+      ["a", 90],
+      ["b", 60],
+      ["c", 45],
+      ["d", 40],
+      ["e", 35],
+      ["f", 31],
+      ["recent", 2],
+    );
+    const asked = await run(["--prune", "30d"], {
+      env,
+      terminal: true,
+      lines: ["yes"],
+    });
+    assert.deepEqual([asked.code, asked.stdout], [
+      0,
+      'delete 6 conversations (1 "a", 2 "b", 3 "c", 4 "d", 5 "e", and 1 more) ' +
+      "for good? [y/N] deleted 6 conversations (6 turns)\n",
+    ]);
+    assert.deepEqual(savedList(path).map(({ title }) => title), ["recent"]);
+    const none = await run(["--prune", "1w", "--yes"], { env });
+    assert.deepEqual([none.code, none.stdout], [
+      0,
+      "no conversation has gone unused for 1w\n",
     ]);
   },
 );

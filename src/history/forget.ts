@@ -65,9 +65,16 @@ export function forget(db: DatabaseSync, ids: readonly number[]): Forgotten {
 /** `PRAGMA auto_vacuum`'s value for incremental vacuuming. */
 export const INCREMENTAL = 2;
 
-/** The ids of the conversations last updated before `before` (ISO 8601), oldest first. */
-export function unusedSince(db: DatabaseSync, before: string): number[] {
+/** The conversations last updated before `before` (ISO 8601), oldest first: their ids and titles. */
+export function unusedSince(
+  db: DatabaseSync,
+  before: string,
+): { id: number; title: string }[] {
   return db.prepare(
-    "SELECT id FROM conversations WHERE updated < ? ORDER BY updated, id",
-  ).all(before).map((row) => row.id as number);
+    `SELECT id, coalesce(name, title) AS title FROM conversations
+    WHERE updated < ? ORDER BY updated, id`,
+  ).all(before).map((row) => ({
+    id: row.id as number,
+    title: row.title as string,
+  }));
 }

@@ -172,7 +172,7 @@ Deno.test("unusedSince() gives the conversations last used before a date, oldest
   history.save(turn("old, followed up", "d", 35), old);
   assert.deepEqual(
     history.unusedSince(new Date(Date.UTC(2026, 0, 1) + 36 * 86_400_000)),
-    [newer, old],
+    [{ id: newer, title: "newer" }, { id: old, title: "old" }],
   );
   assert.deepEqual(history.unusedSince(new Date(Date.UTC(2025, 0, 1))), []);
 });

@@ -315,8 +315,8 @@ export class History implements Disposable {
     }
   }
 
-  /** The ids of the conversations last used before `before`, oldest first. */
-  unusedSince(before: Date): number[] {
+  /** The conversations last used before `before`, oldest first: ids and titles. */
+  unusedSince(before: Date): { id: number; title: string }[] {
     return this.#read(() => unusedSince(this.#db, before.toISOString()));
   }
 
