@@ -11,6 +11,10 @@ import {
   tempFolder,
 } from "../testdata/harness.ts";
 import { History } from "../src/history/store.ts";
+import { createHash } from "node:crypto";
+
+const sha256Of = (bytes: Uint8Array) =>
+  createHash("sha256").update(bytes).digest("hex");
 
 /** A history in a temporary folder, and the environment that uses it. */
 async function withHistory() {
@@ -361,5 +365,245 @@ historyTest(
       0,
       "no conversation has gone unused for 1w\n",
     ]);
+  },
+);
+
+const PIXEL = Deno.readFileSync(
+  new URL("../testdata/attachments/pixel.png", import.meta.url),
+);
+
+historyTest(
+  "main() --export prints conversations as JSON in OpenAI's format; --import adds them under new ids, and -c continues one",
+  async () => {
+    await using from = await withHistory();
+    await run(["--title", "court notes", "What is certiorari?"], {
+      env: from.env,
+      reply: answering("A writ."),
+    });
+    await run(["-c", "-s", "Be brief.", "And mandamus?"], {
+      env: from.env,
+      reply: answering("An order."),
+    });
+    {
+      using history = History.open(from.path);
+      const at = new Date("2026-11-02T09:00:00Z");
+      history.save({
+        system: "You are a helpful assistant.",
+        prompt: "What is in it?",
+        model: "openrouter:openai/gpt-4o",
+        endpoint: "openrouter.ai/api/v1",
+        answer: "Two notes.",
+        outcome: "answered",
+        started: at,
+        finished: at,
+        attachments: [
+          {
+            name: "pixel.png",
+            kind: "png",
+            bytes: PIXEL,
+            sha256: sha256Of(PIXEL),
+          },
+          {
+            name: "https://example.com/a.png",
+            kind: "url",
+            url: "https://example.com/a.png",
+          },
+        ],
+        toolMessages: [
+          {
+            role: "assistant",
+            content: null,
+            tool_calls: [{
+              id: "call_1",
+              type: "function",
+              function: { name: "search", arguments: '{"q":"court"}' },
+            }],
+          },
+          { role: "tool", tool_call_id: "call_1", content: "court.md" },
+        ],
+      });
+    }
+    const all = await run(["--export"], { env: from.env });
+    assert.deepEqual([all.code, all.stderr], [0, ""]);
+    const conversations = JSON.parse(all.stdout);
+    const [first, second] = [1, 2].map((id) =>
+      savedList(from.path).find((each) => each.id === id)!
+    );
+    assert.deepEqual(conversations, [
+      {
+        id: 1,
+        title: "court notes",
+        name: "court notes",
+        created: first.created,
+        updated: first.updated,
+        model: "gpt-4o",
+        messages: [
+          { role: "system", content: "You are a helpful assistant." },
+          { role: "user", content: "What is certiorari?" },
+          { role: "assistant", content: "A writ." },
+          { role: "system", content: "Be brief." },
+          { role: "user", content: "And mandamus?" },
+          { role: "assistant", content: "An order." },
+        ],
+      },
+      {
+        id: 2,
+        title: "What is in it?",
+        created: second.created,
+        updated: second.updated,
+        model: "openrouter:openai/gpt-4o",
+        messages: [
+          { role: "system", content: "You are a helpful assistant." },
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "What is in it?" },
+              {
+                type: "image_url",
+                image_url: {
+                  url: `data:image/png;base64,${PIXEL.toBase64()}`,
+                },
+              },
+              {
+                type: "image_url",
+                image_url: { url: "https://example.com/a.png" },
+              },
+            ],
+          },
+          {
+            role: "assistant",
+            content: null,
+            tool_calls: [{
+              id: "call_1",
+              type: "function",
+              function: { name: "search", arguments: '{"q":"court"}' },
+            }],
+          },
+          { role: "tool", tool_call_id: "call_1", content: "court.md" },
+          { role: "assistant", content: "Two notes." },
+        ],
+      },
+    ]);
+    const one = await run(["--export", "court notes"], { env: from.env });
+    assert.deepEqual(JSON.parse(one.stdout), [conversations[0]]);
+
+    await using to = await withHistory();
+    await run(["Already here"], { env: to.env, reply: answering("Yes.") });
+    const imported = await run(["--import", "-"], {
+      env: to.env,
+      stdin: all.stdout,
+    });
+    assert.deepEqual([imported.code, imported.stdout, imported.stderr], [
+      0,
+      "imported 2 conversations (ids 2–3)\n",
+      "",
+    ]);
+    const again = JSON.parse(
+      (await run(["--export", "2", "3"], { env: to.env })).stdout,
+    );
+    assert.deepEqual(
+      again,
+      conversations.map((each: { id: number }, i: number) => ({
+        ...each,
+        id: i + 2,
+      })),
+    );
+    const followUp = await run([
+      "--conversation",
+      "3",
+      "-m",
+      "gpt-4o",
+      "Which one first?",
+    ], {
+      env: to.env,
+      reply: answering("court.md."),
+    });
+    assert.equal(followUp.code, 0, followUp.stderr);
+    const sent = followUp.requests[0].body.messages as { role: string }[];
+    assert.deepEqual(sent.map((message) => message.role), [
+      "system",
+      "user",
+      "assistant",
+      "tool",
+      "assistant",
+      "user",
+    ]);
+    // Imported twice: the name is another conversation's by then.
+    const twice = await run(["--import", "-"], {
+      env: to.env,
+      stdin: one.stdout,
+    });
+    assert.deepEqual([twice.code, twice.stdout, twice.stderr], [
+      0,
+      "imported 1 conversation (id 4)\n",
+      'conversation 4 is imported without its name "court notes": ' +
+      "conversation 2 has it (--title names it anew)\n",
+    ]);
+  },
+);
+
+historyTest(
+  "main() --import refuses a bad file whole, naming the first problem's place, and imports nothing",
+  async (t) => {
+    await using h = await withHistory();
+    const good = {
+      title: "t",
+      created: "2026-11-01T10:00:00.000Z",
+      updated: "2026-11-01T10:00:00.000Z",
+      model: "gpt-4o",
+      messages: [
+        { role: "user", content: "Q" },
+        { role: "assistant", content: "A" },
+      ],
+    };
+    const cases: [string, string, string][] = [
+      ["not JSON", "[{", "not JSON"],
+      ["not an array", "{}", "the file: not a JSON array of conversations"],
+      [
+        "a bad date in the second",
+        JSON.stringify([good, { ...good, created: "yesterday" }]),
+        "[1].created: not a date and time (ISO 8601)",
+      ],
+      [
+        "a question with no answer",
+        JSON.stringify([{
+          ...good,
+          messages: [{ role: "user", content: "Q" }],
+        }]),
+        "[0].messages[0]: a user message with no answer after it",
+      ],
+      [
+        "an image that is no image",
+        JSON.stringify([{
+          ...good,
+          messages: [{
+            role: "user",
+            content: [{
+              type: "image_url",
+              image_url: { url: "data:image/png;base64,aGVsbG8=" },
+            }],
+          }, { role: "assistant", content: "A" }],
+        }]),
+        "[0].messages[0].content[0].image_url.url: not a PNG, JPEG, WebP, " +
+        "GIF or PDF as its media type image/png says",
+      ],
+      [
+        "an unknown role",
+        JSON.stringify([{ ...good, messages: [{ role: "x", content: "" }] }]),
+        "[0].messages[0].role: not system, user, assistant or tool",
+      ],
+    ];
+    for (const [name, stdin, problem] of cases) {
+      await t.step(name, async () => {
+        const result = await run(["--import", "-"], { env: h.env, stdin });
+        assert.equal(result.code, 2);
+        assert.equal(result.stdout, "");
+        assert.ok(
+          result.stderr.startsWith(`--import -: ${problem}`),
+          result.stderr,
+        );
+      });
+    }
+    assert.deepEqual(savedList(h.path), []);
   },
 );

@@ -19,6 +19,8 @@ import { History } from "./store.ts";
 import { HistoryError } from "./errors.ts";
 import { cut, flatten } from "../text/line.ts";
 import { formatSearch } from "./transcript.ts";
+import { exported, importedOf, ImportError } from "./portable.ts";
+import { readError } from "../files/attachments.ts";
 
 /** How many conversations `--search` lists. */
 export const SEARCH_LIMIT = 20;
@@ -44,9 +46,108 @@ export function historyCommand(
     case "delete":
     case "prune":
       return forgetCommand(io, options, settings, command);
+    case "export":
+      return exportCommand(io, settings, command.targets);
+    case "import":
+      return importCommand(io, settings, command.file);
     default:
       throw new Error(`--${command.kind} is not built yet`);
   }
+}
+
+/** The largest file `--import` reads: about the longest text a JavaScript string holds. */
+export const IMPORT_LIMIT = 512 * 1024 * 1024;
+
+/**
+ * `--export`: the conversations named (all of them, oldest first, when none
+ * is) as one JSON array, written one conversation at a time.
+ */
+function exportCommand(
+  io: Io,
+  settings: Settings,
+  targets: ConversationRef[],
+): number {
+  using history = openHistory(settings.history);
+  const ids = targets.length
+    ? [
+      ...new Set(targets.map((ref) => conversationToContinue(history, ref).id)),
+    ]
+    : history.ids();
+  io.stdout.write("[");
+  for (const [i, id] of ids.entries()) {
+    const conversation = conversationToContinue(history, id);
+    const text = JSON.stringify(exported(conversation), null, 2)
+      .replaceAll("\n", "\n  ");
+    io.stdout.write(`${i ? "," : ""}\n  ${text}`);
+  }
+  io.stdout.write(ids.length ? "\n]\n" : "]\n");
+  return EXIT.ok;
+}
+
+/**
+ * `--import FILE` (`-`: stdin): every conversation of an export, checked
+ * whole before one is added, each under a new id.
+ */
+async function importCommand(
+  io: Io,
+  settings: Settings,
+  file: string,
+): Promise<number> {
+  const label = `--import ${file}`;
+  let text: string | undefined;
+  if (file === "-") {
+    const piped = await io.stdin();
+    if (piped === undefined) {
+      throw new UsageError(
+        "--import - reads the export from stdin: pipe it (gpt4o --import - < file.json)",
+      );
+    }
+    text = new TextDecoder().decode(piped);
+  } else {
+    try {
+      text = await io.readTextFile(file, { limit: IMPORT_LIMIT });
+    } catch (error) {
+      throw readError(label, error);
+    }
+    if (text === undefined) throw new UsageError(`${label}: no such file`);
+  }
+  let conversations;
+  try {
+    conversations = importedOf(JSON.parse(text));
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      throw new UsageError(`${label}: not JSON (${error.message})`);
+    }
+    if (error instanceof ImportError) {
+      throw new UsageError(
+        `${label}: ${error.message}; nothing was imported`,
+      );
+    }
+    throw error;
+  }
+  const { path, ownFolder, problem } = settings.history;
+  if (problem) throw problem;
+  if (path === undefined) {
+    throw new HistoryError(
+      "history is off (GPT4O_HISTORY=off): unset GPT4O_HISTORY to import into it",
+    );
+  }
+  using history = History.open(path, { ownFolder });
+  const { ids, unnamed } = history.import(conversations);
+  for (const { id, name, other } of unnamed) {
+    io.stderr.write(
+      `conversation ${id} is imported without its name "${name}": ` +
+        `conversation ${other} has it (--title names it anew)\n`,
+    );
+  }
+  io.stdout.write(
+    ids.length === 0
+      ? "imported no conversation: the file holds none\n"
+      : `imported ${count(ids.length, "conversation")} (${
+        ids.length === 1 ? `id ${ids[0]}` : `ids ${ids[0]}–${ids.at(-1)}`
+      })\n`,
+  );
+  return EXIT.ok;
 }
 
 /** How many conversations the question before a deletion names. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { posix, win32 } from "node:path";
 import { cut, flatten } from "../text/line.ts";
 import type { Attachment, AttachmentKind } from "../files/attachments.ts";
@@ -119,6 +119,7 @@ const CHUNK_BYTES = 1024 * 1024;
 export class History implements Disposable {
   readonly #db: DatabaseSync;
   readonly #timeout: number;
+  readonly #statements = new Map<string, StatementSync>();
 
   private constructor(
     readonly path: string,
@@ -320,6 +321,13 @@ export class History implements Disposable {
     return this.#read(() => unusedSince(this.#db, before.toISOString()));
   }
 
+  /** Every conversation's id, oldest first. */
+  ids(): number[] {
+    return this.#read(() =>
+      this.#db.prepare("SELECT id FROM conversations ORDER BY id").all()
+    ).map((row) => row.id as number);
+  }
+
   /** The id of the conversation named `name`, if any. */
   named(name: string): number | undefined {
     const row = this.#read(() =>
@@ -351,107 +359,147 @@ export class History implements Disposable {
    * in one transaction; returns the conversation's id.
    */
   save(exchange: Exchange, conversationId?: number): number {
-    const db = this.#db;
-    try {
-      if (!OUTCOMES.includes(exchange.outcome)) {
-        throw new Error(`unknown outcome "${exchange.outcome}"`);
-      }
-      const started = exchange.started.toISOString();
-      const finished = exchange.finished.toISOString();
-      db.exec("BEGIN IMMEDIATE");
-      try {
-        let id = conversationId;
-        if (id === undefined) {
-          id = db.prepare(
-            `INSERT INTO conversations (created, updated, model, turns, title)
-            VALUES (?, ?, ?, 1, ?)`,
-          ).run(started, finished, exchange.model, titleOf(exchange.prompt))
-            .lastInsertRowid as number;
-        } else {
-          const { changes } = db.prepare(
-            `UPDATE conversations SET updated = max(updated, ?), model = ?,
-              turns = turns + 1 WHERE id = ?`,
-          ).run(finished, exchange.model, id);
-          if (changes === 0) throw new ConversationGoneError(this.path, id);
-        }
-        const usage = exchange.usage ?? {};
-        const cost = exchange.cost;
-        const price = cost?.source === "prices" ? cost.price : undefined;
-        const options = exchange.options && Object.keys(exchange.options).length
-          ? JSON.stringify(exchange.options)
-          : null;
-        const { lastInsertRowid: exchangeId } = db.prepare(
-          `INSERT INTO exchanges (conversation_id, system, prompt, model,
-            endpoint, answer, outcome, error, prompt_tokens,
-            completion_tokens, total_tokens, reasoning_tokens, cached_tokens,
-            cost, cost_source, price_input, price_cached, price_output,
-            started, finished, options, tool_messages)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-            ?, ?)`,
+    return this.#write("save to", () => this.#insert(exchange, conversationId));
+  }
+
+  /**
+   * Adds imported conversations, all in one transaction, each under a new
+   * id; a name another conversation has is left out. Returns their ids and
+   * the names left out.
+   */
+  import(
+    conversations: readonly {
+      title: string;
+      name?: string;
+      turns: Exchange[];
+    }[],
+  ): { ids: number[]; unnamed: { id: number; name: string; other: number }[] } {
+    return this.#write("import into", () => {
+      const ids: number[] = [];
+      const unnamed: { id: number; name: string; other: number }[] = [];
+      for (const { title, name, turns } of conversations) {
+        let id: number | undefined;
+        for (const turn of turns) id = this.#insert(turn, id);
+        if (id === undefined) continue;
+        ids.push(id);
+        const other = name === undefined ? undefined : this.named(name);
+        this.#statement(
+          "UPDATE conversations SET title = ?, name = ? WHERE id = ?",
         ).run(
+          cut(flatten(name ?? title), TITLE_LIMIT),
+          other === undefined ? name ?? null : null,
           id,
-          exchange.system,
-          exchange.prompt,
-          exchange.model,
-          exchange.endpoint,
-          exchange.answer,
-          exchange.outcome,
-          exchange.error ?? null,
-          usage.prompt_tokens ?? null,
-          usage.completion_tokens ?? null,
-          usage.total_tokens ?? null,
-          usage.reasoning_tokens ?? null,
-          usage.cached_tokens ?? null,
-          cost?.usd ?? null,
-          cost?.source ?? null,
-          price?.input ?? null,
-          price?.cached_input ?? null,
-          price?.output ?? null,
-          started,
-          finished,
-          options,
-          exchange.toolMessages?.length
-            ? JSON.stringify(exchange.toolMessages)
-            : null,
         );
-        for (const [position, each] of (exchange.attachments ?? []).entries()) {
-          const { bytes, sha256 } = each;
-          if (bytes && sha256) {
-            const { changes } = db.prepare(
-              `INSERT INTO attachments (sha256, kind, size) VALUES (?, ?, ?)
-              ON CONFLICT (sha256) DO NOTHING`,
-            ).run(sha256, each.kind, bytes.length);
-            const chunk = db.prepare(
-              `INSERT INTO attachment_chunks (sha256, position, bytes)
-              VALUES (?, ?, ?)`,
-            );
-            for (let at = 0; changes && at < bytes.length; at += CHUNK_BYTES) {
-              chunk.run(
-                sha256,
-                at / CHUNK_BYTES,
-                bytes.subarray(at, at + CHUNK_BYTES),
-              );
-            }
-          }
-          db.prepare(
-            `INSERT INTO exchange_attachments (exchange_id, position, name,
-              sha256, url) VALUES (?, ?, ?, ?, ?)`,
-          ).run(
-            exchangeId,
-            position,
-            each.name,
-            each.sha256 ?? null,
-            each.url ?? null,
+        if (name !== undefined && other !== undefined) {
+          unnamed.push({ id, name, other });
+        }
+      }
+      return { ids, unnamed };
+    });
+  }
+
+  /** A statement of `sql`, prepared once for this database. */
+  #statement(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Adds an exchange, within the caller's transaction. */
+  #insert(exchange: Exchange, conversationId?: number): number {
+    if (!OUTCOMES.includes(exchange.outcome)) {
+      throw new Error(`unknown outcome "${exchange.outcome}"`);
+    }
+    const started = exchange.started.toISOString();
+    const finished = exchange.finished.toISOString();
+    let id = conversationId;
+    if (id === undefined) {
+      id = this.#statement(
+        `INSERT INTO conversations (created, updated, model, turns, title)
+        VALUES (?, ?, ?, 1, ?)`,
+      ).run(started, finished, exchange.model, titleOf(exchange.prompt))
+        .lastInsertRowid as number;
+    } else {
+      const { changes } = this.#statement(
+        `UPDATE conversations SET updated = max(updated, ?), model = ?,
+          turns = turns + 1 WHERE id = ?`,
+      ).run(finished, exchange.model, id);
+      if (changes === 0) throw new ConversationGoneError(this.path, id);
+    }
+    const usage = exchange.usage ?? {};
+    const cost = exchange.cost;
+    const price = cost?.source === "prices" ? cost.price : undefined;
+    const options = exchange.options && Object.keys(exchange.options).length
+      ? JSON.stringify(exchange.options)
+      : null;
+    const { lastInsertRowid: exchangeId } = this.#statement(
+      `INSERT INTO exchanges (conversation_id, system, prompt, model,
+        endpoint, answer, outcome, error, prompt_tokens,
+        completion_tokens, total_tokens, reasoning_tokens, cached_tokens,
+        cost, cost_source, price_input, price_cached, price_output,
+        started, finished, options, tool_messages)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+        ?, ?)`,
+    ).run(
+      id,
+      exchange.system,
+      exchange.prompt,
+      exchange.model,
+      exchange.endpoint,
+      exchange.answer,
+      exchange.outcome,
+      exchange.error ?? null,
+      usage.prompt_tokens ?? null,
+      usage.completion_tokens ?? null,
+      usage.total_tokens ?? null,
+      usage.reasoning_tokens ?? null,
+      usage.cached_tokens ?? null,
+      cost?.usd ?? null,
+      cost?.source ?? null,
+      price?.input ?? null,
+      price?.cached_input ?? null,
+      price?.output ?? null,
+      started,
+      finished,
+      options,
+      exchange.toolMessages?.length
+        ? JSON.stringify(exchange.toolMessages)
+        : null,
+    );
+    for (const [position, each] of (exchange.attachments ?? []).entries()) {
+      const { bytes, sha256 } = each;
+      if (bytes && sha256) {
+        const { changes } = this.#statement(
+          `INSERT INTO attachments (sha256, kind, size) VALUES (?, ?, ?)
+          ON CONFLICT (sha256) DO NOTHING`,
+        ).run(sha256, each.kind, bytes.length);
+        const chunk = this.#statement(
+          `INSERT INTO attachment_chunks (sha256, position, bytes)
+          VALUES (?, ?, ?)`,
+        );
+        for (let at = 0; changes && at < bytes.length; at += CHUNK_BYTES) {
+          chunk.run(
+            sha256,
+            at / CHUNK_BYTES,
+            bytes.subarray(at, at + CHUNK_BYTES),
           );
         }
-        db.exec("COMMIT");
-        return id;
-      } finally {
-        if (db.isOpen && db.isTransaction) db.exec("ROLLBACK");
       }
-    } catch (error) {
-      throw historyError("save to", this.path, error, this.#timeout);
+      this.#statement(
+        `INSERT INTO exchange_attachments (exchange_id, position, name,
+          sha256, url) VALUES (?, ?, ?, ?, ?)`,
+      ).run(
+        exchangeId,
+        position,
+        each.name,
+        each.sha256 ?? null,
+        each.url ?? null,
+      );
     }
+    return id;
   }
 
   /** Closes the database; closing twice does nothing. */

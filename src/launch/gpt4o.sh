@@ -99,8 +99,8 @@ case $folder in *,*) folder= ;; esac
 case $file in *,*) file= ;; esac
 read=.env${folder:+,$folder}${file:+,$file}
 
-# The files the command line names may be read: each -a, -f and --schema
-# @FILE, and with --chat the folder it starts in, for /attach.
+# The files the command line names may be read: each -a, -f, --import and
+# --schema @FILE, and with --chat the folder it starts in, for /attach.
 take=
 tools=
 for arg in "$@"; do
@@ -114,9 +114,9 @@ for arg in "$@"; do
   else
     case $arg in
       --) break ;;
-      -a | --attach | -f | --file) take=file ;;
+      -a | --attach | -f | --file | --import) take=file ;;
       --schema) take=schema ;;
-      --attach=* | --file=*) path=${arg#*=} ;;
+      --attach=* | --file=* | --import=*) path=${arg#*=} ;;
       --schema=@*) path=${arg#--schema=@} ;;
       -a?* | -f?*) path=${arg#-?} ;;
       --chat) path=. ;;
@@ -124,7 +124,7 @@ for arg in "$@"; do
     esac
   fi
   case $path in
-    '' | [Hh][Tt][Tt][Pp]://* | [Hh][Tt][Tt][Pp][Ss]://* | *,*) ;;
+    '' | - | [Hh][Tt][Tt][Pp]://* | [Hh][Tt][Tt][Pp][Ss]://* | *,*) ;;
     *) read="$read,$path" ;;
   esac
 done

@@ -143,6 +143,9 @@ launcherTest(
       ["--schema", "{}", "-a", "a,b.png", "-a", ""],
       ["--chat", "-m", "-a", "--", "-a", "after.png"],
       ["-s", "-f", "-a"],
+      ["--import", "old.json"],
+      ["--import=new.json"],
+      ["--import", "-"],
     ];
     for (const args of lines) await launched.runsAsRunFlags(args, env);
   },

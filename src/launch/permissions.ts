@@ -124,7 +124,8 @@ export const MEMORY_FLAG: string = launcherSetting("memory");
 
 /**
  * The files a command line names for reading: each `-a`/`--attach` path (a
- * URL is no file), each `-f`/`--file` path, and the file of `--schema @FILE`;
+ * URL is no file), each `-f`/`--file` path, the file of `--import` (`-` is
+ * stdin) and of `--schema @FILE`;
  * with `--chat`, the current folder too, for `/attach`. The user naming a
  * file is what lets the program read it. Options are read as the program
  * reads them, up to a `--`; a path with a comma, which Deno's flags cannot
@@ -143,7 +144,10 @@ export const MEMORY_FLAG: string = launcherSetting("memory");
 export function namedFiles(args: readonly string[]): string[] {
   const named: string[] = [];
   const add = (path: string) => {
-    if (path !== "" && !/^https?:\/\//i.test(path) && !path.includes(",")) {
+    if (
+      path !== "" && path !== "-" && !/^https?:\/\//i.test(path) &&
+      !path.includes(",")
+    ) {
       named.push(path);
     }
   };
@@ -152,11 +156,11 @@ export function namedFiles(args: readonly string[]): string[] {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--") break;
-    if (["-a", "--attach", "-f", "--file"].includes(arg)) {
+    if (["-a", "--attach", "-f", "--file", "--import"].includes(arg)) {
       if (i + 1 < args.length) add(args[++i]);
     } else if (arg === "--schema") {
       if (i + 1 < args.length) schema(args[++i]);
-    } else if (/^--(attach|file)=/.test(arg)) {
+    } else if (/^--(attach|file|import)=/.test(arg)) {
       add(arg.slice(arg.indexOf("=") + 1));
     } else if (arg.startsWith("--schema=")) {
       schema(arg.slice("--schema=".length));

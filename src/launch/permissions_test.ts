@@ -62,6 +62,9 @@ Deno.test("namedFiles() finds each way of naming a file, and leaves out URLs, in
       "y.md",
       "z.md",
     ]],
+    [["--import", "old.json"], ["old.json"]],
+    [["--import=new.json"], ["new.json"]],
+    [["--import", "-"], []],
     [["-a", "https://x.test/a.png", "-a", "HTTP://x.test/b.png"], []],
     [["--schema", "{}", "--schema=@s.json", "--schema", "@t.json"], [
       "s.json",
