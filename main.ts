@@ -12,6 +12,7 @@
  */
 import OpenAI from "openai";
 import { stopNote, verboseLine } from "./src/exchange/answer.ts";
+import { costOf } from "./src/exchange/cost.ts";
 import { loadVariables } from "./src/config/connection.ts";
 import project from "./deno.json" with { type: "json" };
 import {
@@ -109,9 +110,8 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
           messages: sent,
           stream: true,
           ...request.fields,
-          ...(request.verbose || request.json
-            ? { stream_options: { include_usage: true } }
-            : {}),
+          // The tokens come in a last chunk: kept with the exchange.
+          stream_options: { include_usage: true },
         }, { signal });
         completion = await printStream(chunks, screen, {
           keepText: request.json,
@@ -142,7 +142,13 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       if (note) io.stderr.write(`${note}\n`);
       if (request.verbose) {
         io.stderr.write(
-          `${verboseLine({ provider: served, ...completion }, ms)}\n`,
+          `${
+            verboseLine(
+              { provider: served, ...completion },
+              ms,
+              costOf(completion.usage, request.price),
+            )
+          }\n`,
         );
       }
     } catch {

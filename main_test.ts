@@ -614,7 +614,8 @@ Deno.test("main() --stream prints the deltas and one newline", async () => {
     stderr: "",
   });
   assert.equal(requests[0].body.stream, true);
-  assert.equal(requests[0].body.stream_options, undefined);
+  // The tokens it used come in a last chunk, to be kept with the exchange.
+  assert.deepEqual(requests[0].body.stream_options, { include_usage: true });
 });
 
 Deno.test("main() --stream keeps the text and exits 1 when the stream is cut off", async () => {

@@ -440,7 +440,7 @@ e2e("start --stream prints a 20,000-chunk stream exactly", async (server) => {
 });
 
 e2e(
-  "start --stream asks for usage only with --verbose or --json",
+  "start --stream always asks for usage, to keep the tokens with the exchange",
   async (server) => {
     const plain = await program(["--stream"], { baseURL: server.url("ok") });
     const json = await program(["--stream", "--json"], {
@@ -455,7 +455,7 @@ e2e(
       server.requests.get("ok")!.map((body) =>
         (body as { stream_options?: unknown }).stream_options
       ),
-      [undefined, { include_usage: true }],
+      [{ include_usage: true }, { include_usage: true }],
     );
   },
 );

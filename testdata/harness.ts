@@ -277,6 +277,8 @@ export const USAGE_SAVED = {
   prompt_tokens: 27,
   completion_tokens: 18,
   total_tokens: 45,
+  reasoning_tokens: 0,
+  cached_tokens: 0,
 };
 
 /** The local time as --history and --show print it. */

@@ -2,14 +2,18 @@
 import assert from "node:assert/strict";
 import {
   answering,
+  CONFIG_PATH,
   historyTest,
+  json,
   KEY,
   minute,
   run,
   savedList,
+  savedTurns,
   sentMessages,
   tempFolder,
 } from "../testdata/harness.ts";
+import { completion } from "../testdata/fixtures.ts";
 import { History } from "../src/history/store.ts";
 import { createHash } from "node:crypto";
 
@@ -607,3 +611,154 @@ historyTest(
     assert.deepEqual(savedList(h.path), []);
   },
 );
+
+/** A completion whose usage is `usage`. */
+function used(usage: Record<string, unknown>, text = "Done.") {
+  return () => json({ ...completion(text), usage });
+}
+
+historyTest(
+  "main() keeps each exchange's tokens and cost; --usage sums them per model and provider, and in total, at the prices each had",
+  async () => {
+    await using h = await withHistory();
+    const env = {
+      ...h.env,
+      OPENROUTER_API_KEY: "sk-or-v1-TESTKEY0123456789",
+    };
+    const configured = { ...env, GPT4O_CONFIG: CONFIG_PATH };
+    const prices = (input: number, output: number) =>
+      `[prices."gpt-4o"]\ninput = ${input}\noutput = ${output}\ncached_input = 1.25\n`;
+    // OpenAI's API, at the config's prices: 1,000 in (400 cached), 500 out.
+    const priced = await run(["-v", "Q1"], {
+      env: configured,
+      config: prices(2.5, 10),
+      reply: used({
+        prompt_tokens: 1000,
+        completion_tokens: 500,
+        total_tokens: 1500,
+        prompt_tokens_details: { cached_tokens: 400 },
+        completion_tokens_details: { reasoning_tokens: 200 },
+      }),
+    });
+    assert.equal(priced.code, 0, priced.stderr);
+    assert.match(
+      priced.stderr,
+      /, tokens 1000 in \+ 500 out = 1500, cost \$0\.007 \(at the config's prices\), \d+ ms\n$/,
+    );
+    // The price changes: the first exchange keeps what it cost.
+    await run(["Q2"], {
+      env: configured,
+      config: prices(5, 20),
+      reply: used({
+        prompt_tokens: 100,
+        completion_tokens: 100,
+        total_tokens: 200,
+      }),
+    });
+    // OpenRouter reports its cost.
+    await run(["-m", "openrouter:openai/gpt-4o", "Q3"], {
+      env,
+      reply: used({
+        prompt_tokens: 10,
+        completion_tokens: 20,
+        total_tokens: 30,
+        cost: 0.00042,
+      }),
+    });
+    // No price, no report.
+    await run(["-m", "gpt-4o-mini", "Q4"], {
+      env: configured,
+      config: prices(2.5, 10),
+      reply: used({ prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 }),
+    });
+    const saved = savedTurns(h.path, 1)![0] as {
+      cost?: unknown;
+      usage?: unknown;
+    };
+    assert.deepEqual([saved.usage, saved.cost], [
+      {
+        prompt_tokens: 1000,
+        completion_tokens: 500,
+        total_tokens: 1500,
+        reasoning_tokens: 200,
+        cached_tokens: 400,
+      },
+      {
+        usd: 0.007,
+        source: "prices",
+        price: { input: 2.5, output: 10, cached_input: 1.25 },
+      },
+    ]);
+    const text = await run(["--usage"], { env });
+    assert.deepEqual([text.code, text.stderr], [0, ""]);
+    assert.equal(
+      text.stdout,
+      [
+        "model                     at                    turns     in  out  reasoning  cached  cost",
+        "gpt-4o                    api.openai.com/v1         2  1,100  600        200     400  $0.0095",
+        "openrouter:openai/gpt-4o  openrouter.ai/api/v1      1     10   20          0       0  $0.00042",
+        "gpt-4o-mini               api.openai.com/v1         1      7    3          0       0  ?",
+        "total                                               4  1,117  623        200     400  $0.00992",
+        '1 exchange without a known cost (the server reported none and the config file has no [prices."MODEL"])',
+        "",
+      ].join("\n"),
+    );
+    const asJson = JSON.parse(
+      (await run(["--usage", "--json"], { env })).stdout,
+    );
+    assert.deepEqual(asJson.total, {
+      exchanges: 4,
+      prompt_tokens: 1117,
+      completion_tokens: 623,
+      reasoning_tokens: 200,
+      cached_tokens: 400,
+      cost: 0.00992,
+      unpriced: 1,
+    });
+    assert.deepEqual(
+      asJson.rows.map((
+        row: { model: string; cost: number },
+      ) => [row.model, row.cost]),
+      [
+        ["gpt-4o", 0.0095],
+        ["openrouter:openai/gpt-4o", 0.00042],
+        ["gpt-4o-mini", 0],
+      ],
+    );
+    const recent = await run(["--usage", "--since", "1h", "--json"], { env });
+    assert.equal(JSON.parse(recent.stdout).total.exchanges, 4);
+    {
+      using history = History.open(h.path);
+      const old = new Date(Date.now() - 10 * 86_400_000);
+      history.save({
+        system: "",
+        prompt: "old",
+        model: "gpt-4o",
+        endpoint: "api.openai.com/v1",
+        answer: "a",
+        outcome: "answered",
+        started: old,
+        finished: old,
+        cost: { usd: 5, source: "server" },
+      });
+    }
+    const week = JSON.parse(
+      (await run(["--usage", "--since", "1w", "--json"], { env })).stdout,
+    );
+    assert.deepEqual([week.total.exchanges, week.total.cost], [4, 0.00992]);
+    assert.ok(typeof week.since === "string");
+    const all = JSON.parse((await run(["--usage", "--json"], { env })).stdout);
+    assert.deepEqual([all.total.exchanges, all.total.cost], [5, 5.00992]);
+  },
+);
+
+historyTest("main() --usage of an empty history says so", async () => {
+  await using h = await withHistory();
+  const none = await run(["--usage"], { env: h.env });
+  assert.deepEqual([none.code, none.stdout], [0, "no exchanges yet\n"]);
+  const since = await run(["--usage", "--since", "2w"], { env: h.env });
+  assert.deepEqual([since.code, since.stdout], [
+    0,
+    "no exchanges in the last 2w\n",
+  ]);
+});

@@ -9,6 +9,7 @@ import { checkOptions, type SamplingOptions } from "./sampling.ts";
 import { ConfigError, ENV_VARIABLES, SDK_ENV_VARIABLE } from "./connection.ts";
 import { type CustomProvider, PROVIDERS } from "./providers.ts";
 import { nearest } from "../text/spelling.ts";
+import type { Price } from "../history/conversation.ts";
 
 /** A named system message, and optionally a model: `-r NAME`. */
 export interface Role {
@@ -75,6 +76,8 @@ export interface ConfigFile {
   toolRounds?: number;
   /** Whether an answer streams at a terminal (`stream = false` turns it off). */
   stream?: boolean;
+  /** A model's prices (`[prices."gpt-4o"]`), by the model as `-m` takes it or as sent. */
+  prices?: Record<string, Price>;
 }
 
 /** The settings of each table, for the "unknown setting" warnings. */
@@ -90,7 +93,9 @@ const KNOWN = {
     "tools",
     "tool_rounds",
     "stream",
+    "prices",
   ],
+  price: ["input", "output", "cached_input"],
   provider: ["base_url", "key_env", "model", "headers"],
   role: ["system", "model", "options", "tools"],
   mcp: [
@@ -157,6 +162,11 @@ export class Checker {
       ...optional("tools", this.#tools(data.tools, "tools", mcp)),
       ...optional("toolRounds", this.#rounds(data.tool_rounds)),
       ...optional("stream", this.#flag(data.stream, "stream")),
+      prices: Object.fromEntries(
+        Object.entries(this.#table(data.prices, "prices")).map((
+          [model, value],
+        ) => [model, this.#price(value, `prices.${JSON.stringify(model)}`)]),
+      ),
     };
     for (const role of file.roles) {
       this.#tools(role.tools, `roles.${role.name}.tools`, mcp);
@@ -281,6 +291,29 @@ export class Checker {
       );
     }
     return value as number;
+  }
+
+  /** A model's prices: USD per million tokens, in and out (and cached in). */
+  #price(value: unknown, at: string): Price {
+    const table = this.#table(value, at);
+    this.#unknown(table, KNOWN.price, at);
+    const usd = (key: string, required: boolean) => {
+      const field = table[key];
+      if (field === undefined && !required) return undefined;
+      if (typeof field !== "number" || !Number.isFinite(field) || field < 0) {
+        this.#fail(
+          `${at}.${key}`,
+          "must be a price in USD per million tokens (a number, 0 or more)",
+        );
+      }
+      return field;
+    };
+    const cached = usd("cached_input", false);
+    return {
+      input: usd("input", true)!,
+      output: usd("output", true)!,
+      ...(cached === undefined ? {} : { cached_input: cached }),
+    };
   }
 
   #flag(value: unknown, at: string): boolean | undefined {

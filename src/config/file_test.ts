@@ -98,6 +98,13 @@ args = ["mcp-server-git"]
 env = { GIT_DIR = "/repo/.git" }
 [mcp.remote]
 url = "https://mcp.example/v1"
+[prices."gpt-4o"]
+input = 2.50
+output = 10.00
+[prices."work:gpt-4o-mini"]
+input = 0.15
+output = 0.6
+cached_input = 0.075
 `),
     "/c.toml",
     { os: "linux" },
@@ -157,6 +164,10 @@ url = "https://mcp.example/v1"
       headers: {},
       allow: [],
     }],
+    prices: {
+      "gpt-4o": { input: 2.5, output: 10 },
+      "work:gpt-4o-mini": { input: 0.15, output: 0.6, cached_input: 0.075 },
+    },
   });
 });
 
@@ -201,6 +212,18 @@ Deno.test("loadConfigFile() refuses a tool server it cannot run, naming the sett
         "/c.toml: tool_rounds must be a whole number from 1 to 100",
       ],
       ['stream = "no"', "/c.toml: stream must be true or false, not string"],
+      [
+        '[prices."gpt-4o"]\ninput = 2.5',
+        '/c.toml: prices."gpt-4o".output must be a price in USD per million tokens (a number, 0 or more)',
+      ],
+      [
+        "[prices.m]\ninput = -1\noutput = 1",
+        '/c.toml: prices."m".input must be a price in USD per million tokens (a number, 0 or more)',
+      ],
+      [
+        "prices = { m = 2 }",
+        '/c.toml: prices."m" must be a table, not a number',
+      ],
       [
         `a${".a".repeat(10_000)} = 1`,
         "/c.toml: the key a.a.a.… nests more than 64 tables and arrays deep, " +

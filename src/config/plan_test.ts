@@ -15,6 +15,7 @@ import {
 
 const FILE: ConfigFile = {
   path: "/c.toml",
+  prices: {},
   model: ["ollama:llama3.2"],
   system: "From the file.",
   providers: [{
@@ -125,6 +126,7 @@ Deno.test("startOf() takes the sampling options option by option: flags, role, f
     providers: [],
     aliases: {},
     mcp: [],
+    prices: {},
     options: { temperature: 0.7, seed: 1 },
     roles: [{ name: "exact", options: { temperature: 0 } }],
   };

@@ -7,6 +7,8 @@
 import type { ChatCompletion } from "openai/resources/chat/completions";
 import type { CompletionUsage } from "openai/resources/completions";
 import { serverMessage } from "./server_message.ts";
+import type { Cost } from "../history/conversation.ts";
+import { dollars } from "./cost.ts";
 
 /** A response that holds no answer to print; its message says why. */
 export class AnswerError extends Error {
@@ -142,6 +144,12 @@ export function stopNote(
  *   usage: { prompt_tokens: 24, completion_tokens: 8, total_tokens: 32 },
  * }, 812);
  * assert.equal(line, "model gpt-4o-2024-08-06, tokens 24 in + 8 out = 32, 812 ms");
+ * assert.equal(
+ *   verboseLine({ model: "gpt-4o", usage: { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 } }, 900, {
+ *     usd: 0.0075, source: "prices", price: { input: 2.5, output: 10 },
+ *   }),
+ *   "model gpt-4o, tokens 1000 in + 500 out = 1500, cost $0.0075 (at the config's prices), 900 ms",
+ * );
  * ```
  */
 export function verboseLine(
@@ -151,6 +159,7 @@ export function verboseLine(
     provider?: unknown;
   },
   milliseconds: number,
+  cost?: Cost,
 ): string {
   const parts = [`model ${completion.model || "unknown"}`];
   if (typeof completion.provider === "string" && completion.provider) {
@@ -164,6 +173,15 @@ export function verboseLine(
       } out = ${usage.total_tokens ?? "?"}`
       : "tokens not reported",
   );
+  if (cost) {
+    parts.push(
+      `cost ${dollars(cost.usd)} (${
+        cost.source === "server"
+          ? "as the server said"
+          : "at the config's prices"
+      })`,
+    );
+  }
   parts.push(`${Math.round(milliseconds)} ms`);
   return parts.join(", ");
 }

@@ -9,7 +9,12 @@ import type { CompletionUsage } from "openai/resources/completions";
 import type { ChatCompletionMessage } from "openai/resources/chat/completions";
 import type { Io } from "../io/io.ts";
 import type { Target } from "../config/plan.ts";
-import type { Message, Outcome, ToolMessage } from "../history/conversation.ts";
+import type {
+  Message,
+  Outcome,
+  Price,
+  ToolMessage,
+} from "../history/conversation.ts";
 import type { MarkdownOptions } from "../render/markdown.ts";
 import type { InlineData } from "../files/parts.ts";
 import type { JsonSchemaRequest } from "./schema.ts";
@@ -40,6 +45,8 @@ export interface Request {
   fields: Record<string, unknown>;
   /** `--schema`: the answer is JSON that must follow it. */
   schema?: JsonSchemaRequest;
+  /** The model's price (the config's `[prices]`), for `-v` to tell the cost. */
+  price?: Price;
   /** The attachments' data, which the messages carry as stand-ins. */
   inline?: InlineData;
   /**

@@ -19,6 +19,9 @@ import { History } from "./store.ts";
 import { HistoryError } from "./errors.ts";
 import { cut, flatten } from "../text/line.ts";
 import { formatSearch } from "./transcript.ts";
+import { columns } from "../text/columns.ts";
+import { dollars } from "../exchange/cost.ts";
+import type { UsageSum } from "./usage.ts";
 import { exported, importedOf, ImportError } from "./portable.ts";
 import { readError } from "../files/attachments.ts";
 
@@ -50,9 +53,63 @@ export function historyCommand(
       return exportCommand(io, settings, command.targets);
     case "import":
       return importCommand(io, settings, command.file);
-    default:
-      throw new Error(`--${command.kind} is not built yet`);
+    case "usage": {
+      using history = openHistory(settings.history);
+      const since = command.since &&
+        new Date(Date.now() - command.since.ms).toISOString();
+      const sums = history.usage(since);
+      io.stdout.write(
+        options.json
+          ? `${
+            JSON.stringify(
+              { ...(since ? { since } : {}), ...sums },
+              null,
+              2,
+            )
+          }\n`
+          : `${formatUsage(sums, command.since?.text)}\n`,
+      );
+      return EXIT.ok;
+    }
   }
+}
+
+/**
+ * The table `--usage` prints: a line per model and provider, then the
+ * total, and how many exchanges have no known cost.
+ */
+export function formatUsage(
+  { rows, total }: ReturnType<History["usage"]>,
+  since?: string,
+): string {
+  if (rows.length === 0) {
+    return since ? `no exchanges in the last ${since}` : "no exchanges yet";
+  }
+  const number = (n: number) => n.toLocaleString("en-US");
+  const line = (
+    model: string,
+    at: string,
+    each: Omit<UsageSum, "model" | "endpoint">,
+  ) => [
+    model,
+    at,
+    number(each.exchanges),
+    number(each.prompt_tokens),
+    number(each.completion_tokens),
+    number(each.reasoning_tokens),
+    number(each.cached_tokens),
+    each.exchanges === each.unpriced ? "?" : dollars(each.cost),
+  ];
+  const table = columns([
+    ["model", "at", "turns", "in", "out", "reasoning", "cached", "cost"],
+    ...rows.map((row) => line(flatten(row.model), flatten(row.endpoint), row)),
+    line(since ? `total, last ${since}` : "total", "", total),
+  ], [2, 3, 4, 5, 6, 7]);
+  const unknown = total.unpriced
+    ? `\n${count(total.unpriced, "exchange")} without a known cost (the ` +
+      'server reported none and the config file has no [prices."MODEL"])'
+    : "";
+  return table.join("\n") + unknown;
 }
 
 /** The largest file `--import` reads: about the longest text a JavaScript string holds. */

@@ -25,6 +25,7 @@ import {
 } from "./errors.ts";
 import { matchQuery, searchHistory, type SearchHit } from "./search.ts";
 import { forget, type Forgotten, unusedSince } from "./forget.ts";
+import { usageSums } from "./usage.ts";
 import { checkVersion, migrate, SCHEMA_VERSION } from "./migrations.ts";
 import {
   checkedBytes,
@@ -319,6 +320,11 @@ export class History implements Disposable {
   /** The conversations last used before `before`, oldest first: ids and titles. */
   unusedSince(before: Date): { id: number; title: string }[] {
     return this.#read(() => unusedSince(this.#db, before.toISOString()));
+  }
+
+  /** Tokens and cost per model and endpoint since `since` (ISO 8601), and in total. */
+  usage(since?: string): ReturnType<typeof usageSums> {
+    return this.#read(() => usageSums(this.#db, since));
   }
 
   /** Every conversation's id, oldest first. */

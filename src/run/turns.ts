@@ -24,10 +24,13 @@ import { showReasoning } from "../exchange/reasoning.ts";
 import { type InlineData, partsOf } from "../files/parts.ts";
 import { Recorder } from "../history/use.ts";
 import {
+  type Cost,
   endpointOf,
   type Message,
+  type Price,
   type ToolMessage,
 } from "../history/conversation.ts";
+import { costOf, priceOf, usageOf } from "../exchange/cost.ts";
 import type { Turn, TurnResult } from "../chat/chat.ts";
 import type { ToolsInUse } from "../tools/use.ts";
 import type { MarkdownOptions } from "../render/markdown.ts";
@@ -64,6 +67,11 @@ export class Turns {
     this.#stream = streams(io, options, settings);
     // Someone watches the answer arrive: show that it is on its way.
     this.#activity = io.stdoutIsTerminal && io.stderrIsTerminal;
+  }
+
+  /** The config's price of `target`'s model, if it gives one. */
+  #price(target: Target): Price | undefined {
+    return priceOf(this.settings.file?.prices ?? {}, target);
   }
 
   /** Says a line once a run (a near-miss provider name). */
@@ -127,6 +135,7 @@ export class Turns {
         ...(schema ? { schema: schema.request } : {}),
         ...(inline ? { inline } : {}),
         ...(tools ? { tools: tools.rounds } : {}),
+        ...optionalPrice(this.#price(each)),
         fallback: i < targets.length - 1,
       });
       if (reply.fallBack === undefined) break;
@@ -170,7 +179,8 @@ export class Turns {
       answer: secrets.redact(reply.answer),
       outcome: reply.outcome,
       ...(reply.error ? { error: secrets.redact(reply.error) } : {}),
-      usage: reply.usage ?? null,
+      usage: usageOf(reply.usage) ?? null,
+      ...optionalCost(costOf(reply.usage, this.#price(target))),
       started,
       finished: new Date(),
       ...(turn.attachments?.length
@@ -328,3 +338,6 @@ export function streams(
   return io.stdoutIsTerminal && !options.json &&
     (settings.file?.stream ?? true);
 }
+
+const optionalPrice = (price: Price | undefined) => price ? { price } : {};
+const optionalCost = (cost: Cost | undefined) => cost ? { cost } : {};
