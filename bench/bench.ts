@@ -11,6 +11,7 @@ import { ANSWER } from "../testdata/fixtures.ts";
 import { bigCount, now, PIECE, startServer } from "../testdata/server.ts";
 import { runFlags } from "../src/launch/permissions.ts";
 import { median, medianRatio, table } from "./stats.ts";
+import { historyScale } from "./history.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -1162,5 +1163,20 @@ console.log(table(
     peaks[i][1] ? x(peaks[i][1] / peaks[0][1]) : "not measured",
   ]),
 ));
+
+// --- the history at scale ----------------------------------------------------------
+
+if (project_installed) {
+  await historyScale({
+    command: project_installed.cmd,
+    dir: DATA_ENV.XDG_DATA_HOME,
+    baseURL: server.url("ok"),
+    answer: `${ANSWER}\n`,
+    runs: quick ? 3 : 11,
+    quick,
+  });
+} else {
+  console.log("\nThe history at scale: not measured (no installed gpt4o).");
+}
 
 await Deno.remove(DATA_ENV.XDG_DATA_HOME, { recursive: true }).catch(() => {});

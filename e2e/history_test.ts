@@ -125,3 +125,40 @@ e2e(
     ]);
   },
 );
+
+e2e(
+  "--export of one history, --import into another (a file the command line names), then --search and --delete there",
+  async (server) => {
+    await freshHistory();
+    const echo = { baseURL: server.url("echo") };
+    await program(["--title", "writs", "What is certiorari?"], echo);
+    await program(["Best pasta?"], echo);
+    const exported = await program(["--export"], echo);
+    assert.equal(exported.code, 0, exported.stderr);
+    const file = `${HISTORY}/export.json`;
+    await Deno.writeTextFile(file, exported.stdout);
+    await freshHistory();
+    const imported = await program(["--import", file], echo);
+    assert.deepEqual(seen(imported), {
+      code: 0,
+      stdout: "imported 2 conversations (ids 1–2)\n",
+      stderr: "",
+    });
+    const found = await program(["--search", "certiorari", "--json"], echo);
+    assert.deepEqual(
+      JSON.parse(found.stdout).map((hit: { id: number; title: string }) => [
+        hit.id,
+        hit.title,
+      ]),
+      [[1, "writs"]],
+    );
+    const deleted = await program(["--delete", "writs", "--yes"], echo);
+    assert.deepEqual(seen(deleted), {
+      code: 0,
+      stdout: "deleted 1 conversation (1 turn)\n",
+      stderr: "",
+    });
+    const bytes = await Deno.readFile(`${HISTORY}/history.db`);
+    assert.ok(!new TextDecoder().decode(bytes).includes("certiorari"));
+  },
+);
