@@ -20,6 +20,7 @@ import { completion } from "../testdata/fixtures.ts";
 import { DENO_NETWORK_ENV } from "../src/launch/permissions.ts";
 import { testWith } from "../testdata/permissions.ts";
 import { CA_FILE, startModuleHost } from "../testdata/module_host.ts";
+import { LINE_LIMIT } from "../src/tools/servers.ts";
 
 const SERVER = new URL("../testdata/mcp_server.ts", import.meta.url).pathname;
 const FILES = new URL("../testdata/attachments/", import.meta.url).pathname;
@@ -595,6 +596,28 @@ toolTest(
       `The tools said: ${"b".repeat(100_000)}\n[… ${
         11 * 1024 * 1024 - 100_000
       } more characters left out] | still here\n`,
+    );
+  },
+);
+
+toolTest(
+  "a result over the line limit is a failed call the model reads, at once, and the server goes on",
+  async () => {
+    const { code, stdout, stderr } = await withTools([
+      "-T",
+      "t",
+      "--yes",
+      calls(["big", { bytes: LINE_LIMIT }], ["echo", { text: "still here" }]),
+    ]);
+    assert.equal(code, 0, stderr);
+    assert.equal(
+      stdout,
+      "The tools said: error: the tool server t failed: its answer was over " +
+        "32 MiB, the most one message may hold | still here\n",
+    );
+    assert.match(
+      stderr,
+      /^tool t\.big: the server failed: its answer was over 32 MiB, the most one message may hold\ntool t\.echo \{"text":"still here"\}: 10 characters \(\d+ ms\)\n$/,
     );
   },
 );

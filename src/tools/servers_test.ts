@@ -1,11 +1,16 @@
 import assert from "node:assert/strict";
+import { Client } from "@modelcontextprotocol/client";
 import {
   grantAdvice,
+  idAtEnd,
+  idAtStart,
+  ProcessTransport,
   readLines,
   reasonOf,
   sandboxArgs,
   serverEnv,
 } from "./servers.ts";
+import { testWith } from "../../testdata/permissions.ts";
 import type { ToolServer } from "../config/file.ts";
 
 const SERVER: ToolServer = {
@@ -218,34 +223,136 @@ Deno.test("a module server's refusals by Deno name the config's fix, not Deno's 
   });
 });
 
-Deno.test("readLines() gives each line whole however it is cut, and drops a line over the limit whole, reading on", async (t) => {
+Deno.test("readLines() gives each line whole however it is cut, and drops a line over the limit whole, telling its ends, reading on", async (t) => {
   const read = async (chunks: string[]) => {
     const lines: string[] = [];
-    let dropped = 0;
+    const dropped: string[] = [];
+    const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
     await readLines(
       ReadableStream.from(chunks.map((each) => new TextEncoder().encode(each))),
       10,
       (line) => lines.push(line.toString()),
-      () => dropped++,
+      (head, tail) =>
+        dropped.push(tail === undefined ? text(head) : `…${text(tail)}`),
     );
     return { lines, dropped };
   };
-  const cases: [string, string[], string[], number][] = [
-    ["several lines in one piece", ["a\nb\r\nc\n"], ["a\n", "b\r\n", "c\n"], 0],
-    ["a line in many pieces", ["ab", "c", "", "d\ne"], ["abcd\n"], 0],
-    ["exactly the limit", ["123456789\n"], ["123456789\n"], 0],
-    ["over the limit in one piece", ["1234567890\nok\n"], ["ok\n"], 1],
+  const cases: [string, string[], string[], string[]][] = [
+    [
+      "several lines in one piece",
+      ["a\nb\r\nc\n"],
+      ["a\n", "b\r\n", "c\n"],
+      [],
+    ],
+    ["a line in many pieces", ["ab", "c", "", "d\ne"], ["abcd\n"], []],
+    ["exactly the limit", ["123456789\n"], ["123456789\n"], []],
+    [
+      "over the limit in one piece",
+      ["1234567890\nok\n"],
+      ["ok\n"],
+      ["1234567890\n", "…1234567890\n"],
+    ],
     [
       "over the limit across pieces, its end in a later one",
       ["12345", "678901", "234", "5\nok\n"],
       ["ok\n"],
-      1,
+      ["12345678901", "…123456789012345\n"],
     ],
-    ["no line break at the end", ["ok\npartial"], ["ok\n"], 0],
+    [
+      "over the limit, never ending",
+      ["ok\n12345", "678901", "234"],
+      ["ok\n"],
+      ["12345678901"],
+    ],
+    ["no line break at the end", ["ok\npartial"], ["ok\n"], []],
   ];
   for (const [name, chunks, lines, dropped] of cases) {
     await t.step(name, async () => {
       assert.deepEqual(await read(chunks), { lines, dropped });
     });
   }
+  await t.step(
+    "a long line's ends are its first and last 256 bytes",
+    async () => {
+      const line = `{"id":1,${"x".repeat(3000)}"end":2}\n`;
+      const heard: [Uint8Array, Uint8Array | undefined][] = [];
+      await readLines(
+        ReadableStream.from(
+          [line.slice(0, 100), line.slice(100, 2000), line.slice(2000), "ok\n"]
+            .map((each) => new TextEncoder().encode(each)),
+        ),
+        1000,
+        () => {},
+        (head, tail) =>
+          heard.push([new Uint8Array(head), tail && new Uint8Array(tail)]),
+      );
+      const bytes = new TextEncoder().encode(line);
+      assert.deepEqual(heard, [
+        [bytes.subarray(0, 256), undefined],
+        [bytes.subarray(0, 256), bytes.subarray(-256)],
+      ]);
+    },
+  );
 });
+
+Deno.test("idAtStart() and idAtEnd() find a message's id only where it is the message's own", () => {
+  assert.equal(idAtStart('  {"id":"x\\"y","jsonrpc":"2.0","result":{'), 'x"y');
+  assert.equal(idAtStart('{"jsonrpc":"2.0","id":-3,"result"'), -3);
+  assert.equal(idAtStart('{"result":{"id":4,"content":[{"text":"'), undefined);
+  assert.equal(
+    idAtStart('{"jsonrpc":"2.0","method":"notifications/m'),
+    undefined,
+  );
+  assert.equal(idAtEnd('aaa"}]},"jsonrpc":"2.0","id":12}\r\n'), 12);
+  assert.equal(idAtEnd('aaa"}]},"id":12,"jsonrpc":"2.0"}\n'), 12);
+  // Inside a string, or a member of the result: not the message's.
+  assert.equal(idAtEnd('aaa \\"id\\":12}"}]}}\n'), undefined);
+  assert.equal(idAtEnd('"structuredContent":{"id":12}}}\n'), undefined);
+});
+
+/** The test tool server, run as a module server is, with nothing granted. */
+function testServer(lineLimit: number): ProcessTransport {
+  return new ProcessTransport(
+    "deno",
+    sandboxArgs({
+      ...SERVER,
+      target: new URL("../../testdata/mcp_server.ts", import.meta.url).pathname,
+      args: [],
+      grants: { read: [], write: [], net: [], env: [], run: [] },
+    }),
+    serverEnv(SERVER, (name) => Deno.env.get(name)),
+    { lineLimit },
+  );
+}
+
+testWith(
+  { name: "run", command: "deno" },
+  { name: "read", path: "." },
+  { name: "env", variable: "HOME" },
+)(
+  "a result over the line limit fails its call at once, saying so, and the server answers the next",
+  async () => {
+    const client = new Client({ name: "t", version: "1" });
+    await client.connect(testServer(100_000));
+    await using _ = { [Symbol.asyncDispose]: () => client.close() };
+    const started = Date.now();
+    await assert.rejects(
+      client.callTool({ name: "big", arguments: { bytes: 2_000_000 } }, {
+        timeout: 20_000,
+      }),
+      (error: Error) => {
+        assert.equal(
+          error.message,
+          "its answer was over 100000 bytes, the most one message may hold",
+        );
+        return true;
+      },
+    );
+    // Not its timeout: the answer's end came, and with it the call's id.
+    assert.ok(Date.now() - started < 10_000);
+    assert.deepEqual(
+      await client.callTool({ name: "echo", arguments: { text: "next" } }),
+      { content: [{ type: "text", text: "next" }] },
+    );
+  },
+);
