@@ -119,6 +119,7 @@ toolTest(
       "beat",
       "big",
       "import",
+      "stall",
       "crash",
     ]);
     assert.deepEqual(requests[0].body.tools?.[0 as never], {
@@ -371,6 +372,7 @@ toolTest(
         "  beat    Shows it is alive, and never answers.",
         "  big     Answers with many bytes.",
         "  import  Imports a module its argument names.",
+        "  stall   Stops reading, and never answers.",
         "  crash   Exits in the middle of a call.",
         "",
       ].join("\n"),
@@ -446,6 +448,36 @@ toolTest(
       stderr,
       "tool t.slow: the server failed: it did not answer in time (it said: " +
         "slow: started 10000)\n",
+    );
+  },
+);
+
+toolTest(
+  "a server that stops reading in the middle of a call's arguments: each call fails at its timeout, and the run ends",
+  async () => {
+    const text = "x".repeat(500_000);
+    const run = withTools(
+      ["-T", "t", "--yes", calls(["stall", {}], ["echo", { text }])],
+      { table: "timeout = 0.3" },
+    );
+    // Not a wait: the run that cannot end fails here rather than hang.
+    let guard: ReturnType<typeof setTimeout> | undefined;
+    const { code, stdout, stderr } = await Promise.race([
+      run,
+      new Promise<never>((_, reject) => {
+        guard = setTimeout(
+          () => reject(new Error("the run did not end")),
+          20_000,
+        );
+      }),
+    ]).finally(() => clearTimeout(guard));
+    assert.equal(code, 0, stderr);
+    const failed = "error: the tool server t failed: it did not answer in time";
+    assert.equal(stdout, `The tools said: ${failed} | ${failed}\n`);
+    assert.equal(
+      stderr,
+      "tool t.stall: the server failed: it did not answer in time\n" +
+        "tool t.echo: the server failed: it did not answer in time\n",
     );
   },
 );
@@ -630,8 +662,8 @@ toolTest(
         serverArgs: ["", "endless-cursor"],
       });
       assert.equal(code, 0);
-      // Its line, then its 8 tools, once each.
-      assert.equal(stdout.split("\n").length, 10);
+      // Its line, then its 9 tools, once each.
+      assert.equal(stdout.split("\n").length, 11);
     });
     await t.step("listing fails", async () => {
       const { code, stderr, requests } = await withTools(["-T", "t", "Hi"], {
@@ -731,6 +763,7 @@ const LISTED = (name: string) =>
     "  beat    Shows it is alive, and never answers.",
     "  big     Answers with many bytes.",
     "  import  Imports a module its argument names.",
+    "  stall   Stops reading, and never answers.",
     "  crash   Exits in the middle of a call.",
     "",
   ].join("\n");

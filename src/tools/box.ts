@@ -18,6 +18,7 @@ import {
   timeoutOf,
 } from "./servers.ts";
 import { InterruptedError } from "../errors.ts";
+import { type Schedule, within } from "./deadline.ts";
 import { ConfigError } from "../config/connection.ts";
 import { ToolRoundsError } from "../exchange/answer.ts";
 import type { ToolMessage } from "../history/conversation.ts";
@@ -81,6 +82,8 @@ export interface RunOptions {
   /** Hears one line per call, once it has run (or not). */
   activity(line: string): void;
   signal?: AbortSignal;
+  /** The timer of each call's deadline: `setTimeout` unless a test gives one. */
+  after?: Schedule;
 }
 
 /**
@@ -175,7 +178,7 @@ export class ToolBox implements AsyncDisposable {
     }
     const outcomes = await Promise.all(
       decided.map((each, i) =>
-        "status" in each ? each : this.#call(each, calls[i], options.signal)
+        "status" in each ? each : this.#call(each, calls[i], options)
       ),
     );
     options.signal?.throwIfAborted();
@@ -238,7 +241,7 @@ export class ToolBox implements AsyncDisposable {
   async #call(
     tool: OfferedTool,
     call: ToolCall,
-    signal?: AbortSignal,
+    { signal, after }: RunOptions,
   ): Promise<CallOutcome> {
     const shown = `${tool.server.server.name}.${tool.tool}`;
     let args: Record<string, unknown>;
@@ -261,12 +264,16 @@ export class ToolBox implements AsyncDisposable {
     }
     const started = performance.now();
     try {
-      const result = await tool.server.client.callTool(
-        { name: tool.tool, arguments: args },
-        {
-          timeout: timeoutOf(tool.server.server),
-          ...(signal ? { signal } : {}),
-        },
+      // The SDK's timer too, which tells the server the call is cancelled.
+      const timeout = timeoutOf(tool.server.server);
+      const result = await within(
+        (stop) =>
+          tool.server.client.callTool(
+            { name: tool.tool, arguments: args },
+            { timeout, signal: stop },
+          ),
+        timeout,
+        { ...(signal ? { signal } : {}), ...(after ? { after } : {}) },
       );
       const ms = Math.round(performance.now() - started);
       const failed = result.isError === true;

@@ -450,7 +450,9 @@ export class ProcessTransport implements Transport {
 
   async #close(): Promise<void> {
     const child = this.#child;
-    await this.#writer?.close().catch(() => {});
+    // Not waited for: a server that stopped reading would hold a write, and
+    // the close behind it, for ever. Ending the server ends the write.
+    void this.#writer?.close().catch(() => {});
     if (child) {
       const exited = (ms: number) =>
         Promise.race([
