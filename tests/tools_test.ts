@@ -594,6 +594,32 @@ testWith({ name: "net", host: "127.0.0.1" })(
   },
 );
 
+testWith({ name: "net", host: "127.0.0.1" })(
+  "a url server's answer over the limit is a failed call the model reads, at once",
+  async () => {
+    await using http = startHttpToolServer({ sse: true });
+    const { code, stdout, stderr } = await run(
+      ["-T", "remote", "--yes", calls(["big", { bytes: LINE_LIMIT }])],
+      {
+        config: `[mcp.remote]\nurl = "${http.url}"\ntimeout = 20\n`,
+        env: { OPENAI_API_KEY: KEY, GPT4O_CONFIG: CONFIG_PATH },
+        reply: (seen) => toolModel(seen.body),
+      },
+    );
+    assert.equal(code, 0, stderr);
+    assert.equal(
+      stdout,
+      "The tools said: error: the tool server remote failed: its answer was " +
+        "over 32 MiB, the most one message may hold\n",
+    );
+    assert.equal(
+      stderr,
+      "tool remote.big: the server failed: its answer was over 32 MiB, the " +
+        "most one message may hold\n",
+    );
+  },
+);
+
 toolTest(
   "a tool's name from its server is shown made visible in the consent prompt: its escape sequences cannot act on the terminal",
   async () => {

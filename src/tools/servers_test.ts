@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
-import { Client } from "@modelcontextprotocol/client";
 import {
+  Client,
+  StreamableHTTPClientTransport,
+} from "@modelcontextprotocol/client";
+import {
+  boundedFetch,
   grantAdvice,
   idAtEnd,
   idAtStart,
@@ -11,6 +15,7 @@ import {
   serverEnv,
 } from "./servers.ts";
 import { testWith } from "../../testdata/permissions.ts";
+import { startHttpToolServer } from "../../testdata/mcp_http.ts";
 import type { ToolServer } from "../config/file.ts";
 
 const SERVER: ToolServer = {
@@ -356,3 +361,85 @@ testWith(
     );
   },
 );
+
+testWith({ name: "net", host: "127.0.0.1" })(
+  "a url server's answer over the limit fails its call at once, saying so, as JSON or as an event, and the server answers the next",
+  async (t) => {
+    for (const sse of [false, true]) {
+      await t.step(sse ? "server-sent events" : "JSON", async () => {
+        await using http = startHttpToolServer({ sse });
+        const client = new Client({ name: "t", version: "1" });
+        await client.connect(
+          new StreamableHTTPClientTransport(new URL(http.url), {
+            fetch: boundedFetch(fetch, 100_000),
+          }),
+        );
+        await using _ = { [Symbol.asyncDispose]: () => client.close() };
+        await assert.rejects(
+          client.callTool({ name: "big", arguments: { bytes: 2_000_000 } }, {
+            timeout: 20_000,
+          }),
+          (error: Error) => {
+            assert.equal(
+              error.message.replace(/^MCP error -32603: /, ""),
+              "its answer was over 100000 bytes, the most one message may hold",
+            );
+            return true;
+          },
+        );
+        assert.deepEqual(
+          await client.callTool({ name: "big", arguments: { bytes: 5 } }),
+          { content: [{ type: "text", text: "bbbbb" }] },
+        );
+      });
+    }
+  },
+);
+
+Deno.test("boundedFetch() bounds each event of a stream, not the stream, and fails a stream that answers no request", async (t) => {
+  const events = (text: string, body?: string) =>
+    boundedFetch(() =>
+      Promise.resolve(
+        new Response(text, {
+          headers: { "content-type": "text/event-stream; charset=utf-8" },
+        }),
+      ), 20)("http://127.0.0.1/", body === undefined ? {} : { body });
+  await t.step("many short events, however lines end", async () => {
+    const text = "data: 0123456789\n\n".repeat(5) +
+      "data: 0123456789\r\n\r\ndata: 012\rdata: 345\r\r";
+    assert.equal(await (await events(text)).text(), text);
+  });
+  await t.step("one event too long: an answer to each request", async () => {
+    const answer = (id: number) =>
+      `event: message\ndata: {"jsonrpc":"2.0","id":${id},"error":{"code":-32603,` +
+      `"message":"its answer was over 20 bytes, the most one message may hold"}}\n\n`;
+    assert.equal(
+      await (await events(
+        "data: 0123456789\ndata: 0123456789\n\n",
+        JSON.stringify([
+          { jsonrpc: "2.0", id: 4, method: "tools/call" },
+          { jsonrpc: "2.0", method: "notifications/x" },
+          { jsonrpc: "2.0", id: 5, method: "tools/call" },
+        ]),
+      )).text(),
+      `data: 0123456789\ndata\n\n${answer(4)}${answer(5)}`,
+    );
+  });
+  await t.step("one event too long in a stream that answers none", async () => {
+    await assert.rejects(
+      (await events("data: 0123456789\ndata: 0123456789\n\n")).text(),
+      new Error("its answer was over 20 bytes, the most one message may hold"),
+    );
+  });
+  await t.step("a body of JSON is bounded whole", async () => {
+    const json = (text: string) =>
+      boundedFetch(() => Promise.resolve(Response.json(text)), 20)(
+        "http://127.0.0.1/",
+      );
+    assert.equal(await (await json("0123456789")).json(), "0123456789");
+    await assert.rejects(
+      (await json("01234567890123456789")).json(),
+      new Error("its answer was over 20 bytes, the most one message may hold"),
+    );
+  });
+});
