@@ -21,6 +21,7 @@ import { DENO_NETWORK_ENV } from "../src/launch/permissions.ts";
 import { testWith } from "../testdata/permissions.ts";
 import { CA_FILE, startModuleHost } from "../testdata/module_host.ts";
 import { LINE_LIMIT } from "../src/tools/servers.ts";
+import { TOOL_ARGUMENTS_BYTES } from "../src/tools/limits.ts";
 
 const SERVER = new URL("../testdata/mcp_server.ts", import.meta.url).pathname;
 const FILES = new URL("../testdata/attachments/", import.meta.url).pathname;
@@ -568,6 +569,64 @@ if (canRun) {
         !JSON.stringify(turn).includes(KEY.slice(8)),
         "the key was saved",
       );
+    },
+  );
+}
+
+if (canRun) {
+  historyTest(
+    "a call whose arguments are over 1 MiB, streamed or not, is not run: the model is told, and the history keeps a stand-in",
+    async (t) => {
+      const text = "x".repeat(TOOL_ARGUMENTS_BYTES);
+      const standIn = '{"left_out":"arguments over 1 MiB"}';
+      for (const stream of [false, true]) {
+        await t.step(stream ? "streamed" : "not streamed", async () => {
+          await using folder = await tempFolder();
+          const path = `${folder.dir}/h.db`;
+          const { code, stdout, stderr, requests } = await withTools(
+            [
+              "-T",
+              "t",
+              "--yes",
+              stream ? "--stream" : "--no-stream",
+              calls(["echo", { text }], ["echo", { text: "small" }]),
+            ],
+            { env: { GPT4O_HISTORY: path } },
+          );
+          assert.equal(code, 0, stderr);
+          const told = "error: the arguments are over 1 MiB, the most a call " +
+            "may have: it was not run; pass less in each call";
+          assert.equal(stdout, `The tools said: ${told} | small\n`);
+          assert.match(
+            stderr,
+            /^tool echo: arguments over 1 MiB, not run \(the model was told\)\ntool t\.echo \{"text":"small"\}: 5 characters \(\d+ ms\)\n$/,
+          );
+          const sent = (requests[1].body.messages as unknown[]).slice(2);
+          const rounds = [
+            {
+              role: "assistant",
+              content: null,
+              tool_calls: [
+                {
+                  id: "call_0_0",
+                  type: "function",
+                  function: { name: "echo", arguments: standIn },
+                },
+                {
+                  id: "call_0_1",
+                  type: "function",
+                  function: { name: "echo", arguments: '{"text":"small"}' },
+                },
+              ],
+            },
+            { role: "tool", tool_call_id: "call_0_0", content: told },
+            { role: "tool", tool_call_id: "call_0_1", content: "small" },
+          ];
+          assert.deepEqual(sent, rounds);
+          const [turn] = savedTurns(path, 1)!;
+          assert.deepEqual(turn.toolMessages, rounds);
+        });
+      }
     },
   );
 }

@@ -19,13 +19,18 @@ import {
 } from "./servers.ts";
 import { InterruptedError } from "../errors.ts";
 import { type Schedule, within } from "./deadline.ts";
+import {
+  overBytes,
+  sizeShown,
+  TOOL_ARGUMENTS_BYTES,
+  TOOL_RESULT_CHARS,
+} from "./limits.ts";
 import { ConfigError } from "../config/connection.ts";
 import { ToolRoundsError } from "../exchange/answer.ts";
 import type { ToolMessage } from "../history/conversation.ts";
 import type { ToolRounds } from "../exchange/request.ts";
 
-/** The most characters of a tool's result sent to the model. */
-export const TOOL_RESULT_CHARS = 100_000;
+export { TOOL_ARGUMENTS_BYTES, TOOL_RESULT_CHARS } from "./limits.ts";
 
 /** A call the model asked for: OpenAI's function tool call, flattened. */
 export interface ToolCall {
@@ -33,6 +38,11 @@ export interface ToolCall {
   name: string;
   /** The arguments as the model wrote them: JSON, or not. */
   arguments: string;
+  /**
+   * Its arguments were over {@linkcode TOOL_ARGUMENTS_BYTES}: it is not run,
+   * and `arguments` holds a stand-in.
+   */
+  overLimit?: boolean;
 }
 
 /** What the user is asked before a call runs. */
@@ -191,6 +201,18 @@ export class ToolBox implements AsyncDisposable {
     call: ToolCall,
     options: RunOptions,
   ): Promise<CallOutcome | OfferedTool> {
+    if (call.overLimit) {
+      const limit = sizeShown(TOOL_ARGUMENTS_BYTES);
+      return {
+        call,
+        status: "failed",
+        content: `error: the arguments are over ${limit}, the most a call ` +
+          "may have: it was not run; pass less in each call",
+        summary:
+          `${oneLine(call.name, 64)}: arguments over ${limit}, not run ` +
+          "(the model was told)",
+      };
+    }
     const tool = this.tools.find((each) => each.name === call.name);
     if (tool === undefined) {
       return {
@@ -374,13 +396,19 @@ export function toolRounds(
         let id = typeof call.id === "string" && call.id ? call.id : "";
         if (id === "" || ids.has(id)) id = `call_${round}_${i}`;
         ids.add(id);
-        return call.type === "function"
+        const { name, input } = call.type === "function"
+          ? { name: call.function?.name, input: call.function?.arguments }
+          : { name: call.custom.name, input: call.custom.input };
+        return overBytes(input ?? "", TOOL_ARGUMENTS_BYTES)
           ? {
             id,
-            name: call.function?.name ?? "",
-            arguments: call.function?.arguments ?? "",
+            name: name ?? "",
+            arguments: JSON.stringify({
+              left_out: `arguments over ${sizeShown(TOOL_ARGUMENTS_BYTES)}`,
+            }),
+            overLimit: true,
           }
-          : { id, name: call.custom.name, arguments: call.custom.input };
+          : { id, name: name ?? "", arguments: input ?? "" };
       });
       const outcomes = await box.run(calls, { ...run, signal });
       return [

@@ -27,6 +27,7 @@ import { ConfigError } from "../config/connection.ts";
 import project from "../../deno.json" with { type: "json" };
 import { DENO_CACHE_ENV } from "../launch/permissions.ts";
 import { cacheModule, importFlags, plainText } from "./cache.ts";
+import { sizeShown } from "./limits.ts";
 
 /**
  * How long a server has to start and answer `initialize`, and then each
@@ -691,21 +692,6 @@ export function tooLongMessage(limit: number): string {
   return `its answer was over ${
     sizeShown(limit)
   }, the most one message may hold`;
-}
-
-/**
- * A number of bytes as a limit is named: in MiB when it is whole ones.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { sizeShown } from "./servers.ts";
- * assert.equal(sizeShown(32 * 1024 * 1024), "32 MiB");
- * assert.equal(sizeShown(1000), "1000 bytes");
- * ```
- */
-export function sizeShown(bytes: number): string {
-  return bytes % 2 ** 20 === 0 ? `${bytes / 2 ** 20} MiB` : `${bytes} bytes`;
 }
 
 /** A JSON-RPC id as JSON writes it: a number or a string. */
