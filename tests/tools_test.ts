@@ -819,6 +819,53 @@ toolTest(
   },
 );
 
+toolTest(
+  "a call of a whole completion without a type, or of a type not known, is a function's call, as in a stream; one with no function is no tool's",
+  async () => {
+    const { code, stdout, stderr } = await withTools(
+      ["-T", "t", "--yes", "Hi"],
+      {
+        reply: (seen) => {
+          if ((seen.body.messages as unknown[]).length > 2) {
+            const said = (seen.body.messages as { content?: unknown }[])
+              .slice(3).map((each) => each.content);
+            return Response.json(
+              completion(`The tools said: ${said.join(" | ")}`),
+            );
+          }
+          const echo = (text: string) => ({
+            name: "echo",
+            arguments: JSON.stringify({ text }),
+          });
+          return Response.json({
+            ...completion(null),
+            choices: [{
+              index: 0,
+              message: {
+                role: "assistant",
+                content: null,
+                tool_calls: [
+                  { id: "a", function: echo("no type") },
+                  { id: "b", type: "mystery", function: echo("unknown type") },
+                  { id: "c", type: "mystery" },
+                ],
+              },
+              finish_reason: "tool_calls",
+            }],
+          });
+        },
+      },
+    );
+    assert.equal(code, 0, stderr);
+    assert.equal(
+      stdout,
+      "The tools said: no type | unknown type | error: there is no tool " +
+        "named ; the tools are echo, read, env, slow, beat, big, import, " +
+        "stall, crash\n",
+    );
+  },
+);
+
 /** Runs `--list-tools -T NAME` with `config`, in the test's environment less `without`, plus `env`. */
 function listWith(
   name: string,

@@ -396,9 +396,15 @@ export function toolRounds(
         let id = typeof call.id === "string" && call.id ? call.id : "";
         if (id === "" || ids.has(id)) id = `call_${round}_${i}`;
         ids.add(id);
-        const { name, input } = call.type === "function"
-          ? { name: call.function?.name, input: call.function?.arguments }
-          : { name: call.custom.name, input: call.custom.input };
+        // As a stream's calls are, one without a type, or of a type not
+        // known, is a function's: a custom call says so and has its input.
+        const { name, input } = call.type === "custom" && call.custom
+          ? { name: call.custom.name, input: call.custom.input }
+          : {
+            name: (call as { function?: { name?: string } }).function?.name,
+            input: (call as { function?: { arguments?: string } }).function
+              ?.arguments,
+          };
         return overBytes(input ?? "", TOOL_ARGUMENTS_BYTES)
           ? {
             id,
