@@ -1071,6 +1071,56 @@ if (!hasScript) {
   );
 }
 
+// --- a big tool result --------------------------------------------------------------
+
+{
+  // The test tool server, sandboxed, answers one call with 20 MB, or with
+  // 1 KB: the whole run's time and peak memory, side by side.
+  const config = `${DATA_ENV.XDG_DATA_HOME}/big_tool.toml`;
+  Deno.writeTextFileSync(
+    config,
+    `[mcp.t]\nmodule = "${root}testdata/mcp_server.ts"\n`,
+  );
+  const big = 20_000_000;
+  const called = (bytes: number): Command => ({
+    ...shown,
+    name: `a ${bytes}-byte result`,
+    args: [
+      ...shown.args,
+      "-T",
+      "t",
+      "--yes",
+      JSON.stringify({ calls: [{ name: "big", arguments: { bytes } }] }),
+    ],
+    env: { GPT4O_CONFIG: config },
+  });
+  // The model reads the first 100,000 characters, and a note.
+  const answer = (bytes: number) =>
+    `The tools said: ${"b".repeat(Math.min(bytes, 100_000))}${
+      bytes > 100_000 ? `\n[… ${bytes - 100_000} more characters left out]` : ""
+    }\n`;
+  const url = server.url("tools");
+  const [small, large] = [[], []] as Outcome[][];
+  for (let round = 0; round < (quick ? 1 : 5); round++) {
+    small.push(await time(called(1_000), url, answer(1_000)));
+    large.push(await time(called(big), url, answer(big)));
+  }
+  const timeRatio = medianRatio(
+    large.map((run) => run.ms),
+    small.map((run) => run.ms),
+  );
+  const peak = (runs: Outcome[]) => median(runs.map((run) => run.peakKiB));
+  console.log(
+    `\nA 20 MB tool result (${
+      shown === project_installed ? "installed gpt4o" : "main.ts"
+    }, the test tool server, sandboxed): the whole run takes ` +
+      `${ms(median(large.map((run) => run.ms)))} against ` +
+      `${ms(median(small.map((run) => run.ms)))} for a 1 KB one ` +
+      `(${x(timeRatio)}), and peaks at ${mibOf(peak(large))} against ` +
+      `${mibOf(peak(small))} (${x(peak(large) / peak(small))}).`,
+  );
+}
+
 // --- the first run on an empty Deno cache ------------------------------------------
 
 /** Every file under `dir`: how many bytes they take. */
