@@ -170,6 +170,36 @@ historyTest(
   },
 );
 
+historyTest(
+  "main() renders a 150,000-row table as plain text with a note, and so does --show of it",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+    const table = `| a | b |\n|---|---|\n${"| x | y |\n".repeat(150_000)}`;
+    const note =
+      "a table of over 1,000 lines is too large to render: shown as plain text\n";
+    const asked = await run(["--no-stream", "A table?"], {
+      env,
+      stdoutTerminal: true,
+      noColor: true,
+      reply: answering(table),
+    });
+    assert.deepEqual(
+      { code: asked.code, stdout: asked.stdout, stderr: asked.stderr },
+      { code: 0, stdout: table, stderr: note },
+    );
+    const shown = await run(["--show", "1"], {
+      env,
+      stdoutTerminal: true,
+      noColor: true,
+    });
+    assert.equal(shown.code, 0);
+    assert.ok(shown.stdout.includes(`\n> A table?\n\n${table}[tokens:`));
+    assert.equal(shown.stderr, note);
+  },
+);
+
 Deno.test("main() -x prints the first fenced code block alone, --extract-last the last", async (t) => {
   const answer =
     "Try:\n\n```sh\njq '.a'\n```\n\nor\n\n~~~\njq -r .b\nsort\n~~~\n";
