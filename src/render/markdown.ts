@@ -22,6 +22,13 @@ import { highlight } from "./code.ts";
 import { inline, SGR, type Span, trimEnd, widthOf, words } from "./spans.ts";
 import { isTableSeparator, table } from "./table.ts";
 import { type LiveOptions, LiveRows } from "./live.ts";
+import {
+  closesFence,
+  codeOf,
+  type Fence,
+  fenceOpening,
+  LONGEST_LINE,
+} from "./code_blocks.ts";
 import type { Output } from "../io/io.ts";
 import { answerText, type Schedule, warmUpWith } from "./warm.ts";
 
@@ -59,7 +66,7 @@ export interface RenderLimits {
 
 /** The limits of {@linkcode RenderLimits}: 16 Ki, 4 Mi, 1,000 and 256 Ki. */
 export const LIMITS: Readonly<RenderLimits> = {
-  line: 16 * 1024,
+  line: LONGEST_LINE,
   answer: 4 * 1024 * 1024,
   tableLines: 1_000,
   tableChars: 256 * 1024,
@@ -122,8 +129,8 @@ export class MarkdownStream implements Output {
   #failure: { error: unknown } | undefined;
   /** The terminal's width, asked once for each piece, redraw or end. */
   #columns: number | undefined;
-  /** The fence a code block began with, its language, and whether it is inside one. */
-  #fence: { marker: string; language: string } | undefined;
+  /** The fence the code block in progress began with, if one is. */
+  #fence: Fence | undefined;
   #table: string[] | undefined;
   /** How many characters the table so far holds. */
   #tableChars = 0;
@@ -384,8 +391,23 @@ export class MarkdownStream implements Output {
   #line(line: string, cut = false): void {
     const after = this.#piece; // a piece after the first of its line
     this.#piece = cut;
-    if (this.#fence) return this.#codeLine(line, cut || after);
+    if (this.#fence) {
+      // A piece of a line neither ends a block nor loses its indent.
+      if (!cut && !after && closesFence(line, this.#fence)) {
+        return this.#closeFence();
+      }
+      return this.#codeLine(after ? line : codeOf(line, this.#fence));
+    }
     if (after) return this.#continued(line);
+    // A fence opens a code block wherever it is, as for -x and /copy: it
+    // ends a table, and a line held as a table's header may not be one.
+    const fence = cut ? undefined : fenceOpening(line);
+    if (fence) {
+      if (this.#table) this.#flushTable();
+      this.#tableAsText = false;
+      if (this.#held !== undefined) this.#flushHeld();
+      return this.#openFence(fence);
+    }
     if (this.#table) {
       if (line.includes("|") && line.trim() !== "") {
         this.#table.push(line);
@@ -453,8 +475,6 @@ export class MarkdownStream implements Output {
       this.#blank = true;
       return;
     }
-    const fence = /^ {0,3}(`{3,}|~{3,})\s*([\w+#.-]*)/.exec(line);
-    if (fence) return this.#openFence(fence[1], fence[2]);
     const heading = /^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$/.exec(line);
     if (heading) return this.#heading(heading[1].length, heading[2]);
     if (/^ {0,3}([-*_])(?:\s*\1){2,}\s*$/.test(line)) return this.#rule();
@@ -538,9 +558,10 @@ export class MarkdownStream implements Output {
 
   // --- code ---------------------------------------------------------------------------
 
-  #openFence(marker: string, language: string): void {
+  #openFence(fence: Fence): void {
     this.#separate();
-    this.#fence = { marker, language: language.toLowerCase() };
+    this.#fence = fence;
+    const { language } = fence;
     const label = language ? ` ${language} ` : "";
     const width = this.#width();
     this.#emit([[{
@@ -549,14 +570,11 @@ export class MarkdownStream implements Output {
     }]]);
   }
 
-  #codeLine(line: string, piece = false): void {
-    const fence = this.#fence!;
-    const closing = new RegExp(
-      `^ {0,3}${fence.marker[0]}{${fence.marker.length},}\\s*$`,
-    );
-    if (!piece && closing.test(line)) return this.#closeFence();
+  /** A line of code, framed and highlighted. */
+  #codeLine(line: string): void {
+    const language = this.#fence!.language.toLowerCase();
     const frame = { text: "│ ", sgr: [SGR.dim] };
-    const spans = highlight(line.replace(/\t/g, "    "), fence.language);
+    const spans = highlight(line.replace(/\t/g, "    "), language);
     const width = Math.max(this.#width() - 2, 10);
     const rows: Span[][] = [];
     let row: Span[] = [frame];
