@@ -614,19 +614,19 @@ export class MarkdownStream implements Output {
   }
 
   #flushTable(): void {
-    const source = this.#table!.join("\n");
+    const source = `${this.#table!.join("\n")}\n`;
     this.#table = undefined;
-    const token = marked.lexer(`${source}\n`).find((each) =>
-      each.type === "table"
-    ) as
-      | Tokens.Table
-      | undefined;
-    if (token === undefined) {
-      for (const line of source.split("\n")) this.#block(line);
-      return;
+    this.#tableChars = 0;
+    const [first] = marked.lexer(source);
+    const token = first?.type === "table" ? first as Tokens.Table : undefined;
+    if (token) {
+      this.#separate();
+      this.#emit(table(token, this.#width()));
     }
-    this.#separate();
-    this.#emit(table(token, this.#width()));
+    // What marked leaves out of the table (all of it, or the rows from one
+    // it ends the table at, such as a row with a U+2028) shows as text.
+    const rest = source.slice(token?.raw.length ?? 0).split("\n").slice(0, -1);
+    for (const line of rest) this.#block(line);
   }
 
   // --- output -------------------------------------------------------------------------

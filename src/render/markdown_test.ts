@@ -468,6 +468,44 @@ Deno.test("a table taller than the window shows its last rows in progress; one o
   assert.equal(rows.length, 104);
 });
 
+Deno.test("a table's borders line up around control characters, each shown as one symbol", async (t) => {
+  const text = "| h\x1b | i |\n|---|---|\n| a\x1b[2Jb | z\x07 |\n" +
+    "| \x9b\x7f\x00 | **\x1b** `\x1b` |\n| long cell | [\x1b](https://x.y/) |\n";
+  const expected = [
+    "┌───────────┬──────────────────┐",
+    "│ h␛        │ i                │",
+    "├───────────┼──────────────────┤",
+    "│ a␛[2Jb    │ z␇               │",
+    "│ �␡␀       │ ␛ ␛              │",
+    "│ long cell │ ␛ (https://x.y/) │",
+    "└───────────┴──────────────────┘",
+    "",
+  ].join("\n");
+  for (const color of [false, true]) {
+    await t.step(color ? "in color" : "without color", () => {
+      const screen = (pieces: string[]) => {
+        const { markdown, ...shown } = stream(
+          { color, hyperlinks: color },
+          (write) => terminalOutput({ write }),
+        );
+        for (const piece of pieces) markdown.write(piece);
+        markdown.end();
+        return shown.screen();
+      };
+      assert.equal(screen([text]), expected);
+      assert.equal(screen([...text]), expected, "streamed");
+    });
+  }
+});
+
+Deno.test("the rows marked leaves out of a table, from one with a U+2028 on, show as text", () => {
+  assert.equal(
+    render(["| a | b |\n|---|---|\n| 1 | 2 |\n| k\u2028l | z |\n| 3 | 4 |\n"]),
+    "┌─────┬─────┐\n│ a   │ b   │\n├─────┼─────┤\n│ 1   │ 2   │\n" +
+      "└─────┴─────┘\n| k l | z |\n| 3 | 4 |\n",
+  );
+});
+
 Deno.test("a line with a | that is no table is printed as text", () => {
   assert.equal(render(["a | b\nnext\n"]), "a | b\nnext\n");
   assert.equal(render(["- x | y\n"]), "• x | y\n");
