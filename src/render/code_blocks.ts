@@ -34,9 +34,10 @@ export interface Fence {
  * ```ts
  * import assert from "node:assert/strict";
  * import { fenceOpening } from "./code_blocks.ts";
- * assert.deepEqual(fenceOpening("```py title"), { marker: "```", indent: 0, language: "py" });
- * assert.equal(fenceOpening("```py`"), undefined);
- * assert.equal(fenceOpening("    ```"), undefined);
+ * const tick = "\x60"; // a backtick
+ * assert.deepEqual(fenceOpening("~~~py title"), { marker: "~~~", indent: 0, language: "py" });
+ * assert.equal(fenceOpening(`${tick.repeat(3)}py${tick}`), undefined);
+ * assert.equal(fenceOpening("    ~~~"), undefined);
  * ```
  */
 export function fenceOpening(line: string): Fence | undefined {
@@ -61,9 +62,9 @@ export function fenceOpening(line: string): Fence | undefined {
  * ```ts
  * import assert from "node:assert/strict";
  * import { closesFence, fenceOpening } from "./code_blocks.ts";
- * const fence = fenceOpening("````md")!;
- * assert.equal(closesFence("```", fence), false);
- * assert.equal(closesFence("`````  ", fence), true);
+ * const fence = fenceOpening("~~~~md")!;
+ * assert.equal(closesFence("~~~", fence), false);
+ * assert.equal(closesFence("~~~~~  ", fence), true);
  * ```
  */
 export function closesFence(line: string, fence: Fence): boolean {
