@@ -895,7 +895,8 @@ if (!hasScript) {
       `${met(cost <= 2)}.`,
   );
 
-  // Memory rendering a long answer: the document of `markdown-big`.
+  // Memory rendering a long answer: the document of `markdown-big` (past
+  // the renderer's limit of 4 Mi characters, the rest is plain text).
   const renderSizes = quick ? [1, 4] : [1, 50];
   const renderPeaks: number[] = [];
   for (const mib of renderSizes) {
@@ -907,7 +908,8 @@ if (!hasScript) {
   }
   const growth = renderPeaks.at(-1)! / renderPeaks[0];
   console.log(
-    `\nPeak RSS rendering a markdown answer at a terminal: ` +
+    `\nPeak RSS rendering a markdown answer at a terminal (plain text ` +
+      `past 4 Mi characters): ` +
       renderSizes.map((mib, i) => `${mib} MiB ${mibOf(renderPeaks[i])}`)
         .join(", ") +
       ` (${x(growth)}; target: at most 1.5×): ${met(growth <= 1.5)}.`,
