@@ -935,6 +935,55 @@ toolTest(
   },
 );
 
+toolTest(
+  "a round of more calls than may run at once runs none of them, and the model reads why for each",
+  async () => {
+    const { code, stdout, stderr } = await withTools(
+      ["-T", "t", "--yes", "Hi"],
+      {
+        reply: (seen) => {
+          const sent = seen.body.messages as { content?: unknown }[];
+          if (sent.length > 2) {
+            const said = new Set(sent.slice(3).map((each) => each.content));
+            return Response.json(
+              completion(
+                `${sent.length - 3} results: ${[...said].join(" | ")}`,
+              ),
+            );
+          }
+          return Response.json({
+            ...completion(null),
+            choices: [{
+              index: 0,
+              message: {
+                role: "assistant",
+                content: null,
+                tool_calls: Array.from({ length: 129 }, (_, i) => ({
+                  id: `c${i}`,
+                  type: "function",
+                  function: { name: "echo", arguments: '{"text":"x"}' },
+                })),
+              },
+              finish_reason: "tool_calls",
+            }],
+          });
+        },
+      },
+    );
+    assert.equal(code, 0, stderr);
+    assert.equal(
+      stdout,
+      "129 results: error: 129 calls in one round, more than the 128 that " +
+        "may run at once: none was run; call fewer tools at a time\n",
+    );
+    assert.equal(
+      stderr,
+      "tool 129 calls in one round, more than the 128 that may run at once: " +
+        "none of them was run (the model was told)\n",
+    );
+  },
+);
+
 /** Runs `--list-tools -T NAME` with `config`, in the test's environment less `without`, plus `env`. */
 function listWith(
   name: string,

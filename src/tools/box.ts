@@ -23,6 +23,7 @@ import {
   overBytes,
   sizeShown,
   TOOL_ARGUMENTS_BYTES,
+  TOOL_CALLS_A_ROUND,
   TOOL_RESULT_CHARS,
 } from "./limits.ts";
 import { ConfigError } from "../config/connection.ts";
@@ -357,6 +358,22 @@ export class ToolBox implements AsyncDisposable {
   }
 }
 
+/** The outcome of each call of a round that holds more than {@linkcode TOOL_CALLS_A_ROUND}. */
+function tooMany(
+  calls: ToolCall[],
+  activity: (line: string) => void,
+): CallOutcome[] {
+  const why = `${calls.length} calls in one round, more than the ` +
+    `${TOOL_CALLS_A_ROUND} that may run at once`;
+  activity(`${why}: none of them was run (the model was told)`);
+  return calls.map((call) => ({
+    call,
+    status: "failed",
+    content: `error: ${why}: none was run; call fewer tools at a time`,
+    summary: "",
+  }));
+}
+
 /**
  * A server's tools, every page of them (the SDK walks at most
  * `MOST_PAGES`, and ends at a page that repeats the one before); none when
@@ -419,7 +436,10 @@ export function toolRounds(
           }
           : { id, name: name ?? "", arguments: input ?? "" };
       });
-      const outcomes = await box.run(calls, { ...run, signal });
+      // So many calls at once are no plan: none runs, and the model is told.
+      const outcomes = calls.length > TOOL_CALLS_A_ROUND
+        ? tooMany(calls, run.activity)
+        : await box.run(calls, { ...run, signal });
       return [
         {
           role: "assistant",

@@ -16,6 +16,12 @@ export const TOOL_RESULT_CHARS = 100_000;
 export const TOOL_ARGUMENTS_BYTES = 1024 * 1024;
 
 /**
+ * The most calls one round may hold: a completion with more runs none of
+ * them, and each is answered with why.
+ */
+export const TOOL_CALLS_A_ROUND = 128;
+
+/**
  * Whether `text` is over `limit` bytes as UTF-8, without encoding a text
  * that is plainly over or under.
  *
