@@ -122,7 +122,9 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       const message = completion.choices?.[0]?.message;
       if (!request.tools || !message?.tool_calls?.length) break;
       screen.stopActivity(); // the tools ask and tell on the terminal
-      toolMessages.push(...await request.tools.answer(message, round, signal));
+      for (const each of await request.tools.answer(message, round, signal)) {
+        toolMessages.push(each);
+      }
     }
     if (request.json && toolMessages.length) {
       completion = { ...completion, tool_messages: toolMessages };

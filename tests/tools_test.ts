@@ -21,6 +21,8 @@ import { completion } from "../testdata/fixtures.ts";
 import { DENO_NETWORK_ENV } from "../src/launch/permissions.ts";
 import { testWith } from "../testdata/permissions.ts";
 import { CA_FILE, startModuleHost } from "../testdata/module_host.ts";
+import { LINE_LIMIT } from "../src/tools/servers.ts";
+import { TOOL_ARGUMENTS_BYTES } from "../src/tools/limits.ts";
 
 const SERVER = new URL("../testdata/mcp_server.ts", import.meta.url).pathname;
 const FILES = new URL("../testdata/attachments/", import.meta.url).pathname;
@@ -119,6 +121,7 @@ toolTest(
       "beat",
       "big",
       "import",
+      "stall",
       "crash",
     ]);
     assert.deepEqual(requests[0].body.tools?.[0 as never], {
@@ -371,6 +374,7 @@ toolTest(
         "  beat    Shows it is alive, and never answers.",
         "  big     Answers with many bytes.",
         "  import  Imports a module its argument names.",
+        "  stall   Stops reading, and never answers.",
         "  crash   Exits in the middle of a call.",
         "",
       ].join("\n"),
@@ -519,6 +523,36 @@ toolTest(
 );
 
 toolTest(
+  "a server that stops reading in the middle of a call's arguments: each call fails at its timeout, and the run ends",
+  async () => {
+    const text = "x".repeat(500_000);
+    const run = withTools(
+      ["-T", "t", "--yes", calls(["stall", {}], ["echo", { text }])],
+      { table: "timeout = 0.3" },
+    );
+    // Not a wait: the run that cannot end fails here rather than hang.
+    let guard: ReturnType<typeof setTimeout> | undefined;
+    const { code, stdout, stderr } = await Promise.race([
+      run,
+      new Promise<never>((_, reject) => {
+        guard = setTimeout(
+          () => reject(new Error("the run did not end")),
+          20_000,
+        );
+      }),
+    ]).finally(() => clearTimeout(guard));
+    assert.equal(code, 0, stderr);
+    const failed = "error: the tool server t failed: it did not answer in time";
+    assert.equal(stdout, `The tools said: ${failed} | ${failed}\n`);
+    assert.equal(
+      stderr,
+      "tool t.stall: the server failed: it did not answer in time\n" +
+        "tool t.echo: the server failed: it did not answer in time\n",
+    );
+  },
+);
+
+toolTest(
   "--timeout counts only while the model's server is awaited, not while a tool runs",
   async () => {
     const { code, stdout } = await withTools([
@@ -608,6 +642,64 @@ if (canRun) {
   );
 }
 
+if (canRun) {
+  historyTest(
+    "a call whose arguments are over 1 MiB, streamed or not, is not run: the model is told, and the history keeps a stand-in",
+    async (t) => {
+      const text = "x".repeat(TOOL_ARGUMENTS_BYTES);
+      const standIn = '{"left_out":"arguments over 1 MiB"}';
+      for (const stream of [false, true]) {
+        await t.step(stream ? "streamed" : "not streamed", async () => {
+          await using folder = await tempFolder();
+          const path = `${folder.dir}/h.db`;
+          const { code, stdout, stderr, requests } = await withTools(
+            [
+              "-T",
+              "t",
+              "--yes",
+              stream ? "--stream" : "--no-stream",
+              calls(["echo", { text }], ["echo", { text: "small" }]),
+            ],
+            { env: { GPT4O_HISTORY: path } },
+          );
+          assert.equal(code, 0, stderr);
+          const told = "error: the arguments are over 1 MiB, the most a call " +
+            "may have: it was not run; pass less in each call";
+          assert.equal(stdout, `The tools said: ${told} | small\n`);
+          assert.match(
+            stderr,
+            /^tool echo: arguments over 1 MiB, not run \(the model was told\)\ntool t\.echo \{"text":"small"\}: 5 characters \(\d+ ms\)\n$/,
+          );
+          const sent = (requests[1].body.messages as unknown[]).slice(2);
+          const rounds = [
+            {
+              role: "assistant",
+              content: null,
+              tool_calls: [
+                {
+                  id: "call_0_0",
+                  type: "function",
+                  function: { name: "echo", arguments: standIn },
+                },
+                {
+                  id: "call_0_1",
+                  type: "function",
+                  function: { name: "echo", arguments: '{"text":"small"}' },
+                },
+              ],
+            },
+            { role: "tool", tool_call_id: "call_0_0", content: told },
+            { role: "tool", tool_call_id: "call_0_1", content: "small" },
+          ];
+          assert.deepEqual(sent, rounds);
+          const [turn] = savedTurns(path, 1)!;
+          assert.deepEqual(turn.toolMessages, rounds);
+        });
+      }
+    },
+  );
+}
+
 testWith({ name: "net", host: "127.0.0.1" })(
   "a url server is reached over Streamable HTTP with its headers, which are masked like keys",
   async () => {
@@ -627,6 +719,32 @@ testWith({ name: "net", host: "127.0.0.1" })(
     assert.ok(!stdout.includes(token) && !stderr.includes(token));
     // The header's value is a secret: the model's answer quoting it is masked.
     assert.equal(stdout, "The tools said: you sent [redacted]\n");
+  },
+);
+
+testWith({ name: "net", host: "127.0.0.1" })(
+  "a url server's answer over the limit is a failed call the model reads, at once",
+  async () => {
+    await using http = startHttpToolServer({ sse: true });
+    const { code, stdout, stderr } = await run(
+      ["-T", "remote", "--yes", calls(["big", { bytes: LINE_LIMIT }])],
+      {
+        config: `[mcp.remote]\nurl = "${http.url}"\ntimeout = 20\n`,
+        env: { OPENAI_API_KEY: KEY, GPT4O_CONFIG: CONFIG_PATH },
+        reply: (seen) => toolModel(seen.body),
+      },
+    );
+    assert.equal(code, 0, stderr);
+    assert.equal(
+      stdout,
+      "The tools said: error: the tool server remote failed: its answer was " +
+        "over 32 MiB, the most one message may hold\n",
+    );
+    assert.equal(
+      stderr,
+      "tool remote.big: the server failed: its answer was over 32 MiB, the " +
+        "most one message may hold\n",
+    );
   },
 );
 
@@ -669,6 +787,28 @@ toolTest(
 );
 
 toolTest(
+  "a result over the line limit is a failed call the model reads, at once, and the server goes on",
+  async () => {
+    const { code, stdout, stderr } = await withTools([
+      "-T",
+      "t",
+      "--yes",
+      calls(["big", { bytes: LINE_LIMIT }], ["echo", { text: "still here" }]),
+    ]);
+    assert.equal(code, 0, stderr);
+    assert.equal(
+      stdout,
+      "The tools said: error: the tool server t failed: its answer was over " +
+        "32 MiB, the most one message may hold | still here\n",
+    );
+    assert.match(
+      stderr,
+      /^tool t\.big: the server failed: its answer was over 32 MiB, the most one message may hold\ntool t\.echo \{"text":"still here"\}: 10 characters \(\d+ ms\)\n$/,
+    );
+  },
+);
+
+toolTest(
   "a server whose list of tools never ends is read a page a cursor; one whose listing fails is exit 2, one line naming it",
   async (t) => {
     await t.step("the same cursor again", async () => {
@@ -676,8 +816,8 @@ toolTest(
         serverArgs: ["", "endless-cursor"],
       });
       assert.equal(code, 0);
-      // Its line, then its 8 tools, once each.
-      assert.equal(stdout.split("\n").length, 10);
+      // Its line, then its 9 tools, once each.
+      assert.equal(stdout.split("\n").length, 11);
     });
     await t.step("listing fails", async () => {
       const { code, stderr, requests } = await withTools(["-T", "t", "Hi"], {
@@ -748,6 +888,102 @@ toolTest(
   },
 );
 
+toolTest(
+  "a call of a whole completion without a type, or of a type not known, is a function's call, as in a stream; one with no function is no tool's",
+  async () => {
+    const { code, stdout, stderr } = await withTools(
+      ["-T", "t", "--yes", "Hi"],
+      {
+        reply: (seen) => {
+          if ((seen.body.messages as unknown[]).length > 2) {
+            const said = (seen.body.messages as { content?: unknown }[])
+              .slice(3).map((each) => each.content);
+            return Response.json(
+              completion(`The tools said: ${said.join(" | ")}`),
+            );
+          }
+          const echo = (text: string) => ({
+            name: "echo",
+            arguments: JSON.stringify({ text }),
+          });
+          return Response.json({
+            ...completion(null),
+            choices: [{
+              index: 0,
+              message: {
+                role: "assistant",
+                content: null,
+                tool_calls: [
+                  { id: "a", function: echo("no type") },
+                  { id: "b", type: "mystery", function: echo("unknown type") },
+                  { id: "c", type: "mystery" },
+                ],
+              },
+              finish_reason: "tool_calls",
+            }],
+          });
+        },
+      },
+    );
+    assert.equal(code, 0, stderr);
+    assert.equal(
+      stdout,
+      "The tools said: no type | unknown type | error: there is no tool " +
+        "named ; the tools are echo, read, env, slow, beat, big, import, " +
+        "stall, crash\n",
+    );
+  },
+);
+
+toolTest(
+  "a round of more calls than may run at once runs none of them, and the model reads why for each",
+  async () => {
+    const { code, stdout, stderr } = await withTools(
+      ["-T", "t", "--yes", "Hi"],
+      {
+        reply: (seen) => {
+          const sent = seen.body.messages as { content?: unknown }[];
+          if (sent.length > 2) {
+            const said = new Set(sent.slice(3).map((each) => each.content));
+            return Response.json(
+              completion(
+                `${sent.length - 3} results: ${[...said].join(" | ")}`,
+              ),
+            );
+          }
+          return Response.json({
+            ...completion(null),
+            choices: [{
+              index: 0,
+              message: {
+                role: "assistant",
+                content: null,
+                tool_calls: Array.from({ length: 129 }, (_, i) => ({
+                  id: `c${i}`,
+                  type: "function",
+                  function: { name: "echo", arguments: '{"text":"x"}' },
+                })),
+              },
+              finish_reason: "tool_calls",
+            }],
+          });
+        },
+      },
+    );
+    assert.equal(code, 0, stderr);
+    assert.equal(
+      stdout,
+      "129 results: error: 129 calls in one round, more than the 128 that " +
+        "may run at once: none was run; call fewer tools at a time\n",
+    );
+    assert.equal(
+      stderr,
+      "tool 129 calls in one round, more than the 128 that may run at once: " +
+        "none of them was run (the model was told)\n",
+    );
+  },
+);
+
 /** Runs `--list-tools -T NAME` with `config`, in the test's environment less `without`, plus `env`. */
 function listWith(
   name: string,
@@ -777,6 +1013,7 @@ const LISTED = (name: string) =>
     "  beat    Shows it is alive, and never answers.",
     "  big     Answers with many bytes.",
     "  import  Imports a module its argument names.",
+    "  stall   Stops reading, and never answers.",
     "  crash   Exits in the middle of a call.",
     "",
   ].join("\n");

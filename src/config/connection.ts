@@ -235,7 +235,8 @@ async function readDotenv(
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
     const reason = error instanceof Error
-      ? error.message.replace(/ \(os error \d+\).*$/, "").toLowerCase()
+      ? error.message.replace(/ \(os error \d+\).*$/, "")
+        .replace(/^[A-Z](?=[a-z])/, (first) => first.toLowerCase())
       : String(error);
     throw new ConfigError(
       `.env in this directory cannot be read (${reason}): fix it or remove it`,

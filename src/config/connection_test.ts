@@ -150,6 +150,12 @@ Deno.test("connectionOf() names .env when it cannot be read, and passes a missin
     ),
   );
   await assert.rejects(
+    loadConfig(failing(new Error("it is larger than 1 MiB"))),
+    new ConfigError(
+      ".env in this directory cannot be read (it is larger than 1 MiB): fix it or remove it",
+    ),
+  );
+  await assert.rejects(
     loadConfig(failing(new Deno.errors.NotCapable("Requires read access"))),
     Deno.errors.NotCapable,
   );

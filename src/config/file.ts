@@ -130,7 +130,8 @@ export async function loadConfigFile(
       ? "this run may not read it (set GPT4O_CONFIG in the environment, or " +
         "GPT4O_CONFIG=off)"
       : error instanceof Error
-      ? error.message.replace(/ \(os error \d+\).*$/, "").toLowerCase()
+      ? error.message.replace(/ \(os error \d+\).*$/, "")
+        .replace(/^[A-Z](?=[a-z])/, (first) => first.toLowerCase())
       : String(error);
     throw new ConfigError(`the config file ${path} cannot be read: ${reason}`);
   }

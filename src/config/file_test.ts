@@ -258,6 +258,34 @@ Deno.test("loadConfigFile() warns that a program or a URL server takes no sandbo
   ]);
 });
 
+Deno.test("loadConfigFile() says why a config file cannot be read, its sizes as written", async () => {
+  await assert.rejects(
+    loadConfigFile(
+      io(undefined, new Error("it is larger than 1 MiB")),
+      "/c.toml",
+      { named: true },
+    ),
+    new ConfigError(
+      "the config file /c.toml cannot be read: it is larger than 1 MiB",
+    ),
+  );
+  await assert.rejects(
+    loadConfigFile(
+      io(
+        undefined,
+        new Deno.errors.PermissionDenied(
+          "Permission denied (os error 13): open",
+        ),
+      ),
+      "/c.toml",
+      { named: true },
+    ),
+    new ConfigError(
+      "the config file /c.toml cannot be read: permission denied",
+    ),
+  );
+});
+
 Deno.test("loadConfigFile() has no file where the platform's place holds none, or may not be read", async () => {
   assert.deepEqual(
     await loadConfigFile(io(undefined), "/c.toml", { named: false }),

@@ -12,6 +12,7 @@ import type {
 } from "openai/resources/chat/completions";
 import type { Output } from "../io/io.ts";
 import { reasoningOf } from "./reasoning.ts";
+import { TOOL_ARGUMENTS_BYTES } from "../tools/limits.ts";
 
 /** A chat completion as assembled from a stream, plus g4f's `provider`. */
 export type StreamedCompletion = ChatCompletion & { provider?: string };
@@ -105,8 +106,10 @@ export async function printStream(
       };
       if (delta.id) call.id = delta.id;
       if (delta.function?.name) call.function.name += delta.function.name;
-      if (delta.function?.arguments) {
-        call.function.arguments += delta.function.arguments;
+      // Past the bound, a call is not run: the rest need not be kept.
+      const room = TOOL_ARGUMENTS_BYTES + 1 - call.function.arguments.length;
+      if (delta.function?.arguments && room > 0) {
+        call.function.arguments += delta.function.arguments.slice(0, room);
       }
     }
     finishReason = choice.finish_reason || finishReason;

@@ -3,6 +3,7 @@ import { Stream } from "openai/streaming";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { answerOf, CutOffError, RefusalError } from "./answer.ts";
 import { printStream } from "./stream.ts";
+import { TOOL_ARGUMENTS_BYTES } from "../tools/limits.ts";
 import {
   chunk,
   sse,
@@ -287,4 +288,24 @@ Deno.test("printStream() puts together tool calls whose deltas are split anywher
       );
     });
   }
+});
+
+Deno.test("printStream() keeps no more of a tool call's arguments than one byte past their bound, however many pieces come", async () => {
+  const { completion } = await print([
+    toolCallStream([
+      {
+        id: "a",
+        name: "echo",
+        arguments: "x".repeat(TOOL_ARGUMENTS_BYTES * 3),
+      },
+      { id: "b", name: "echo", arguments: '{"text":"short"}' },
+    ], { pieces: 10 }),
+  ]);
+  const calls = completion.choices[0].message.tool_calls as {
+    function: { arguments: string };
+  }[];
+  assert.deepEqual(calls.map((call) => call.function.arguments.length), [
+    TOOL_ARGUMENTS_BYTES + 1,
+    16,
+  ]);
 });

@@ -22,6 +22,13 @@ import { highlight } from "./code.ts";
 import { inline, SGR, type Span, trimEnd, widthOf, words } from "./spans.ts";
 import { isTableSeparator, table } from "./table.ts";
 import { type LiveOptions, LiveRows } from "./live.ts";
+import {
+  closesFence,
+  codeOf,
+  type Fence,
+  fenceOpening,
+  LONGEST_LINE,
+} from "./code_blocks.ts";
 import type { Output } from "../io/io.ts";
 import { answerText, type Schedule, warmUpWith } from "./warm.ts";
 
@@ -34,10 +41,36 @@ export interface MarkdownOptions extends LiveOptions {
   width(): number;
   /** The terminal's height now (24 rows when not given). */
   height?(): number;
+  /**
+   * Takes a note of what was too large to render and is shown as plain text
+   * instead, once each, when the text ends (the program puts it on stderr).
+   */
+  note?(text: string): void;
 }
 
-/** The longest line kept whole to be rendered, in UTF-16 code units. */
-const LONGEST_LINE = 16 * 1024;
+/**
+ * How much is rendered: past these, text is shown as it came (through the
+ * terminal's filter all the same), so that memory and time follow the
+ * terminal, not the answer.
+ */
+export interface RenderLimits {
+  /** The longest line kept whole to be rendered, in UTF-16 code units; a longer one is rendered in pieces. */
+  line: number;
+  /** The most characters of an answer rendered: the rest is shown as plain text. */
+  answer: number;
+  /** The most lines of a table laid out: a longer one is shown as plain text. */
+  tableLines: number;
+  /** The most characters of a table laid out: a larger one is shown as plain text. */
+  tableChars: number;
+}
+
+/** The limits of {@linkcode RenderLimits}: 16 Ki, 4 Mi, 1,000 and 256 Ki. */
+export const LIMITS: Readonly<RenderLimits> = {
+  line: LONGEST_LINE,
+  answer: 4 * 1024 * 1024,
+  tableLines: 1_000,
+  tableChars: 256 * 1024,
+};
 
 /**
  * The shortest time between two redraws of what is in progress, in
@@ -81,6 +114,8 @@ const BULLETS = ["•", "◦", "▪"];
  */
 export class MarkdownStream implements Output {
   readonly #options: MarkdownOptions;
+  readonly #out: Output;
+  readonly #limits: RenderLimits;
   readonly #live: LiveRows;
   readonly #clock: () => number;
   readonly #later: Later;
@@ -94,9 +129,23 @@ export class MarkdownStream implements Output {
   #failure: { error: unknown } | undefined;
   /** The terminal's width, asked once for each piece, redraw or end. */
   #columns: number | undefined;
-  /** The fence a code block began with, its language, and whether it is inside one. */
-  #fence: { marker: string; language: string } | undefined;
+  /** The fence the code block in progress began with, if one is. */
+  #fence: Fence | undefined;
   #table: string[] | undefined;
+  /** How many characters the table so far holds. */
+  #tableChars = 0;
+  /** Whether a table too large to render is being shown as plain text. */
+  #tableAsText = false;
+  /** Whether the line being rendered is a piece of one longer than the limit (it opens no block). */
+  #piece = false;
+  /** How many characters of the answer came. */
+  #taken = 0;
+  /** Whether the answer is shown as plain text from here on, too large to render. */
+  #plain = false;
+  /** Whether what was shown as plain text ended its line. */
+  #plainEnded = true;
+  /** The notes to take at the end: what was shown as plain text, and why. */
+  readonly #notes = new Set<string>();
   /** A line that may be a table's header, held until the next line says. */
   #held: string | undefined;
   /** The indentation of each open list level. */
@@ -112,12 +161,15 @@ export class MarkdownStream implements Output {
   constructor(
     out: Output,
     options: MarkdownOptions,
-    { clock = () => performance.now(), later = nextTurn }: {
+    { clock = () => performance.now(), later = nextTurn, limits = {} }: {
       clock?: () => number;
       later?: Later;
+      limits?: Partial<RenderLimits>;
     } = {},
   ) {
     this.#options = options;
+    this.#out = out;
+    this.#limits = { ...LIMITS, ...limits };
     this.#live = new LiveRows(out, options);
     this.#clock = clock;
     this.#later = later;
@@ -128,17 +180,18 @@ export class MarkdownStream implements Output {
     this.#throwFailure();
     this.#columns = undefined;
     answerText(text); // the answer has begun: no more warming up
+    if (this.#plain) return this.#writePlain(text);
+    this.#taken += text.length;
+    if (this.#taken > this.#limits.answer) return this.#toPlain(text);
     if (!text.includes("\n")) {
       this.#partial += text;
     } else {
       const lines = text.split("\n");
       lines[0] = this.#partial + lines[0];
       this.#partial = lines.pop()!;
-      for (const line of lines) this.#line(line.replace(/\r$/, ""));
+      for (const line of lines) this.#complete(line.replace(/\r$/, ""));
     }
-    if (this.#partial.length > LONGEST_LINE && !this.#table && !this.#held) {
-      this.#cutLongLine();
-    }
+    while (this.#partial.length > this.#limits.line) this.#cutLongLine();
     this.#redraw();
   }
 
@@ -148,12 +201,73 @@ export class MarkdownStream implements Output {
     this.#waiting = undefined;
     this.#throwFailure();
     this.#columns = undefined;
-    if (this.#partial !== "") this.#line(this.#partial);
-    this.#partial = "";
+    if (this.#plain) {
+      if (!this.#plainEnded) this.#out.write("\n");
+      this.#plainEnded = true;
+    } else {
+      if (this.#partial !== "") this.#complete(this.#partial);
+      this.#partial = "";
+      this.#finishBlocks();
+      this.#draw(); // erases what was in progress and was not printed
+    }
+    this.#takeNotes();
+  }
+
+  /** The open blocks, printed as they are. */
+  #finishBlocks(): void {
     if (this.#held !== undefined) this.#flushHeld();
     if (this.#table) this.#flushTable();
     if (this.#fence) this.#closeFence();
-    this.#draw(); // erases what was in progress and was not printed
+    this.#tableAsText = false;
+  }
+
+  /** The notes of what was shown as plain text, after everything printed. */
+  #takeNotes(): void {
+    if (this.#notes.size === 0 || !this.#options.note) return;
+    (this.#out as { flush?(): void }).flush?.();
+    for (const note of this.#notes) this.#options.note(note);
+    this.#notes.clear();
+  }
+
+  // --- too large to render -------------------------------------------------------------
+
+  /**
+   * The answer went past {@linkcode RenderLimits.answer}: what is open is
+   * printed, what is in progress erased, and the rest, `text` with the line
+   * it continues, is shown as it comes.
+   */
+  #toPlain(text: string): void {
+    const whole = this.#taken === text.length;
+    this.#notes.add(
+      whole
+        ? `the answer is too large to render (${
+          this.#taken.toLocaleString("en")
+        } characters): shown as plain text`
+        : `the answer is too large to render (over ${
+          this.#limits.answer.toLocaleString("en")
+        } characters): the rest is shown as plain text`,
+    );
+    this.#waiting?.cancel();
+    this.#waiting = undefined;
+    const rest = this.#partial + text;
+    this.#partial = "";
+    this.#finishBlocks();
+    this.#draw(); // erases what was in progress
+    this.#plain = true;
+    this.#writePlain(rest);
+  }
+
+  #writePlain(text: string): void {
+    if (text === "") return;
+    this.#out.write(text);
+    this.#plainEnded = text.endsWith("\n");
+  }
+
+  /** Text as it came, one row each line, in pieces no longer than the limit. */
+  #asText(line: string): void {
+    for (let at = 0; at === 0 || at < line.length; at += this.#limits.line) {
+      this.#emit([[{ text: line.slice(at, at + this.#limits.line), sgr: [] }]]);
+    }
   }
 
   #width(): number {
@@ -204,6 +318,10 @@ export class MarkdownStream implements Output {
     const saved = {
       fence: this.#fence,
       table: this.#table && [...this.#table],
+      tableChars: this.#tableChars,
+      tableAsText: this.#tableAsText,
+      piece: this.#piece,
+      notes: [...this.#notes],
       held: this.#held,
       lists: [...this.#lists],
       itemIndent: this.#itemIndent,
@@ -224,6 +342,11 @@ export class MarkdownStream implements Output {
       this.#sink = undefined;
       this.#fence = saved.fence;
       this.#table = saved.table;
+      this.#tableChars = saved.tableChars;
+      this.#tableAsText = saved.tableAsText;
+      this.#piece = saved.piece;
+      this.#notes.clear();
+      for (const note of saved.notes) this.#notes.add(note);
       this.#held = saved.held;
       this.#lists = saved.lists;
       this.#itemIndent = saved.itemIndent;
@@ -233,43 +356,114 @@ export class MarkdownStream implements Output {
   }
 
   /**
-   * A line longer than {@linkcode LONGEST_LINE} is printed up to its last
-   * space as a line of its own, so that memory stays flat however long a
-   * line the model writes (an emphasis open across the cut is lost).
+   * The line in progress, longer than {@linkcode RenderLimits.line}, is
+   * printed up to its last space within the limit as a piece of its own, so
+   * that memory stays flat however long a line the model writes (an
+   * emphasis open across the cut is lost). The pieces after the first
+   * continue the block the first began.
    */
   #cutLongLine(): void {
-    const space = this.#partial.lastIndexOf(" ");
-    const at = space > 0 ? space + 1 : this.#partial.length;
-    const done = this.#partial.slice(0, at);
-    this.#partial = this.#partial.slice(at);
-    this.#line(done);
+    const line = this.#partial;
+    const at = cutAt(line, this.#limits.line);
+    this.#partial = line.slice(at);
+    this.#line(line.slice(0, at), true);
+  }
+
+  /** A complete line: rendered whole, or in pieces when it is longer than the limit. */
+  #complete(line: string): void {
+    let at = 0;
+    while (line.length - at > this.#limits.line) {
+      const end = at +
+        cutAt(line.slice(at, at + this.#limits.line + 1), this.#limits.line);
+      this.#line(line.slice(at, end), true);
+      at = end;
+    }
+    this.#line(at === 0 ? line : line.slice(at), at > 0);
+    this.#piece = false;
   }
 
   // --- blocks, a line at a time ------------------------------------------------------
 
-  #line(line: string): void {
-    if (this.#fence) return this.#codeLine(line);
+  /**
+   * A line, or a piece of one (`cut`): a piece never opens or closes a
+   * block; the pieces after the first continue what the first began.
+   */
+  #line(line: string, cut = false): void {
+    const after = this.#piece; // a piece after the first of its line
+    this.#piece = cut;
+    if (this.#fence) {
+      // A piece of a line neither ends a block nor loses its indent.
+      if (!cut && !after && closesFence(line, this.#fence)) {
+        return this.#closeFence();
+      }
+      return this.#codeLine(after ? line : codeOf(line, this.#fence));
+    }
+    if (after) return this.#continued(line);
+    // A fence opens a code block wherever it is, as for -x and /copy: it
+    // ends a table, and a line held as a table's header may not be one.
+    const fence = cut ? undefined : fenceOpening(line);
+    if (fence) {
+      if (this.#table) this.#flushTable();
+      this.#tableAsText = false;
+      if (this.#held !== undefined) this.#flushHeld();
+      return this.#openFence(fence);
+    }
     if (this.#table) {
       if (line.includes("|") && line.trim() !== "") {
         this.#table.push(line);
+        this.#tableChars += line.length;
+        if (cut) this.#showTableAsText(TOO_LARGE.line(this.#limits.line));
+        else if (this.#table.length > this.#limits.tableLines) {
+          this.#showTableAsText(TOO_LARGE.lines(this.#limits.tableLines));
+        } else if (this.#tableChars > this.#limits.tableChars) {
+          this.#showTableAsText(TOO_LARGE.chars(this.#limits.tableChars));
+        }
         return;
       }
       this.#flushTable();
     }
+    if (this.#tableAsText) {
+      if (line.includes("|") && line.trim() !== "") return this.#asText(line);
+      this.#tableAsText = false;
+    }
     if (this.#held !== undefined) {
       const held = this.#held;
       this.#held = undefined;
-      if (isTableSeparator(line)) {
+      if (!cut && isTableSeparator(line)) {
         this.#table = [held, line];
+        this.#tableChars = held.length + line.length;
         return;
       }
       this.#block(held);
     }
-    if (line.includes("|") && /[^\s|]/.test(line) && !this.#inList(line)) {
+    if (
+      !cut && line.includes("|") && /[^\s|]/.test(line) && !this.#inList(line)
+    ) {
       this.#held = line;
       return;
     }
     this.#block(line);
+  }
+
+  /** A piece after the first of a long line: more of the paragraph, list item or table. */
+  #continued(line: string): void {
+    if (this.#tableAsText) return this.#asText(line);
+    const indent = this.#lists.length > 0 ? this.#itemIndent : 0;
+    this.#wrapped(inline(line.trim()), " ".repeat(indent));
+  }
+
+  /**
+   * The table so far is too large to render (`why`): its lines are shown
+   * as they came, and so are the table's lines that follow.
+   */
+  #showTableAsText(why: string): void {
+    const lines = this.#table!;
+    this.#table = undefined;
+    this.#tableChars = 0;
+    this.#tableAsText = true;
+    this.#notes.add(`${why}: shown as plain text`);
+    this.#separate();
+    for (const line of lines) this.#asText(line);
   }
 
   /** A line that is no part of a code block or a table. */
@@ -281,8 +475,6 @@ export class MarkdownStream implements Output {
       this.#blank = true;
       return;
     }
-    const fence = /^ {0,3}(`{3,}|~{3,})\s*([\w+#.-]*)/.exec(line);
-    if (fence) return this.#openFence(fence[1], fence[2]);
     const heading = /^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$/.exec(line);
     if (heading) return this.#heading(heading[1].length, heading[2]);
     if (/^ {0,3}([-*_])(?:\s*\1){2,}\s*$/.test(line)) return this.#rule();
@@ -318,7 +510,7 @@ export class MarkdownStream implements Output {
     this.#separate();
     const rows = this.#wrapped(spans, "");
     if (level <= 2) {
-      const width = Math.max(...rows.map((row) => widthOf(row)));
+      const width = rows.reduce((n, row) => Math.max(n, widthOf(row)), 0);
       this.#emit([[{
         text: (level === 1 ? "═" : "─").repeat(width),
         sgr: [level === 1 ? SGR.yellow : SGR.dim],
@@ -366,9 +558,10 @@ export class MarkdownStream implements Output {
 
   // --- code ---------------------------------------------------------------------------
 
-  #openFence(marker: string, language: string): void {
+  #openFence(fence: Fence): void {
     this.#separate();
-    this.#fence = { marker, language: language.toLowerCase() };
+    this.#fence = fence;
+    const { language } = fence;
     const label = language ? ` ${language} ` : "";
     const width = this.#width();
     this.#emit([[{
@@ -377,14 +570,11 @@ export class MarkdownStream implements Output {
     }]]);
   }
 
+  /** A line of code, framed and highlighted. */
   #codeLine(line: string): void {
-    const fence = this.#fence!;
-    const closing = new RegExp(
-      `^ {0,3}${fence.marker[0]}{${fence.marker.length},}\\s*$`,
-    );
-    if (closing.test(line)) return this.#closeFence();
+    const language = this.#fence!.language.toLowerCase();
     const frame = { text: "│ ", sgr: [SGR.dim] };
-    const spans = highlight(line.replace(/\t/g, "    "), fence.language);
+    const spans = highlight(line.replace(/\t/g, "    "), language);
     const width = Math.max(this.#width() - 2, 10);
     const rows: Span[][] = [];
     let row: Span[] = [frame];
@@ -424,19 +614,19 @@ export class MarkdownStream implements Output {
   }
 
   #flushTable(): void {
-    const source = this.#table!.join("\n");
+    const source = `${this.#table!.join("\n")}\n`;
     this.#table = undefined;
-    const token = marked.lexer(`${source}\n`).find((each) =>
-      each.type === "table"
-    ) as
-      | Tokens.Table
-      | undefined;
-    if (token === undefined) {
-      for (const line of source.split("\n")) this.#block(line);
-      return;
+    this.#tableChars = 0;
+    const [first] = marked.lexer(source);
+    const token = first?.type === "table" ? first as Tokens.Table : undefined;
+    if (token) {
+      this.#separate();
+      this.#emit(table(token, this.#width()));
     }
-    this.#separate();
-    this.#emit(table(token, this.#width()));
+    // What marked leaves out of the table (all of it, or the rows from one
+    // it ends the table at, such as a row with a U+2028) shows as text.
+    const rest = source.slice(token?.raw.length ?? 0).split("\n").slice(0, -1);
+    for (const line of rest) this.#block(line);
   }
 
   // --- output -------------------------------------------------------------------------
@@ -497,7 +687,7 @@ export class MarkdownStream implements Output {
 
   /** Rows of spans, printed for good (or kept, while what is in progress renders). */
   #emit(rows: Span[][]): void {
-    if (this.#sink) this.#sink.push(...rows);
+    if (this.#sink) { for (const row of rows) this.#sink.push(row); }
     else {
       const width = this.#width();
       for (const row of rows) this.#live.final(row, width);
@@ -505,6 +695,33 @@ export class MarkdownStream implements Output {
     this.#blank = rows.length > 0 &&
       rows.at(-1)!.every((span) => span.text.trim() === "");
   }
+}
+
+/** Why a table is shown as plain text. */
+const TOO_LARGE = {
+  line: (limit: number) =>
+    `a table with a line of over ${
+      limit.toLocaleString("en")
+    } characters is too large to render`,
+  lines: (limit: number) =>
+    `a table of over ${
+      limit.toLocaleString("en")
+    } lines is too large to render`,
+  chars: (limit: number) =>
+    `a table of over ${
+      limit.toLocaleString("en")
+    } characters is too large to render`,
+};
+
+/**
+ * Where to cut `line`, longer than `limit`: after its last space within the
+ * limit, or at the limit when there is none (never inside a surrogate pair).
+ */
+function cutAt(line: string, limit: number): number {
+  const space = line.lastIndexOf(" ", limit - 1);
+  if (space > 0) return space + 1;
+  const code = line.charCodeAt(limit - 1);
+  return code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit;
 }
 
 /**

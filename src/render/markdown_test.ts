@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { testWith } from "../../testdata/permissions.ts";
 import {
   type Later,
+  LIMITS,
   type MarkdownOptions,
   MarkdownStream,
+  type RenderLimits,
   warmUp,
 } from "./markdown.ts";
 import { terminalOutput } from "../io/terminal.ts";
@@ -466,6 +468,44 @@ Deno.test("a table taller than the window shows its last rows in progress; one o
   assert.equal(rows.length, 104);
 });
 
+Deno.test("a table's borders line up around control characters, each shown as one symbol", async (t) => {
+  const text = "| h\x1b | i |\n|---|---|\n| a\x1b[2Jb | z\x07 |\n" +
+    "| \x9b\x7f\x00 | **\x1b** `\x1b` |\n| long cell | [\x1b](https://x.y/) |\n";
+  const expected = [
+    "┌───────────┬──────────────────┐",
+    "│ h␛        │ i                │",
+    "├───────────┼──────────────────┤",
+    "│ a␛[2Jb    │ z␇               │",
+    "│ �␡␀       │ ␛ ␛              │",
+    "│ long cell │ ␛ (https://x.y/) │",
+    "└───────────┴──────────────────┘",
+    "",
+  ].join("\n");
+  for (const color of [false, true]) {
+    await t.step(color ? "in color" : "without color", () => {
+      const screen = (pieces: string[]) => {
+        const { markdown, ...shown } = stream(
+          { color, hyperlinks: color },
+          (write) => terminalOutput({ write }),
+        );
+        for (const piece of pieces) markdown.write(piece);
+        markdown.end();
+        return shown.screen();
+      };
+      assert.equal(screen([text]), expected);
+      assert.equal(screen([...text]), expected, "streamed");
+    });
+  }
+});
+
+Deno.test("the rows marked leaves out of a table, from one with a U+2028 on, show as text", () => {
+  assert.equal(
+    render(["| a | b |\n|---|---|\n| 1 | 2 |\n| k\u2028l | z |\n| 3 | 4 |\n"]),
+    "┌─────┬─────┐\n│ a   │ b   │\n├─────┼─────┤\n│ 1   │ 2   │\n" +
+      "└─────┴─────┘\n| k l | z |\n| 3 | 4 |\n",
+  );
+});
+
 Deno.test("a line with a | that is no table is printed as text", () => {
   assert.equal(render(["a | b\nnext\n"]), "a | b\nnext\n");
   assert.equal(render(["- x | y\n"]), "• x | y\n");
@@ -555,6 +595,149 @@ Deno.test("a very long line is printed as it streams, not held whole", () => {
   const rows = screenOf(printed).split("\n").slice(0, -1);
   assert.deepEqual(rows.filter((row) => row.length > 40), []);
   assert.equal(rows.join(" ").split(" ").filter(Boolean).length, 4_000);
+});
+
+/**
+ * The screen of `pieces` rendered within `limits` to a terminal 30 columns
+ * wide, through a terminal's output, and the notes taken.
+ */
+function limited(pieces: string[], limits: Partial<RenderLimits>) {
+  let printed = "";
+  const notes: string[] = [];
+  const markdown = new MarkdownStream(
+    terminalOutput({ write: (text) => void (printed += text) }),
+    {
+      width: () => 30,
+      color: false,
+      hyperlinks: false,
+      note: (text) => void notes.push(text),
+    },
+    { ...NEVER_WAITS, limits },
+  );
+  for (const piece of pieces) markdown.write(piece);
+  markdown.end();
+  return { screen: screenOf(printed, { columns: 30, rows: 24 }), notes };
+}
+
+Deno.test("a table past the limits is shown as plain text, with a note", async (t) => {
+  const text =
+    "Before.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n| 3\x1b[2J | 4 |\n" +
+    "| 5 | 6 |\n\nAfter.\n";
+  const plain = "Before.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n| 3␛[2J | 4 |\n" +
+    "| 5 | 6 |\n\nAfter.\n";
+  const cases: [string, Partial<RenderLimits>, string, string[]][] = [
+    [
+      "within them, laid out",
+      { tableLines: 5, tableChars: 60 },
+      "Before.\n\n┌───────┬─────┐\n│ a     │ b   │\n├───────┼─────┤\n" +
+      "│ 1     │ 2   │\n│ 3␛[2J │ 4   │\n│ 5     │ 6   │\n" +
+      "└───────┴─────┘\n\nAfter.\n",
+      [],
+    ],
+    [
+      "over its lines",
+      { tableLines: 4 },
+      plain,
+      ["a table of over 4 lines is too large to render: shown as plain text"],
+    ],
+    [
+      "over its characters",
+      { tableChars: 40 },
+      plain,
+      [
+        "a table of over 40 characters is too large to render: shown as plain text",
+      ],
+    ],
+  ];
+  for (const [name, limits, screen, notes] of cases) {
+    await t.step(name, () => {
+      assert.deepEqual(limited([text], limits), { screen, notes });
+      assert.deepEqual(limited(text.match(/[^]{1,3}/g)!, limits), {
+        screen,
+        notes,
+      }, "streamed");
+    });
+  }
+  await t.step("a line over the longest, in pieces", () => {
+    const text = `| a | b |\n|---|---|\n| 1 | ${"x".repeat(30)} |\n| 3 | 4 |\n`;
+    const expected = {
+      screen: "| a | b |\n|---|---|\n| 1 | \nxxxxxxxxxxxxxxxxxxxx\n" +
+        "xxxxxxxxxx |\n| 3 | 4 |\n",
+      notes: [
+        "a table with a line of over 20 characters is too large to render: " +
+        "shown as plain text",
+      ],
+    };
+    assert.deepEqual(limited([text], { line: 20 }), expected);
+    assert.deepEqual(limited([...text], { line: 20 }), expected, "streamed");
+  });
+});
+
+Deno.test("a table of 150,000 rows is shown as plain text, and a 2 MB line in pieces", () => {
+  const rows = "| x | y |\n".repeat(150_000);
+  const { screen, notes } = limited([`| a | b |\n|---|---|\n${rows}`], {});
+  assert.equal(screen, `| a | b |\n|---|---|\n${rows}`);
+  assert.deepEqual(notes, [
+    "a table of over 1,000 lines is too large to render: shown as plain text",
+  ]);
+  let printed = "";
+  const markdown = new MarkdownStream({
+    write: (text) => void (printed += text),
+  }, {
+    width: () => 80,
+    color: false,
+    hyperlinks: false,
+  }, { ...NEVER_WAITS, limits: { answer: Infinity } });
+  markdown.write(`${"word ".repeat(400_000)}\n`);
+  markdown.end();
+  const lines = printed.split("\n").slice(0, -1);
+  assert.deepEqual(lines.filter((line) => line.length > 80), []);
+  assert.equal(lines.join(" ").split(" ").filter(Boolean).length, 400_000);
+});
+
+Deno.test("an answer past the limit is shown as plain text from there, with a note", async (t) => {
+  await t.step("whole: all of it", () => {
+    assert.deepEqual(
+      limited(["# Title\n\nSome **bold** \x1b[2J.\n"], { answer: 10 }),
+      {
+        screen: "# Title\n\nSome **bold** ␛[2J.\n",
+        notes: [
+          "the answer is too large to render (29 characters): shown as plain text",
+        ],
+      },
+    );
+  });
+  await t.step(
+    "streamed: what is open is printed, then the rest as it came",
+    () => {
+      assert.deepEqual(
+        limited(["# Title\n\n```sh\nls\n", "rm \x1b[2J\n```\n**end**"], {
+          answer: 20,
+        }),
+        {
+          screen: `Title\n═════\n\n┌─ sh ${"─".repeat(24)}\n│ ls\n` +
+            `└${"─".repeat(29)}\nrm ␛[2J\n\`\`\`\n**end**\n`,
+          notes: [
+            "the answer is too large to render (over 20 characters): the rest " +
+            "is shown as plain text",
+          ],
+        },
+      );
+    },
+  );
+  assert.equal(LIMITS.answer, 4 * 1024 * 1024);
+});
+
+Deno.test("a line over the longest is rendered in pieces, and no piece opens a block", () => {
+  const text =
+    "- an item with words that go on and ```sh on\n```py\nprint(1)\n```\n";
+  const expected = {
+    screen: "• an item with words\n  that go on and ```sh on\n\n" +
+      `┌─ py ${"─".repeat(24)}\n│ print(1)\n└${"─".repeat(29)}\n`,
+    notes: [],
+  };
+  assert.deepEqual(limited([text], { line: 24 }), expected);
+  assert.deepEqual(limited([...text], { line: 24 }), expected, "streamed");
 });
 
 /** A `later` that keeps each redraw until the test runs it, and a clock the test sets. */

@@ -29,16 +29,24 @@ export function table(token: Tokens.Table, width: number): Span[][] {
   );
   const all = [header, ...rows];
   const columns = header.length;
-  const natural = Array.from(
-    { length: columns },
-    (_, i) => Math.max(3, ...all.map((row) => widestLine(row[i] ?? []))),
-  );
+  // Loops, not spreads into Math.max: a table's rows are the answer's to
+  // count, and a spread of too many overflows the stack.
+  const widths = Array.from({ length: columns }, () => 3);
+  for (const row of all) {
+    for (let i = 0; i < columns; i++) {
+      widths[i] = Math.max(widths[i], widestLine(row[i] ?? []));
+    }
+  }
   const room = Math.max(width - (3 * columns + 1), columns * 3);
-  const widths = [...natural];
-  while (widths.reduce((a, b) => a + b, 0) > room) {
-    const widest = widths.indexOf(Math.max(...widths));
+  let total = widths.reduce((a, b) => a + b, 0);
+  while (total > room) {
+    let widest = 0;
+    for (let i = 1; i < columns; i++) {
+      if (widths[i] > widths[widest]) widest = i;
+    }
     if (widths[widest] <= 3) break;
     widths[widest]--;
+    total--;
   }
   const line = (left: string, middle: string, right: string): Span[] => [{
     text: left + widths.map((w) => "─".repeat(w + 2)).join(middle) + right,
@@ -47,7 +55,7 @@ export function table(token: Tokens.Table, width: number): Span[][] {
   const out: Span[][] = [line("┌", "┬", "┐")];
   all.forEach((cells, index) => {
     const wrapped = widths.map((w, i) => wrapCell(cells[i] ?? [], w));
-    const height = Math.max(...wrapped.map((lines) => lines.length));
+    const height = wrapped.reduce((n, lines) => Math.max(n, lines.length), 0);
     for (let r = 0; r < height; r++) {
       const row: Span[] = [{ text: "│", sgr: [SGR.dim] }];
       widths.forEach((w, i) => {

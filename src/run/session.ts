@@ -97,7 +97,9 @@ export async function chat(
       }
     },
     async copy(answer) {
-      const { codeBlocks } = await import("../render/code_blocks.ts");
+      const { clipboardText, codeBlocks } = await import(
+        "../render/code_blocks.ts"
+      );
       const block = codeBlocks(answer).at(-1);
       if (block === undefined) {
         return "the last answer has no fenced code block to copy";
@@ -110,13 +112,22 @@ export async function chat(
       if (terminal === undefined) {
         return "copying needs a terminal: it goes through OSC 52";
       }
-      // OSC 52: the terminal puts it on the clipboard; no program, no permission.
-      const bytes = new TextEncoder().encode(block);
+      // OSC 52: the terminal puts it on the clipboard; no program, no
+      // permission. No control character goes with it: an escape could end
+      // a bracketed paste where it is pasted, and run what follows.
+      const { text, replaced } = clipboardText(block);
+      const bytes = new TextEncoder().encode(text);
       style(terminal, `\x1b]52;c;${bytes.toBase64()}\x07`);
-      const lines = block.split("\n").length - 1;
+      const lines = text.split("\n").length - 1;
       return `copied the last code block (${lines} ${
         lines === 1 ? "line" : "lines"
-      }) to the clipboard, through the terminal (OSC 52)`;
+      }) to the clipboard, through the terminal (OSC 52)${
+        replaced
+          ? `, with ${replaced} control ${
+            replaced === 1 ? "character" : "characters"
+          } made visible (␛)`
+          : ""
+      }`;
     },
     role(name) {
       try {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Io } from "../io/io.ts";
+import { type Io, style } from "../io/io.ts";
 import type { Secrets } from "../io/redact.ts";
 import type { Options } from "../cli/options.ts";
 import { type Settings, type Target, targetsOf } from "../config/plan.ts";
@@ -312,6 +312,14 @@ export function rendering(
       color: !io.noColor,
       hyperlinks: takesHyperlinks(settings.read),
       rewraps: rewrapsOnResize(settings.read),
+      // What was too large to render: one line on stderr, dim on a terminal.
+      note: (text) => {
+        const dim = io.stderrIsTerminal && !io.noColor;
+        if (dim) style(io.stderr, "\x1b[2m");
+        io.stderr.write(text);
+        if (dim) style(io.stderr, "\x1b[22m");
+        io.stderr.write("\n");
+      },
     }
     : undefined;
 }

@@ -24,10 +24,13 @@ export function columns(
   rows: readonly string[][],
   right: readonly number[] = [],
 ): string[] {
-  const widths =
-    rows[0]?.map((_, column) =>
-      Math.max(...rows.map((row) => row[column].length))
-    ) ?? [];
+  // A loop, not a spread into Math.max: a spread of many rows overflows the stack.
+  const widths = rows[0]?.map(() => 0) ?? [];
+  for (const row of rows) {
+    widths.forEach((width, column) => {
+      widths[column] = Math.max(width, row[column].length);
+    });
+  }
   return rows.map((row) =>
     row.map((cell, column) =>
       column === row.length - 1

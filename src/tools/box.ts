@@ -18,13 +18,20 @@ import {
   timeoutOf,
 } from "./servers.ts";
 import { InterruptedError } from "../errors.ts";
+import { type Schedule, within } from "./deadline.ts";
+import {
+  overBytes,
+  sizeShown,
+  TOOL_ARGUMENTS_BYTES,
+  TOOL_CALLS_A_ROUND,
+  TOOL_RESULT_CHARS,
+} from "./limits.ts";
 import { ConfigError } from "../config/connection.ts";
 import { ToolRoundsError } from "../exchange/answer.ts";
 import type { ToolMessage } from "../history/conversation.ts";
 import type { ToolRounds } from "../exchange/request.ts";
 
-/** The most characters of a tool's result sent to the model. */
-export const TOOL_RESULT_CHARS = 100_000;
+export { TOOL_ARGUMENTS_BYTES, TOOL_RESULT_CHARS } from "./limits.ts";
 
 /** A call the model asked for: OpenAI's function tool call, flattened. */
 export interface ToolCall {
@@ -32,6 +39,11 @@ export interface ToolCall {
   name: string;
   /** The arguments as the model wrote them: JSON, or not. */
   arguments: string;
+  /**
+   * Its arguments were over {@linkcode TOOL_ARGUMENTS_BYTES}: it is not run,
+   * and `arguments` holds a stand-in.
+   */
+  overLimit?: boolean;
 }
 
 /** What the user is asked before a call runs. */
@@ -83,6 +95,8 @@ export interface RunOptions {
   /** Hears one line per call, once it has run (or not). */
   activity(line: string): void;
   signal?: AbortSignal;
+  /** The timer of each call's deadline: `setTimeout` unless a test gives one. */
+  after?: Schedule;
 }
 
 /**
@@ -177,7 +191,7 @@ export class ToolBox implements AsyncDisposable {
     }
     const outcomes = await Promise.all(
       decided.map((each, i) =>
-        "status" in each ? each : this.#call(each, calls[i], options.signal)
+        "status" in each ? each : this.#call(each, calls[i], options)
       ),
     );
     options.signal?.throwIfAborted();
@@ -190,6 +204,18 @@ export class ToolBox implements AsyncDisposable {
     call: ToolCall,
     options: RunOptions,
   ): Promise<CallOutcome | OfferedTool> {
+    if (call.overLimit) {
+      const limit = sizeShown(TOOL_ARGUMENTS_BYTES);
+      return {
+        call,
+        status: "failed",
+        content: `error: the arguments are over ${limit}, the most a call ` +
+          "may have: it was not run; pass less in each call",
+        summary:
+          `${oneLine(call.name, 64)}: arguments over ${limit}, not run ` +
+          "(the model was told)",
+      };
+    }
     const tool = this.tools.find((each) => each.name === call.name);
     if (tool === undefined) {
       return {
@@ -241,7 +267,7 @@ export class ToolBox implements AsyncDisposable {
   async #call(
     tool: OfferedTool,
     call: ToolCall,
-    signal?: AbortSignal,
+    { signal, after }: RunOptions,
   ): Promise<CallOutcome> {
     const shown = `${tool.server.server.name}.${tool.tool}`;
     let args: Record<string, unknown>;
@@ -264,12 +290,16 @@ export class ToolBox implements AsyncDisposable {
     }
     const started = performance.now();
     try {
-      const result = await tool.server.client.callTool(
-        { name: tool.tool, arguments: args },
-        {
-          timeout: timeoutOf(tool.server.server),
-          ...(signal ? { signal } : {}),
-        },
+      // The SDK's timer too, which tells the server the call is cancelled.
+      const timeout = timeoutOf(tool.server.server);
+      const result = await within(
+        (stop) =>
+          tool.server.client.callTool(
+            { name: tool.tool, arguments: args },
+            { timeout, signal: stop },
+          ),
+        timeout,
+        { ...(signal ? { signal } : {}), ...(after ? { after } : {}) },
       );
       const ms = Math.round(performance.now() - started);
       const failed = result.isError === true;
@@ -328,6 +358,22 @@ export class ToolBox implements AsyncDisposable {
   }
 }
 
+/** The outcome of each call of a round that holds more than {@linkcode TOOL_CALLS_A_ROUND}. */
+function tooMany(
+  calls: ToolCall[],
+  activity: (line: string) => void,
+): CallOutcome[] {
+  const why = `${calls.length} calls in one round, more than the ` +
+    `${TOOL_CALLS_A_ROUND} that may run at once`;
+  activity(`${why}: none of them was run (the model was told)`);
+  return calls.map((call) => ({
+    call,
+    status: "failed",
+    content: `error: ${why}: none was run; call fewer tools at a time`,
+    summary: "",
+  }));
+}
+
 /**
  * A server's tools, every page of them (the SDK walks at most
  * `MOST_PAGES`, and ends at a page that repeats the one before); none when
@@ -370,15 +416,30 @@ export function toolRounds(
         let id = typeof call.id === "string" && call.id ? call.id : "";
         if (id === "" || ids.has(id)) id = `call_${round}_${i}`;
         ids.add(id);
-        return call.type === "function"
+        // As a stream's calls are, one without a type, or of a type not
+        // known, is a function's: a custom call says so and has its input.
+        const { name, input } = call.type === "custom" && call.custom
+          ? { name: call.custom.name, input: call.custom.input }
+          : {
+            name: (call as { function?: { name?: string } }).function?.name,
+            input: (call as { function?: { arguments?: string } }).function
+              ?.arguments,
+          };
+        return overBytes(input ?? "", TOOL_ARGUMENTS_BYTES)
           ? {
             id,
-            name: call.function?.name ?? "",
-            arguments: call.function?.arguments ?? "",
+            name: name ?? "",
+            arguments: JSON.stringify({
+              left_out: `arguments over ${sizeShown(TOOL_ARGUMENTS_BYTES)}`,
+            }),
+            overLimit: true,
           }
-          : { id, name: call.custom.name, arguments: call.custom.input };
+          : { id, name: name ?? "", arguments: input ?? "" };
       });
-      const outcomes = await box.run(calls, { ...run, signal });
+      // So many calls at once are no plan: none runs, and the model is told.
+      const outcomes = calls.length > TOOL_CALLS_A_ROUND
+        ? tooMany(calls, run.activity)
+        : await box.run(calls, { ...run, signal });
       return [
         {
           role: "assistant",

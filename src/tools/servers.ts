@@ -15,6 +15,7 @@
 import { Buffer } from "node:buffer";
 import {
   Client,
+  INTERNAL_ERROR,
   type JSONRPCMessage,
   ReadBuffer,
   serializeMessage,
@@ -26,6 +27,7 @@ import { ConfigError } from "../config/connection.ts";
 import project from "../../deno.json" with { type: "json" };
 import { DENO_CACHE_ENV } from "../launch/permissions.ts";
 import { cacheModule, importFlags, plainText } from "./cache.ts";
+import { sizeShown } from "./limits.ts";
 
 /**
  * How long a server has to start and answer `initialize`, and then each
@@ -33,8 +35,12 @@ import { cacheModule, importFlags, plainText } from "./cache.ts";
  */
 export const TIMEOUT_MS = 60_000;
 
-/** The longest message a server may send, in bytes: a result beyond it is dropped. */
-export const LINE_LIMIT = 64 * 1024 * 1024;
+/**
+ * The longest message a server may send, in bytes (32 MiB): a result beyond
+ * it is not read, and its call fails. Reading one takes about four times its
+ * size in memory, for a moment.
+ */
+export const LINE_LIMIT = 32 * 1024 * 1024;
 
 /** The most pages of tools a server's listing may take. */
 export const MOST_PAGES = 100;
@@ -154,7 +160,7 @@ export async function connect(
     transport = new StreamableHTTPClientTransport(new URL(server.target), {
       // The SDK follows a redirect only within the server's origin.
       requestInit: { headers: server.headers },
-      fetch: io.fetch,
+      fetch: boundedFetch(io.fetch),
     });
   } else {
     const process = new ProcessTransport(
@@ -295,6 +301,10 @@ export class ProcessTransport implements Transport {
   #writer?: WritableStreamDefaultWriter<Uint8Array>;
   #stderr = "";
   #closing?: Promise<void>;
+  /** The ids of the requests sent and not yet answered. */
+  readonly #pending = new Set<string | number>();
+  /** Whether the line over the limit being read has failed its calls already. */
+  #failed = false;
   readonly #buffer: ReadBuffer;
   readonly #lineLimit: number;
 
@@ -343,10 +353,7 @@ export class ProcessTransport implements Transport {
         stdout,
         this.#lineLimit,
         (line) => this.#deliver(line),
-        () =>
-          this.onerror?.(
-            new Error(`a message over ${this.#lineLimit} bytes was dropped`),
-          ),
+        (head, tail) => this.#tooLong(head, tail),
       );
     } catch (error) {
       this.onerror?.(asError(error));
@@ -358,10 +365,54 @@ export class ProcessTransport implements Transport {
     try {
       this.#buffer.append(line);
       const message = this.#buffer.readMessage();
-      if (message !== null) this.onmessage?.(message);
+      if (message === null) return;
+      if (!("method" in message) && "id" in message && message.id != null) {
+        this.#pending.delete(message.id);
+      }
+      this.onmessage?.(message);
     } catch (error) {
       this.#buffer.clear();
       this.onerror?.(asError(error));
+    }
+  }
+
+  /**
+   * A line over the limit, which is not read: the call it answers fails at
+   * once, the model told why, rather than waiting out its timeout. Its `id`
+   * is at its start (most servers) or its end (the TypeScript SDK's); a line
+   * whose `id` is in neither fails every call still waiting, and one that
+   * is the server's own request or notification is dropped.
+   */
+  #tooLong(head: Uint8Array, tail?: Uint8Array): void {
+    const start = new TextDecoder().decode(head);
+    if (tail === undefined) this.#failed = false;
+    if (this.#failed) return;
+    const id = idAtStart(start) ??
+      (tail && idAtEnd(new TextDecoder().decode(tail)));
+    const failing = id !== undefined && this.#pending.has(id)
+      ? [id]
+      : tail === undefined || id !== undefined || FROM_SERVER.test(start)
+      ? []
+      : [...this.#pending];
+    if (failing.length === 0) {
+      if (tail !== undefined) {
+        this.onerror?.(
+          new Error(`a message over ${sizeShown(this.#lineLimit)} was dropped`),
+        );
+      }
+      return;
+    }
+    this.#failed = true;
+    for (const each of failing) {
+      this.#pending.delete(each);
+      this.onmessage?.({
+        jsonrpc: "2.0",
+        id: each,
+        error: {
+          code: INTERNAL_ERROR,
+          message: tooLongMessage(this.#lineLimit),
+        },
+      });
     }
   }
 
@@ -380,6 +431,15 @@ export class ProcessTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (!this.#writer) throw new Error("the server is not running");
+    if ("method" in message) {
+      if ("id" in message) this.#pending.add(message.id);
+      const cancelled = message.method === "notifications/cancelled" &&
+        (message.params as { requestId?: string | number } | undefined)
+          ?.requestId;
+      if (cancelled !== undefined && cancelled !== false) {
+        this.#pending.delete(cancelled);
+      }
+    }
     await this.#writer.write(
       new TextEncoder().encode(serializeMessage(message)),
     );
@@ -391,7 +451,9 @@ export class ProcessTransport implements Transport {
 
   async #close(): Promise<void> {
     const child = this.#child;
-    await this.#writer?.close().catch(() => {});
+    // Not waited for: a server that stopped reading would hold a write, and
+    // the close behind it, for ever. Ending the server ends the write.
+    void this.#writer?.close().catch(() => {});
     if (child) {
       const exited = (ms: number) =>
         Promise.race([
@@ -420,8 +482,9 @@ export class ProcessTransport implements Transport {
  * cuts them: a line's pieces wait until its end comes, so that it is copied
  * once (the SDK's reader, fed piece by piece, would copy and search the line
  * again for each: an 11 MiB result took seconds). A line longer than
- * `lineLimit` bytes is dropped whole, `tooLong` told, and the lines after it
- * read on.
+ * `lineLimit` bytes is never kept: `tooLong` hears its first
+ * {@linkcode LINE_ENDS} bytes as soon as it passes the limit, and again with
+ * its last ones once its end comes; the lines after it are read on.
  *
  * @example
  * ```ts
@@ -441,32 +504,234 @@ export async function readLines(
   stream: ReadableStream<Uint8Array>,
   lineLimit: number,
   each: (line: Buffer) => void,
-  tooLong: () => void,
+  tooLong: (head: Uint8Array, tail?: Uint8Array) => void,
 ): Promise<void> {
   let pieces: Uint8Array[] = [];
   let size = 0;
-  let skipping = false;
+  // Of a line over the limit: its first bytes, and its last so far.
+  let head: Uint8Array | undefined;
+  let tail: Uint8Array = new Uint8Array(0);
+  const over = (parts: Uint8Array[]) => {
+    head = firstBytes(parts, LINE_ENDS);
+    tooLong(head);
+    tail = lastBytes(parts, LINE_ENDS);
+  };
   for await (let chunk of stream) {
     for (let end; (end = chunk.indexOf(0x0a)) >= 0;) {
       const line = chunk.subarray(0, end + 1);
       chunk = chunk.subarray(end + 1);
-      if (skipping) {
-        skipping = false;
+      if (head !== undefined) {
+        tail = lastBytes([tail, line], LINE_ENDS);
       } else if (size + line.length > lineLimit) {
-        tooLong();
+        over([...pieces, line]);
       } else {
         each(Buffer.concat([...pieces, line]));
       }
-      [pieces, size] = [[], 0];
+      if (head !== undefined) tooLong(head, tail);
+      [pieces, size, head] = [[], 0, undefined];
     }
-    if (skipping || chunk.length === 0) continue;
+    if (chunk.length === 0) continue;
+    if (head !== undefined) {
+      tail = lastBytes([tail, chunk], LINE_ENDS);
+      continue;
+    }
     pieces.push(chunk);
     size += chunk.length;
     if (size > lineLimit) {
-      tooLong();
-      [pieces, size, skipping] = [[], 0, true];
+      over(pieces);
+      [pieces, size] = [[], 0];
     }
   }
+}
+
+/** How many of the first and the last bytes of a line over the limit are kept: enough for its `id`. */
+export const LINE_ENDS = 256;
+
+/** A copy of the first `count` bytes of `parts`, one after the other. */
+function firstBytes(parts: Uint8Array[], count: number): Uint8Array {
+  const taken: Uint8Array[] = [];
+  let size = 0;
+  for (const part of parts) {
+    if (size >= count) break;
+    taken.push(part.subarray(0, count - size));
+    size += taken.at(-1)!.length;
+  }
+  return Buffer.concat(taken);
+}
+
+/** A copy of the last `count` bytes of `parts`, one after the other. */
+function lastBytes(parts: Uint8Array[], count: number): Uint8Array {
+  const taken: Uint8Array[] = [];
+  let size = 0;
+  for (const part of parts.toReversed()) {
+    if (size >= count) break;
+    taken.unshift(part.subarray(Math.max(0, part.length - (count - size))));
+    size += taken[0].length;
+  }
+  return Buffer.concat(taken);
+}
+
+/**
+ * The `fetch` a `url` server is reached through: a response's body, or one
+ * event of a stream of server-sent events, over `limit` bytes is cut off
+ * there. A stream that answers requests then says, as the server's answer
+ * to each, that it was over the limit, and ends; any other body fails with
+ * the same words.
+ */
+export function boundedFetch(
+  fetch: typeof globalThis.fetch,
+  limit = LINE_LIMIT,
+): typeof globalThis.fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    if (
+      response.body === null ||
+      (response.status >= 300 && response.status < 400)
+    ) {
+      return response;
+    }
+    const type = response.headers.get("content-type")?.split(";")[0].trim()
+      .toLowerCase();
+    const body = response.body.pipeThrough(
+      type === "text/event-stream"
+        ? eventsWithin(limit, requestIds(init?.body))
+        : bytesWithin(limit),
+    );
+    const bounded = new Response(body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+    Object.defineProperty(bounded, "url", { value: response.url });
+    return bounded;
+  };
+}
+
+/** A body of at most `limit` bytes: one beyond fails there. */
+function bytesWithin(limit: number): TransformStream<Uint8Array, Uint8Array> {
+  let size = 0;
+  return new TransformStream({
+    transform(chunk, controller) {
+      size += chunk.length;
+      if (size > limit) controller.error(new Error(tooLongMessage(limit)));
+      else controller.enqueue(chunk);
+    },
+  });
+}
+
+/**
+ * Server-sent events of at most `limit` bytes each (an event ends at a
+ * blank line). At one beyond, the stream ends with an error answer to each
+ * of `ids`, the requests it was to answer; with none, it fails.
+ */
+function eventsWithin(
+  limit: number,
+  ids: (string | number)[],
+): TransformStream<Uint8Array, Uint8Array> {
+  let size = 0; // of the event so far
+  let line = 0; // of its line so far
+  let pairedLf = false; // a line feed now would end the line with the CR before it
+  return new TransformStream({
+    transform(chunk, controller) {
+      for (let i = 0; i < chunk.length; i++) {
+        const byte = chunk[i];
+        if (pairedLf) {
+          pairedLf = false;
+          if (byte === 0x0a) continue;
+        }
+        if (byte === 0x0a || byte === 0x0d) {
+          if (line === 0) size = 0;
+          line = 0;
+          pairedLf = byte === 0x0d;
+          continue;
+        }
+        line++;
+        if (++size <= limit) continue;
+        if (ids.length === 0) {
+          return controller.error(new Error(tooLongMessage(limit)));
+        }
+        controller.enqueue(chunk.subarray(0, i));
+        const answers = ids.map((id) =>
+          `event: message\ndata: ${
+            JSON.stringify({
+              jsonrpc: "2.0",
+              id,
+              error: { code: INTERNAL_ERROR, message: tooLongMessage(limit) },
+            })
+          }\n\n`
+        );
+        controller.enqueue(
+          new TextEncoder().encode(`\n\n${answers.join("")}`),
+        );
+        return controller.terminate();
+      }
+      controller.enqueue(chunk);
+    },
+  });
+}
+
+/** The ids of the requests a POST's body holds (JSON-RPC, one or a batch). */
+function requestIds(body: unknown): (string | number)[] {
+  if (typeof body !== "string") return [];
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return (Array.isArray(parsed) ? parsed : [parsed]).flatMap((each) => {
+      const { method, id } = (each ?? {}) as { method?: unknown; id?: unknown };
+      return typeof method === "string" &&
+          (typeof id === "string" || typeof id === "number")
+        ? [id]
+        : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** What a call whose answer is over `limit` bytes fails with. */
+export function tooLongMessage(limit: number): string {
+  return `its answer was over ${
+    sizeShown(limit)
+  }, the most one message may hold`;
+}
+
+/** A JSON-RPC id as JSON writes it: a number or a string. */
+const ID = String.raw`(-?\d+|"(?:[^"\\]|\\.)*")`;
+
+/** A message whose first member, or second after `jsonrpc`, is its `id`. */
+const ID_AT_START = new RegExp(
+  String.raw`^\s*\{\s*(?:"jsonrpc"\s*:\s*"[^"]*"\s*,\s*)?"id"\s*:\s*` + ID,
+);
+
+/** A message whose last member, or last but `jsonrpc`, is its `id`. */
+const ID_AT_END = new RegExp(
+  String.raw`[{,]\s*"id"\s*:\s*` + ID +
+    String.raw`\s*(?:,\s*"jsonrpc"\s*:\s*"[^"]*"\s*)?\}\s*$`,
+);
+
+/** A message that is the server's request or notification: its `method` first. */
+const FROM_SERVER = /^\s*\{\s*(?:"jsonrpc"\s*:\s*"[^"]*"\s*,\s*)?"method"\s*:/;
+
+/**
+ * The `id` of the message that a line over the limit starts with.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { idAtEnd, idAtStart } from "./servers.ts";
+ * assert.equal(idAtStart('{"jsonrpc":"2.0","id":7,"result":{"content":[{"te'), 7);
+ * assert.equal(idAtEnd('bbbb"}]},"jsonrpc":"2.0","id":"a-1"}\n'), "a-1");
+ * assert.equal(idAtEnd('bbbb"}]},"x":{"id":3}}\n'), undefined);
+ * ```
+ */
+export function idAtStart(text: string): string | number | undefined {
+  const found = ID_AT_START.exec(text);
+  return found ? JSON.parse(found[1]) : undefined;
+}
+
+/** The `id` of the message that a line over the limit ends with. */
+export function idAtEnd(text: string): string | number | undefined {
+  const found = ID_AT_END.exec(text);
+  return found ? JSON.parse(found[1]) : undefined;
 }
 
 function asError(error: unknown): Error {
