@@ -66,38 +66,57 @@ export function searchHistory(
   query: string,
   limit: number,
 ): SearchHit[] {
-  // bm25() is lower for a better match; each conversation keeps its best
-  // turn's snippet (its title's when no turn matched: ranked 1000 worse to
-  // lose to any turn), and a match in a prompt or the title ranks first.
+  // bm25() is lower for a better match. Each conversation keeps its best
+  // turn (its title when no turn matched: ranked 1000 worse, to lose to any
+  // turn), and a match in a prompt or the title ranks first; the snippets
+  // are made for the conversations shown alone.
   const rows = db.prepare(
-    `WITH turns AS (
+    `WITH hits AS MATERIALIZED (
       SELECT x.conversation_id AS id, bm25(exchanges_text, 10.0, 1.0) AS rank,
-        snippet(exchanges_text, -1, ?1, ?2, '…', ${SNIPPET_TOKENS}) AS snippet,
-        0 AS in_prompt
+        exchanges_text.rowid AS turn
       FROM exchanges_text JOIN exchanges x ON x.id = exchanges_text.rowid
-      WHERE exchanges_text MATCH ?3
+      WHERE exchanges_text MATCH ?1
+    ), turns AS MATERIALIZED (
+      SELECT id, min(rank) AS rank, turn FROM hits GROUP BY id
     ), prompts AS (
       SELECT DISTINCT x.conversation_id AS id
       FROM exchanges_text JOIN exchanges x ON x.id = exchanges_text.rowid
-      WHERE exchanges_text MATCH '{prompt} : (' || ?3 || ')'
-    ), titles AS (
-      SELECT rowid AS id, bm25(titles_text) AS rank,
-        highlight(titles_text, 0, ?1, ?2) AS snippet
-      FROM titles_text WHERE titles_text MATCH ?3
+      WHERE exchanges_text MATCH '{prompt} : (' || ?1 || ')'
+    ), titles AS MATERIALIZED (
+      SELECT rowid AS id, bm25(titles_text) AS rank
+      FROM titles_text WHERE titles_text MATCH ?1
     ), found AS (
-      SELECT id, rank, snippet FROM turns
-      UNION ALL SELECT id, rank + 1000, snippet FROM titles
-    ), best AS (
-      SELECT id, min(rank) AS rank, snippet FROM found GROUP BY id
+      SELECT id, rank, turn FROM turns
+      UNION ALL SELECT id, rank + 1000, NULL FROM titles
+    ), best AS MATERIALIZED (
+      SELECT id, min(rank) AS rank, turn FROM found GROUP BY id
     )
     SELECT c.id, coalesce(c.name, c.title) AS title, c.created, c.updated,
-      best.snippet, best.rank,
+      best.rank, best.turn,
       (best.id IN (SELECT id FROM prompts) OR best.id IN (SELECT id FROM titles))
         AS first
     FROM best JOIN conversations c ON c.id = best.id
     ORDER BY first DESC, best.rank, c.updated DESC, c.id DESC
-    LIMIT ?4`,
-  ).all(MARK.open, MARK.close, query, limit);
+    LIMIT ?2`,
+  ).all(query, limit);
+  // A number is bound as a REAL, which FTS5 does not take as a rowid to look
+  // up (it would give the first match instead): hence the CAST.
+  const turnSnippet = db.prepare(
+    `SELECT snippet(exchanges_text, -1, ?1, ?2, '…', ${SNIPPET_TOKENS})
+      AS snippet FROM exchanges_text
+    WHERE exchanges_text MATCH ?3 AND rowid = CAST(?4 AS INTEGER)`,
+  );
+  const titleSnippet = db.prepare(
+    `SELECT highlight(titles_text, 0, ?1, ?2) AS snippet FROM titles_text
+    WHERE titles_text MATCH ?3 AND rowid = CAST(?4 AS INTEGER)`,
+  );
+  const snippetOf = (row: Record<string, unknown>) =>
+    ((row.turn === null ? titleSnippet : turnSnippet).get(
+      MARK.open,
+      MARK.close,
+      query,
+      (row.turn ?? row.id) as number,
+    )?.snippet ?? row.title) as string;
   return rows.map((row) => {
     const rank = row.rank as number;
     const relevance = -(rank > 500 ? rank - 1000 : rank);
@@ -107,7 +126,7 @@ export function searchHistory(
       title: row.title as string,
       created: row.created as string,
       updated: row.updated as string,
-      snippet: row.snippet as string,
+      snippet: snippetOf(row),
       score: Math.round(((row.first ? 1 : 0) + fraction) * 1e6) / 1e6,
     };
   });
