@@ -69,7 +69,7 @@ function wordsOf(next: () => number) {
 }
 
 /** `count` conversations of two turns each: a prompt of ~40 words, an answer of ~300. */
-function* conversations(count: number, seed = 1) {
+export function* conversations(count: number, seed = 1) {
   const next = random(seed);
   const text = wordsOf(next);
   const start = Date.UTC(2024, 0, 1);

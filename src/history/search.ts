@@ -54,39 +54,50 @@ export function matchQuery(text: string): string | undefined {
   return terms.length ? terms.join(" ") : undefined;
 }
 
+/**
+ * How many of the newest matching turns, and titles, a search ranks: all of
+ * them for any but the commonest words.
+ */
+export const SCAN = 5000;
+
 /** How many words of context a snippet shows around its match. */
 const SNIPPET_TOKENS = 12;
 
 /**
  * The conversations that hold every word of `query` (a {@linkcode matchQuery}
- * string) in their prompts, answers or title, at most `limit`, best first.
+ * string) in their prompts, answers or title, at most `limit`, best first,
+ * among the newest {@linkcode SCAN} matching turns and titles.
  */
 export function searchHistory(
   db: DatabaseSync,
   query: string,
   limit: number,
+  scan = SCAN,
 ): SearchHit[] {
-  // bm25() is lower for a better match. Each conversation keeps its best
-  // turn (its title when no turn matched: ranked 1000 worse, to lose to any
-  // turn), and a match in a prompt or the title ranks first; the snippets
-  // are made for the conversations shown alone.
+  // bm25() is lower for a better match. Only the newest SCAN matching turns
+  // (and titles) are ranked: FTS5 walks its index newest first and stops,
+  // so a word in every other turn costs no more than a rare one. Each
+  // conversation keeps its best turn (its title when no turn matched:
+  // ranked 1000 worse, to lose to any turn), and a match in a prompt or the
+  // title ranks first; the snippets are made for the conversations shown.
   const rows = db.prepare(
     `WITH hits AS MATERIALIZED (
-      SELECT x.conversation_id AS id, bm25(exchanges_text, 10.0, 1.0) AS rank,
-        exchanges_text.rowid AS turn
-      FROM exchanges_text JOIN exchanges x ON x.id = exchanges_text.rowid
-      WHERE exchanges_text MATCH ?1
-    ), turns AS MATERIALIZED (
-      SELECT id, min(rank) AS rank, turn FROM hits GROUP BY id
-    ), prompts AS (
+      SELECT rowid AS turn, bm25(exchanges_text, 10.0, 1.0) AS rank
+      FROM exchanges_text WHERE exchanges_text MATCH ?1
+      ORDER BY rowid DESC LIMIT ?3
+    ), prompts AS MATERIALIZED (
       SELECT DISTINCT x.conversation_id AS id
-      FROM exchanges_text JOIN exchanges x ON x.id = exchanges_text.rowid
-      WHERE exchanges_text MATCH '{prompt} : (' || ?1 || ')'
+      FROM (SELECT rowid AS turn FROM exchanges_text
+        WHERE exchanges_text MATCH '{prompt} : (' || ?1 || ')'
+        ORDER BY rowid DESC LIMIT ?3) p
+      JOIN exchanges x ON x.id = p.turn
     ), titles AS MATERIALIZED (
       SELECT rowid AS id, bm25(titles_text) AS rank
       FROM titles_text WHERE titles_text MATCH ?1
+      ORDER BY rowid DESC LIMIT ?3
     ), found AS (
-      SELECT id, rank, turn FROM turns
+      SELECT x.conversation_id AS id, h.rank, h.turn
+      FROM hits h JOIN exchanges x ON x.id = h.turn
       UNION ALL SELECT id, rank + 1000, NULL FROM titles
     ), best AS MATERIALIZED (
       SELECT id, min(rank) AS rank, turn FROM found GROUP BY id
@@ -98,7 +109,7 @@ export function searchHistory(
     FROM best JOIN conversations c ON c.id = best.id
     ORDER BY first DESC, best.rank, c.updated DESC, c.id DESC
     LIMIT ?2`,
-  ).all(query, limit);
+  ).all(query, limit, scan);
   // A number is bound as a REAL, which FTS5 does not take as a rowid to look
   // up (it would give the first match instead): hence the CAST.
   const turnSnippet = db.prepare(

@@ -149,3 +149,26 @@ Deno.test("search() returns at most the limit", () => {
   assert.equal(history.search("court").length, 20);
   assert.equal(history.search("court", 5).length, 5);
 });
+
+Deno.test("search() ranks the newest matching turns it scans, so that a word in every turn costs no more than a rare one", () => {
+  using history = History.open(":memory:");
+  const oldest = history.save(turn(0, "tell me", "court, court and court"));
+  for (let i = 1; i <= 30; i++) {
+    history.save(turn(i, "tell me", `a court ${i}`));
+  }
+  assert.equal(history.search("court", 50).length, 31);
+  assert.equal(history.search("court", 50).at(0)?.id, oldest);
+  const scanned = history.search("court", 50, 10);
+  assert.deepEqual(scanned.map((hit) => hit.id), [
+    31,
+    30,
+    29,
+    28,
+    27,
+    26,
+    25,
+    24,
+    23,
+    22,
+  ]);
+});

@@ -298,11 +298,11 @@ export class History implements Disposable {
    * {@linkcode matchQuery}), at most `limit`, best first; none when it has
    * no words.
    */
-  search(text: string, limit = 20): SearchHit[] {
+  search(text: string, limit = 20, scan?: number): SearchHit[] {
     const query = matchQuery(text);
     return query === undefined
       ? []
-      : this.#read(() => searchHistory(this.#db, query, limit));
+      : this.#read(() => searchHistory(this.#db, query, limit, scan));
   }
 
   /**
