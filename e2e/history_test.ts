@@ -8,6 +8,7 @@ import {
   listed,
   program,
   seen,
+  TMP,
 } from "../testdata/e2e.ts";
 
 e2e(
@@ -135,7 +136,7 @@ e2e(
     await program(["Best pasta?"], echo);
     const exported = await program(["--export"], echo);
     assert.equal(exported.code, 0, exported.stderr);
-    const file = `${HISTORY}/export.json`;
+    const file = await Deno.makeTempFile({ dir: TMP, suffix: ".json" });
     await Deno.writeTextFile(file, exported.stdout);
     await freshHistory();
     const imported = await program(["--import", file], echo);
@@ -160,5 +161,6 @@ e2e(
     });
     const bytes = await Deno.readFile(`${HISTORY}/history.db`);
     assert.ok(!new TextDecoder().decode(bytes).includes("certiorari"));
+    await Deno.remove(file);
   },
 );
