@@ -372,13 +372,16 @@ historyTest(
   },
 );
 
-const PIXEL = Deno.readFileSync(
-  new URL("../testdata/attachments/pixel.png", import.meta.url),
-);
+/** A PNG's bytes, read when a test needs them (plain `deno test` may read nothing). */
+const pixel = () =>
+  Deno.readFileSync(
+    new URL("../testdata/attachments/pixel.png", import.meta.url),
+  );
 
 historyTest(
   "main() --export prints conversations as JSON in OpenAI's format; --import adds them under new ids, and -c continues one",
   async () => {
+    const PIXEL = pixel();
     await using from = await withHistory();
     await run(["--title", "court notes", "What is certiorari?"], {
       env: from.env,
