@@ -18,8 +18,18 @@
  * @module
  */
 import { marked, type Tokens } from "marked";
-import { highlight } from "./code.ts";
-import { inline, SGR, type Span, trimEnd, widthOf, words } from "./spans.ts";
+import { inline, type Span } from "./spans.ts";
+import {
+  codeRows,
+  fenceBottom,
+  fenceTop,
+  headingRows,
+  itemRows,
+  quoteRows,
+  ruleRow,
+  wrappedRows,
+} from "./layout.ts";
+import { cutAt, LIMITS, type RenderLimits, TOO_LARGE } from "./limits.ts";
 import { isTableSeparator, table } from "./table.ts";
 import { type LiveOptions, LiveRows } from "./live.ts";
 import {
@@ -27,7 +37,6 @@ import {
   codeOf,
   type Fence,
   fenceOpening,
-  LONGEST_LINE,
 } from "./code_blocks.ts";
 import type { Output } from "../io/io.ts";
 import { answerText, type Schedule, warmUpWith } from "./warm.ts";
@@ -47,30 +56,6 @@ export interface MarkdownOptions extends LiveOptions {
    */
   note?(text: string): void;
 }
-
-/**
- * How much is rendered: past these, text is shown as it came (through the
- * terminal's filter all the same), so that memory and time follow the
- * terminal, not the answer.
- */
-export interface RenderLimits {
-  /** The longest line kept whole to be rendered, in UTF-16 code units; a longer one is rendered in pieces. */
-  line: number;
-  /** The most characters of an answer rendered: the rest is shown as plain text. */
-  answer: number;
-  /** The most lines of a table laid out: a longer one is shown as plain text. */
-  tableLines: number;
-  /** The most characters of a table laid out: a larger one is shown as plain text. */
-  tableChars: number;
-}
-
-/** The limits of {@linkcode RenderLimits}: 16 Ki, 4 Mi, 1,000 and 256 Ki. */
-export const LIMITS: Readonly<RenderLimits> = {
-  line: LONGEST_LINE,
-  answer: 4 * 1024 * 1024,
-  tableLines: 1_000,
-  tableChars: 256 * 1024,
-};
 
 /**
  * The shortest time between two redraws of what is in progress, in
@@ -93,9 +78,6 @@ const nextTurn: Later = (draw) => {
   const timer = setTimeout(draw, 0);
   return { cancel: () => clearTimeout(timer) };
 };
-
-/** The bullet of each list level. */
-const BULLETS = ["•", "◦", "▪"];
 
 /**
  * Renders markdown text, written to it piece by piece, to `out`.
@@ -498,40 +480,18 @@ export class MarkdownStream implements Output {
       (this.#lists.length > 0 && /^\s+\S/.test(line));
   }
 
-  /**
-   * A heading, bold; H1 and H2 yellow, over a rule as wide as they are: H1's
-   * double and yellow, H2's single and dim (without color, the same rules).
-   */
   #heading(level: number, text: string): void {
-    const spans = inline(text).map((span) => ({
-      ...span,
-      sgr: [SGR.bold, ...(level <= 2 ? [SGR.yellow] : []), ...span.sgr],
-    }));
     this.#separate();
-    const rows = this.#wrapped(spans, "");
-    if (level <= 2) {
-      const width = rows.reduce((n, row) => Math.max(n, widthOf(row)), 0);
-      this.#emit([[{
-        text: (level === 1 ? "═" : "─").repeat(width),
-        sgr: [level === 1 ? SGR.yellow : SGR.dim],
-      }]]);
-    }
+    this.#emit(headingRows(level, text, this.#width()));
   }
 
   #rule(): void {
     this.#separate();
-    this.#emit([[{
-      text: "─".repeat(Math.max(this.#width(), 3)),
-      sgr: [SGR.dim],
-    }]]);
+    this.#emit([ruleRow(this.#width())]);
   }
 
   #quote(depth: number, text: string): void {
-    const bar = { text: "│ ".repeat(depth), sgr: [SGR.dim] };
-    this.#wrapped(
-      inline(text).map((span) => ({ ...span, sgr: [SGR.italic, ...span.sgr] })),
-      bar,
-    );
+    this.#emit(quoteRows(depth, text, this.#width()));
   }
 
   #item(indent: number, marker: string, text: string): void {
@@ -541,19 +501,9 @@ export class MarkdownStream implements Output {
     if (this.#lists.length === 0 || indent > this.#lists.at(-1)!) {
       this.#lists.push(indent);
     }
-    const level = this.#lists.length - 1;
-    const task = /^\[([ xX])\]\s+(.*)$/.exec(text);
-    const shown = /^\d/.test(marker)
-      ? marker
-      : task
-      ? (task[1] === " " ? "☐" : "☑")
-      : BULLETS[level % BULLETS.length];
-    const lead = "  ".repeat(level);
-    this.#itemIndent = lead.length + widthOf(shown) + 1;
-    this.#wrapped(inline(task ? task[2] : text), " ".repeat(this.#itemIndent), [
-      { text: lead, sgr: [] },
-      { text: `${shown} `, sgr: [SGR.cyan] },
-    ]);
+    const item = itemRows(this.#lists.length - 1, marker, text, this.#width());
+    this.#itemIndent = item.indent;
+    this.#emit(item.rows);
   }
 
   // --- code ---------------------------------------------------------------------------
@@ -561,47 +511,17 @@ export class MarkdownStream implements Output {
   #openFence(fence: Fence): void {
     this.#separate();
     this.#fence = fence;
-    const { language } = fence;
-    const label = language ? ` ${language} ` : "";
-    const width = this.#width();
-    this.#emit([[{
-      text: `┌─${label}${"─".repeat(Math.max(width - 2 - label.length, 1))}`,
-      sgr: [SGR.dim],
-    }]]);
+    this.#emit([fenceTop(fence.language, this.#width())]);
   }
 
   /** A line of code, framed and highlighted. */
   #codeLine(line: string): void {
-    const language = this.#fence!.language.toLowerCase();
-    const frame = { text: "│ ", sgr: [SGR.dim] };
-    const spans = highlight(line.replace(/\t/g, "    "), language);
-    const width = Math.max(this.#width() - 2, 10);
-    const rows: Span[][] = [];
-    let row: Span[] = [frame];
-    let used = 0;
-    for (const span of spans) {
-      for (const char of span.text) {
-        const w = widthOf(char);
-        if (used + w > width) {
-          rows.push(row);
-          [row, used] = [[frame], 0];
-        }
-        const last = row.at(-1)!;
-        if (last !== frame && last.sgr === span.sgr) last.text += char;
-        else row.push({ text: char, sgr: span.sgr });
-        used += w;
-      }
-    }
-    rows.push(row);
-    this.#emit(rows);
+    this.#emit(codeRows(line, this.#fence!.language, this.#width()));
   }
 
   #closeFence(): void {
     this.#fence = undefined;
-    this.#emit([[{
-      text: `└${"─".repeat(Math.max(this.#width() - 1, 1))}`,
-      sgr: [SGR.dim],
-    }]]);
+    this.#emit([fenceBottom(this.#width())]);
     this.#blank = false;
   }
 
@@ -637,52 +557,9 @@ export class MarkdownStream implements Output {
     this.#blank = true;
   }
 
-  /**
-   * `spans` wrapped at word boundaries to the width, every row after the
-   * first indented by `indent`, the first led by `lead`; returns the rows'
-   * text.
-   */
-  #wrapped(
-    spans: Span[],
-    indent: string | Span,
-    lead: Span[] = typeof indent === "string"
-      ? [{ text: indent, sgr: [] }]
-      : [indent],
-  ): string[] {
-    const margin: Span = typeof indent === "string"
-      ? { text: indent, sgr: [] }
-      : indent;
-    const width = Math.max(this.#width(), 20);
-    const rows: Span[][] = [];
-    let row: Span[] = [...lead];
-    let used = lead.reduce((n, span) => n + widthOf(span.text), 0);
-    let start = used;
-    const newRow = () => {
-      rows.push(trimEnd(row));
-      row = [margin];
-      used = start = widthOf(margin.text);
-    };
-    for (const word of words(spans)) {
-      if (word[0].break) {
-        newRow();
-        continue;
-      }
-      if (used === start) {
-        word[0] = { ...word[0], text: word[0].text.replace(/^ +/, "") };
-      }
-      const w = word.reduce((n, span) => n + widthOf(span.text), 0);
-      if (used + w > width && used > start) {
-        newRow();
-        word[0] = { ...word[0], text: word[0].text.replace(/^ +/, "") };
-      }
-      for (const span of word) {
-        row.push(span);
-        used += widthOf(span.text);
-      }
-    }
-    rows.push(trimEnd(row));
-    this.#emit(rows);
-    return rows.map((each) => each.map((span) => span.text).join(""));
+  /** `spans` wrapped to the width ({@linkcode wrappedRows}), printed. */
+  #wrapped(spans: Span[], indent: string | Span, lead?: Span[]): void {
+    this.#emit(wrappedRows(spans, this.#width(), indent, lead));
   }
 
   /** Rows of spans, printed for good (or kept, while what is in progress renders). */
@@ -695,33 +572,6 @@ export class MarkdownStream implements Output {
     this.#blank = rows.length > 0 &&
       rows.at(-1)!.every((span) => span.text.trim() === "");
   }
-}
-
-/** Why a table is shown as plain text. */
-const TOO_LARGE = {
-  line: (limit: number) =>
-    `a table with a line of over ${
-      limit.toLocaleString("en")
-    } characters is too large to render`,
-  lines: (limit: number) =>
-    `a table of over ${
-      limit.toLocaleString("en")
-    } lines is too large to render`,
-  chars: (limit: number) =>
-    `a table of over ${
-      limit.toLocaleString("en")
-    } characters is too large to render`,
-};
-
-/**
- * Where to cut `line`, longer than `limit`: after its last space within the
- * limit, or at the limit when there is none (never inside a surrogate pair).
- */
-function cutAt(line: string, limit: number): number {
-  const space = line.lastIndexOf(" ", limit - 1);
-  if (space > 0) return space + 1;
-  const code = line.charCodeAt(limit - 1);
-  return code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit;
 }
 
 /**

@@ -2,12 +2,11 @@ import assert from "node:assert/strict";
 import { testWith } from "../../testdata/permissions.ts";
 import {
   type Later,
-  LIMITS,
   type MarkdownOptions,
   MarkdownStream,
-  type RenderLimits,
   warmUp,
 } from "./markdown.ts";
+import { LIMITS, type RenderLimits } from "./limits.ts";
 import { terminalOutput } from "../io/terminal.ts";
 import { Screen, screenOf, type ScreenSize } from "../../testdata/screen.ts";
 
