@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  describeServer,
-  resultText,
-  TOOL_RESULT_CHARS,
-  uniqueNames,
-} from "./box.ts";
+import { TOOL_RESULT_CHARS, uniqueNames } from "./box.ts";
+import { describeServer, resultText } from "./text.ts";
 import type { ToolServer } from "../config/file.ts";
 
 const NONE = { read: [], write: [], net: [], env: [], run: [] };
