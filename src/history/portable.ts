@@ -22,16 +22,10 @@ import { checkedToolMessages } from "./checked.ts";
 import { flatten } from "../text/line.ts";
 import { createHash } from "node:crypto";
 
-/** One conversation as `--export` prints it. */
-export interface Exported {
-  id: number;
-  title: string;
-  name?: string;
-  created: string;
-  updated: string;
-  model: string;
+/** One conversation as `--export` prints it: its turns as messages. */
+export type Exported = Omit<Conversation, "system" | "turns"> & {
   messages: Message[];
-}
+};
 
 /** A conversation read from an export, to be saved under a new id. */
 export interface Imported {
