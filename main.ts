@@ -28,8 +28,10 @@ import { parseOptions, USAGE } from "./src/cli/options.ts";
 import { maskedOutput, Secrets } from "./src/io/redact.ts";
 import { printStream } from "./src/exchange/stream.ts";
 import { type Entry, run } from "./src/run/run.ts";
+import { listedModel } from "./src/run/models.ts";
 import {
   contextOf,
+  type ListedModel,
   outcomeOf,
   type Reply,
   type Request,
@@ -243,8 +245,15 @@ async function checked(
   return true;
 }
 
-/** `--models`: the ids of the models the server lists (`GET /models`). */
-export async function models(io: Io, target: Target): Promise<string[]> {
+/**
+ * `--models`: the models the server lists (`GET /models`), each with the day
+ * it retires where the server says.
+ */
+export async function models(
+  io: Io,
+  target: Target,
+  { signal, maxRetries }: { signal?: AbortSignal; maxRetries?: number } = {},
+): Promise<ListedModel[]> {
   const client = new OpenAI({
     ...target.connection,
     adminAPIKey: null,
@@ -252,9 +261,14 @@ export async function models(io: Io, target: Target): Promise<string[]> {
     logLevel: "off",
     fetch: serverFetch(io.fetch, new AbortController(), { fallback: false }),
   });
-  const ids: string[] = [];
-  for await (const model of client.models.list()) ids.push(model.id);
-  return ids;
+  const listed: ListedModel[] = [];
+  for await (
+    const model of client.models.list({
+      ...(signal ? { signal } : {}),
+      ...(maxRetries === undefined ? {} : { maxRetries }),
+    })
+  ) listed.push(listedModel(model));
+  return listed;
 }
 
 /**

@@ -124,6 +124,13 @@ function describeRequestFailure(
   }
   if (error instanceof OpenAI.APIError) {
     const said = quoteServer(error);
+    const gone = modelGone(error, model, said);
+    if (gone) {
+      return `${modelNamed(model)}${
+        gone === "retired" ? "is retired" : "was not found"
+      } at ${server} (${error.status}): choose another with --model ` +
+        `(it said: ${said})`;
+    }
     switch (error.status) {
       case undefined:
         return `the server reported an error: ${said}`;
@@ -136,13 +143,10 @@ function describeRequestFailure(
       case 403:
         return `${server} denied access (403): ${said}`;
       case 404:
-        return error.code === "model_not_found" || said.includes(model)
-          ? `the model "${model}" was not found at ${server} (404): choose ` +
-            `another with --model (it said: ${said})`
-          : `${
-            shownURL(baseURL)
-          }/chat/completions was not found (404): check OPENAI_BASE_URL ` +
-            `(it usually ends in /v1) and the model "${model}"`;
+        return `${
+          shownURL(baseURL)
+        }/chat/completions was not found (404): check OPENAI_BASE_URL ` +
+          `(it usually ends in /v1) and the model "${model}"`;
       case 429:
         return `${server} is rate limiting or out of quota (429), still after retries: ${said}`;
     }
@@ -177,6 +181,84 @@ function describeConnectionFailure(
   }
   const detail = cause.split(": ").pop() || error.message;
   return `could not reach ${server}: ${quoteLine(detail)}`;
+}
+
+/** The error codes servers give a model they do not serve. */
+const MODEL_GONE_CODES = [
+  "model_not_found",
+  "model_decommissioned",
+  "model_deprecated",
+  "model_retired",
+];
+
+/** The words of a server that has retired the model. */
+const RETIRED =
+  /deprecat|decommission|retire|no longer (?:available|supported|served)|shut ?down|sunset/i;
+
+/** The words of a server that does not have the model. */
+const MISSING = /does not exist|not found|unknown model|no such model/i;
+
+/**
+ * Whether an API error says the model itself is not served: `"retired"`
+ * (410 Gone, or words such as "has been deprecated" or "decommissioned"),
+ * `"missing"` (404 `model_not_found`, or the model named in a 404), or
+ * `undefined` for any other failure. A 400 counts only by a model error code,
+ * or by the model named with such words: a 400 that names the model may be
+ * about something else (an option it does not take).
+ */
+function modelGone(
+  error: InstanceType<typeof OpenAI.APIError>,
+  model: string,
+  said: string,
+): "missing" | "retired" | undefined {
+  const coded = MODEL_GONE_CODES.includes(String(error.code));
+  const named = said.includes(model);
+  const retired = RETIRED.test(said) ||
+    (coded && error.code !== "model_not_found");
+  switch (error.status) {
+    case 410:
+      return "retired";
+    case 404:
+      return retired && (coded || named)
+        ? "retired"
+        : coded || named
+        ? "missing"
+        : undefined;
+    case 400:
+      if (retired && (coded || named)) return "retired";
+      return coded || (named && MISSING.test(said)) ? "missing" : undefined;
+  }
+  return undefined;
+}
+
+/** How a model-gone failure begins, naming the model. */
+function modelNamed(model: string): string {
+  return `the model "${model}" `;
+}
+
+/**
+ * Whether `message` (a {@linkcode Failure}'s) says that the server does not
+ * serve `model`: not found, or retired.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import OpenAI from "openai";
+ * import { describeFailure, saysModelGone } from "./errors.ts";
+ * const context = { model: "gpt-4o-2024-05-13", baseURL: "https://api.openai.com/v1" };
+ * const gone = new OpenAI.APIError(410, { message: "Gone." }, undefined, new Headers());
+ * const { message } = describeFailure(gone, context);
+ * assert.equal(
+ *   message,
+ *   'the model "gpt-4o-2024-05-13" is retired at api.openai.com (410): ' +
+ *     "choose another with --model (it said: Gone.)",
+ * );
+ * assert.equal(saysModelGone(message, context.model), true);
+ * assert.equal(saysModelGone("the model refused: no", "gpt-4o"), false);
+ * ```
+ */
+export function saysModelGone(message: string, model: string): boolean {
+  return message.startsWith(modelNamed(model));
 }
 
 /**

@@ -96,11 +96,25 @@ export interface Reply {
 /** The demo's exchange: sends one request and prints its answer. */
 export type Ask = (io: Io, request: Request) => Promise<Reply>;
 
+/** One model of a server's list (`GET /models`). */
+export interface ListedModel {
+  id: string;
+  /** The day it retires (`YYYY-MM-DD`), when the server says. */
+  retires?: string;
+}
+
 /** What a run asks of the server: an exchange, and the list of its models. */
 export interface Server {
   ask: Ask;
-  /** The ids of the models the target's server lists. */
-  models(io: Io, target: Target): Promise<string[]>;
+  /**
+   * The models the target's server lists; `signal` stops the listing, and
+   * `maxRetries` bounds the SDK's retries (its own default otherwise).
+   */
+  models(
+    io: Io,
+    target: Target,
+    options?: { signal?: AbortSignal; maxRetries?: number },
+  ): Promise<ListedModel[]>;
 }
 
 /**

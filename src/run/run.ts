@@ -41,6 +41,7 @@ import type { MarkdownOptions } from "../render/markdown.ts";
 import { InlineData } from "../files/parts.ts";
 import { promptOf } from "./prompt.ts";
 import { rendering, type Structured, Turns } from "./turns.ts";
+import { formatModels, suggestingModels } from "./models.ts";
 
 /**
  * How much of a conversation's earlier turns a follow-up sends without a
@@ -64,7 +65,8 @@ export async function run(
   entry: Entry = "demo",
 ): Promise<number> {
   const { read } = settings;
-  const { ask } = server;
+  // A model the server does not serve: its failure names the nearest it has.
+  const ask = suggestingModels(server);
   if (options.providers) {
     return print(io, formatProviders(read, settings.providers));
   }
@@ -301,26 +303,29 @@ async function structured(io: Io, text: string): Promise<Structured> {
   return { request, responseFormat: responseFormat(request) };
 }
 
-/** `--models`: the server's model ids, sorted, one a line (a JSON array with `--json`). */
+/**
+ * `--models`: the server's models, sorted, one a line with the day each
+ * retires where the server says; with `--json`, the array of their ids it
+ * has always been (scripts read it).
+ */
 async function listModels(
   io: Io,
   server: Server,
   target: Target,
   json: boolean,
 ): Promise<number> {
-  let ids;
+  let listed;
   try {
-    ids = await server.models(io, target);
+    listed = await server.models(io, target);
   } catch (error) {
     const failure = describeFailure(error, contextOf(target));
     io.stderr.write(`${failure.message}\n`);
     return failure.exitCode;
   }
-  const sorted = ids.toSorted();
   return print(
     io,
     json
-      ? `${JSON.stringify(sorted, null, 2)}\n`
-      : sorted.map((id) => `${id}\n`).join(""),
+      ? `${JSON.stringify(listed.map(({ id }) => id).toSorted(), null, 2)}\n`
+      : formatModels(listed, new Date()),
   );
 }

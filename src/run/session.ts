@@ -24,6 +24,7 @@ import type { Conversation } from "../history/conversation.ts";
 import { formatList, formatSearch } from "../history/transcript.ts";
 import type { ToolsInUse } from "../tools/use.ts";
 import type { Turns } from "./turns.ts";
+import { formatModels } from "./models.ts";
 /** `--chat`: the session the chat runs with, its lines, and its signals. */
 export async function chat(
   io: Io,
@@ -85,9 +86,9 @@ export async function chat(
       try {
         const [target] = targetsOf(model, settings);
         try {
-          const ids = await server.models(io, target);
-          return ids.length
-            ? ids.toSorted().join("\n")
+          const listed = await server.models(io, target);
+          return listed.length
+            ? formatModels(listed, new Date())
             : `${target.shown}: the server lists no models`;
         } catch (error) {
           return describeFailure(error, contextOf(target)).message;

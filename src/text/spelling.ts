@@ -47,8 +47,18 @@ export function slipsIn(word: string): number {
   return word.length >= 8 ? 2 : 1;
 }
 
-/** The edit distance of two words, a swap of two neighbours one edit. */
-function distance(a: string, b: string): number {
+/**
+ * The edit distance of two words (case counts), a swap of two neighbours one
+ * edit.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { distance } from "./spelling.ts";
+ * assert.deepEqual([distance("gpt-5o", "gpt-4o"), distance("gtp", "gpt")], [1, 1]);
+ * ```
+ */
+export function distance(a: string, b: string): number {
   let [before, row] = [
     [] as number[],
     Array.from({ length: b.length + 1 }, (_, i) => i),
