@@ -723,6 +723,57 @@ testWith({ name: "net", host: "127.0.0.1" })(
 );
 
 testWith({ name: "net", host: "127.0.0.1" })(
+  "a url server is spoken to in its own revision of MCP: server/discover to one of 2026-07-28, initialize to one of 2025-11-25 after it refuses the probe",
+  async (t) => {
+    const cases = [{
+      era: "2025-11-25",
+      sse: false,
+      // It refuses server/discover (no session): the 2025 handshake follows.
+      posts: [
+        "server/discover 2026-07-28",
+        "initialize",
+        "notifications/initialized 2025-11-25",
+        "tools/list 2025-11-25",
+        "tools/call 2025-11-25",
+      ],
+    }, {
+      era: "2026-07-28",
+      sse: false,
+      // No initialize, which it would refuse: each request stands alone.
+      posts: [
+        "server/discover 2026-07-28",
+        "tools/list 2026-07-28",
+        "tools/call 2026-07-28",
+      ],
+    }, {
+      era: "2026-07-28",
+      sse: true,
+      posts: [
+        "server/discover 2026-07-28",
+        "tools/list 2026-07-28",
+        "tools/call 2026-07-28",
+      ],
+    }] as const;
+    for (const { era, sse, posts } of cases) {
+      await t.step(`${era}${sse ? ", server-sent events" : ""}`, async () => {
+        await using http = startHttpToolServer({ era, sse });
+        const { code, stdout, stderr } = await run(
+          ["-T", "remote", "--yes", calls(["whoami", {}])],
+          {
+            config: `[mcp.remote]\nurl = "${http.url}"\n`,
+            env: { OPENAI_API_KEY: KEY, GPT4O_CONFIG: CONFIG_PATH },
+            reply: (seen) => toolModel(seen.body),
+          },
+        );
+        assert.equal(code, 0, stderr);
+        assert.equal(stdout, "The tools said: you sent no header\n");
+        assert.deepEqual(http.posts, posts);
+      });
+    }
+  },
+);
+
+testWith({ name: "net", host: "127.0.0.1" })(
   "a url server's answer over the limit is a failed call the model reads, at once",
   async () => {
     await using http = startHttpToolServer({ sse: true });

@@ -148,11 +148,9 @@ export async function connect(
   io: ServerIo,
   { signal }: { signal?: AbortSignal } = {},
 ): Promise<Connected> {
-  // The 2025 handshake (`initialize`), which servers of either era answer:
-  // the SDK's probe for the 2026 era could end a server that exits on any
-  // request before it.
   const client = new Client({ name: "gpt4o", version: project.version }, {
     listMaxPages: MOST_PAGES,
+    versionNegotiation: negotiationOf(server),
   });
   let transport: Transport;
   let stderr = () => "";
@@ -203,6 +201,21 @@ export async function connect(
   };
 }
 
+/**
+ * How the client agrees on a protocol version with `server`. A `url`
+ * server is asked `server/discover` first (the 2026-07-28 handshake), and
+ * one that does not know it gets `initialize` (the 2025-11-25 one): a
+ * server of either era is spoken to in its own. A process gets
+ * `initialize` alone, which servers of both eras answer: the probe, sent on
+ * its own pipe, ends a server that exits on any request before
+ * `initialize`.
+ */
+export function negotiationOf(
+  server: Pick<ToolServer, "kind">,
+): { mode: "auto" | "legacy" } {
+  return { mode: server.kind === "url" ? "auto" : "legacy" };
+}
+
 /** How long `server` may take to start, or to answer one call, in milliseconds. */
 export function timeoutOf(server: ToolServer): number {
   return server.timeoutSeconds === undefined
@@ -230,7 +243,14 @@ export function reasonOf(
     lines.findLast((line) => /error|denied|cannot|failed/i.test(line)) ??
       lines.at(-1);
   const message = (error instanceof Error ? error.message : String(error))
-    .replace(/^(MCP error -?\d+: )+/, "");
+    .replace(/^(MCP error -?\d+: )+/, "")
+    // A `url` server's first request is the 2026 handshake's probe: how it
+    // failed is how the server failed.
+    .replace(/^Version negotiation (probe )?failed: /, "")
+    .replace(
+      /^the server answered the probe with (HTTP \d+)$/,
+      "it answered $1",
+    );
   const why = error instanceof Deno.errors.NotCapable
     ? "this run may not start programs (the tasks and the installed gpt4o " +
       "allow it when -T is given: see Permissions in the README)"

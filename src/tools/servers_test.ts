@@ -5,6 +5,7 @@ import {
 } from "@modelcontextprotocol/client";
 import {
   boundedFetch,
+  connect,
   grantAdvice,
   idAtEnd,
   idAtStart,
@@ -17,6 +18,7 @@ import {
 import { testWith } from "../../testdata/permissions.ts";
 import { startHttpToolServer } from "../../testdata/mcp_http.ts";
 import type { ToolServer } from "../config/file.ts";
+import { ConfigError } from "../config/connection.ts";
 
 const SERVER: ToolServer = {
   name: "s",
@@ -123,6 +125,38 @@ Deno.test("reasonOf() names the program that is not there, and how to point at i
     reasonOf(new Error("MCP error -32602: Tool nope not found"), "", SERVER),
     "Tool nope not found",
   );
+});
+
+Deno.test("connect() says in one line why a url server did not start, its first request the 2026 handshake's probe or not", async (t) => {
+  const cases: [string, typeof fetch, string][] = [
+    [
+      "an HTTP error",
+      () => Promise.resolve(new Response("boom", { status: 500 })),
+      "it answered HTTP 500",
+    ],
+    [
+      "JSON that is no JSON-RPC",
+      () => Promise.resolve(Response.json({ hello: 1 })),
+      "it answered in a shape the protocol does not allow",
+    ],
+    [
+      "no server",
+      () => Promise.reject(new TypeError("error sending request")),
+      "error sending request",
+    ],
+  ];
+  for (const [name, fetch, reason] of cases) {
+    await t.step(name, async () => {
+      await assert.rejects(
+        connect({ ...SERVER, name: "r", kind: "url", target: "http://h/mcp" }, {
+          env: () => undefined,
+          denoPath: "deno",
+          fetch,
+        }),
+        new ConfigError(`tool server r did not start: ${reason}`),
+      );
+    });
+  }
 });
 
 Deno.test("reasonOf() says why a server failed in one line, with its own last words", () => {
