@@ -502,8 +502,12 @@ export async function printResponseStream(
           if (keepText) thought += delta;
         }
         break;
-      case "response.reasoning_summary_part.done":
-        reasoning?.write("\n\n");
+      case "response.reasoning_summary_part.added":
+        // A summary's parts are paragraphs.
+        if (Number(event.summary_index) > 0) {
+          reasoning?.write("\n\n");
+          if (keepText) thought += "\n\n";
+        }
         break;
       case "response.refusal.delta":
         refusal += delta;
