@@ -169,3 +169,214 @@ Deno.test("a whole response's reasoning summary is shown like streamed reasoning
     stderr: "Thinking.\n\n",
   });
 });
+
+/** Tests that send the fixtures: the program reads them. */
+const reading = testWith({ name: "read", path: "testdata" });
+
+reading(
+  "attachments go as input_image with a data URL or a URL, and a PDF as input_file",
+  async () => {
+    const PNG = Deno.readFileSync("testdata/attachments/pixel.png");
+    const PDF = Deno.readFileSync("testdata/attachments/tiny.pdf");
+    const { code, stderr, requests } = await run([
+      "--api",
+      "responses",
+      "-a",
+      "testdata/attachments/pixel.png",
+      "-a",
+      "testdata/attachments/tiny.pdf",
+      "-a",
+      "https://example.com/cat.png",
+      "What are these?",
+    ], { reply: responses() });
+    assert.deepEqual({ code, stderr }, { code: 0, stderr: "" });
+    assert.deepEqual(requests[0].body.input, [SYSTEM, {
+      role: "user",
+      content: [
+        { type: "input_text", text: "What are these?" },
+        {
+          type: "input_image",
+          image_url: `data:image/png;base64,${PNG.toBase64()}`,
+          detail: "auto",
+        },
+        {
+          type: "input_file",
+          filename: "tiny.pdf",
+          file_data: `data:application/pdf;base64,${PDF.toBase64()}`,
+        },
+        {
+          type: "input_image",
+          image_url: "https://example.com/cat.png",
+          detail: "auto",
+        },
+      ],
+    }]);
+  },
+);
+
+Deno.test("--schema asks for text.format json_schema and prints the JSON once it follows the schema", async () => {
+  const schema = {
+    type: "object",
+    properties: { city: { type: "string" } },
+    required: ["city"],
+    additionalProperties: false,
+  };
+  const { code, stdout, stderr, requests } = await run(
+    ["--api", "responses", "--schema", JSON.stringify(schema), "Capital?"],
+    {
+      reply: responses(() => json(response([messageItem('{"city":"Paris"}')]))),
+    },
+  );
+  assert.deepEqual({ code, stdout, stderr }, {
+    code: 0,
+    stdout: '{"city":"Paris"}\n',
+    stderr: "",
+  });
+  assert.deepEqual(requests[0].body.text, {
+    format: { type: "json_schema", name: "answer", schema, strict: true },
+  });
+});
+
+Deno.test("--json prints the response object itself", async () => {
+  const { code, stdout, stderr } = await run(
+    ["--api", "responses", "--json", "Hi"],
+    { reply: responses() },
+  );
+  assert.deepEqual({ code, stderr }, { code: 0, stderr: "" });
+  // The SDK adds output_text, the message's text, to the response.
+  assert.deepEqual(JSON.parse(stdout), { ...response(), output_text: ANSWER });
+});
+
+Deno.test("-v tells the response's model and tokens as for chat completions, and the history keeps them in chat's names", async () => {
+  const { code, stderr } = await run(
+    ["--api", "responses", "-v", "Hi"],
+    { reply: responses() },
+  );
+  assert.equal(code, 0);
+  assert.match(
+    stderr,
+    /^model gpt-4o-2024-08-06, tokens 27 in \+ 18 out = 45, \d+ ms\n$/,
+  );
+});
+
+historyTest(
+  "the history saves an exchange through Responses like a chat exchange, usage in chat's names",
+  async () => {
+    await using tmp = await tempFolder();
+    const path = `${tmp.dir}/history.db`;
+    const { code } = await run(["--api", "responses", "Hi"], {
+      env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+      reply: responses(() =>
+        json(response(undefined, {
+          usage: {
+            input_tokens: 27,
+            input_tokens_details: { cached_tokens: 3 },
+            output_tokens: 18,
+            output_tokens_details: { reasoning_tokens: 5 },
+            total_tokens: 45,
+          },
+        }))
+      ),
+    });
+    assert.equal(code, 0);
+    const [turn] = savedTurns(path, 1)!;
+    assert.deepEqual(
+      [turn.prompt, turn.answer, turn.outcome, turn.model, turn.endpoint],
+      ["Hi", ANSWER, "answered", "gpt-4o", "api.openai.com/v1"],
+    );
+    assert.deepEqual(turn.usage, {
+      ...USAGE_SAVED,
+      reasoning_tokens: 5,
+      cached_tokens: 3,
+    });
+  },
+);
+
+Deno.test("a response that fails, whole or streamed, keeps what was printed, says why and exits 1", async (t) => {
+  const cases: [string, string[], () => Response, string, string][] = [
+    [
+      "response.failed in a stream",
+      ["--stream"],
+      () => pieces([failedStream(["A case "])]),
+      "A case \n",
+      "the server reported an error: The model failed to generate a response.\n",
+    ],
+    [
+      "an error event in a stream",
+      ["--stream"],
+      () => pieces([errorStream(["A case "])]),
+      "A case \n",
+      "the server reported an error: Rate limit reached for gpt-4o on tokens per min (TPM).\n",
+    ],
+    [
+      "a stream that ends before the response does",
+      ["--stream"],
+      () =>
+        pieces([textStream(["A case "]).split("event: response.completed")[0]]),
+      "A case \n",
+      "the answer was cut off: the stream ended before the server finished it\n",
+    ],
+    [
+      "a failed response sent whole",
+      [],
+      () =>
+        json(response([], {
+          status: "failed",
+          error: { code: "server_error", message: "The model failed." },
+        })),
+      "",
+      "the server reported an error: The model failed.\n",
+    ],
+    [
+      "a max_output_tokens stop",
+      [],
+      () =>
+        json(response(undefined, {
+          status: "incomplete",
+          incomplete_details: { reason: "max_output_tokens" },
+        })),
+      `${ANSWER}\n`,
+      "the answer was cut off at the model's token limit (finish_reason: length)\n",
+    ],
+  ];
+  for (const [name, args, answer, stdout, stderr] of cases) {
+    await t.step(name, async () => {
+      const outcome = await run(["--api", "responses", ...args, "Hi"], {
+        reply: responses(answer),
+      });
+      assert.deepEqual(
+        { code: outcome.code, stdout: outcome.stdout, stderr: outcome.stderr },
+        { code: name.includes("max_output") ? 0 : 1, stdout, stderr },
+      );
+    });
+  }
+});
+
+Deno.test("options Responses does not take are left out, said once; those it names otherwise are converted", async () => {
+  const { code, stderr, requests } = await run([
+    "--api",
+    "responses",
+    "-o",
+    "seed=7",
+    "-o",
+    "stop=END",
+    "-o",
+    "top_p=0.9",
+    "-o",
+    "verbosity=low",
+    "-o",
+    "user=ada",
+    "Hi",
+  ], { reply: responses() });
+  assert.deepEqual({ code, stderr }, {
+    code: 0,
+    stderr: "seed, stop: the Responses API takes no such option, not sent\n",
+  });
+  const { model: _, input: __, ...rest } = requests[0].body;
+  assert.deepEqual(rest, {
+    top_p: 0.9,
+    user: "ada",
+    text: { verbosity: "low" },
+    store: false,
+  });
+});
