@@ -50,7 +50,7 @@ function responses(
     seen.body.stream
       ? pieces([textStream(["A case ", "reaches it."])])
       : json(response()),
-): NonNullable<Setup["reply"]> {
+): (seen: Seen) => Response {
   return (seen) => {
     assert.equal(seen.url, `${BASE}/responses`);
     assertResponsesRequest(seen.body);
@@ -380,3 +380,223 @@ Deno.test("options Responses does not take are left out, said once; those it nam
     store: false,
   });
 });
+
+const ONLY_RESPONSES = apiError(
+  "This model is only supported in v1/responses and not in v1/chat/completions.",
+  "invalid_request_error",
+);
+
+/**
+ * A server like OpenAI's for a model served only through Responses: chat
+ * completions answer 404 saying so.
+ */
+const onlyResponses: NonNullable<Setup["reply"]> = (seen) => {
+  if (seen.url.endsWith("/chat/completions")) {
+    assertOpenAIRequest(seen.body);
+    return json(ONLY_RESPONSES, 404);
+  }
+  return responses()(seen);
+};
+
+historyTest(
+  "auto: a model only served by Responses is asked again there, and the next run goes there at once",
+  async () => {
+    await using tmp = await tempFolder();
+    const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: `${tmp.dir}/h.db` };
+    const first = await run(["-m", "o1-pro", "Hi"], {
+      env,
+      reply: onlyResponses,
+    });
+    assert.deepEqual(
+      {
+        code: first.code,
+        stdout: first.stdout,
+        stderr: first.stderr,
+        urls: first.requests.map((seen) => seen.url),
+      },
+      {
+        code: 0,
+        stdout: `${ANSWER}\n`,
+        stderr: "",
+        urls: [`${BASE}/chat/completions`, `${BASE}/responses`],
+      },
+    );
+    assert.deepEqual(first.requests[1].body.input, [SYSTEM, {
+      role: "user",
+      content: "Hi",
+    }]);
+    const next = await run(["-m", "o1-pro", "Again"], {
+      env,
+      reply: onlyResponses,
+    });
+    assert.deepEqual(
+      [next.code, next.requests.map((seen) => seen.url)],
+      [0, [`${BASE}/responses`]],
+    );
+    // Another model at the same server is asked through chat completions.
+    const other = await run(["-m", "gpt-4o", "Hi"], { env });
+    assert.deepEqual(
+      [other.code, other.requests.map((seen) => seen.url)],
+      [0, [`${BASE}/chat/completions`]],
+    );
+  },
+);
+
+Deno.test("auto without a history falls back to Responses each run, remembering nothing; --api chat does not", async () => {
+  for (let i = 0; i < 2; i++) {
+    const { code, requests } = await run(["-m", "o1-pro", "Hi"], {
+      reply: onlyResponses,
+    });
+    assert.deepEqual(
+      [code, requests.map((seen) => seen.url)],
+      [0, [`${BASE}/chat/completions`, `${BASE}/responses`]],
+    );
+  }
+  const chat = await run(["--api", "chat", "-m", "o1-pro", "Hi"], {
+    reply: onlyResponses,
+  });
+  assert.equal(chat.code, 1);
+  assert.equal(chat.requests.length, 1);
+});
+
+const LOCAL = "http://127.0.0.1:1337/v1";
+
+/** A server with chat completions and no Responses API: `/responses` answers `missing`. */
+function chatOnly(missing: () => Response): NonNullable<Setup["reply"]> {
+  return (seen) => {
+    if (seen.url.endsWith("/responses")) {
+      assertResponsesRequest(seen.body);
+      return missing();
+    }
+    assertOpenAIRequest(seen.body);
+    return json(completion());
+  };
+}
+
+Deno.test("--api responses at a server without it asks chat completions once, with one line", async (t) => {
+  const missing: [string, () => Response][] = [
+    ["404 with FastAPI's detail", () => json({ detail: "Not Found" }, 404)],
+    [
+      "404 as a text page",
+      () => new Response("404 page not found", { status: 404 }),
+    ],
+    ["405", () => new Response("Method Not Allowed", { status: 405 })],
+  ];
+  for (const [name, answer] of missing) {
+    await t.step(name, async () => {
+      const { code, stdout, stderr, requests } = await run(
+        ["--api", "responses", "Hi"],
+        { env: { OPENAI_BASE_URL: LOCAL }, reply: chatOnly(answer) },
+      );
+      assert.deepEqual(
+        { code, stdout, stderr, urls: requests.map((seen) => seen.url) },
+        {
+          code: 0,
+          stdout: `${ANSWER}\n`,
+          stderr: `gpt-4o: ${LOCAL} has no Responses API: asking through ` +
+            "chat completions\n",
+          urls: [`${LOCAL}/responses`, `${LOCAL}/chat/completions`],
+        },
+      );
+    });
+  }
+  await t.step(
+    "a 404 for the model is told, and nothing else asked",
+    async () => {
+      const { code, stderr, requests } = await run(
+        ["--api", "responses", "-m", "gpt-9", "Hi"],
+        {
+          env: { OPENAI_BASE_URL: LOCAL },
+          reply: chatOnly(() =>
+            json(
+              apiError(
+                "The model `gpt-9` does not exist or you do not have access to it.",
+                "invalid_request_error",
+                "model_not_found",
+              ),
+              404,
+            )
+          ),
+        },
+      );
+      assert.deepEqual(
+        { code, sent: requests.length },
+        { code: 1, sent: 1 },
+      );
+      assert.match(
+        stderr,
+        /^the model "gpt-9" was not found at 127\.0\.0\.1:1337 \(404\)/,
+      );
+    },
+  );
+});
+
+historyTest(
+  "a server found without Responses is asked through chat completions at once the next run, saying so",
+  async () => {
+    await using tmp = await tempFolder();
+    const env = { OPENAI_BASE_URL: LOCAL, GPT4O_HISTORY: `${tmp.dir}/h.db` };
+    const reply = chatOnly(() => json({ detail: "Not Found" }, 404));
+    const first = await run(["--api", "responses", "Hi"], { env, reply });
+    assert.equal(first.requests.length, 2);
+    const next = await run(["--api", "responses", "Hi"], { env, reply });
+    assert.deepEqual(
+      {
+        code: next.code,
+        stderr: next.stderr,
+        urls: next.requests.map((seen) => seen.url),
+      },
+      {
+        code: 0,
+        stderr: `gpt-4o: ${LOCAL} has no Responses API (as an earlier run ` +
+          "found): asking through chat completions\n",
+        urls: [`${LOCAL}/chat/completions`],
+      },
+    );
+    // --no-history saves nothing, and still reads what was found.
+    const unsaved = await run(["--api", "responses", "--no-history", "Hi"], {
+      env,
+      reply,
+    });
+    assert.equal(unsaved.requests.length, 1);
+  },
+);
+
+historyTest(
+  "-c goes on across the two APIs: the history keeps chat's messages, sent as input items to Responses",
+  async () => {
+    await using tmp = await tempFolder();
+    const env = { OPENAI_API_KEY: KEY, GPT4O_HISTORY: `${tmp.dir}/h.db` };
+    const reply: NonNullable<Setup["reply"]> = (seen) =>
+      seen.url.endsWith("/responses")
+        ? responses(() => json(response([messageItem("Through Responses.")])))(
+          seen,
+        )
+        : json(completion("Through chat."));
+    const first = await run(["Hi"], { env, reply });
+    const second = await run(["-c", "--api", "responses", "And?"], {
+      env,
+      reply,
+    });
+    const third = await run(["-c", "Last?"], { env, reply });
+    assert.deepEqual(
+      [first.stdout, second.stdout, third.stdout],
+      ["Through chat.\n", "Through Responses.\n", "Through chat.\n"],
+    );
+    assert.deepEqual(second.requests[0].body.input, [
+      SYSTEM,
+      { role: "user", content: "Hi" },
+      { role: "assistant", content: "Through chat." },
+      { role: "user", content: "And?" },
+    ]);
+    assertOpenAIRequest(third.requests[0].body);
+    assert.deepEqual(third.requests[0].body.messages, [
+      SYSTEM,
+      { role: "user", content: "Hi" },
+      { role: "assistant", content: "Through chat." },
+      { role: "user", content: "And?" },
+      { role: "assistant", content: "Through Responses." },
+      { role: "user", content: "Last?" },
+    ]);
+  },
+);
