@@ -31,6 +31,7 @@ import {
 } from "../testdata/openai.ts";
 import {
   callItem,
+  callStream,
   errorStream,
   failedStream,
   messageItem,
@@ -40,6 +41,7 @@ import {
   textStream,
 } from "../testdata/responses.ts";
 import { testWith } from "../testdata/permissions.ts";
+import { DENO_NETWORK_ENV } from "../src/launch/permissions.ts";
 
 const SYSTEM = { role: "system", content: "You are a helpful assistant." };
 const BASE = "https://api.openai.com/v1";
@@ -598,5 +600,93 @@ historyTest(
       { role: "assistant", content: "Through Responses." },
       { role: "user", content: "Last?" },
     ]);
+  },
+);
+
+const TOOL_SERVER = new URL("../testdata/mcp_server.ts", import.meta.url)
+  .pathname;
+
+/** What Deno needs to find its cache and reach the network, to start the tool server. */
+const DENO_ENV = Object.fromEntries(
+  ["HOME", "DENO_DIR", "XDG_CACHE_HOME", ...DENO_NETWORK_ENV].flatMap(
+    (name) => {
+      const value = Deno.permissions.querySync({ name: "env", variable: name })
+          .state === "granted"
+        ? Deno.env.get(name)
+        : undefined;
+      return value === undefined ? [] : [[name, value]];
+    },
+  ),
+);
+
+/**
+ * A model through Responses that calls `echo` once, then answers with what
+ * the calls' outputs said; streamed when asked.
+ */
+const echoModel = responses((seen) => {
+  const input = seen.body.input as { type?: string; output?: string }[];
+  const outputs = input.filter((item) => item.type === "function_call_output");
+  if (outputs.length === 0) {
+    const call = {
+      callId: "call_1",
+      name: "echo",
+      arguments: '{"text":"hi there"}',
+    };
+    return seen.body.stream
+      ? pieces([callStream([call])])
+      : json(response([callItem(call.callId, call.name, call.arguments)]));
+  }
+  const text = `The tools said: ${
+    outputs.map((each) => each.output).join(" | ")
+  }`;
+  return seen.body.stream
+    ? pieces([textStream([text.slice(0, 10), text.slice(10)])])
+    : json(response([messageItem(text)]));
+});
+
+testWith({ name: "run", command: "deno" }, { name: "read", path: "." })(
+  "tools through Responses: flat function tools, the call run, its output sent back as function_call_output",
+  async (t) => {
+    for (const args of [[], ["--stream"]]) {
+      await t.step(args.length ? "streamed" : "whole", async () => {
+        const { code, stdout, requests } = await run(
+          ["--api", "responses", "-T", "t", "--yes", ...args, "Echo"],
+          {
+            config: `[mcp.t]\nmodule = ${JSON.stringify(TOOL_SERVER)}\n`,
+            env: {
+              OPENAI_API_KEY: KEY,
+              GPT4O_CONFIG: CONFIG_PATH,
+              ...DENO_ENV,
+            },
+            reply: echoModel,
+          },
+        );
+        assert.deepEqual([code, stdout], [0, "The tools said: hi there\n"]);
+        assert.deepEqual((requests[0].body.tools as unknown[])[0], {
+          type: "function",
+          name: "echo",
+          description: "Says the text back.\nA second line.",
+          parameters: {
+            type: "object",
+            properties: { text: { type: "string" } },
+            required: ["text"],
+          },
+          strict: false,
+        });
+        assert.deepEqual((requests[1].body.input as unknown[]).slice(2), [
+          {
+            type: "function_call",
+            call_id: "call_1",
+            name: "echo",
+            arguments: '{"text":"hi there"}',
+          },
+          {
+            type: "function_call_output",
+            call_id: "call_1",
+            output: "hi there",
+          },
+        ]);
+      });
+    }
   },
 );
