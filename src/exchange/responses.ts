@@ -600,10 +600,10 @@ export async function printResponseStream(
  * import assert from "node:assert/strict";
  * import OpenAI from "openai";
  * import { onlyThroughResponses } from "./responses.ts";
- * const error = OpenAI.APIError.generate(404, {
+ * const error = OpenAI.APIError.generate(404, { error: {
  *   message: "This model is only supported in v1/responses and not in v1/chat/completions.",
  *   type: "invalid_request_error",
- * }, undefined, new Headers());
+ * } }, undefined, new Headers());
  * assert.equal(onlyThroughResponses(error), true);
  * ```
  */
@@ -626,7 +626,8 @@ export function noResponsesApi(error: unknown, model: string): boolean {
   if (error.status === 405 || error.status === 501) return true;
   if (error.status !== 404) return false;
   const said = serverMessage(error.error);
-  return error.code !== "model_not_found" && !said.includes(model);
+  return error.code !== "model_not_found" && !said.includes(model) &&
+    !onlyThroughResponses(error);
 }
 
 /**
