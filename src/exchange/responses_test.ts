@@ -11,6 +11,7 @@ import {
 import { TOOL_ARGUMENTS_BYTES } from "../tools/limits.ts";
 import { AnswerError } from "./answer.ts";
 import { assertResponsesRequest } from "../../testdata/openai.ts";
+import { ANSWER } from "../../testdata/fixtures.ts";
 import {
   messageItem,
   reasoningItem,
@@ -184,9 +185,7 @@ Deno.test("completionOf() reads a response as a chat completion", async (t) => {
   ][] = [
     ["text", response(), {
       role: "assistant",
-      content: response().output
-        ? "A case usually reaches the Supreme Court on a petition for a writ of certiorari."
-        : "",
+      content: ANSWER,
       refusal: null,
     }, "stop"],
     [
@@ -239,8 +238,7 @@ Deno.test("completionOf() reads a response as a chat completion", async (t) => {
       }),
       {
         role: "assistant",
-        content:
-          "A case usually reaches the Supreme Court on a petition for a writ of certiorari.",
+        content: ANSWER,
         refusal: null,
       },
       "content_filter",
@@ -367,7 +365,7 @@ Deno.test("printResponseStream() prints a response a server sent whole to a stre
   );
   assert.equal(
     text,
-    "A case usually reaches the Supreme Court on a petition for a writ of certiorari.",
+    ANSWER,
   );
   assert.equal(completion.choices[0].finish_reason, "stop");
   assert.equal(completion.usage?.total_tokens, 45);
