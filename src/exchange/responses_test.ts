@@ -362,11 +362,10 @@ Deno.test("printResponseStream() prints a response a server sent whole to a stre
   const { completion } = await printResponseStream(
     stream(response()),
     { write: (piece) => void (text += piece) },
+    { keepText: true },
   );
-  assert.equal(
-    text,
-    ANSWER,
-  );
+  assert.equal(text, ANSWER);
+  assert.equal(completion.choices[0].message.content, ANSWER);
   assert.equal(completion.choices[0].finish_reason, "stop");
   assert.equal(completion.usage?.total_tokens, 45);
 });
