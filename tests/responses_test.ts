@@ -19,12 +19,7 @@ import {
   tempFolder,
   USAGE_SAVED,
 } from "../testdata/harness.ts";
-import {
-  ANSWER,
-  apiError,
-  completion,
-  QUESTION,
-} from "../testdata/fixtures.ts";
+import { ANSWER, apiError, completion } from "../testdata/fixtures.ts";
 import {
   assertOpenAIRequest,
   assertResponsesRequest,
