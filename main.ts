@@ -27,6 +27,7 @@ import { denoIo, type Io } from "./src/io/io.ts";
 import { parseOptions, USAGE } from "./src/cli/options.ts";
 import { maskedOutput, Secrets } from "./src/io/redact.ts";
 import { printStream } from "./src/exchange/stream.ts";
+import { otherApiFor, respond } from "./src/exchange/responses.ts";
 import { type Entry, run } from "./src/run/run.ts";
 import { listedModel } from "./src/run/models.ts";
 import {
@@ -96,11 +97,21 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
     const { signal } = abort;
 
     let completion;
+    let response; // what the Responses API sent, which --json prints
     // With tools (-T), the model may call them before it answers: each
     // round's calls are answered and the messages sent again.
     for (let round = 0;; round++) {
       const sent = [...messages, ...toolMessages];
-      if (!stream) {
+      if (request.api === "responses") {
+        // The same exchange through OpenAI's Responses API.
+        ({ completion, response } = await respond(
+          client,
+          request,
+          sent,
+          screen,
+          signal,
+        ));
+      } else if (!stream) {
         completion = await client.chat.completions.create({
           model,
           messages: sent,
@@ -130,8 +141,12 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
     }
     if (request.json && toolMessages.length) {
       completion = { ...completion, tool_messages: toolMessages };
+      if (response) response = { ...response, tool_messages: toolMessages };
     }
-    screen.complete(completion, { streamed: stream });
+    screen.complete(completion, {
+      streamed: stream,
+      ...(response === undefined ? {} : { shown: response }),
+    });
     screen.end();
     const extracted = request.extract
       ? await extract(screen, request.extract, io.stderr)
@@ -170,19 +185,23 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
     // reason says why it stopped: Ctrl-C, --timeout, or stdout gone.
     const reason = abort.signal.reason ?? error;
     const failure = describeFailure(reason, contextOf(target));
-    // The provider cannot answer, and nothing is printed: ask the next one.
+    // The provider cannot answer, and nothing is printed: ask the next one
+    // (or through the other API, when the failure says it may answer).
     // Once a tool has run, the exchange is not started again elsewhere.
-    const elsewhere =
-      request.fallback && screen.text === "" && toolMessages.length === 0
-        ? fallbackReason(reason)
-        : undefined;
-    if (elsewhere) {
+    const unseen = screen.text === "" && toolMessages.length === 0;
+    const otherApi = request.switchApi && unseen
+      ? otherApiFor(reason, request.api ?? "chat", model)
+      : undefined;
+    const elsewhere = request.fallback && unseen && !otherApi
+      ? fallbackReason(reason)
+      : undefined;
+    if (elsewhere || otherApi) {
       return {
         exitCode: EXIT.failed,
         answer: "",
         outcome: "failed",
         error: failure.message,
-        fallBack: elsewhere,
+        ...(otherApi ? { otherApi } : { fallBack: elsewhere }),
       };
     }
     try {

@@ -1,10 +1,15 @@
 /**
- * OpenAI's own schema of a chat-completions request (from the OpenAPI
- * document in `openai/chat-request.schema.json`), to hold what the program
- * sends to it: messages and their parts, options, `response_format`.
+ * OpenAI's own schemas of a chat-completions request and of a Responses API
+ * request (from the OpenAPI documents in `openai/chat-request.schema.json`
+ * and `openai/responses-request.schema.json`), to hold what the program
+ * sends: messages or input items and their parts, options,
+ * `response_format` or `text.format`, tools.
  */
 import { Ajv } from "ajv";
 import schema from "./openai/chat-request.schema.json" with { type: "json" };
+import responsesSchema from "./openai/responses-request.schema.json" with {
+  type: "json",
+};
 
 const document = withoutNullable(schema);
 
@@ -31,6 +36,52 @@ ajv.addSchema({ $id: "openai", ...document as Record<string, unknown> });
 const validate = ajv.getSchema(
   "openai#/components/schemas/CreateChatCompletionRequest",
 )!;
+
+/**
+ * The document with `InputItem`'s `oneOf` as `anyOf`: a user message with a
+ * list of parts is both an `EasyInputMessage` and an `InputMessage` (with
+ * `type: "message"` or without), which OpenAPI's discriminator lets pass and
+ * JSON Schema's `oneOf` would refuse.
+ */
+function withMessagesEither(schema: unknown): unknown {
+  const document = structuredClone(schema) as {
+    components: { schemas: Record<string, Record<string, unknown>> };
+  };
+  const item = document.components.schemas.InputItem;
+  const { oneOf, ...rest } = item;
+  document.components.schemas.InputItem = { ...rest, anyOf: oneOf };
+  return document;
+}
+
+const responsesAjv = new Ajv({
+  strict: false,
+  allErrors: true,
+  validateFormats: false,
+  logger: false,
+});
+responsesAjv.addSchema({
+  $id: "responses",
+  ...withoutNullable(withMessagesEither(responsesSchema)) as Record<
+    string,
+    unknown
+  >,
+});
+const validateResponses = responsesAjv.getSchema(
+  "responses#/components/schemas/CreateResponse",
+)!;
+
+/**
+ * Fails, naming what is wrong, unless `body` is a valid `POST /responses`
+ * request by OpenAI's schema.
+ */
+export function assertResponsesRequest(body: unknown): void {
+  if (validateResponses(body)) return;
+  throw new Error(
+    `not a Responses API request by OpenAI's schema: ${
+      responsesAjv.errorsText(validateResponses.errors)
+    }`,
+  );
+}
 
 /** Fails, naming what is wrong, unless `body` is a valid request by OpenAI's schema. */
 export function assertOpenAIRequest(body: unknown): void {

@@ -58,6 +58,9 @@ Options:
       --max-tokens <n>     -o max_tokens=<n>, over any -o max_tokens
       --schema <json|@file>  ask for JSON that follows this JSON Schema, and
                            check it
+      --api <chat|responses|auto>  ask through chat completions or OpenAI's
+                           Responses API (default auto: chat completions,
+                           unless the provider or the model asks for Responses)
   -T, --tools <name>       let the model use the tools of the config file's
                            [mcp.NAME] server (repeatable; "all" for every one)
       --yes                run the model's tool calls without asking
@@ -167,6 +170,8 @@ export interface Options {
   sampling: SamplingOptions;
   /** `--schema`: a JSON Schema, inline or `@file`, as given. */
   schema: string | undefined;
+  /** `--api`: the API to ask through; `auto` decides by target. */
+  api: "chat" | "responses" | "auto";
   /** `--models`: list the server's models. */
   models: boolean;
   /** `-T`: the tool servers to enable, as given (`all` for every one). */
@@ -213,6 +218,7 @@ const FLAGS = {
   temperature: { type: "string" },
   "max-tokens": { type: "string" },
   schema: { type: "string" },
+  api: { type: "string", default: "auto" },
   models: { type: "boolean", default: false },
   tools: { type: "string", short: "T", multiple: true, default: [] },
   yes: { type: "boolean", default: false },
@@ -317,6 +323,7 @@ export function parseOptions(args: string[]): Options {
     files: values.file,
     sampling: samplingOf(values),
     schema: values.schema,
+    api: parseApi(values.api),
     models: values.models,
     tools: values.tools.flatMap((each) =>
       each.split(",").map((name) => name.trim()).filter(Boolean)
@@ -401,6 +408,14 @@ function samplingOf(
     );
   }
   return options;
+}
+
+/** `--api`'s value, checked. */
+function parseApi(text: string): Options["api"] {
+  if (text === "chat" || text === "responses" || text === "auto") return text;
+  throw new UsageError(
+    `--api takes chat, responses or auto, not ${JSON.stringify(text)}`,
+  );
 }
 
 /** The options that `--no-` may negate; parseArgs would accept it on any. */

@@ -40,6 +40,7 @@ Deno.test("parseOptions() leaves the model and system to the demo's defaults whe
     files: [],
     sampling: {},
     schema: undefined,
+    api: "auto",
     models: false,
     tools: [],
     yes: false,
@@ -49,6 +50,20 @@ Deno.test("parseOptions() leaves the model and system to the demo's defaults whe
   assert.equal(DEFAULT_HISTORY_LIMIT, 20);
   assert.equal(DEFAULT_MODEL, "gpt-4o");
   assert.equal(DEFAULT_SYSTEM, "You are a helpful assistant.");
+});
+
+Deno.test("parseOptions() takes --api chat, responses or auto, and refuses another", async (t) => {
+  for (const api of ["chat", "responses", "auto"] as const) {
+    await t.step(api, () => {
+      assert.equal(parseOptions(["--api", api, "Hi"]).api, api);
+    });
+  }
+  await t.step("another", () => {
+    assert.throws(() => parseOptions(["--api", "completions", "Hi"]), {
+      name: "UsageError",
+      message: '--api takes chat, responses or auto, not "completions"',
+    });
+  });
 });
 
 Deno.test("parseOptions() takes a history command with the words after it, and a conversation by id or name", async (t) => {

@@ -96,7 +96,7 @@ const KNOWN = {
     "prices",
   ],
   price: ["input", "output", "cached_input"],
-  provider: ["base_url", "key_env", "model", "headers"],
+  provider: ["base_url", "key_env", "model", "headers", "api"],
   role: ["system", "model", "options", "tools"],
   mcp: [
     "module",
@@ -379,10 +379,15 @@ export class Checker {
     for (const [header, text] of Object.entries(headers)) {
       this.#text(text, `${at}.headers.${header}`);
     }
+    const api = this.#text(table.api, `${at}.api`);
+    if (api !== undefined && api !== "chat" && api !== "responses") {
+      this.#fail(`${at}.api`, 'must be "chat" or "responses"');
+    }
     return {
       name,
       baseURL: baseURL!.replace(/\/+$/, ""),
       ...optional("keyVariable", keyVariable),
+      ...optional("api", api as "chat" | "responses" | undefined),
       ...optional("defaultModel", this.#text(table.model, `${at}.model`)),
       headers: { ...headers } as Record<string, string>,
     };

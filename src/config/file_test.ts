@@ -79,6 +79,7 @@ base_url = "https://gateway.example/v1/"
 key_env = "GPT4O_WORK_KEY"
 model = "gpt-4o-mini"
 headers = { "X-Team" = "law" }
+api = "responses"
 [roles.lawyer]
 system = "You are a careful lawyer."
 model = "work:gpt-4o"
@@ -121,6 +122,7 @@ cached_input = 0.075
       keyVariable: "GPT4O_WORK_KEY",
       defaultModel: "gpt-4o-mini",
       headers: { "X-Team": "law" },
+      api: "responses",
     }],
     roles: [{
       name: "lawyer",
@@ -336,6 +338,10 @@ Deno.test("loadConfigFile() refuses what it cannot use, naming the setting", asy
     [
       '[providers.w]\nbase_url = "https://x"\nheaders = { A = 1 }',
       "/c.toml: providers.w.headers.A must be a text, not a number",
+    ],
+    [
+      '[providers.w]\nbase_url = "https://x"\napi = "completions"',
+      '/c.toml: providers.w.api must be "chat" or "responses"',
     ],
     [
       "[roles.r]\nmodel = true",

@@ -79,6 +79,8 @@ export interface Target {
   /** The variable the provider's key came from, for messages. */
   keyVariable?: string;
   connection: Connection;
+  /** The API the provider's entry asks for (`api = "responses"`). */
+  api?: "chat" | "responses";
 }
 
 /**
@@ -154,6 +156,7 @@ function targetOf(
     ...(provider ? { provider: provider.name } : {}),
     ...(provider?.keyVariable ? { keyVariable: provider.keyVariable } : {}),
     connection: connectionOf(settings.read, endpoint),
+    ...(provider?.api ? { api: provider.api } : {}),
   };
 }
 

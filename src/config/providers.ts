@@ -23,6 +23,8 @@ export interface CustomProvider {
   defaultModel?: string;
   /** Headers sent with each request to it; their values are masked like keys. */
   headers: Record<string, string>;
+  /** `api = "responses"`: ask it through OpenAI's Responses API. */
+  api?: "chat" | "responses";
 }
 
 /** An OpenAI-compatible server known by name. */
@@ -41,6 +43,8 @@ export interface Provider {
   headers?: Record<string, string>;
   /** The config file that declares it, for a custom provider. */
   from?: string;
+  /** The API its entry asks for (a custom provider's `api`). */
+  api?: "chat" | "responses";
 }
 
 /** A custom provider of the config file as a {@linkcode Provider}. */
@@ -53,6 +57,7 @@ export function providerOf(custom: CustomProvider, file: string): Provider {
     note: `from ${file}`,
     headers: custom.headers,
     from: file,
+    ...(custom.api ? { api: custom.api } : {}),
   };
 }
 

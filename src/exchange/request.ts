@@ -22,9 +22,25 @@ import { InterruptedError, type RequestContext } from "../errors.ts";
 import { NO_KEY } from "../config/connection.ts";
 import { CutOffError, RefusalError } from "./answer.ts";
 
+/**
+ * Which API an exchange goes through: chat completions
+ * (`POST /chat/completions`) or OpenAI's Responses API (`POST /responses`).
+ */
+export type Api = "chat" | "responses";
+
 /** One exchange: where to send which messages, and how to show the answer. */
 export interface Request {
   target: Target;
+  /** The API it goes through (chat completions unless it says). */
+  api?: Api;
+  /**
+   * The other API may answer instead: a failure that says so (a model
+   * served only through Responses; a server without Responses), before
+   * anything is printed, is returned as {@linkcode Reply.otherApi}.
+   */
+  switchApi?: boolean;
+  /** Tells a line once a run (a field the API does not take, left out). */
+  note?: (line: string) => void;
   messages: Message[];
   stream: boolean;
   json: boolean;
@@ -89,6 +105,8 @@ export interface Reply {
   usage?: CompletionUsage | null;
   /** Why the next target should be asked instead (a short reason). */
   fallBack?: string;
+  /** The API to ask through instead (see {@linkcode Request.switchApi}). */
+  otherApi?: Api;
   /** The tool rounds before the answer, as sent back to the model. */
   toolMessages?: ToolMessage[];
 }

@@ -132,15 +132,20 @@ export class AnswerScreen implements Output, Disposable {
   }
 
   /**
-   * Shows a whole completion: as it came with `--json`; otherwise its
-   * reasoning and text, unless they were `streamed` already.
+   * Shows a whole completion: as it came with `--json` (or `shown`, what
+   * the server sent when that was no chat completion: a Responses API
+   * response); otherwise its reasoning and text, unless they were
+   * `streamed` already.
    *
    * @throws {AnswerError} when the completion holds no answer (after
    * printing it with `--json`, so the exit code is the same either way).
    */
-  complete(completion: unknown, { streamed }: { streamed: boolean }): void {
+  complete(
+    completion: unknown,
+    { streamed, shown = completion }: { streamed: boolean; shown?: unknown },
+  ): void {
     this.stopActivity();
-    if (this.#json) this.#stdout.write(asJSON(completion));
+    if (this.#json) this.#stdout.write(asJSON(shown));
     if (!streamed) {
       const choices = (completion as { choices?: { message?: unknown }[] })
         ?.choices;

@@ -7,9 +7,10 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { HistoryError } from "./errors.ts";
+import { API_CHOICES } from "./api_memory.ts";
 
 /** The schema version this code writes, kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Schema migrations: entry `n` takes `user_version` n to n + 1. */
 const MIGRATIONS = [
@@ -112,6 +113,9 @@ const MIGRATIONS = [
     INSERT INTO titles_text (titles_text, rowid, title)
       VALUES ('delete', old.id, old.title);
   END;`,
+  // Which API a server and a model are asked through, as runs found out
+  // (see api_memory.ts).
+  API_CHOICES,
 ];
 
 /** Brings the schema to {@linkcode SCHEMA_VERSION} in one transaction. */

@@ -165,3 +165,23 @@ withVersion3(
     assert.deepEqual(history.search("mandamus").map((hit) => hit.id), [1]);
   },
 );
+
+withVersion3(
+  "open() brings a version 3 history to version 5, where the API a run found is kept",
+  (path) => {
+    {
+      using history = History.open(path);
+      assert.deepEqual(
+        history.rememberedApi("https://api.openai.com/v1", "o1-pro"),
+        {},
+      );
+      history.rememberApi("https://api.openai.com/v1", "o1-pro", "responses");
+    }
+    assert.equal(SCHEMA_VERSION, 5);
+    using history = History.open(path, { readOnly: true });
+    assert.deepEqual(
+      history.rememberedApi("https://api.openai.com/v1", "o1-pro"),
+      { model: "responses" },
+    );
+  },
+);

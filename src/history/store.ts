@@ -26,6 +26,12 @@ import { forget, type Forgotten, unusedSince } from "./forget.ts";
 import { usageSums } from "./usage.ts";
 import { checkVersion, migrate, SCHEMA_VERSION } from "./migrations.ts";
 import { type AttachmentRow, type ExchangeRow, toExchange } from "./rows.ts";
+import {
+  remember,
+  type Remembered,
+  remembered,
+  type RememberedApi,
+} from "./api_memory.ts";
 import { checkedBytes, checkedFile, DamagedHistoryError } from "./checked.ts";
 
 /** How long a save or an open waits for another process's lock, in ms. */
@@ -309,6 +315,21 @@ export class History implements Disposable {
       ).run(name, name, id);
       if (changes === 0) throw new ConversationGoneError(this.path, id);
     });
+  }
+
+  /** What earlier runs found of the API for `model` at `endpoint` (see api_memory.ts). */
+  rememberedApi(endpoint: string, model: string, now = new Date()): Remembered {
+    return this.#read(() => remembered(this.#db, endpoint, model, now));
+  }
+
+  /** Keeps the API a run found for `model` (or, `""`, every model) at `endpoint`. */
+  rememberApi(
+    endpoint: string,
+    model: string,
+    api: RememberedApi,
+    now = new Date(),
+  ): void {
+    this.#write("save to", () => remember(this.#db, endpoint, model, api, now));
   }
 
   /**

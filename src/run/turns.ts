@@ -15,7 +15,7 @@ import {
 } from "../config/sampling.ts";
 import { UsageError } from "../cli/usage_error.ts";
 import { describeFailure, EXIT } from "../errors.ts";
-import type { Ask, Reply } from "../exchange/request.ts";
+import type { Ask, Reply, Request } from "../exchange/request.ts";
 import type {
   JsonSchemaRequest,
   JsonSchemaResponseFormat,
@@ -35,6 +35,7 @@ import type { Turn, TurnResult } from "../chat/chat.ts";
 import type { ToolsInUse } from "../tools/use.ts";
 import type { MarkdownOptions } from "../render/markdown.ts";
 import { rewrapsOnResize, takesHyperlinks } from "../io/terminal.ts";
+import { ApiChoices } from "./api_choice.ts";
 /**
  * Each turn of a run: its targets in fallback order, asked in turn until one
  * answers, and the saving of the exchange.
@@ -46,6 +47,7 @@ export class Turns {
   readonly #render: MarkdownOptions | undefined;
   readonly #stream: boolean;
   readonly #activity: boolean;
+  readonly #apis: ApiChoices;
 
   constructor(
     readonly io: Io,
@@ -67,6 +69,12 @@ export class Turns {
     this.#stream = streams(io, options, settings);
     // Someone watches the answer arrive: show that it is on its way.
     this.#activity = io.stdoutIsTerminal && io.stderrIsTerminal;
+    this.#apis = new ApiChoices(
+      options.api,
+      settings.history,
+      options.save,
+      (text) => secrets.redact(text),
+    );
   }
 
   /** The config's price of `target`'s model, if it gives one. */
@@ -116,7 +124,7 @@ export class Turns {
     let reply!: Reply;
     for (const [i, each] of targets.entries()) {
       [target, started] = [each, new Date()];
-      reply = await this.ask(io, {
+      const request: Request = {
         target,
         messages,
         stream: this.#stream,
@@ -137,7 +145,17 @@ export class Turns {
         ...(tools ? { tools: tools.rounds } : {}),
         ...optionalPrice(this.#price(each)),
         fallback: i < targets.length - 1,
-      });
+        note: this.note,
+      };
+      // Chat completions or Responses; once, the other when it may answer.
+      const { api, switchApi, told } = this.#apis.choose(each);
+      if (told) this.note(told);
+      reply = await this.ask(io, { ...request, api, switchApi });
+      if (reply.otherApi) {
+        const line = this.#apis.found(each, reply.otherApi);
+        if (line) this.note(line);
+        reply = await this.ask(io, { ...request, api: reply.otherApi });
+      }
       if (reply.fallBack === undefined) break;
       io.stderr.write(
         `${each.shown} cannot answer (${reply.fallBack}): asking ` +
