@@ -27,7 +27,7 @@ import { denoIo, type Io } from "./src/io/io.ts";
 import { parseOptions, USAGE } from "./src/cli/options.ts";
 import { maskedOutput, Secrets } from "./src/io/redact.ts";
 import { printStream } from "./src/exchange/stream.ts";
-import { otherApiFor, respond } from "./src/exchange/responses.ts";
+import { otherApiFor } from "./src/exchange/api_errors.ts";
 import { type Entry, run } from "./src/run/run.ts";
 import { listedModel } from "./src/run/models.ts";
 import {
@@ -103,7 +103,8 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
     for (let round = 0;; round++) {
       const sent = [...messages, ...toolMessages];
       if (request.api === "responses") {
-        // The same exchange through OpenAI's Responses API.
+        // The same exchange through OpenAI's Responses API, loaded only then.
+        const { respond } = await import("./src/exchange/responses.ts");
         ({ completion, response } = await respond(
           client,
           request,
