@@ -26,7 +26,7 @@ import {
   toolTest,
   withTools,
 } from "../testdata/tools.ts";
-import { LINE_LIMIT } from "../src/tools/servers.ts";
+import { LINE_LIMIT } from "../src/tools/limits.ts";
 import { TOOL_ARGUMENTS_BYTES } from "../src/tools/limits.ts";
 
 toolTest(

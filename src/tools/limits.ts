@@ -53,3 +53,17 @@ export function overBytes(text: string, limit: number): boolean {
 export function sizeShown(bytes: number): string {
   return bytes % 2 ** 20 === 0 ? `${bytes / 2 ** 20} MiB` : `${bytes} bytes`;
 }
+
+/**
+ * The longest message, in bytes, a line of a server's output, a `url`
+ * server's response or one of its events may hold (32 MiB): reading one
+ * costs about four times its size, and parsing it blocks for about 0.2 s.
+ */
+export const LINE_LIMIT = 32 * 1024 * 1024;
+
+/** What a call whose answer is over `limit` bytes fails with. */
+export function tooLongMessage(limit: number): string {
+  return `its answer was over ${
+    sizeShown(limit)
+  }, the most one message may hold`;
+}

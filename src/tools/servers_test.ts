@@ -4,17 +4,14 @@ import {
   StreamableHTTPClientTransport,
 } from "@modelcontextprotocol/client";
 import {
-  boundedFetch,
   connect,
   grantAdvice,
-  idAtEnd,
-  idAtStart,
-  ProcessTransport,
-  readLines,
   reasonOf,
   sandboxArgs,
   serverEnv,
 } from "./servers.ts";
+import { idAtEnd, idAtStart, ProcessTransport, readLines } from "./stdio.ts";
+import { boundedFetch } from "./bounded_fetch.ts";
 import { testWith } from "../../testdata/permissions.ts";
 import { startHttpToolServer } from "../../testdata/mcp_http.ts";
 import type { ToolServer } from "../config/file.ts";
