@@ -79,7 +79,7 @@ export async function run(
   if (options.listTools) {
     const { role } = startOf(options, settings, undefined);
     const { listTools } = await import("../tools/use.ts");
-    return await listTools(io, options, settings, role);
+    return await listTools(io, options, settings, role, secrets);
   }
   if (options.historyCommand) {
     const { historyCommand } = await import("../history/commands.ts");

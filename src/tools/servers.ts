@@ -28,6 +28,7 @@ import project from "../../deno.json" with { type: "json" };
 import { DENO_CACHE_ENV } from "../launch/permissions.ts";
 import { cacheModule, importFlags, plainText } from "./cache.ts";
 import { sizeShown } from "./limits.ts";
+import { SignIn, type SignInIo } from "./oauth.ts";
 
 /**
  * How long a server has to start and answer `initialize`, and then each
@@ -59,6 +60,8 @@ export interface ServerIo {
   denoPath: string;
   /** The `fetch` a `url` server is reached through. */
   fetch: typeof globalThis.fetch;
+  /** How a `url` server that asks for it is signed in to (OAuth); without, it is not. */
+  signIn?: SignInIo;
 }
 
 /** The variables an unsandboxed program gets to find what it runs. */
@@ -146,8 +149,13 @@ export interface Connected extends AsyncDisposable {
 export async function connect(
   server: ToolServer,
   io: ServerIo,
-  { signal }: { signal?: AbortSignal } = {},
+  { signal, signIn }: { signal?: AbortSignal; signIn?: SignIn } = {},
 ): Promise<Connected> {
+  if (server.kind === "url" && io.signIn && !signIn) {
+    // A server that answers 401 is signed in to, and connected to again.
+    using signIn = new SignIn(server, io.signIn);
+    return await connect(server, io, { ...(signal ? { signal } : {}), signIn });
+  }
   // The 2025 handshake (`initialize`), which servers of either era answer:
   // the SDK's probe for the 2026 era could end a server that exits on any
   // request before it.
@@ -161,6 +169,7 @@ export async function connect(
       // The SDK follows a redirect only within the server's origin.
       requestInit: { headers: server.headers },
       fetch: boundedFetch(io.fetch),
+      ...(signIn ? { authProvider: signIn } : {}),
     });
   } else {
     const process = new ProcessTransport(
@@ -185,7 +194,19 @@ export async function connect(
       ...(signal ? { signal } : {}),
     });
   } catch (error) {
-    await transport.close().catch(() => {});
+    let signedIn = false;
+    try {
+      signedIn = transport instanceof StreamableHTTPClientTransport &&
+        await signIn?.completed(error, transport, signal) === true;
+    } finally {
+      await transport.close().catch(() => {});
+    }
+    if (signedIn) {
+      return await connect(server, io, {
+        ...(signal ? { signal } : {}),
+        signIn,
+      });
+    }
     if (error instanceof ConfigError || signal?.aborted) throw error;
     throw new ConfigError(
       `tool server ${server.name} did not start: ${
