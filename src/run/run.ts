@@ -81,6 +81,10 @@ export async function run(
     const { listTools } = await import("../tools/use.ts");
     return await listTools(io, options, settings, role, secrets);
   }
+  if (options.logout !== undefined) {
+    const { logout } = await import("../tools/tokens.ts");
+    return logout(io, settings.history, options.logout);
+  }
   if (options.historyCommand) {
     const { historyCommand } = await import("../history/commands.ts");
     return await historyCommand(io, options, settings, options.historyCommand);

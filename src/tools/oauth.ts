@@ -54,14 +54,16 @@ export interface SignInIo {
 
 /**
  * One server's sign-in for one run: the SDK's provider, and the loopback
- * listener the browser comes back to. Disposing of it closes the listener.
+ * listener the browser comes back to. Disposing of it closes the listener,
+ * and waits until it is closed.
  */
-export class SignIn implements OAuthClientProvider, Disposable {
+export class SignIn implements OAuthClientProvider, AsyncDisposable {
   readonly #store: SignInStore;
   #verifier?: string;
   #discovery?: OAuthDiscoveryState;
   #state?: string;
   #listener?: Deno.HttpServer<Deno.NetAddr>;
+  #closing?: Promise<void>;
   #port?: number;
   #redirect?: PromiseWithResolvers<URLSearchParams>;
   /** The browser is at the authorization page: the next failure to connect waits for it. */
@@ -151,6 +153,9 @@ export class SignIn implements OAuthClientProvider, Disposable {
       );
     }
     this.#redirect = Promise.withResolvers();
+    // Waited for once the SDK gives up on this connection: until then, a
+    // refusal is held, not unhandled.
+    this.#redirect.promise.catch(() => {});
     this.io.say(
       `tool server ${name} needs you to sign in: opening ${authorizationUrl.href}`,
     );
@@ -233,11 +238,11 @@ export class SignIn implements OAuthClientProvider, Disposable {
     return true;
   }
 
-  [Symbol.dispose](): void {
-    void this.#listener?.shutdown();
-    this.#listener = undefined;
+  async [Symbol.asyncDispose](): Promise<void> {
     this.#redirect?.reject(new Error("the sign-in ended"));
-    this.#redirect?.promise.catch(() => {});
+    await this.#closing;
+    await this.#listener?.shutdown();
+    this.#listener = undefined;
   }
 
   /** The browser's redirect: its query, once its `state` is checked. */
@@ -286,7 +291,7 @@ export class SignIn implements OAuthClientProvider, Disposable {
 
   /** The one request the listener serves: the browser's redirect. */
   #answer(request: Request): Response {
-    void this.#listener?.shutdown();
+    this.#closing = this.#listener?.shutdown();
     this.#listener = undefined;
     const url = new URL(request.url);
     const params = url.searchParams;
@@ -334,6 +339,8 @@ function page(status: number, text: string): Response {
     headers: {
       "content-type": "text/plain; charset=utf-8",
       "cache-control": "no-store",
+      // One request served, then the connection closed with the listener.
+      connection: "close",
     },
   });
 }

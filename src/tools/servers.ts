@@ -153,7 +153,7 @@ export async function connect(
 ): Promise<Connected> {
   if (server.kind === "url" && io.signIn && !signIn) {
     // A server that answers 401 is signed in to, and connected to again.
-    using signIn = new SignIn(server, io.signIn);
+    await using signIn = new SignIn(server, io.signIn);
     return await connect(server, io, { ...(signal ? { signal } : {}), signIn });
   }
   // The 2025 handshake (`initialize`), which servers of either era answer:

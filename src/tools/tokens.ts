@@ -15,6 +15,11 @@ import type {
 } from "@modelcontextprotocol/client";
 import { dirname } from "../config/paths.ts";
 import type { Secrets } from "../io/redact.ts";
+import type { Io } from "../io/io.ts";
+import type { HistoryPlace } from "../history/use.ts";
+import { ConfigError } from "../config/connection.ts";
+import { UsageError } from "../cli/usage_error.ts";
+import { EXIT } from "../errors.ts";
 
 /** What is kept of one server's sign-in. */
 export interface SignInRecord {
@@ -31,6 +36,12 @@ export interface SignInRecord {
 export function signInFolder(historyPath: string): string {
   const separator = Deno.build.os === "windows" ? "\\" : "/";
   return `${dirname(historyPath, Deno.build.os)}${separator}oauth`;
+}
+
+/** The file of the sign-in of the server `name`, in `folder`. */
+export function signInPath(folder: string, name: string): string {
+  const separator = Deno.build.os === "windows" ? "\\" : "/";
+  return `${folder}${separator}${name}.json`;
 }
 
 /**
@@ -62,9 +73,9 @@ export class SignInStore {
 
   /** The file of this server's sign-in. */
   get path(): string | undefined {
-    if (this.folder === undefined) return undefined;
-    const separator = Deno.build.os === "windows" ? "\\" : "/";
-    return `${this.folder}${separator}${this.name}.json`;
+    return this.folder === undefined
+      ? undefined
+      : signInPath(this.folder, this.name);
   }
 
   /**
@@ -111,18 +122,46 @@ export class SignInStore {
 }
 
 /**
- * Forgets the sign-in of the server `name` (its tokens and its
- * registration): whether there was one.
+ * `--logout NAME`: forgets the sign-in of the tool server `name`, its tokens
+ * and its registration, and says so.
+ *
+ * @throws {UsageError} for a name no `[mcp.NAME]` can have.
+ * @throws {ConfigError} when the history, and so the sign-ins, has no place.
  */
-export function forgetSignIn(folder: string, name: string): boolean {
-  const separator = Deno.build.os === "windows" ? "\\" : "/";
-  try {
-    Deno.removeSync(`${folder}${separator}${name}.json`);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
+export function logout(io: Io, place: HistoryPlace, name: string): number {
+  if (!/^[A-Za-z][\w-]*$/.test(name)) {
+    throw new UsageError(
+      `--logout takes the name of a tool server, as in [mcp.NAME], not ${
+        JSON.stringify(name)
+      }`,
+    );
   }
+  if (place.problem) throw place.problem;
+  if (place.path === undefined) {
+    io.stderr.write(
+      `no sign-in of tool server ${name} is kept: with the history off, a ` +
+        "sign-in lasts its run\n",
+    );
+    return EXIT.ok;
+  }
+  try {
+    Deno.removeSync(signInPath(signInFolder(place.path), name));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      io.stderr.write(`no sign-in of tool server ${name} is kept\n`);
+      return EXIT.ok;
+    }
+    throw new ConfigError(
+      `could not forget the sign-in of tool server ${name}: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+  }
+  io.stdout.write(
+    `signed out of tool server ${name}: its tokens and registration are ` +
+      "forgotten\n",
+  );
+  return EXIT.ok;
 }
 
 /**
