@@ -38,8 +38,8 @@ const FAILS_WITHIN_MS = 3_000;
 
 /**
  * The program that opens a page, and its arguments before the page's
- * address: `$BROWSER` when it is one command (no spaces, commas, `%s` or
- * list of several), else the system's.
+ * address: `$BROWSER` when it is one command (no spaces, commas, quotes,
+ * wildcards, `%s` or `:` list of several), else the system's.
  *
  * @example
  * ```ts
@@ -60,7 +60,7 @@ export function opener(
   } catch {
     // a run that may not read it uses the system's opener
   }
-  if (browser && !/[\s,%"'\\]/.test(browser) && !browser.includes(":")) {
+  if (browser && !/[\s,%:"'\\*?[]/.test(browser)) {
     return { command: browser, args: [] };
   }
   return os === "darwin"
