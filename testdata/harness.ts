@@ -61,6 +61,8 @@ export interface Setup {
   noColor?: boolean;
   /** How the program was started: as the demo (the default) or the gpt4o command. */
   entry?: Entry;
+  /** The browser a sign-in page is opened in (a test double: no real one is started). */
+  openBrowser?: (url: string) => Promise<void>;
   /** Replaces the recording stdout and stderr, e.g. with one that fails. */
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
@@ -166,6 +168,8 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
       const reply = setup.reply ?? (() => json(completion()));
       return await reply(seen, interrupt);
     },
+    openBrowser: setup.openBrowser ??
+      (() => Promise.reject(new Error("the tests open no browser"))),
     onInterrupt(handler) {
       listeners.add(handler);
       return { [Symbol.dispose]: () => void listeners.delete(handler) };

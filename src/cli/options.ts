@@ -65,6 +65,7 @@ Options:
                            [mcp.NAME] server (repeatable; "all" for every one)
       --yes                run the model's tool calls without asking
       --list-tools         list the enabled servers' tools
+      --logout <name>      forget the sign-in to the url server [mcp.NAME]
       --stream             print it as it arrives (the default at a terminal)
       --no-stream          print the answer once it is whole
       --json               print the whole completion as JSON, not the text
@@ -180,6 +181,8 @@ export interface Options {
   yes: boolean;
   /** `--list-tools`: list the enabled servers' tools. */
   listTools: boolean;
+  /** `--logout NAME`: forget that tool server's sign-in. */
+  logout: string | undefined;
   /** The prompt words, joined by spaces; empty when none were given. */
   prompt: string;
 }
@@ -223,6 +226,7 @@ const FLAGS = {
   tools: { type: "string", short: "T", multiple: true, default: [] },
   yes: { type: "boolean", default: false },
   "list-tools": { type: "boolean", default: false },
+  logout: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
   version: { type: "boolean", default: false },
 } satisfies ParseArgsOptionsConfig;
@@ -330,6 +334,7 @@ export function parseOptions(args: string[]): Options {
     ),
     yes: values.yes,
     listTools: values["list-tools"],
+    logout: values.logout,
     prompt: takesWords ? "" : positionals.join(" "),
   };
   if (options.continue && options.conversation !== undefined) {
@@ -363,6 +368,8 @@ export function parseOptions(args: string[]): Options {
     ? "--models"
     : options.listTools
     ? "--list-tools"
+    : options.logout !== undefined
+    ? "--logout"
     : undefined;
   if (
     listing && (options.prompt || options.chat || options.continue ||

@@ -45,6 +45,7 @@ Deno.test("parseOptions() leaves the model and system to the demo's defaults whe
     tools: [],
     yes: false,
     listTools: false,
+    logout: undefined,
     prompt: "",
   });
   assert.equal(DEFAULT_HISTORY_LIMIT, 20);
@@ -119,6 +120,13 @@ Deno.test("parseOptions() gathers -T's servers, repeated or listed with commas, 
     () => parseOptions(["--list-tools", "Hi"]),
     new UsageError(
       "--list-tools asks nothing: give it no prompt, --chat, --continue or --conversation",
+    ),
+  );
+  assert.equal(parseOptions(["--logout", "notion"]).logout, "notion");
+  assert.throws(
+    () => parseOptions(["--logout", "notion", "Hi"]),
+    new UsageError(
+      "--logout asks nothing: give it no prompt, --chat, --continue or --conversation",
     ),
   );
 });

@@ -80,6 +80,8 @@ export interface Io {
   lines(options?: LinesOptions): LineReader;
   /** The `fetch` the OpenAI client sends its requests through. */
   fetch: typeof globalThis.fetch;
+  /** Opens a sign-in page in the browser (`src/tools/browser.ts` unless given). */
+  openBrowser?(url: string): Promise<void>;
   /**
    * Calls `handler` when the user presses Ctrl-C or the process gets SIGTERM
    * or SIGHUP, until disposed; outside that span they end the program as

@@ -12,7 +12,7 @@
 
 # What a run may read of the environment: the program's own variables are
 # all GPT4O_*; src/launch/permissions.ts reads this line as PROGRAM_ENV.
-env='GPT4O_*,OPENAI_API_KEY,OPENAI_BASE_URL,OPENAI_ORG_ID,OPENAI_PROJECT_ID,OPENAI_CUSTOM_HEADERS,OPENROUTER_API_KEY,GROQ_API_KEY,DEEPSEEK_API_KEY,MISTRAL_API_KEY,GEMINI_API_KEY,TOGETHER_API_KEY,OLLAMA_HOST,XDG_DATA_HOME,HOME,APPDATA,XDG_CONFIG_HOME,TERM,TERM_PROGRAM,VTE_VERSION,WT_SESSION,DENO_DIR,XDG_CACHE_HOME,LOCALAPPDATA,SystemRoot,HTTPS_PROXY,https_proxy,HTTP_PROXY,http_proxy,ALL_PROXY,all_proxy,NO_PROXY,no_proxy,NODE_EXTRA_CA_CERTS,DENO_CERT,DENO_TLS_CA_STORE,PATH'
+env='GPT4O_*,OPENAI_API_KEY,OPENAI_BASE_URL,OPENAI_ORG_ID,OPENAI_PROJECT_ID,OPENAI_CUSTOM_HEADERS,OPENROUTER_API_KEY,GROQ_API_KEY,DEEPSEEK_API_KEY,MISTRAL_API_KEY,GEMINI_API_KEY,TOGETHER_API_KEY,OLLAMA_HOST,XDG_DATA_HOME,HOME,APPDATA,XDG_CONFIG_HOME,TERM,TERM_PROGRAM,VTE_VERSION,WT_SESSION,DENO_DIR,XDG_CACHE_HOME,LOCALAPPDATA,SystemRoot,HTTPS_PROXY,https_proxy,HTTP_PROXY,http_proxy,ALL_PROXY,all_proxy,NO_PROXY,no_proxy,NODE_EXTRA_CA_CERTS,DENO_CERT,DENO_TLS_CA_STORE,BROWSER,DISPLAY,WAYLAND_DISPLAY,XDG_RUNTIME_DIR,DBUS_SESSION_BUS_ADDRESS,XDG_CURRENT_DESKTOP,XDG_SESSION_TYPE,DESKTOP_SESSION,XDG_DATA_DIRS,XDG_CONFIG_DIRS,LANG,PATH'
 # No permission: V8's young generation capped, so that a long stream's
 # memory stays flat (MEMORY_FLAG in src/launch/permissions.ts).
 memory='--v8-flags=--max-semi-space-size=4'
@@ -167,6 +167,14 @@ fi
 run=
 if [ -n "$tools" ]; then
   case $deno in *,*) ;; *) run=$deno ;; esac
+  # A url server's sign-in opens the browser: $BROWSER when it is one
+  # command, else the system's opener (src/tools/browser.ts).
+  trimmed "${BROWSER-}"
+  case $value in
+    '' | *[[:space:],%:\"\'\\]* | *[*?]* | *\[*)
+      if [ -d /System/Library/CoreServices ]; then value=open; else value=xdg-open; fi ;;
+  esac
+  commands="$commands $value"
   for command in $commands; do
     case ",$run," in *",$command,"*) ;; *) run="${run:+$run,}$command" ;; esac
   done

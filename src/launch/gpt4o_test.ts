@@ -178,6 +178,35 @@ launcherTest(
 );
 
 launcherTest(
+  "the launcher lets a run with tools start the browser a sign-in opens: BROWSER when it is one command, else xdg-open, as runFlags() does",
+  async (launched) => {
+    const browsers = [
+      undefined,
+      "firefox",
+      " /usr/bin/firefox ",
+      "firefox %s",
+      "firefox:chromium",
+      "a,b",
+      "*",
+      "it's",
+      "a\\b",
+      "x[1]",
+    ];
+    for (const BROWSER of browsers) {
+      const env = { HOME: launched.dir, ...(BROWSER ? { BROWSER } : {}) };
+      await launched.runsAsRunFlags(["-T", "files", "Hi"], env);
+      await launched.runsAsRunFlags(["Hi"], env);
+    }
+    assert.deepEqual(
+      runFlags((name) => ({ BROWSER: "firefox" })[name], "linux", ["-T", "x"], {
+        deno: "/opt/deno",
+      }).filter((flag) => flag.startsWith("--allow-run")),
+      ["--allow-run=/opt/deno,firefox"],
+    );
+  },
+);
+
+launcherTest(
   "--print shows what the launcher would run, starting with the deno it found on PATH",
   async (launched) => {
     const { code, stdout } = await new Deno.Command(SH, {

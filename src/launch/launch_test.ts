@@ -92,25 +92,26 @@ Deno.test("launch runs deno with Deno's flags, the run's permissions, the progra
   );
 });
 
-Deno.test("launch lets a run with tools start its own deno and the config's programs, and no other run", async (t) => {
+Deno.test("launch lets a run with tools start its own deno, the config's programs and the browser's opener, and no other run", async (t) => {
   const env = { HOME: "/home/ada" };
   const config = '[mcp.files]\nmodule = "npm:x"\n[mcp.git]\ncommand = "uvx"\n';
   for (
     const [name, args, text, granted] of [
       ["-T on the command line", ["-T", "files", "Hi"], config, [
-        "--allow-run=/opt/deno/bin/deno,uvx",
+        "--allow-run=/opt/deno/bin/deno,uvx,xdg-open",
         "--quiet",
       ]],
       ["--list-tools", ["--list-tools"], config, [
-        "--allow-run=/opt/deno/bin/deno,uvx",
+        "--allow-run=/opt/deno/bin/deno,uvx,xdg-open",
         "--quiet",
       ]],
       ["tools in the config file", ["Hi"], `tools = ["git"]\n${config}`, [
-        "--allow-run=/opt/deno/bin/deno,uvx",
+        "--allow-run=/opt/deno/bin/deno,uvx,xdg-open",
         "--quiet",
       ]],
       ["no config file, -T", ["-T", "files"], undefined, [
-        "--allow-run=/opt/deno/bin/deno",
+        "--allow-run=/opt/deno/bin/deno,xdg-open",
+        "--quiet",
       ]],
       ["servers declared but no tools asked for", ["Hi"], config, []],
       ["-T after --, a prompt's word", ["--", "-T"], config, []],

@@ -21,6 +21,7 @@ import {
   historyFolder,
 } from "../config/paths.ts";
 import { CONFIG_ENV_VARIABLES, configPath } from "../config/file.ts";
+import { opener } from "../tools/browser.ts";
 
 /**
  * The variables Deno itself reads to find its cache of modules: a sandboxed
@@ -260,7 +261,8 @@ export function denoCommand(): string {
  * history folder, the config file and the files `args` names (see
  * {@linkcode namedFiles}), writing the history folder only (nothing when
  * history is off); when the run may use tools (`tools` says how to tell, see
- * {@linkcode mayUseTools}), starting the programs of {@linkcode toolPrograms}.
+ * {@linkcode mayUseTools}), starting the programs of {@linkcode toolPrograms}
+ * and the one that opens a sign-in page (`src/tools/browser.ts`).
  *
  * @example
  * ```ts
@@ -280,9 +282,12 @@ export function runFlags(
   tools?: { deno: string; config?: string },
 ): string[] {
   const run = tools && mayUseTools(args, tools.config)
-    ? toolPrograms(tools.deno, tools.config).filter((each) =>
-      !each.includes(",")
-    )
+    ? [
+      ...new Set([
+        ...toolPrograms(tools.deno, tools.config),
+        opener(env, os).command,
+      ]),
+    ].filter((each) => !each.includes(","))
     : [];
   const folder = grantedFolder(env, os);
   const config = configPath(env, os);

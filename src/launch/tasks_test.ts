@@ -9,6 +9,7 @@ import {
 } from "./permissions.ts";
 import { TERMINAL_ENV_VARIABLES } from "../io/terminal.ts";
 import { PROVIDER_ENV_VARIABLES } from "../config/providers.ts";
+import { BROWSER_ENV } from "../tools/browser.ts";
 import project from "../../deno.json" with { type: "json" };
 
 /** The tasks that start the program, through the launcher. */
@@ -45,6 +46,7 @@ Deno.test("a run may read the variables the modules read, the program's own GPT4
     ...TERMINAL_ENV_VARIABLES,
     ...DENO_CACHE_ENV,
     ...DENO_NETWORK_ENV,
+    ...BROWSER_ENV,
     "PATH",
   ].filter((name) => !name.startsWith("GPT4O_")));
   assert.deepEqual(PROGRAM_ENV, ["GPT4O_*", ...read]);

@@ -81,7 +81,11 @@ export async function run(
   if (options.listTools) {
     const { role } = startOf(options, settings, undefined);
     const { listTools } = await import("../tools/use.ts");
-    return await listTools(io, options, settings, role);
+    return await listTools(io, options, settings, role, secrets);
+  }
+  if (options.logout !== undefined) {
+    const { logout } = await import("../tools/tokens.ts");
+    return logout(io, settings.history, options.logout);
   }
   if (options.historyCommand) {
     const { historyCommand } = await import("../history/commands.ts");

@@ -24,6 +24,7 @@ import { DENO_CACHE_ENV } from "../launch/permissions.ts";
 import { cacheModule, importFlags } from "./cache.ts";
 import { ProcessTransport } from "./stdio.ts";
 import { boundedFetch } from "./bounded_fetch.ts";
+import { SignIn, type SignInIo } from "./oauth.ts";
 
 /**
  * How long a server has to start and answer `initialize`, and then each
@@ -42,6 +43,8 @@ export interface ServerIo {
   denoPath: string;
   /** The `fetch` a `url` server is reached through. */
   fetch: typeof globalThis.fetch;
+  /** How a `url` server that asks for it is signed in to (OAuth); without, it is not. */
+  signIn?: SignInIo;
 }
 
 /** The variables an unsandboxed program gets to find what it runs. */
@@ -129,8 +132,13 @@ export interface Connected extends AsyncDisposable {
 export async function connect(
   server: ToolServer,
   io: ServerIo,
-  { signal }: { signal?: AbortSignal } = {},
+  { signal, signIn }: { signal?: AbortSignal; signIn?: SignIn } = {},
 ): Promise<Connected> {
+  if (server.kind === "url" && io.signIn && !signIn) {
+    // A server that answers 401 is signed in to, and connected to again.
+    await using signIn = new SignIn(server, io.signIn);
+    return await connect(server, io, { ...(signal ? { signal } : {}), signIn });
+  }
   const client = new Client({ name: "gpt4o", version: project.version }, {
     listMaxPages: MOST_PAGES,
     versionNegotiation: negotiationOf(server),
@@ -142,6 +150,7 @@ export async function connect(
       // The SDK follows a redirect only within the server's origin.
       requestInit: { headers: server.headers },
       fetch: boundedFetch(io.fetch),
+      ...(signIn ? { authProvider: signIn } : {}),
     });
   } else {
     const process = new ProcessTransport(
@@ -166,7 +175,19 @@ export async function connect(
       ...(signal ? { signal } : {}),
     });
   } catch (error) {
-    await transport.close().catch(() => {});
+    let signedIn = false;
+    try {
+      signedIn = transport instanceof StreamableHTTPClientTransport &&
+        await signIn?.completed(error, transport, signal) === true;
+    } finally {
+      await transport.close().catch(() => {});
+    }
+    if (signedIn) {
+      return await connect(server, io, {
+        ...(signal ? { signal } : {}),
+        signIn,
+      });
+    }
     if (error instanceof ConfigError || signal?.aborted) throw error;
     throw new ConfigError(
       `tool server ${server.name} did not start: ${

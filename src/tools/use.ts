@@ -18,9 +18,11 @@ import {
   type Settings,
   toolServersOf,
 } from "../config/plan.ts";
-import { Secrets } from "../io/redact.ts";
+import type { Secrets } from "../io/redact.ts";
 import type { ToolRounds } from "../exchange/request.ts";
 import { consentQuestion, consentView } from "./consent.ts";
+import { openBrowser } from "./browser.ts";
+import { signInFolder } from "./tokens.ts";
 import {
   type ConsentAnswer,
   type ConsentRequest,
@@ -51,11 +53,21 @@ export async function startTools(
   servers: ToolServer[],
   secrets: Secrets,
 ): Promise<ToolsInUse> {
+  const history = settings.history.path;
   const box = await ToolBox.start(servers, {
     env: io.env,
     denoPath: denoCommand(),
     // The model's requests go through io.fetch; a tool server's, Deno's own.
     fetch: globalThis.fetch,
+    signIn: {
+      // Kept beside the history; with none, for the run alone.
+      folder: history === undefined ? undefined : signInFolder(history),
+      secrets,
+      interactive: io.stderrIsTerminal,
+      say: (line) => io.stderr.write(`${line}\n`),
+      open: io.openBrowser ?? ((url) => openBrowser(url, io.env)),
+      now: Date.now,
+    },
   });
   let own: LineReader | undefined;
   const use: ToolsInUse = {
@@ -142,6 +154,7 @@ export async function listTools(
   options: Options,
   settings: Settings,
   role: Role | undefined,
+  secrets: Secrets,
 ): Promise<number> {
   const servers = toolServersOf(options.tools, settings, role);
   if (servers.length === 0) {
@@ -161,7 +174,7 @@ export async function listTools(
     options,
     settings,
     servers,
-    new Secrets(),
+    secrets,
   );
   io.stdout.write(tools.box.listing());
   return EXIT.ok;
