@@ -16,7 +16,7 @@
  * ```sh
  * deno task conformance                               # the scenarios CI runs
  * deno task conformance tools_call@2026-07-28         # one of them
- * deno task conformance auth/metadata-default         # any other scenario
+ * deno task conformance json-schema-ref-no-deref      # any other scenario
  * ```
  *
  * @module
@@ -42,6 +42,8 @@ export const SCENARIOS = [
   "tools_call@2026-07-28",
   "sse-retry@2025-11-25",
   "request-metadata@2026-07-28",
+  "auth/metadata-default",
+  "auth/scope-from-www-authenticate",
   "http-standard-headers@2026-07-28",
 ];
 
@@ -159,6 +161,19 @@ export function conformanceIo(url: string, real: Io = denoIo()): Io {
     stdin: () => Promise.resolve(undefined),
     fetch: (_input, init) =>
       Promise.resolve(conformanceModel(JSON.parse(String(init?.body ?? "{}")))),
+    // The suite's authorization server approves at once: its page is
+    // followed back to the program's loopback port, as a browser would.
+    stderrIsTerminal: true,
+    openBrowser: async (page) => {
+      let next = page;
+      for (let hop = 0; hop < 5; hop++) {
+        const response = await globalThis.fetch(next, { redirect: "manual" });
+        const location = response.headers.get("location");
+        await response.body?.cancel();
+        if (location === null) return;
+        next = new URL(location, next).href;
+      }
+    },
   };
 }
 
