@@ -141,7 +141,11 @@ export async function connect(
   }
   const client = new Client({ name: "gpt4o", version: project.version }, {
     listMaxPages: MOST_PAGES,
-    versionNegotiation: negotiationOf(server),
+    // A server known to want a sign-in gets initialize alone: the probe's
+    // 401 and then initialize's would each ask for the sign-in.
+    versionNegotiation: signIn?.signedInBefore()
+      ? { mode: "legacy" }
+      : negotiationOf(server),
   });
   let transport: Transport;
   let stderr = () => "";
