@@ -130,11 +130,6 @@ export class SignIn implements OAuthClientProvider, AsyncDisposable {
     return tokens;
   }
 
-  /** Whether this server was signed in to before (its tokens kept, fresh or not). */
-  signedInBefore(): boolean {
-    return this.#store.read().tokens !== undefined;
-  }
-
   saveTokens(tokens: StoredOAuthTokens): void {
     const expires = typeof tokens.expires_in === "number"
       ? { expires_at: this.io.now() + tokens.expires_in * 1000 }

@@ -135,7 +135,18 @@ export async function connect(
   { signal, signIn }: { signal?: AbortSignal; signIn?: SignIn } = {},
 ): Promise<Connected> {
   if (server.kind === "url" && io.signIn && !signIn) {
-    // A server that answers 401 is signed in to, and connected to again.
+    // Asked first as it is; one that answers 401 is signed in to and spoken
+    // to with initialize alone, so that one 401 asks for one sign-in (the
+    // probe of its revision and then initialize would each ask).
+    try {
+      return await connect(server, { ...io, signIn: undefined }, {
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof ConfigError) || !/\b401\b/.test(error.message)) {
+        throw error;
+      }
+    }
     await using signIn = new SignIn(server, io.signIn);
     return await connect(server, io, { ...(signal ? { signal } : {}), signIn });
   }
@@ -143,9 +154,7 @@ export async function connect(
     listMaxPages: MOST_PAGES,
     // A server known to want a sign-in gets initialize alone: the probe's
     // 401 and then initialize's would each ask for the sign-in.
-    versionNegotiation: signIn?.signedInBefore()
-      ? { mode: "legacy" }
-      : negotiationOf(server),
+    versionNegotiation: signIn ? { mode: "legacy" } : negotiationOf(server),
   });
   let transport: Transport;
   let stderr = () => "";
