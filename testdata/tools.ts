@@ -98,10 +98,10 @@ export function listWith(
   });
 }
 
-/** What `--list-tools` prints for the test server as `[mcp.NAME]` with nothing granted. */
-export const LISTED = (name: string) =>
+/** What `--list-tools` prints for the test server as `[mcp.NAME]`, its sandbox as `sandbox` says (nothing granted unless told). */
+export const LISTED = (name: string, sandbox = "nothing granted") =>
   [
-    `${name} (sandboxed: nothing granted)`,
+    `${name} (sandboxed: ${sandbox})`,
     "  echo    Says the text back.",
     "  read    Reads a text file.",
     "  env     Reads an environment variable.",

@@ -23,6 +23,7 @@ import {
   canRun,
   DENO_ENV,
   FILES,
+  LISTED,
   toolTest,
   withTools,
 } from "../testdata/tools.ts";
@@ -300,19 +301,7 @@ toolTest(
     assert.equal(requests.length, 0);
     assert.equal(
       stdout,
-      [
-        `t (sandboxed: read ${FILES})`,
-        "  echo    Says the text back.",
-        "  read    Reads a text file.",
-        "  env     Reads an environment variable.",
-        "  slow    Answers after a while.",
-        "  beat    Shows it is alive, and never answers.",
-        "  big     Answers with many bytes.",
-        "  import  Imports a module its argument names.",
-        "  stall   Stops reading, and never answers.",
-        "  crash   Exits in the middle of a call.",
-        "",
-      ].join("\n"),
+      LISTED("t", `read ${FILES}`),
     );
   },
 );
