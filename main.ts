@@ -98,14 +98,15 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
 
     let completion;
     let response; // what the Responses API sent, which --json prints
+    let responses; // its module, loaded only for it
     // With tools (-T), the model may call them before it answers: each
     // round's calls are answered and the messages sent again.
     for (let round = 0;; round++) {
       const sent = [...messages, ...toolMessages];
       if (request.api === "responses") {
         // The same exchange through OpenAI's Responses API, loaded only then.
-        const { respond } = await import("./src/exchange/responses.ts");
-        ({ completion, response } = await respond(
+        responses ??= await import("./src/exchange/responses.ts");
+        ({ completion, response } = await responses.respond(
           client,
           request,
           sent,
@@ -136,9 +137,10 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       const message = completion.choices?.[0]?.message;
       if (!request.tools || !message?.tool_calls?.length) break;
       screen.stopActivity(); // the tools ask and tell on the terminal
-      for (const each of await request.tools.answer(message, round, signal)) {
-        toolMessages.push(each);
-      }
+      const answered = await request.tools.answer(message, round, signal);
+      // Through Responses, the model's reasoning goes back with its calls.
+      responses?.carryReasoning(message, answered);
+      toolMessages.push(...answered);
     }
     if (request.json && toolMessages.length) {
       completion = { ...completion, tool_messages: toolMessages };

@@ -6,7 +6,14 @@
  * (https://platform.openai.com/docs/api-reference/responses/object and
  * https://platform.openai.com/docs/api-reference/responses-streaming) and
  * the schemas of openai/openai-openapi@f85dbe2 (MIT); the ids, times and
- * texts are made up.
+ * texts are made up. So is {@linkcode ENCRYPTED}, the `encrypted_content`
+ * of a reasoning item that a request with
+ * `include: ["reasoning.encrypted_content"]` gets: it is opaque to a
+ * client, which only sends it back, so any string stands in (it begins
+ * `gAAAAA` as those in OpenAI's examples do). As that schema's
+ * `ReasoningItem` says of a stream, the item of
+ * `response.output_item.added` holds only part of it, and that of
+ * `response.output_item.done` all of it.
  *
  * @module
  */
@@ -35,12 +42,20 @@ export function messageItem(
   };
 }
 
-/** A reasoning item with its summary. */
-export function reasoningItem(summary: string): Record<string, unknown> {
+/** A reasoning item's `encrypted_content` (made up: see the module's comment). */
+export const ENCRYPTED =
+  "gAAAAABoU2x1cHBvc2VkLXJlYXNvbmluZy10aGF0LW9ubHktdGhlLXNlcnZlci1yZWFkcw==";
+
+/** A reasoning item with its summary, and its `encrypted_content` when given. */
+export function reasoningItem(
+  summary: string,
+  encrypted?: string,
+): Record<string, unknown> {
   return {
     id: "rs_67ccd3a9da748190baa7f1570bd0e4d7",
     type: "reasoning",
     summary: [{ type: "summary_text", text: summary }],
+    ...(encrypted === undefined ? {} : { encrypted_content: encrypted }),
   };
 }
 
@@ -164,17 +179,26 @@ export function textStream(pieces: string[]): string {
   ]);
 }
 
-/** A reasoning model's stream: its summary in `thinking`, then the text in `pieces`. */
-export function reasoningStream(thinking: string[], pieces: string[]): string {
+/**
+ * A reasoning item's events at `index`: its summary in `thinking`, and its
+ * `encrypted_content` when given (in part when the item is added).
+ */
+function reasoningEvents(
+  thinking: string[],
+  index: number,
+  encrypted?: string,
+): Record<string, unknown>[] {
   const item_id = "rs_67ccd3a9da748190baa7f1570bd0e4d7";
   const summary = thinking.join("");
-  const at = { item_id, output_index: 0, summary_index: 0 };
-  return responseEvents([
-    ...opening(),
+  const at = { item_id, output_index: index, summary_index: 0 };
+  return [
     {
       type: "response.output_item.added",
-      output_index: 0,
-      item: { ...reasoningItem(""), summary: [] },
+      output_index: index,
+      item: {
+        ...reasoningItem("", encrypted?.slice(0, 12)),
+        summary: [],
+      },
     },
     {
       type: "response.reasoning_summary_part.added",
@@ -194,34 +218,55 @@ export function reasoningStream(thinking: string[], pieces: string[]): string {
     },
     {
       type: "response.output_item.done",
-      output_index: 0,
-      item: reasoningItem(summary),
+      output_index: index,
+      item: reasoningItem(summary, encrypted),
     },
+  ];
+}
+
+/** What a reasoning model's response says of its reasoning. */
+export const REASONED = {
+  model: "o4-mini-2025-04-16",
+  reasoning: { effort: "low", summary: "auto" },
+  usage: {
+    ...RESPONSE_USAGE,
+    output_tokens_details: { reasoning_tokens: 12 },
+  },
+};
+
+/** A reasoning model's stream: its summary in `thinking`, then the text in `pieces`. */
+export function reasoningStream(thinking: string[], pieces: string[]): string {
+  const summary = thinking.join("");
+  return responseEvents([
+    ...opening(),
+    ...reasoningEvents(thinking, 0),
     ...messageEvents(pieces, 1),
     {
       type: "response.completed",
       response: response([
         reasoningItem(summary),
         messageItem(pieces.join("")),
-      ], {
-        model: "o4-mini-2025-04-16",
-        reasoning: { effort: "low", summary: "auto" },
-        usage: {
-          ...RESPONSE_USAGE,
-          output_tokens_details: { reasoning_tokens: 12 },
-        },
-      }),
+      ], REASONED),
     },
   ]);
 }
 
-/** A stream of function calls, each's arguments in two pieces. */
+/**
+ * A stream of function calls, each's arguments in two pieces; a reasoning
+ * model's, when `reasoning` is given, its reasoning item first.
+ */
 export function callStream(
   calls: { callId: string; name: string; arguments: string }[],
+  reasoning?: { thinking: string[]; encrypted: string },
 ): string {
+  const first = reasoning ? 1 : 0;
   return responseEvents([
     ...opening(),
-    ...calls.flatMap((call, output_index) => {
+    ...(reasoning
+      ? reasoningEvents(reasoning.thinking, 0, reasoning.encrypted)
+      : []),
+    ...calls.flatMap((call, i) => {
+      const output_index = first + i;
       const item_id = `fc_${call.callId}`;
       const half = Math.ceil(call.arguments.length / 2);
       return [
@@ -257,7 +302,15 @@ export function callStream(
     {
       type: "response.completed",
       response: response(
-        calls.map((call) => callItem(call.callId, call.name, call.arguments)),
+        [
+          ...(reasoning
+            ? [reasoningItem(reasoning.thinking.join(""), reasoning.encrypted)]
+            : []),
+          ...calls.map((call) =>
+            callItem(call.callId, call.name, call.arguments)
+          ),
+        ],
+        reasoning ? REASONED : {},
       ),
     },
   ]);

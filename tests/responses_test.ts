@@ -71,6 +71,7 @@ Deno.test("--api responses asks POST /responses with the conversation as input, 
     temperature: 0.2,
     max_output_tokens: 64,
     store: false,
+    include: ["reasoning.encrypted_content"],
   }]);
 });
 
@@ -117,6 +118,7 @@ Deno.test("--stream through Responses prints each text delta as it comes", async
     model: "gpt-4o",
     input: [SYSTEM, { role: "user", content: "Hi" }],
     store: false,
+    include: ["reasoning.encrypted_content"],
     stream: true,
   });
 });
@@ -375,6 +377,7 @@ Deno.test("options Responses does not take are left out, said once; those it nam
     user: "ada",
     text: { verbosity: "low" },
     store: false,
+    include: ["reasoning.encrypted_content"],
   });
 });
 
@@ -495,6 +498,14 @@ Deno.test("--api responses at a server without it asks chat completions once, wi
           urls: [`${LOCAL}/responses`, `${LOCAL}/chat/completions`],
         },
       );
+      // The request through chat completions is theirs: no include.
+      assert.deepEqual(requests[0].body.include, [
+        "reasoning.encrypted_content",
+      ]);
+      assert.deepEqual(requests[1].body, {
+        model: "gpt-4o",
+        messages: [SYSTEM, { role: "user", content: "Hi" }],
+      });
     });
   }
   await t.step(

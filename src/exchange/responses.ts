@@ -4,15 +4,18 @@
  * (`store: false`, no `previous_response_id`: nothing is kept on the
  * server), the request's fields as Responses names them, and what comes
  * back, whole or streamed, as the chat completion the rest of the program
- * reads; `--json` prints the response itself.
+ * reads; `--json` prints the response itself. A reasoning model's
+ * reasoning items (encrypted, as a stateless request asks for them) go
+ * back with its calls in the next tool round.
  *
  * @module
  */
 import OpenAI from "openai";
-import type { Message } from "../history/conversation.ts";
+import type { Message, ToolMessage } from "../history/conversation.ts";
 import {
   completionOf,
   printResponseStream,
+  reasoningItemsOf,
   type ResponseCompletion,
 } from "./responses_answer.ts";
 import type { Request } from "./request.ts";
@@ -23,7 +26,9 @@ import type { AnswerScreen } from "./screen.ts";
  * `request` says (streamed or whole), the answer shown on `screen` as the
  * chat path shows it. Returns the completion the response stands for, and
  * the response itself for `--json`; a field Responses does not take is
- * left out and told to `request.note`.
+ * left out and told to `request.note`. The response's reasoning items are
+ * kept with the completion's message when it calls tools: see
+ * {@linkcode carryReasoning}.
  */
 export async function respond(
   client: OpenAI,
@@ -51,18 +56,76 @@ export async function respond(
       body as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming,
       { signal },
     );
-    return { completion: completionOf(response), response };
+    const completion = completionOf(response);
+    keepReasoning(completion, reasoningItemsOf((response as Value)?.output));
+    return { completion, response };
   }
   const events = await client.responses.create(
     { ...body, stream: true } as OpenAI.Responses.ResponseCreateParamsStreaming,
     { signal },
   );
-  const { completion, response } = await printResponseStream(events, screen, {
-    keepText: request.json,
-    signal,
-    reasoning: screen.reasoning,
-  });
+  const { completion, response, reasoningItems } = await printResponseStream(
+    events,
+    screen,
+    { keepText: request.json, signal, reasoning: screen.reasoning },
+  );
+  keepReasoning(completion, reasoningItems);
   return { completion, response };
+}
+
+/**
+ * The reasoning items a response came with, by the assistant message that
+ * holds its tool calls: first the completion's message, then the one the
+ * tool round answers with (see {@linkcode carryReasoning}). A side map
+ * rather than a field of the message: the message stays OpenAI's chat
+ * message for the rest of the program, and nothing that copies or
+ * serialises it (the history's save, `--json`'s `tool_messages`, a
+ * chat-completions request, a spread, `JSON.stringify`, `structuredClone`)
+ * can carry the encrypted reasoning along, as it could a non-enumerable
+ * field; only {@linkcode inputOf} reads it. Weak: it goes with the message,
+ * and so lasts the exchange's rounds alone (a later turn sends copies of
+ * the messages before it, masked, that carry none).
+ */
+const reasoningOfCalls = new WeakMap<object, readonly Value[]>();
+
+/** Keeps `items` with `completion`'s message, when it calls tools. */
+function keepReasoning(completion: ResponseCompletion, items: Value[]): void {
+  const message = completion?.choices?.[0]?.message;
+  if (items.length && message?.tool_calls?.length) {
+    reasoningOfCalls.set(message, items);
+  }
+}
+
+/**
+ * Carries the reasoning items kept with `message` (a completion's, whose tool
+ * calls a round answered) over to the assistant message of `answered` (the
+ * round's messages, which are sent in the next round), so that they go back
+ * right before its calls: with `store: false` the server keeps nothing, and
+ * a reasoning model that does not get them back loses its chain of thought.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { carryReasoning, inputOf } from "./responses.ts";
+ * const answered = [
+ *   { role: "assistant" as const, content: null, tool_calls: [{
+ *     id: "call_1", type: "function" as const,
+ *     function: { name: "f", arguments: "{}" },
+ *   }] },
+ *   { role: "tool" as const, tool_call_id: "call_1", content: "ok" },
+ * ];
+ * // A message no response's reasoning was kept with carries none.
+ * carryReasoning({ role: "assistant", content: null }, answered);
+ * assert.equal(inputOf(answered)[0].type, "function_call");
+ * ```
+ */
+export function carryReasoning(
+  message: object,
+  answered: readonly ToolMessage[],
+): void {
+  const items = reasoningOfCalls.get(message);
+  const calls = answered.find((each) => each.role === "assistant");
+  if (items && calls) reasoningOfCalls.set(calls, items);
 }
 
 type Value = Record<string, unknown>;
@@ -96,7 +159,9 @@ const NOT_TAKEN = [
  * history keeps them) and the chat-completions `fields` of a request, and
  * the names of the fields Responses does not take, left out.
  * `summary` asks a reasoning model for a summary of its thinking, when it
- * is shown and a `reasoning_effort` says the model reasons.
+ * is shown and a `reasoning_effort` says the model reasons. Being
+ * stateless, the request asks for the reasoning encrypted (`include`), to
+ * send it back in the next tool round.
  *
  * @example
  * ```ts
@@ -115,6 +180,7 @@ const NOT_TAKEN = [
  *   max_output_tokens: 100,
  *   temperature: 0.2,
  *   store: false,
+ *   include: ["reasoning.encrypted_content"],
  * });
  * assert.deepEqual(dropped, ["seed"]);
  * ```
@@ -151,6 +217,14 @@ export function responsesBody(
   }
   if (Object.keys(text).length) body.text = text;
   body.store = false;
+  // Nothing is kept on the server: the reasoning comes back encrypted, to
+  // be sent again (see carryReasoning), with anything else `-o` asked for.
+  body.include = [
+    ...new Set([
+      ...(Array.isArray(body.include) ? body.include : []),
+      "reasoning.encrypted_content",
+    ]),
+  ];
   return { body, dropped };
 }
 
@@ -158,7 +232,9 @@ export function responsesBody(
  * Chat-format messages as Responses `input` items: a message each, a
  * content part each (`input_text`, `input_image` with its URL or data URL,
  * `input_file` for a PDF), an assistant's tool calls as `function_call`
- * items and each tool's result as a `function_call_output`.
+ * items (after the reasoning items of the response that made them, kept
+ * by {@linkcode carryReasoning}, in the order its output had) and each
+ * tool's result as a `function_call_output`.
  *
  * @example
  * ```ts
@@ -187,6 +263,7 @@ export function inputOf(messages: readonly Message[]): Value[] {
     }
     if ("tool_calls" in message) {
       return [
+        ...reasoningOfCalls.get(message) ?? [],
         ...(message.content
           ? [{ role: "assistant", content: message.content }]
           : []),

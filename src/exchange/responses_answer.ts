@@ -124,6 +124,32 @@ export function completionOf(response: unknown): ResponseCompletion {
   } as ResponseCompletion;
 }
 
+/**
+ * The `reasoning` items of a response's `output`, as they came: what a
+ * stateless request sends back, `encrypted_content` and all, beside the
+ * calls they led to (see `carryReasoning` in `responses.ts`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reasoningItemsOf } from "./responses_answer.ts";
+ * const thought = {
+ *   id: "rs_1", type: "reasoning", summary: [], encrypted_content: "gAAAA",
+ * };
+ * assert.deepEqual(
+ *   reasoningItemsOf([thought, { type: "function_call", call_id: "c" }]),
+ *   [thought],
+ * );
+ * ```
+ */
+export function reasoningItemsOf(output: unknown): Value[] {
+  return Array.isArray(output)
+    ? output.filter((item): item is Value =>
+      isObject(item) && item.type === "reasoning"
+    )
+    : [];
+}
+
 /** The text of a reasoning item: its summary, else its reasoning text. */
 function reasoningText(item: Value): string {
   const texts = (list: unknown, type: string) =>
@@ -211,9 +237,10 @@ export function usageOf(usage: unknown): ChatCompletion["usage"] | undefined {
  * each reasoning delta (a summary's, or the reasoning text's) to
  * `reasoning`; returns the response the stream ended with
  * (`response.completed` or `response.incomplete`) and the completion it
- * stands for, as {@linkcode printStream} does. The completion holds the text
- * only when `keepText` is set; without an ending event its finish reason is
- * `null`: cut off.
+ * stands for, as {@linkcode printStream} does, and its reasoning items
+ * whole (from `response.output_item.done`, else the ending response's
+ * output). The completion holds the text only when `keepText` is set;
+ * without an ending event its finish reason is `null`: cut off.
  *
  * @example
  * ```ts
@@ -243,13 +270,18 @@ export async function printResponseStream(
     signal?: AbortSignal;
     reasoning?: ReasoningOutput;
   } = {},
-): Promise<{ completion: ResponseCompletion; response?: Value }> {
+): Promise<
+  { completion: ResponseCompletion; response?: Value; reasoningItems: Value[] }
+> {
   let text: string | null = null;
   let thought = "";
   let refusal = "";
   let ended: Value | undefined;
   // A call's arguments come in pieces, by its item's place in the output.
   const calls = new Map<number, ChatCompletionMessageFunctionToolCall>();
+  // A reasoning item is whole only once it is done (its encrypted_content
+  // in `added` may not be), by its place in the output.
+  const thoughts = new Map<number, Value>();
   for await (const event of events) {
     if (!isObject(event)) continue;
     const delta = typeof event.delta === "string" ? event.delta : "";
@@ -287,6 +319,11 @@ export async function printResponseStream(
             function: { name: String(item.name ?? ""), arguments: "" },
           });
         }
+        break;
+      }
+      case "response.output_item.done": {
+        const [item] = reasoningItemsOf([event.item]);
+        if (item) thoughts.set(Number(event.output_index), item);
         break;
       }
       case "response.function_call_arguments.delta": {
@@ -353,5 +390,13 @@ export async function printResponseStream(
     }],
     ...(whole?.usage ? { usage: whole.usage } : {}),
   };
-  return { completion, ...(ended ? { response: ended } : {}) };
+  return {
+    completion,
+    ...(ended ? { response: ended } : {}),
+    reasoningItems: thoughts.size
+      ? [...thoughts.entries()].sort(([a], [b]) => a - b).map(([, item]) =>
+        item
+      )
+      : reasoningItemsOf(ended?.output),
+  };
 }

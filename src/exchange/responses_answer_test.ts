@@ -5,6 +5,8 @@ import { TOOL_ARGUMENTS_BYTES } from "../tools/limits.ts";
 import { AnswerError } from "./answer.ts";
 import { ANSWER } from "../../testdata/fixtures.ts";
 import {
+  callItem,
+  ENCRYPTED,
   messageItem,
   reasoningItem,
   response,
@@ -202,6 +204,50 @@ Deno.test("printResponseStream() prints a response a server sent whole to a stre
   assert.equal(completion.choices[0].message.content, ANSWER);
   assert.equal(completion.choices[0].finish_reason, "stop");
   assert.equal(completion.usage?.total_tokens, 45);
+});
+
+Deno.test("printResponseStream() returns the reasoning items whole: as output_item.done has them, in output order, else the ending response's", async (t) => {
+  const first = { ...reasoningItem("First.", ENCRYPTED), id: "rs_1" };
+  const second = { ...reasoningItem("Second.", `${ENCRYPTED}2`), id: "rs_2" };
+  const call = callItem("call_1", "f", "{}");
+  await t.step("from output_item.done, not output_item.added", async () => {
+    const { reasoningItems } = await printResponseStream(
+      stream(
+        {
+          type: "response.output_item.added",
+          output_index: 0,
+          item: { ...first, encrypted_content: ENCRYPTED.slice(0, 6) },
+        },
+        { type: "response.output_item.done", output_index: 2, item: second },
+        { type: "response.output_item.done", output_index: 1, item: call },
+        { type: "response.output_item.done", output_index: 0, item: first },
+        // An ending response without its output: the items as streamed.
+        {
+          type: "response.completed",
+          response: { status: "completed", output: [] },
+        },
+      ),
+      { write: () => {} },
+    );
+    assert.deepEqual(reasoningItems, [first, second]);
+  });
+  await t.step("from the ending response, when no item was done", async () => {
+    const { reasoningItems } = await printResponseStream(
+      stream({
+        type: "response.completed",
+        response: response([first, call]),
+      }),
+      { write: () => {} },
+    );
+    assert.deepEqual(reasoningItems, [first]);
+  });
+  await t.step("none, from a stream without reasoning", async () => {
+    const { reasoningItems } = await printResponseStream(
+      stream({ type: "response.completed", response: response() }),
+      { write: () => {} },
+    );
+    assert.deepEqual(reasoningItems, []);
+  });
 });
 
 Deno.test("printResponseStream() throws the failure a stream ends with", async (t) => {

@@ -116,7 +116,13 @@ Deno.test("responsesBody() names each field as Responses does, and leaves out wh
     await t.step(name, () => {
       const made = responsesBody("gpt-4o", [USER], fields, { summary });
       assert.deepEqual(made, {
-        body: { model: "gpt-4o", input: [USER], ...expected, store: false },
+        body: {
+          model: "gpt-4o",
+          input: [USER],
+          ...expected,
+          store: false,
+          include: ["reasoning.encrypted_content"],
+        },
         dropped,
       });
       if (!("top_k" in fields)) assertResponsesRequest(made.body);
@@ -157,5 +163,16 @@ Deno.test("responsesBody() sends an assistant's text beside its tool calls, and 
     { role: "assistant", content: "Let me look." },
     { type: "function_call", call_id: "call_1", name: "f", arguments: "{}" },
     { type: "function_call_output", call_id: "call_1", output: "ok" },
+  ]);
+});
+
+Deno.test("responsesBody() asks for the reasoning encrypted, beside what -o's include asks for, once each", () => {
+  const { body } = responsesBody("gpt-4o", [USER], {
+    include: ["message.output_text.logprobs", "reasoning.encrypted_content"],
+  });
+  assertResponsesRequest(body);
+  assert.deepEqual(body.include, [
+    "message.output_text.logprobs",
+    "reasoning.encrypted_content",
   ]);
 });
