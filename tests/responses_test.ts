@@ -3,7 +3,8 @@
  * responses` and a provider's `api`, the request's body (held to OpenAI's
  * schema) and what is printed, whole and streamed, reasoning, attachments,
  * `--schema`, `--json`, `-v`; the fallback between the two APIs and what
- * the history remembers of it; `-c` across them.
+ * the history remembers of it; `-c` across them; a reasoning model's
+ * reasoning items sent back between tool rounds, and kept nowhere else.
  */
 import assert from "node:assert/strict";
 import {
@@ -27,9 +28,11 @@ import {
 import {
   callItem,
   callStream,
+  ENCRYPTED,
   errorStream,
   failedStream,
   messageItem,
+  REASONED,
   reasoningItem,
   reasoningStream,
   response,
@@ -697,5 +700,246 @@ testWith({ name: "run", command: "deno" }, { name: "read", path: "." })(
         ]);
       });
     }
+  },
+);
+
+const THOUGHT = "The user wants an echo: call echo.";
+const ECHO_CALL = {
+  callId: "call_1",
+  name: "echo",
+  arguments: '{"text":"hi there"}',
+};
+
+/**
+ * A reasoning model through Responses: its first response reasons (the
+ * summary and {@linkcode ENCRYPTED}) and calls `echo`, whole or streamed;
+ * once the call's output is in, it answers. Every request is held to the
+ * schema; `chat` answers chat completions (held to theirs) when given.
+ */
+function reasoningModel(
+  chat?: () => Response,
+): (seen: Seen) => Response {
+  const model = responses((seen) => {
+    const input = seen.body.input as { type?: string }[];
+    if (!input.some((item) => item.type === "function_call_output")) {
+      return seen.body.stream
+        ? pieces([
+          callStream([ECHO_CALL], {
+            thinking: [THOUGHT.slice(0, 9), THOUGHT.slice(9)],
+            encrypted: ENCRYPTED,
+          }),
+        ])
+        : json(response([
+          reasoningItem(THOUGHT, ENCRYPTED),
+          callItem(ECHO_CALL.callId, ECHO_CALL.name, ECHO_CALL.arguments),
+        ], REASONED));
+    }
+    return seen.body.stream
+      ? pieces([textStream(["Echoed: ", "hi there"])])
+      : json(response([messageItem("Echoed: hi there")], REASONED));
+  });
+  return (seen) => {
+    if (chat && seen.url.endsWith("/chat/completions")) {
+      assertOpenAIRequest(seen.body);
+      return chat();
+    }
+    return model(seen);
+  };
+}
+
+/** The round's messages as chat completions keep them, and the history saves them. */
+const ECHO_ROUND = [
+  {
+    role: "assistant",
+    content: null,
+    tool_calls: [{
+      id: "call_1",
+      type: "function",
+      function: { name: "echo", arguments: '{"text":"hi there"}' },
+    }],
+  },
+  { role: "tool", tool_call_id: "call_1", content: "hi there" },
+];
+
+/** The program with the test tool server as `[mcp.t]`, its history at `history`. */
+function withEchoTool(
+  args: string[],
+  reply: NonNullable<Setup["reply"]>,
+  history = "off",
+  lines?: string[],
+) {
+  return run(["-T", "t", "--yes", ...args], {
+    ...(lines ? { lines } : {}),
+    config: `[mcp.t]\nmodule = ${JSON.stringify(TOOL_SERVER)}\n`,
+    env: {
+      OPENAI_API_KEY: KEY,
+      GPT4O_CONFIG: CONFIG_PATH,
+      GPT4O_HISTORY: history,
+      ...DENO_ENV,
+    },
+    reply,
+  });
+}
+
+testWith(
+  { name: "run", command: "deno" },
+  { name: "read", path: "." },
+  { name: "write", path: ".tmp" },
+)(
+  "a reasoning model's reasoning items go back, encrypted_content and all, right before the calls they led to; the history keeps none of them",
+  async (t) => {
+    for (const stream of [false, true]) {
+      await t.step(stream ? "streamed" : "whole", async () => {
+        await using tmp = await tempFolder();
+        const path = `${tmp.dir}/h.db`;
+        const { code, stdout, requests } = await withEchoTool(
+          ["--api", "responses", stream ? "--stream" : "--no-stream", "Echo"],
+          reasoningModel(),
+          path,
+        );
+        assert.deepEqual([code, stdout], [0, "Echoed: hi there\n"]);
+        assert.equal(requests.length, 2);
+        const [first, second] = requests.map((seen) => seen.body);
+        assert.deepEqual(first.include, ["reasoning.encrypted_content"]);
+        const { tools, ...rest } = second;
+        assert.deepEqual(tools, first.tools);
+        assert.deepEqual(rest, {
+          model: "gpt-4o",
+          input: [
+            SYSTEM,
+            { role: "user", content: "Echo" },
+            {
+              id: "rs_67ccd3a9da748190baa7f1570bd0e4d7",
+              type: "reasoning",
+              summary: [{ type: "summary_text", text: THOUGHT }],
+              encrypted_content: ENCRYPTED,
+            },
+            {
+              type: "function_call",
+              call_id: "call_1",
+              name: "echo",
+              arguments: '{"text":"hi there"}',
+            },
+            {
+              type: "function_call_output",
+              call_id: "call_1",
+              output: "hi there",
+            },
+          ],
+          store: false,
+          include: ["reasoning.encrypted_content"],
+          ...(stream ? { stream: true } : {}),
+        });
+        // The history keeps the round as chat completions do: no reasoning.
+        const [turn] = savedTurns(path, 1)!;
+        assert.deepEqual(turn.toolMessages, ECHO_ROUND);
+        const saved = new TextDecoder().decode(Deno.readFileSync(path));
+        for (const text of [ENCRYPTED, "encrypted_content", "rs_67ccd3a9"]) {
+          assert.ok(!JSON.stringify(turn).includes(text), text);
+          assert.ok(!saved.includes(text), `${text} in the database file`);
+        }
+        // -c through chat completions sends the round as it was saved.
+        const next = await run(["-c", "--api", "chat", "And?"], {
+          env: { OPENAI_API_KEY: KEY, GPT4O_HISTORY: path },
+          reply: (seen) => {
+            assertOpenAIRequest(seen.body);
+            return json(completion("Through chat."));
+          },
+        });
+        assert.deepEqual([next.code, next.stdout], [0, "Through chat.\n"]);
+        assert.deepEqual(next.requests[0].body, {
+          model: "gpt-4o",
+          messages: [
+            SYSTEM,
+            { role: "user", content: "Echo" },
+            ...ECHO_ROUND,
+            { role: "assistant", content: "Echoed: hi there" },
+            { role: "user", content: "And?" },
+          ],
+        });
+      });
+    }
+  },
+);
+
+testWith({ name: "run", command: "deno" }, { name: "read", path: "." })(
+  "--json's tool_messages are the rounds as chat keeps them, without the reasoning sent back",
+  async () => {
+    const { code, stdout, requests } = await withEchoTool(
+      ["--api", "responses", "--json", "Echo"],
+      reasoningModel(),
+    );
+    assert.equal(code, 0);
+    assert.equal(
+      (requests[1].body.input as { type?: string }[])[2].type,
+      "reasoning",
+    );
+    const printed = JSON.parse(stdout);
+    assert.deepEqual(printed.tool_messages, ECHO_ROUND);
+    assert.deepEqual(printed.output, [messageItem("Echoed: hi there")]);
+    assert.ok(!stdout.includes(ENCRYPTED));
+  },
+);
+
+testWith({ name: "run", command: "deno" }, { name: "read", path: "." })(
+  "in a chat, a later turn sends no earlier turn's reasoning, through Responses or a fallback to chat completions, which has no include either",
+  async () => {
+    let asked = 0;
+    const model = reasoningModel(() => json(completion("Through chat.")));
+    const { code, stdout, requests } = await withEchoTool(
+      ["--api", "responses", "--chat"],
+      (seen) => {
+        // The first turn asks Responses twice, the second once; at the
+        // third, the server has none.
+        if (seen.url.endsWith("/responses") && ++asked === 4) {
+          return json({ detail: "Not Found" }, 404);
+        }
+        return model(seen);
+      },
+      "off",
+      ["Echo", "Again", "Last"],
+    );
+    assert.deepEqual([code, stdout], [
+      0,
+      "Echoed: hi there\n\nEchoed: hi there\n\nThrough chat.\n",
+    ]);
+    assert.deepEqual(
+      requests.map((seen) => seen.url.slice(BASE.length)),
+      [
+        "/responses",
+        "/responses",
+        "/responses",
+        "/responses",
+        "/chat/completions",
+      ],
+    );
+    const earlier = [
+      SYSTEM,
+      { role: "user", content: "Echo" },
+      {
+        type: "function_call",
+        call_id: "call_1",
+        name: "echo",
+        arguments: '{"text":"hi there"}',
+      },
+      { type: "function_call_output", call_id: "call_1", output: "hi there" },
+      { role: "assistant", content: "Echoed: hi there" },
+    ];
+    assert.deepEqual(requests[2].body.input, [
+      ...earlier,
+      { role: "user", content: "Again" },
+    ]);
+    const chat = requests[4].body;
+    assert.equal("include" in chat, false);
+    assert.deepEqual(chat.messages, [
+      SYSTEM,
+      { role: "user", content: "Echo" },
+      ...ECHO_ROUND,
+      { role: "assistant", content: "Echoed: hi there" },
+      { role: "user", content: "Again" },
+      { role: "assistant", content: "Echoed: hi there" },
+      { role: "user", content: "Last" },
+    ]);
+    assert.ok(!JSON.stringify(chat).includes("reasoning"));
   },
 );
