@@ -2,7 +2,8 @@
  * A scripted OpenAI-compatible server on 127.0.0.1 for the end-to-end tests
  * and the benchmark. The first path segment of the base URL picks the
  * scenario and an optional second one its size, e.g.
- * `http://127.0.0.1:PORT/stream-chunks/20000/v1`.
+ * `http://127.0.0.1:PORT/stream-chunks/20000/v1`; the Responses API's
+ * scenarios are in `responses_server.ts`.
  *
  * @module
  */
@@ -15,6 +16,7 @@ import {
   streamOf,
   toolCallStream,
 } from "./fixtures.ts";
+import { RESPONSES_SCENARIOS } from "./responses_server.ts";
 
 const encoder = new TextEncoder();
 /** Milliseconds since the epoch, with a fraction: comparable across processes. */
@@ -29,6 +31,8 @@ interface Call {
     stream_options?: unknown;
     model?: string;
     messages?: unknown[];
+    /** A Responses API request's conversation. */
+    input?: unknown[];
     tools?: unknown[];
   };
   size: number;
@@ -606,6 +610,8 @@ export interface FakeServer extends AsyncDisposable {
   url(scenario: string, size?: number): string;
   /** The JSON bodies of the requests served so far, by scenario. */
   requests: Map<string, Call["body"][]>;
+  /** The method and path of each request so far, in order, by scenario. */
+  paths: Map<string, string[]>;
   /** When (by {@linkcode now}) each of those requests had arrived whole, by scenario. */
   arrived: Map<string, number[]>;
   /** When (by {@linkcode now}) a client left in the middle of a body, by scenario. */
@@ -629,6 +635,7 @@ export interface FakeServer extends AsyncDisposable {
  */
 export function startServer(): FakeServer {
   const requests = new Map<string, Call["body"][]>();
+  const paths = new Map<string, string[]>();
   const arrived = new Map<string, number[]>();
   const cancelled = new Map<string, number>();
   const closing = new AbortController();
@@ -637,8 +644,12 @@ export function startServer(): FakeServer {
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     async (request) => {
       const [name, second] = new URL(request.url).pathname.split("/").slice(1);
-      const scenario = scenarios[name];
+      const scenario = scenarios[name] ?? RESPONSES_SCENARIOS[name];
       if (!scenario) return json(apiError(`no scenario ${name}`, "test"), 400);
+      paths.set(name, [
+        ...paths.get(name) ?? [],
+        `${request.method} ${new URL(request.url).pathname}`,
+      ]);
       if (request.method === "GET") {
         // Every scenario lists the same models, in no order.
         if (!request.url.endsWith("/v1/models")) {
@@ -675,6 +686,7 @@ export function startServer(): FakeServer {
           size ? `/${size}` : ""
         }/v1`,
     requests,
+    paths,
     arrived,
     cancelled,
     async [Symbol.asyncDispose]() {
