@@ -34,7 +34,6 @@ e2e(
       model: "gpt-4o",
       input: [SYSTEM, { role: "user", content: "Hi" }],
       store: false,
-      include: ["reasoning.encrypted_content"],
       stream: true,
     });
   },

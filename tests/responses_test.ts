@@ -74,7 +74,6 @@ Deno.test("--api responses asks POST /responses with the conversation as input, 
     temperature: 0.2,
     max_output_tokens: 64,
     store: false,
-    include: ["reasoning.encrypted_content"],
   }]);
 });
 
@@ -121,7 +120,6 @@ Deno.test("--stream through Responses prints each text delta as it comes", async
     model: "gpt-4o",
     input: [SYSTEM, { role: "user", content: "Hi" }],
     store: false,
-    include: ["reasoning.encrypted_content"],
     stream: true,
   });
 });
@@ -380,7 +378,6 @@ Deno.test("options Responses does not take are left out, said once; those it nam
     user: "ada",
     text: { verbosity: "low" },
     store: false,
-    include: ["reasoning.encrypted_content"],
   });
 });
 
@@ -501,10 +498,8 @@ Deno.test("--api responses at a server without it asks chat completions once, wi
           urls: [`${LOCAL}/responses`, `${LOCAL}/chat/completions`],
         },
       );
-      // The request through chat completions is theirs: no include.
-      assert.deepEqual(requests[0].body.include, [
-        "reasoning.encrypted_content",
-      ]);
+      // A model not asked to reason is not asked for its reasoning.
+      assert.equal("include" in requests[0].body, false);
       assert.deepEqual(requests[1].body, {
         model: "gpt-4o",
         messages: [SYSTEM, { role: "user", content: "Hi" }],
@@ -793,7 +788,14 @@ testWith(
         await using tmp = await tempFolder();
         const path = `${tmp.dir}/h.db`;
         const { code, stdout, requests } = await withEchoTool(
-          ["--api", "responses", stream ? "--stream" : "--no-stream", "Echo"],
+          [
+            "--api",
+            "responses",
+            stream ? "--stream" : "--no-stream",
+            "-o",
+            "reasoning_effort=low",
+            "Echo",
+          ],
           reasoningModel(),
           path,
         );
@@ -826,6 +828,7 @@ testWith(
               output: "hi there",
             },
           ],
+          reasoning: { effort: "low" },
           store: false,
           include: ["reasoning.encrypted_content"],
           ...(stream ? { stream: true } : {}),
@@ -856,6 +859,8 @@ testWith(
             { role: "assistant", content: "Echoed: hi there" },
             { role: "user", content: "And?" },
           ],
+          // The conversation's options go on with it; its reasoning not.
+          reasoning_effort: "low",
         });
       });
     }
@@ -866,7 +871,7 @@ testWith({ name: "run", command: "deno" }, { name: "read", path: "." })(
   "--json's tool_messages are the rounds as chat keeps them, without the reasoning sent back",
   async () => {
     const { code, stdout, requests } = await withEchoTool(
-      ["--api", "responses", "--json", "Echo"],
+      ["--api", "responses", "-o", "reasoning_effort=low", "--json", "Echo"],
       reasoningModel(),
     );
     assert.equal(code, 0);
@@ -887,7 +892,7 @@ testWith({ name: "run", command: "deno" }, { name: "read", path: "." })(
     let asked = 0;
     const model = reasoningModel(() => json(completion("Through chat.")));
     const { code, stdout, requests } = await withEchoTool(
-      ["--api", "responses", "--chat"],
+      ["--api", "responses", "-o", "reasoning_effort=low", "--chat"],
       (seen) => {
         // The first turn asks Responses twice, the second once; at the
         // third, the server has none.
@@ -940,6 +945,7 @@ testWith({ name: "run", command: "deno" }, { name: "read", path: "." })(
       { role: "assistant", content: "Echoed: hi there" },
       { role: "user", content: "Last" },
     ]);
-    assert.ok(!JSON.stringify(chat).includes("reasoning"));
+    assert.ok(!JSON.stringify(chat).includes(ENCRYPTED));
+    assert.ok(!JSON.stringify(chat).includes('"type":"reasoning"'));
   },
 );

@@ -159,9 +159,9 @@ const NOT_TAKEN = [
  * history keeps them) and the chat-completions `fields` of a request, and
  * the names of the fields Responses does not take, left out.
  * `summary` asks a reasoning model for a summary of its thinking, when it
- * is shown and a `reasoning_effort` says the model reasons. Being
- * stateless, the request asks for the reasoning encrypted (`include`), to
- * send it back in the next tool round.
+ * is shown and a `reasoning_effort` says the model reasons; being
+ * stateless, the request then asks for the reasoning encrypted
+ * (`include`), to send it back in the next tool round.
  *
  * @example
  * ```ts
@@ -180,7 +180,6 @@ const NOT_TAKEN = [
  *   max_output_tokens: 100,
  *   temperature: 0.2,
  *   store: false,
- *   include: ["reasoning.encrypted_content"],
  * });
  * assert.deepEqual(dropped, ["seed"]);
  * ```
@@ -217,14 +216,19 @@ export function responsesBody(
   }
   if (Object.keys(text).length) body.text = text;
   body.store = false;
-  // Nothing is kept on the server: the reasoning comes back encrypted, to
-  // be sent again (see carryReasoning), with anything else `-o` asked for.
-  body.include = [
-    ...new Set([
-      ...(Array.isArray(body.include) ? body.include : []),
-      "reasoning.encrypted_content",
-    ]),
-  ];
+  // Nothing is kept on the server: a model asked to reason gets its
+  // reasoning back encrypted, to be sent again (see carryReasoning), with
+  // anything else `-o` asked for. Only then: OpenAI refuses the include for
+  // a model that does not reason ("Encrypted content is not supported with
+  // this model"), gpt-4o among them.
+  if (body.reasoning !== undefined) {
+    body.include = [
+      ...new Set([
+        ...(Array.isArray(body.include) ? body.include : []),
+        "reasoning.encrypted_content",
+      ]),
+    ];
+  }
   return { body, dropped };
 }
 

@@ -121,7 +121,10 @@ Deno.test("responsesBody() names each field as Responses does, and leaves out wh
           input: [USER],
           ...expected,
           store: false,
-          include: ["reasoning.encrypted_content"],
+          // Only a model asked to reason is asked for its reasoning back.
+          ...("reasoning_effort" in fields
+            ? { include: ["reasoning.encrypted_content"] }
+            : {}),
         },
         dropped,
       });
@@ -166,8 +169,9 @@ Deno.test("responsesBody() sends an assistant's text beside its tool calls, and 
   ]);
 });
 
-Deno.test("responsesBody() asks for the reasoning encrypted, beside what -o's include asks for, once each", () => {
-  const { body } = responsesBody("gpt-4o", [USER], {
+Deno.test("responsesBody() asks a reasoning model for its reasoning encrypted, beside what -o's include asks for, once each", () => {
+  const { body } = responsesBody("o4-mini", [USER], {
+    reasoning_effort: "low",
     include: ["message.output_text.logprobs", "reasoning.encrypted_content"],
   });
   assertResponsesRequest(body);
@@ -175,4 +179,12 @@ Deno.test("responsesBody() asks for the reasoning encrypted, beside what -o's in
     "message.output_text.logprobs",
     "reasoning.encrypted_content",
   ]);
+});
+
+Deno.test("responsesBody() asks a model not asked to reason for no reasoning: OpenAI refuses the include for gpt-4o", () => {
+  const { body } = responsesBody("gpt-4o", [USER], {
+    include: ["message.output_text.logprobs"],
+  });
+  assert.deepEqual(body.include, ["message.output_text.logprobs"]);
+  assert.equal("include" in responsesBody("gpt-4o", [USER], {}).body, false);
 });
