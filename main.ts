@@ -29,7 +29,6 @@ import { maskedOutput, Secrets } from "./src/io/redact.ts";
 import { printStream } from "./src/exchange/stream.ts";
 import { otherApiFor } from "./src/exchange/api_errors.ts";
 import { type Entry, run } from "./src/run/run.ts";
-import { listedModel } from "./src/run/models.ts";
 import {
   contextOf,
   type ListedModel,
@@ -209,7 +208,11 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
     }
     try {
       screen.end();
-      if (failure.message) io.stderr.write(`${failure.message}\n`);
+      // One line, which may end with a suggestion (the nearest models).
+      const line = failure.message && request.failureLine
+        ? await request.failureLine(failure.message)
+        : failure.message;
+      if (line) io.stderr.write(`${line}\n`);
     } catch {
       failure.exitCode ||= EXIT.failed; // stdout or stderr is unusable
     }
@@ -283,6 +286,8 @@ export async function models(
     logLevel: "off",
     fetch: serverFetch(io.fetch, new AbortController(), { fallback: false }),
   });
+  // Read only for a listing: --models, /models, a model not served.
+  const { listedModel } = await import("./src/run/models.ts");
   const listed: ListedModel[] = [];
   for await (
     const model of client.models.list({

@@ -208,9 +208,9 @@ e2e(
         "no-model",
         ["-m", "gpt-5o"],
         'the model "gpt-5o" was not found at 127.0.0.1:PORT (404): choose another with --model ' +
-        "(it said: The model `gpt-5o` does not exist or you do not have access to it.)\n" +
+        "(it said: The model `gpt-5o` does not exist or you do not have access to it.)" +
         // The server's list, asked for then: its model a letter away.
-        "the nearest models the server lists: gpt-4o (--models lists them all)",
+        "; did you mean gpt-4o?",
       ],
       [
         "rate-limited",

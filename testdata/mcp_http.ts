@@ -32,9 +32,23 @@ export interface HttpToolServer extends AsyncDisposable {
 /** The revisions of MCP the server may speak. */
 export type Era = "2025-11-25" | "2026-07-28";
 
-/** Starts the server on a free port of 127.0.0.1. */
+/** A tool as a listing gives it. */
+export interface ListedTool {
+  name: string;
+  description?: string;
+  inputSchema: {
+    type: "object";
+    properties?: Record<string, Record<string, string>>;
+  };
+}
+
+/** Starts the server on a free port of 127.0.0.1, `more` listed after its tools. */
 export function startHttpToolServer(
-  { sse = false, era = "2025-11-25" }: { sse?: boolean; era?: Era } = {},
+  { sse = false, era = "2025-11-25", more = [] }: {
+    sse?: boolean;
+    era?: Era;
+    more?: ListedTool[];
+  } = {},
 ): HttpToolServer {
   const authorizations: (string | null)[] = [];
   const posts: string[] = [];
@@ -59,7 +73,7 @@ export function startHttpToolServer(
           type: "object",
           properties: { bytes: { type: "number" } },
         },
-      }],
+      }, ...more],
     }));
     server.setRequestHandler("tools/call", (request) => ({
       content: [{

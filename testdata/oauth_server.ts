@@ -67,6 +67,8 @@ export function startOAuthServers(
   const sessions = new Map<string, HttpToolServer>();
   const inners: HttpToolServer[] = [];
   const authorizations: (string | null)[] = [];
+  // Ends what the tool servers still stream when the servers close.
+  const closing = new AbortController();
   const json = (body: unknown, status = 200) =>
     new Response(JSON.stringify(body), {
       status,
@@ -206,8 +208,11 @@ export function startOAuthServers(
         method: request.method,
         headers: request.headers,
         body: request.body,
-        // A stream the client ends ends here too.
-        signal: request.signal,
+        // Not request.signal: Deno aborts it after every response, and warns
+        // of that once it is listened to. A stream the client ends ends here
+        // too (Deno cancels the body it was sending, the inner response);
+        // one still open when the servers close is ended then.
+        signal: closing.signal,
       });
       const started = response.headers.get("mcp-session-id");
       if (started !== null) sessions.set(started, inner);
@@ -235,6 +240,8 @@ export function startOAuthServers(
       return Object.assign(open, { pages });
     },
     async [Symbol.asyncDispose]() {
+      // A shutdown waits for the responses under way: none is left open.
+      closing.abort();
       await as.shutdown();
       await resource.shutdown();
       for (const inner of inners) await inner[Symbol.asyncDispose]();

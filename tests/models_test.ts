@@ -1,13 +1,14 @@
 /**
  * The whole program in-process with models that are missing or retired: a
- * failure that says so names the nearest models the server lists, asked of
- * it once, only then; `--models` shows the day each retires where the server
- * says.
+ * failure that says so ends its one line with the nearest models the server
+ * lists, asked of it once, only then; `--models` shows the day each retires
+ * where the server says.
  */
 import assert from "node:assert/strict";
 
 import { hang, json, run, type Seen } from "../testdata/harness.ts";
 import { apiError, completion } from "../testdata/fixtures.ts";
+import { testWith } from "../testdata/permissions.ts";
 
 const OPENAI = "https://api.openai.com/v1";
 
@@ -53,10 +54,11 @@ const RETIRED_SAID =
 const NOT_FOUND_SAID =
   "The model `gpt-4o-2024-05-13` does not exist or you do not have access to it.";
 
-const SUGGESTED = "the nearest models the server lists: gpt-4o, " +
-  "gpt-4o-2024-08-06, gpt-4o-2024-11-20 (--models lists them all)\n";
+/** How the line of a failure that says so ends: the nearest three, in order. */
+const SUGGESTED =
+  "; did you mean gpt-4o, gpt-4o-2024-08-06 or gpt-4o-2024-11-20?\n";
 
-Deno.test("a model the server does not have or has retired: the failure, then the nearest models it lists, asked for once after it", async (t) => {
+Deno.test("a model the server does not have or has retired: one line, the failure and the nearest models it lists, asked for once after it", async (t) => {
   const cases: [string, () => Response, string][] = [
     [
       "404 model_not_found",
@@ -66,7 +68,7 @@ Deno.test("a model the server does not have or has retired: the failure, then th
           404,
         ),
       'the model "gpt-4o-2024-05-13" was not found at api.openai.com (404): ' +
-      `choose another with --model (it said: ${NOT_FOUND_SAID})\n`,
+      `choose another with --model (it said: ${NOT_FOUND_SAID})`,
     ],
     [
       "404 deprecated",
@@ -76,13 +78,13 @@ Deno.test("a model the server does not have or has retired: the failure, then th
           404,
         ),
       'the model "gpt-4o-2024-05-13" is retired at api.openai.com (404): ' +
-      `choose another with --model (it said: ${RETIRED_SAID})\n`,
+      `choose another with --model (it said: ${RETIRED_SAID})`,
     ],
     [
       "410 Gone",
       () => new Response(null, { status: 410 }),
       'the model "gpt-4o-2024-05-13" is retired at api.openai.com (410): ' +
-      "choose another with --model (it said: no details given)\n",
+      "choose another with --model (it said: no details given)",
     ],
   ];
   for (const [name, response, failure] of cases) {
@@ -104,7 +106,67 @@ Deno.test("a model the server does not have or has retired: the failure, then th
   }
 });
 
-Deno.test("a provider's decommissioned model (400): the nearest of its models, as -m takes them", async () => {
+Deno.test("the failure's line names one, two or three of the models listed, the nearest first, and nothing when none is near", async (t) => {
+  const cases: [string, string, Record<string, unknown>[], string][] = [
+    [
+      "one a letter away",
+      "gpt-5o",
+      [{ id: "whisper-1" }, { id: "gpt-4o" }],
+      "; did you mean gpt-4o?",
+    ],
+    [
+      "two: the family's own name before its other version",
+      "gpt-4o-2024-05-13",
+      [{ id: "gpt-4o-2024-08-06" }, { id: "o4-mini" }, { id: "gpt-4o" }],
+      "; did you mean gpt-4o or gpt-4o-2024-08-06?",
+    ],
+    [
+      "three of four near, in order",
+      "gpt-4o-2024-05-13",
+      [
+        { id: "gpt-4o-2024-11-20" },
+        { id: "gpt-4o-2024-08-06" },
+        { id: "gpt-4o" },
+        { id: "gpt-4o-latest" },
+      ],
+      // gpt-4o-latest, of the family too, is more edits away than those.
+      "; did you mean gpt-4o, gpt-4o-2024-08-06 or gpt-4o-2024-11-20?",
+    ],
+    ["none near", "gpt-5o", [{ id: "whisper-1" }, { id: "o4-mini" }], ""],
+    ["none listed", "gpt-5o", [], ""],
+  ];
+  for (const [name, model, models, suggested] of cases) {
+    await t.step(name, async () => {
+      const said = `The model \`${model}\` does not exist.`;
+      const { code, stdout, stderr, requests } = await run(
+        ["-m", model, "Hi"],
+        {
+          reply: server(
+            () =>
+              json(
+                apiError(said, "invalid_request_error", "model_not_found"),
+                404,
+              ),
+            () => listing(...models),
+          ),
+        },
+      );
+      assert.deepEqual({ code, stdout, stderr }, {
+        code: 1,
+        stdout: "",
+        stderr: `the model "${model}" was not found at api.openai.com ` +
+          `(404): choose another with --model (it said: ${said})` +
+          `${suggested}\n`,
+      });
+      assert.deepEqual(asked(requests), [
+        `POST ${OPENAI}/chat/completions`,
+        `GET ${OPENAI}/models`,
+      ]);
+    });
+  }
+});
+
+Deno.test("a provider's decommissioned model (400): the one near it of its models, as -m takes it", async () => {
   const said = "The model `llama3-70b-8192` has been decommissioned and is " +
     "no longer supported.";
   const { code, stderr, requests } = await run(
@@ -130,9 +192,8 @@ Deno.test("a provider's decommissioned model (400): the nearest of its models, a
     code: 1,
     stderr:
       'the model "llama3-70b-8192" is retired at api.groq.com (400): choose ' +
-      `another with --model (it said: ${said})\n` +
-      "the nearest models the server lists: groq:llama3-8b-8192 (--models " +
-      "lists them all)\n",
+      `another with --model (it said: ${said}); did you mean ` +
+      "groq:llama3-8b-8192?\n",
   });
   assert.deepEqual(asked(requests), [
     "POST https://api.groq.com/openai/v1/chat/completions",
@@ -140,7 +201,7 @@ Deno.test("a provider's decommissioned model (400): the nearest of its models, a
   ]);
 });
 
-Deno.test("a missing model's failure says nothing more when the listing fails, is interrupted, or has nothing near", async (t) => {
+Deno.test("a missing model's failure line says nothing more when the listing fails, is interrupted, or has nothing near", async (t) => {
   const notFound = () =>
     json(
       apiError(NOT_FOUND_SAID, "invalid_request_error", "model_not_found"),
@@ -232,7 +293,7 @@ Deno.test("no other failure, and no answer, asks for the models' list", async (t
   }
 });
 
-Deno.test("the chat: a missing model's turn names the nearest models", async () => {
+Deno.test("the chat: a missing model's turn names the nearest models in its failure's line", async () => {
   const { stderr, requests } = await run(
     ["--chat", "-m", "gpt-4o-2024-05-13"],
     {
@@ -248,7 +309,7 @@ Deno.test("the chat: a missing model's turn names the nearest models", async () 
   assert.ok(
     stderr.includes(
       'the model "gpt-4o-2024-05-13" was not found at api.openai.com (404): ' +
-        `choose another with --model (it said: ${NOT_FOUND_SAID})\n` +
+        `choose another with --model (it said: ${NOT_FOUND_SAID})` +
         SUGGESTED,
     ),
     stderr,
@@ -333,3 +394,40 @@ Deno.test("the chat's /models shows the retirement days too", async () => {
   });
   assert.equal(stderr, "gpt-4o\no1-preview  retires 2099-07-28\n");
 });
+
+/** The project's modules `main.ts` loads as it starts: its static imports, and theirs. */
+async function loadedAtStart(): Promise<string[]> {
+  const { stdout } = await new Deno.Command("deno", {
+    args: ["info", "--json", "main.ts"],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const { modules } = JSON.parse(new TextDecoder().decode(stdout)) as {
+    modules: {
+      specifier: string;
+      dependencies?: { isDynamic?: boolean; code?: { specifier?: string } }[];
+    }[];
+  };
+  const bySpecifier = new Map(modules.map((each) => [each.specifier, each]));
+  const root = new URL("../", import.meta.url).href;
+  const loaded = new Set<string>();
+  const next = [`${root}main.ts`];
+  for (let specifier; (specifier = next.pop()) !== undefined;) {
+    if (loaded.has(specifier)) continue;
+    loaded.add(specifier);
+    for (const each of bySpecifier.get(specifier)?.dependencies ?? []) {
+      const code = each.code?.specifier;
+      if (!each.isDynamic && code?.startsWith(root)) next.push(code);
+    }
+  }
+  return [...loaded].map((specifier) => specifier.slice(root.length)).sort();
+}
+
+testWith({ name: "run", command: "deno" }, { name: "read", path: "." })(
+  "a plain question does not load the models' module: a listing, or a failure that says the model is not served, loads it then",
+  async () => {
+    const loaded = await loadedAtStart();
+    assert.ok(loaded.includes("src/run/run.ts"), loaded.join(" "));
+    assert.ok(!loaded.includes("src/run/models.ts"), loaded.join(" "));
+  },
+);

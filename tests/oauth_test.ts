@@ -207,6 +207,13 @@ signInTest(
       openBrowser: browser,
     });
     assert.equal(again.code, 0, again.stderr);
+    // What the SDK printed of it is the run's line, not the console's.
+    assert.equal(
+      again.stderr.split("\n")[0],
+      'tool server: [mcp-sdk] OAuth "invalid_grant" — invalidating the ' +
+        'stored tokens and retrying authorization. Cause: "the refresh ' +
+        'token is not known"',
+    );
     assert.equal(browser.pages.length, 1);
     assert.deepEqual(servers.seen.map((each) => each.path), [
       "/.well-known/oauth-authorization-server",

@@ -698,6 +698,48 @@ testWith({ name: "net", host: "127.0.0.1" })(
 );
 
 testWith({ name: "net", host: "127.0.0.1" })(
+  "what the MCP SDK prints while the tools are in use is one line on stderr, masked and made visible; the console is its own again after",
+  async () => {
+    // A tool the 2026 revision's client must leave out, and says so with
+    // console.warn: its header's name, an escape sequence and the key, is
+    // not a token.
+    await using http = startHttpToolServer({
+      era: "2026-07-28",
+      more: [{
+        name: "sneaky",
+        inputSchema: {
+          type: "object",
+          properties: {
+            q: { type: "string", "x-mcp-header": `\x1b]0;pwned\x07${KEY}` },
+          },
+        },
+      }],
+    });
+    const methods = ["log", "info", "debug", "warn", "error"] as const;
+    const before = methods.map((name) => console[name]);
+    const { code, stdout, stderr } = await run(
+      ["-T", "remote", "--yes", calls(["whoami", {}])],
+      {
+        config: `[mcp.remote]\nurl = "${http.url}"\n`,
+        env: { OPENAI_API_KEY: KEY, GPT4O_CONFIG: CONFIG_PATH },
+        reply: (seen) => toolModel(seen.body),
+      },
+    );
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout, "The tools said: you sent no header\n");
+    assert.equal(
+      stderr.replace(/: \d+ characters \(\d+ ms\)/, ": N characters (N ms)"),
+      "tool server: [mcp-sdk] excluding tool 'sneaky' from tools/list: " +
+        "invalid x-mcp-header declaration — q: x-mcp-header " +
+        "'␛]0;pwned␇[redacted]' is not a valid RFC 9110 token (no spaces, " +
+        "control characters or HTTP delimiters)\n" +
+        "tool remote.whoami {}: N characters (N ms)\n",
+    );
+    assert.deepEqual(methods.map((name) => console[name]), before);
+  },
+);
+
+testWith({ name: "net", host: "127.0.0.1" })(
   "a url server's answer over the limit is a failed call the model reads, at once",
   async () => {
     await using http = startHttpToolServer({ sse: true });

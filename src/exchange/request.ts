@@ -41,6 +41,12 @@ export interface Request {
   switchApi?: boolean;
   /** Tells a line once a run (a field the API does not take, left out). */
   note?: (line: string) => void;
+  /**
+   * The line a failure is told in, from the failure's own: one that says
+   * the model is not served ends with the nearest models the server lists.
+   * It never throws; without it, the failure's line as it is.
+   */
+  failureLine?: (line: string) => Promise<string>;
   messages: Message[];
   stream: boolean;
   json: boolean;

@@ -1,14 +1,14 @@
 /**
  * The models a server lists (`GET /models`): each id with the day the server
  * says it retires, as `--models` and `/models` print them, and, after a
- * failure that says the model is not served, the nearest of them.
+ * failure that says the model is not served, the nearest of them, in its
+ * line. Loaded only for those.
  *
  * @module
  */
 import type { Io } from "../io/io.ts";
 import type { Target } from "../config/plan.ts";
-import type { Ask, ListedModel, Server } from "../exchange/request.ts";
-import { saysModelGone } from "../errors.ts";
+import type { ListedModel, Request, Server } from "../exchange/request.ts";
 import { columns } from "../text/columns.ts";
 import { distance } from "../text/spelling.ts";
 
@@ -173,47 +173,54 @@ export function nearestModels(
 }
 
 /**
- * The exchange `server.ask`, and after a failure that says the model is not
- * served (not found, or retired), one more line: the nearest models the
- * server lists, asked of it then, once, on the same connection. A listing
- * that fails, is interrupted or takes longer than the request's timeout
- * adds nothing.
+ * `line`, the failure of `request` that says its model is not served (not
+ * found, or retired), with the nearest models the server lists
+ * ({@linkcode nearestModels}, none retired already) as `-m` takes them,
+ * asked of it then, once, on the same connection: one line still. A listing
+ * that fails, is interrupted or takes longer than the request's timeout, or
+ * that has nothing near, leaves `line` as it is.
  */
-export function suggestingModels(
+export async function withNearestModels(
+  io: Io,
   server: Server,
-  today: () => Date = () => new Date(),
-): Ask {
-  return async (io, request) => {
-    const reply = await server.ask(io, request);
-    const { target } = request;
-    if (
-      reply.error === undefined || reply.fallBack !== undefined ||
-      !saysModelGone(reply.error, target.model)
-    ) {
-      return reply;
-    }
-    const listed = await quickList(io, server, target, request.timeoutSeconds);
-    const day = today().toISOString().slice(0, 10);
-    const near = nearestModels(
-      target.model,
-      (listed ?? [])
-        .filter(({ retires }) => retires === undefined || retires >= day)
-        .map(({ id }) => id),
-    );
-    if (near.length) {
-      const prefix = target.provider === undefined ? "" : `${target.provider}:`;
-      try {
-        io.stderr.write(
-          `the nearest models the server lists: ${
-            near.map((id) => `${prefix}${id}`).join(", ")
-          } (--models lists them all)\n`,
-        );
-      } catch {
-        // stderr's reader went away: the failure stands as told
-      }
-    }
-    return reply;
-  };
+  request: Pick<Request, "target" | "timeoutSeconds">,
+  line: string,
+  today: Date = new Date(),
+): Promise<string> {
+  const { target } = request;
+  const listed = await quickList(io, server, target, request.timeoutSeconds);
+  const day = today.toISOString().slice(0, 10);
+  const near = nearestModels(
+    target.model,
+    (listed ?? [])
+      .filter(({ retires }) => retires === undefined || retires >= day)
+      .map(({ id }) => id),
+  );
+  const prefix = target.provider === undefined ? "" : `${target.provider}:`;
+  return `${line}${didYouMean(near.map((id) => `${prefix}${id}`))}`;
+}
+
+/**
+ * What a failure's line ends with to suggest `names`, the nearest first:
+ * nothing for none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { didYouMean } from "./models.ts";
+ * assert.equal(didYouMean(["gpt-4o", "gpt-4o-mini", "o4-mini"]), "; did you mean gpt-4o, gpt-4o-mini or o4-mini?");
+ * assert.equal(didYouMean(["gpt-4o", "gpt-4o-mini"]), "; did you mean gpt-4o or gpt-4o-mini?");
+ * assert.equal(didYouMean(["gpt-4o"]), "; did you mean gpt-4o?");
+ * assert.equal(didYouMean([]), "");
+ * ```
+ */
+export function didYouMean(names: readonly string[]): string {
+  if (names.length === 0) return "";
+  const last = names.at(-1)!;
+  const list = names.length === 1
+    ? last
+    : `${names.slice(0, -1).join(", ")} or ${last}`;
+  return `; did you mean ${list}?`;
 }
 
 /**

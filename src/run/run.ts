@@ -19,8 +19,8 @@ import {
   targetsOf,
   toolServersOf,
 } from "../config/plan.ts";
-import { describeFailure, EXIT } from "../errors.ts";
-import { contextOf, type Server } from "../exchange/request.ts";
+import { describeFailure, EXIT, saysModelGone } from "../errors.ts";
+import { type Ask, contextOf, type Server } from "../exchange/request.ts";
 import {
   checkName,
   conversationToContinue,
@@ -41,7 +41,6 @@ import type { MarkdownOptions } from "../render/markdown.ts";
 import { InlineData } from "../files/parts.ts";
 import { promptOf } from "./prompt.ts";
 import { rendering, type Structured, Turns } from "./turns.ts";
-import { formatModels, suggestingModels } from "./models.ts";
 
 /**
  * How much of a conversation's earlier turns a follow-up sends without a
@@ -65,7 +64,6 @@ export async function run(
   entry: Entry = "demo",
 ): Promise<number> {
   const { read } = settings;
-  // A model the server does not serve: its failure names the nearest it has.
   const ask = suggestingModels(server);
   if (options.providers) {
     return print(io, formatProviders(read, settings.providers));
@@ -170,6 +168,23 @@ export async function run(
   using _ = io.onInterrupt((signal) => void (late ??= signal));
   const { exitCode } = await turns.run({ ...begin, prompt, attachments });
   return exitCode === EXIT.ok && late ? STOP_SIGNALS[late] : exitCode;
+}
+
+/**
+ * `server.ask`, where a failure that says the model is not served names the
+ * nearest models the server lists, in its one line (`./models.ts`, loaded
+ * only then).
+ */
+function suggestingModels(server: Server): Ask {
+  return (io, request) =>
+    server.ask(io, {
+      ...request,
+      failureLine: async (line) => {
+        if (!saysModelGone(line, request.target.model)) return line;
+        const { withNearestModels } = await import("./models.ts");
+        return await withNearestModels(io, server, request, line);
+      },
+    });
 }
 
 /**
@@ -326,6 +341,7 @@ async function listModels(
     io.stderr.write(`${failure.message}\n`);
     return failure.exitCode;
   }
+  const { formatModels } = await import("./models.ts");
   return print(
     io,
     json

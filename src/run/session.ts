@@ -24,7 +24,6 @@ import type { Conversation } from "../history/conversation.ts";
 import { formatList, formatSearch } from "../history/transcript.ts";
 import type { ToolsInUse } from "../tools/use.ts";
 import type { Turns } from "./turns.ts";
-import { formatModels } from "./models.ts";
 /** `--chat`: the session the chat runs with, its lines, and its signals. */
 export async function chat(
   io: Io,
@@ -87,6 +86,7 @@ export async function chat(
         const [target] = targetsOf(model, settings);
         try {
           const listed = await server.models(io, target);
+          const { formatModels } = await import("./models.ts");
           return listed.length
             ? formatModels(listed, new Date())
             : `${target.shown}: the server lists no models`;

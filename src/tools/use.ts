@@ -23,6 +23,7 @@ import type { ToolRounds } from "../exchange/request.ts";
 import { consentQuestion, consentView } from "./consent.ts";
 import { openBrowser } from "./browser.ts";
 import { signInFolder } from "./tokens.ts";
+import { routeConsole } from "./console.ts";
 import {
   type ConsentAnswer,
   type ConsentRequest,
@@ -54,21 +55,30 @@ export async function startTools(
   secrets: Secrets,
 ): Promise<ToolsInUse> {
   const history = settings.history.path;
-  const box = await ToolBox.start(servers, {
-    env: io.env,
-    denoPath: denoCommand(),
-    // The model's requests go through io.fetch; a tool server's, Deno's own.
-    fetch: globalThis.fetch,
-    signIn: {
-      // Kept beside the history; with none, for the run alone.
-      folder: history === undefined ? undefined : signInFolder(history),
-      secrets,
-      interactive: io.stderrIsTerminal,
-      say: (line) => io.stderr.write(`${line}\n`),
-      open: io.openBrowser ?? ((url) => openBrowser(url, io.env)),
-      now: Date.now,
-    },
-  });
+  // While the servers run, what the MCP SDK prints on the console goes to
+  // stderr, masked and made visible, one line a call; not after.
+  const routed = routeConsole((line) => io.stderr.write(`${line}\n`));
+  let box: ToolBox;
+  try {
+    box = await ToolBox.start(servers, {
+      env: io.env,
+      denoPath: denoCommand(),
+      // The model's requests go through io.fetch; a tool server's, Deno's own.
+      fetch: globalThis.fetch,
+      signIn: {
+        // Kept beside the history; with none, for the run alone.
+        folder: history === undefined ? undefined : signInFolder(history),
+        secrets,
+        interactive: io.stderrIsTerminal,
+        say: (line) => io.stderr.write(`${line}\n`),
+        open: io.openBrowser ?? ((url) => openBrowser(url, io.env)),
+        now: Date.now,
+      },
+    });
+  } catch (error) {
+    routed[Symbol.dispose]();
+    throw error;
+  }
   let own: LineReader | undefined;
   const use: ToolsInUse = {
     box,
@@ -90,8 +100,12 @@ export async function startTools(
       },
     ),
     async [Symbol.asyncDispose]() {
-      own?.[Symbol.dispose]();
-      await box[Symbol.asyncDispose]();
+      try {
+        own?.[Symbol.dispose]();
+        await box[Symbol.asyncDispose]();
+      } finally {
+        routed[Symbol.dispose]();
+      }
     },
   };
   return use;
