@@ -15,8 +15,8 @@
  *
  * The page's scripts are plain browser modules (`page/page.js` and the ones it
  * imports); marked's browser build is the npm package's own, served as
- * `/marked.js`. The image limits of `src/files/kinds.ts` reach the page as
- * attributes of its `<body>`.
+ * `/marked.js`. The image limits of `src/files/kinds.ts`, and
+ * `./highlight.ts`'s, reach the page as attributes of its `<body>`.
  *
  * @module
  */
@@ -31,6 +31,7 @@ import images from "./page/images.js" with { type: "text" };
 import conversations from "./page/conversations.js" with { type: "text" };
 import icon from "./page/icon.svg" with { type: "text" };
 import { IMAGE_LIMIT, MEDIA_TYPES, REQUEST_LIMIT } from "../files/kinds.ts";
+import { HIGHLIGHT_LIMIT } from "./highlight.ts";
 
 /** The page's Content-Security-Policy: nothing from another origin, no inline script or style. */
 export const PAGE_CSP = [
@@ -92,12 +93,16 @@ export function pageResponse(request: Request): Response | undefined {
   });
 }
 
-/** The page with the program's image limits in its `<body>`'s attributes. */
+/**
+ * The page with the program's image limits, and the most code highlighted at
+ * once, in its `<body>`'s attributes.
+ */
 function withLimits(text: string): string {
   return text
     .replace("{{IMAGE_LIMIT}}", String(IMAGE_LIMIT))
     .replace("{{REQUEST_LIMIT}}", String(REQUEST_LIMIT))
-    .replace("{{IMAGE_TYPES}}", IMAGE_TYPES.join(" "));
+    .replace("{{IMAGE_TYPES}}", IMAGE_TYPES.join(" "))
+    .replace("{{HIGHLIGHT_LIMIT}}", String(HIGHLIGHT_LIMIT));
 }
 
 /** marked's build without its last line's source map, which is not served. */

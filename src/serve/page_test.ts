@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { PAGE_CSP, PAGE_PATHS, pageResponse } from "./page.ts";
 import { IMAGE_LIMIT, REQUEST_LIMIT } from "../files/kinds.ts";
+import { HIGHLIGHT_LIMIT } from "./highlight.ts";
 import marked from "marked" with { type: "text" };
 import PAGE_JS from "./page/page.js" with { type: "text" };
 import { testWith } from "../../testdata/permissions.ts";
@@ -90,13 +91,14 @@ Deno.test("a query or a fragment does not change the file", async () => {
   );
 });
 
-Deno.test("the page carries the program's image limits and types in its body", async () => {
+Deno.test("the page carries the program's image limits and types, and the highlighting limit, in its body", async () => {
   const html = await get("/")!.text();
   assert.ok(
     html.includes(
       `data-image-limit="${IMAGE_LIMIT}"\n` +
         `    data-request-limit="${REQUEST_LIMIT}"\n` +
-        `    data-image-types="image/png image/jpeg image/webp image/gif"`,
+        `    data-image-types="image/png image/jpeg image/webp image/gif"\n` +
+        `    data-highlight-limit="${HIGHLIGHT_LIMIT}"`,
     ),
     html,
   );

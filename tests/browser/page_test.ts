@@ -20,7 +20,7 @@ import {
   startPageServer,
 } from "../../testdata/page_server.ts";
 import { lacking } from "../../testdata/permissions.ts";
-import { spansOf } from "../../src/serve/highlight.ts";
+import { HIGHLIGHT_LIMIT, spansOf } from "../../src/serve/highlight.ts";
 import { IMAGE_LIMIT } from "../../src/files/attachments.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -383,6 +383,31 @@ browserTest(
           ),
           "Explain, with code",
         );
+      },
+    );
+
+    await t.step(
+      "a block too large to highlight is shown plain, and not sent",
+      async () => {
+        const before = seen(server, "POST", "/api/highlight").length;
+        const large = "x".repeat(HIGHLIGHT_LIMIT + 1);
+        server.answers.push([
+          `\`\`\`ts\n${large}\n\`\`\`\n\n\`\`\`js\nlet small;\n\`\`\`\n`,
+        ]);
+        await page.fill("#prompt", "A large one");
+        await page.press("#prompt", "Enter");
+        await answered(page);
+        // The small block, asked for after the large one, is highlighted.
+        await page.locator("article.assistant").last()
+          .locator("code[data-highlighted]").waitFor();
+        const codes = page.locator("article.assistant").last().locator("code");
+        assert.equal(await codes.first().textContent(), large);
+        assert.equal(
+          await codes.first().getAttribute("data-highlighted"),
+          null,
+        );
+        assert.equal(await codes.first().locator("span").count(), 0);
+        assert.equal(seen(server, "POST", "/api/highlight").length, before + 1);
       },
     );
 

@@ -56,6 +56,10 @@ const api = createApi({
 const highlights = new Map();
 const markdown = createMarkdown({
   highlight(code, language) {
+    // A block the server would refuse (413) is left plain without asking.
+    if (code.length > Number(document.body.dataset.highlightLimit)) {
+      return Promise.reject(new Error("too large to highlight"));
+    }
     const key = `${language}\n${code}`;
     let spans = highlights.get(key);
     if (spans === undefined) {
