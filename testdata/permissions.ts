@@ -26,6 +26,8 @@ export function flagOf(wanted: Deno.PermissionDescriptor): string {
       return `--allow-net${wanted.host ? `=${wanted.host}` : ""}`;
     case "env":
       return `--allow-env${wanted.variable ? `=${wanted.variable}` : ""}`;
+    case "sys":
+      return `--allow-sys${wanted.kind ? `=${wanted.kind}` : ""}`;
     default:
       return `--allow-${wanted.name}`;
   }

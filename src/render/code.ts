@@ -65,11 +65,53 @@ const CODE_COLORS: Record<string, string[]> = {
   property: [SGR.blue],
 };
 
+/**
+ * A piece of highlighted code: its text and highlight.js's classes of the
+ * innermost element that has any (`hljs-keyword`, `hljs-title function_`).
+ */
+export interface ClassedText {
+  text: string;
+  classes: string[];
+}
+
+/**
+ * Code as highlight.js's pieces, in order (their texts put together are the
+ * code), or `undefined` when the language is none of those highlighted. The
+ * terminal colors a line of them; the chat page of `--serve` styles a block.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { classedText } from "./code.ts";
+ * assert.deepEqual(classedText("let a", "js"), [
+ *   { text: "let", classes: ["hljs-keyword"] },
+ *   { text: " a", classes: [] },
+ * ]);
+ * assert.equal(classedText("let a", "cobol"), undefined);
+ * ```
+ */
+export function classedText(
+  code: string,
+  language: string,
+): ClassedText[] | undefined {
+  const root = treeOf(code, language);
+  if (root === undefined) return undefined;
+  const pieces: ClassedText[] = [];
+  const walk = (node: HastNode, classes: string[]) => {
+    if (node.type === "text") pieces.push({ text: node.value ?? "", classes });
+    const names = (node.properties?.className ?? []) as string[];
+    for (const child of node.children ?? []) {
+      walk(child, names.length ? names : classes);
+    }
+  };
+  walk(root, []);
+  return pieces;
+}
+
 /** A line of code as spans, highlighted when its language is known. */
 export function highlight(line: string, language: string): Span[] {
-  if (!language || !lowlight.registered(language)) {
-    return [{ text: line, sgr: [] }];
-  }
+  const root = treeOf(line, language);
+  if (root === undefined) return [{ text: line, sgr: [] }];
   const spans: Span[] = [];
   const walk = (node: HastNode, sgr: string[]) => {
     if (node.type === "text") spans.push({ text: node.value ?? "", sgr });
@@ -81,8 +123,14 @@ export function highlight(line: string, language: string): Span[] {
       walk(child, colors.length ? colors : sgr);
     }
   };
-  walk(lowlight.highlight(language, line) as HastNode, []);
+  walk(root, []);
   return spans;
+}
+
+/** lowlight's tree of the code, or `undefined` for a language not highlighted. */
+function treeOf(code: string, language: string): HastNode | undefined {
+  if (!language || !lowlight.registered(language)) return undefined;
+  return lowlight.highlight(language, code) as HastNode;
 }
 
 interface HastNode {
