@@ -1026,6 +1026,14 @@ browserTest(
         await page.fill("#prompt", "Am I in?");
         await page.press("#prompt", "Enter");
         await answered(page);
+        // The list is asked for again once the answer is in: wait for it.
+        const listings = () =>
+          apiCalls(server, before).filter((each) =>
+            each.path.startsWith("/api/conversations")
+          ).length;
+        for (let tries = 0; listings() < 2 && tries < 500; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
         const after = apiCalls(server, before);
         assert.deepEqual(
           [...new Set(after.map((each) => each.authorization))],
