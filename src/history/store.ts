@@ -7,7 +7,6 @@
  * @module
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { posix, win32 } from "node:path";
 import { cut, flatten } from "../text/line.ts";
 import {
   type Conversation,
@@ -33,6 +32,7 @@ import {
   type RememberedApi,
 } from "./api_memory.ts";
 import { checkedBytes, checkedFile, DamagedHistoryError } from "./checked.ts";
+import { exists, preparePrivately } from "./private_file.ts";
 
 /** How long a save or an open waits for another process's lock, in ms. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -513,49 +513,6 @@ export class History implements Disposable {
     } catch (error) {
       throw historyError("read", this.path, error, this.#timeout);
     }
-  }
-}
-
-/** Creates the folder (`0700`) and an empty file (`0600`) unless they exist. */
-function preparePrivately(path: string, ownFolder: boolean): void {
-  const paths = Deno.build.os === "windows" ? win32 : posix;
-  const dir = paths.dirname(path);
-  Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (ownFolder) makePrivate(dir, 0o700);
-  // A symbolic link: the file it names is the history, created private too.
-  let file = path;
-  try {
-    if (Deno.lstatSync(path).isSymlink) {
-      file = paths.resolve(dir, Deno.readLinkSync(path));
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  try {
-    Deno.openSync(file, { createNew: true, write: true, mode: 0o600 }).close();
-  } catch (error) {
-    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-  }
-  makePrivate(file, 0o600);
-  // Opened for writing once: a read-only file or file system says so here,
-  // before SQLite falls back to reading it.
-  Deno.openSync(file, { read: true, write: true }).close();
-}
-
-/** Takes away what others may do with `path`: its mode becomes `mode`. */
-function makePrivate(path: string, mode: number): void {
-  if (Deno.build.os === "windows") return;
-  const current = Deno.statSync(path).mode;
-  if (current !== null && (current & 0o077) !== 0) Deno.chmodSync(path, mode);
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
   }
 }
 
