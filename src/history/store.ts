@@ -33,6 +33,7 @@ import {
 } from "./api_memory.ts";
 import { checkedBytes, checkedFile, DamagedHistoryError } from "./checked.ts";
 import { exists, preparePrivately } from "./private_file.ts";
+import { type Begun, finishExchange, latestExchange } from "./pending.ts";
 
 /** How long a save or an open waits for another process's lock, in ms. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -233,12 +234,27 @@ export class History implements Disposable {
 
   /** The latest `limit` conversations, newest first by their last update. */
   list(limit = 20): ConversationSummary[] {
-    const rows = this.#read(() =>
-      this.#db.prepare(
-        `SELECT id, created, updated, model, turns, title, name
-        FROM conversations ORDER BY updated DESC, id DESC LIMIT ?`,
-      ).all(limit)
+    return this.#summaries(
+      `SELECT id, created, updated, model, turns, title, name
+      FROM conversations ORDER BY updated DESC, id DESC LIMIT ?`,
+      limit,
     );
+  }
+
+  /** The summaries of the conversations `ids`, in that order; one gone is left out. */
+  summaries(ids: readonly number[]): ConversationSummary[] {
+    const found = new Map(
+      this.#summaries(
+        `SELECT id, created, updated, model, turns, title, name
+        FROM conversations WHERE id IN (SELECT value FROM json_each(?))`,
+        JSON.stringify(ids),
+      ).map((summary) => [summary.id, summary]),
+    );
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  #summaries(sql: string, parameter: number | string): ConversationSummary[] {
+    const rows = this.#read(() => this.#db.prepare(sql).all(parameter));
     return rows.map((row) => ({
       id: row.id as number,
       created: row.created as string,
@@ -338,6 +354,32 @@ export class History implements Disposable {
    */
   save(exchange: Exchange, conversationId?: number): number {
     return this.#write("save to", () => this.#insert(exchange, conversationId));
+  }
+
+  /**
+   * Adds an exchange whose answer is not in yet (see pending.ts), as
+   * {@linkcode save} does; returns its id beside its conversation's, for
+   * {@linkcode finish}.
+   */
+  begin(exchange: Exchange, conversationId?: number): Begun {
+    return this.#write("save to", () => {
+      const id = this.#insert(exchange, conversationId);
+      return { conversationId: id, exchangeId: latestExchange(this.#db, id) };
+    });
+  }
+
+  /**
+   * Completes an exchange {@linkcode begin} saved: its answer, outcome,
+   * usage, the model that answered, its end.
+   *
+   * @throws {ConversationGoneError} when it was deleted meanwhile.
+   */
+  finish(begun: Begun, exchange: Exchange): void {
+    this.#write("save to", () => {
+      if (!finishExchange(this.#db, begun.exchangeId, exchange)) {
+        throw new ConversationGoneError(this.path, begun.conversationId);
+      }
+    });
   }
 
   /**
