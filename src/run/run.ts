@@ -67,6 +67,11 @@ export async function run(
   const { read } = settings;
   // A model the server does not serve: its failure names the nearest it has.
   const ask = suggestingModels(server);
+  if (options.serve) {
+    // The server loads only for --serve.
+    const { serve } = await import("../serve/serve.ts");
+    return await serve(io, options, settings, secrets);
+  }
   if (options.providers) {
     return print(io, formatProviders(read, settings.providers));
   }
