@@ -89,7 +89,8 @@ export class Guard {
    */
   checkHost(request: Request): void {
     const header = request.headers.get("host") ?? "";
-    const url = URL.canParse(`http://${header}/`)
+    const url = /^[\w.:[\]-]+$/.test(header) &&
+        URL.canParse(`http://${header}/`)
       ? new URL(`http://${header}/`)
       : undefined;
     const port = url && (url.port || "80");
@@ -268,12 +269,16 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array> {
     throw tooLarge();
   }
   if (request.body === null) return new Uint8Array();
+  const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of request.body) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge(); // the loop's end cancels the body
-    chunks.push(chunk);
+  for (let read; !(read = await reader.read()).done;) {
+    size += read.value.length;
+    if (size > limit) {
+      await reader.cancel(); // the rest is not read
+      throw tooLarge();
+    }
+    chunks.push(read.value);
   }
   const bytes = new Uint8Array(size);
   let at = 0;
