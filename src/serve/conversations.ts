@@ -21,6 +21,7 @@ import {
   messagesOf,
 } from "../history/conversation.ts";
 import { DEFAULT_HISTORY_LIMIT } from "../cli/options.ts";
+import { InterruptedError } from "../errors.ts";
 import type { Start, Target } from "../config/plan.ts";
 import { requestFields } from "../config/sampling.ts";
 import { InlineData, partsOf } from "../files/parts.ts";
@@ -284,7 +285,9 @@ class ChatExchange {
       }
       const failure = failureOf(reason, target);
       const message = this.#redact(failure.message);
-      serving.log(`${target.shown}: ${message}`);
+      if (!(reason instanceof InterruptedError)) {
+        serving.log(`${target.shown}: ${message}`);
+      }
       return {
         saved: this.#ended(target, text, completion, {
           outcome: outcomeOf(undefined, reason),

@@ -149,14 +149,20 @@ export function told(error: unknown, serving: Serving): unknown {
     : error;
 }
 
-/** An upstream failure as the client is told it, and the server's owner on stderr. */
+/**
+ * An upstream failure as the client is told it, and as the server's owner
+ * is told it on stderr.
+ */
 export function upstreamFailure(
   error: UpstreamFailure,
   serving: Serving,
 ): ServeError {
   const failure = failureOf(error.cause, error.target);
   const message = serving.secrets.redact(failure.message);
-  serving.log(`${error.target.shown}: ${message}`);
+  // The server's own stopping is no upstream failure to tell.
+  if (!(error.cause instanceof InterruptedError)) {
+    serving.log(`${error.target.shown}: ${message}`);
+  }
   return new ServeError(
     failure.status,
     message,
