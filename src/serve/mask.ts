@@ -39,6 +39,7 @@ export class ChunkMask {
     return this.#walk(value, "") as T;
   }
 
+  /** `value` masked; the same value (not a copy) where nothing in it changed. */
   #walk(value: unknown, path: string): unknown {
     if (typeof value === "string") {
       const before = this.#tails.get(path) ?? "";
@@ -46,17 +47,20 @@ export class ChunkMask {
       return this.secrets.continued(before, value);
     }
     if (Array.isArray(value)) {
-      return value.map((item, i) =>
-        this.#walk(item, `${path}[${keyOf(item, i)}]`)
-      );
+      let copy: unknown[] | undefined;
+      for (const [i, item] of value.entries()) {
+        const masked = this.#walk(item, `${path}[${keyOf(item, i)}]`);
+        if (masked !== item) (copy ??= [...value])[i] = masked;
+      }
+      return copy ?? value;
     }
     if (typeof value === "object" && value !== null) {
-      return Object.fromEntries(
-        Object.entries(value).map(([key, item]) => [
-          key,
-          this.#walk(item, `${path}.${key}`),
-        ]),
-      );
+      let copy: Record<string, unknown> | undefined;
+      for (const [key, item] of Object.entries(value)) {
+        const masked = this.#walk(item, `${path}.${key}`);
+        if (masked !== item) (copy ??= { ...value })[key] = masked;
+      }
+      return copy ?? value;
     }
     return value;
   }

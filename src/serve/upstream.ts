@@ -67,6 +67,7 @@ export function complete(
   return take(
     targets,
     sending,
+    false,
     (client, target, signal) =>
       client.chat.completions.create(
         { ...bodyOf(target), model: target.model, stream: false } as never,
@@ -88,7 +89,7 @@ export function stream(
   bodyOf: (target: Target) => Record<string, unknown>,
   sending: Sending,
 ): Promise<Taken<Chunks>> {
-  return take(targets, sending, async (client, target, signal) => {
+  return take(targets, sending, true, async (client, target, signal) => {
     const chunks = await client.chat.completions.create(
       { ...bodyOf(target), model: target.model, stream: true } as never,
       { signal },
@@ -102,6 +103,7 @@ export function stream(
 async function take<T>(
   targets: Target[],
   sending: Sending,
+  streaming: boolean,
   ask: (client: OpenAI, target: Target, signal: AbortSignal) => Promise<T>,
 ): Promise<Taken<T>> {
   const { io, signal: outer } = sending;
@@ -117,8 +119,10 @@ async function take<T>(
       adminAPIKey: null,
       webhookSecret: null,
       logLevel: "off",
+      // A whole answer is read as it came, within --timeout of its headers.
       fetch: idle.wrap(
         serverFetch(sending.wrap?.(io.fetch) ?? io.fetch, abort, { fallback }),
+        { body: streaming },
       ),
     });
     const release = () => {
