@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import OpenAI from "openai";
 import type {
   ChatCompletion,
@@ -99,6 +100,39 @@ export function stream(
   });
 }
 
+/** The fetch of the request being made, for the client it is made with. */
+const fetches = new AsyncLocalStorage<typeof globalThis.fetch>();
+
+/** One client for each connection, made once: making one costs more than a request. */
+const clients = new Map<string, OpenAI>();
+
+/**
+ * The SDK's client for `target`'s connection, as the terminal makes it
+ * (see main.ts: every setting given); each request it makes goes through
+ * the fetch {@linkcode fetches} holds for it.
+ */
+function clientOf(target: Target): OpenAI {
+  const key = JSON.stringify(target.connection);
+  let client = clients.get(key);
+  if (client === undefined) {
+    client = new OpenAI({
+      ...target.connection,
+      adminAPIKey: null,
+      webhookSecret: null,
+      logLevel: "off",
+      fetch: (input, init) => {
+        const fetch = fetches.getStore();
+        if (fetch === undefined) {
+          throw new Error("a request made outside take()");
+        }
+        return fetch(input, init);
+      },
+    });
+    clients.set(key, client);
+  }
+  return client;
+}
+
 /** Asks each target in turn with `ask` until one answers. */
 async function take<T>(
   targets: Target[],
@@ -113,25 +147,21 @@ async function take<T>(
     outer.addEventListener("abort", stop, { once: true });
     const idle = new IdleTimeout(sending.timeoutSeconds, abort);
     const fallback = i < targets.length - 1;
-    const client = new OpenAI({
-      ...target.connection,
-      // Every setting is given, as the terminal gives it (see main.ts).
-      adminAPIKey: null,
-      webhookSecret: null,
-      logLevel: "off",
-      // A whole answer is read as it came, within --timeout of its headers.
-      fetch: idle.wrap(
-        serverFetch(sending.wrap?.(io.fetch) ?? io.fetch, abort, { fallback }),
-        { body: streaming },
-      ),
-    });
+    // A whole answer is read as it came, within --timeout of its headers.
+    const fetch = idle.wrap(
+      serverFetch(sending.wrap?.(io.fetch) ?? io.fetch, abort, { fallback }),
+      { body: streaming },
+    );
     const release = () => {
       idle[Symbol.dispose]();
       outer.removeEventListener("abort", stop);
     };
     try {
       if (outer.aborted) throw outer.reason;
-      const answer = await ask(client, target, abort.signal);
+      const answer = await fetches.run(
+        fetch,
+        () => ask(clientOf(target), target, abort.signal),
+      );
       return { target, abort, answer, [Symbol.dispose]: release };
     } catch (error) {
       release();
