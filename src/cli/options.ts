@@ -121,9 +121,9 @@ History: every exchange is saved in $XDG_DATA_HOME/gpt4o/history.db, else
 ~/.local/share/gpt4o/history.db (macOS: ~/Library/Application Support/gpt4o/,
 Windows: %APPDATA%\\gpt4o\\). No key is ever saved. --no-history skips one run.
 
-Exit codes: 0 answered (or the reader of stdout went away), 1 request,
-response or output failed, 2 usage or configuration error, 130 interrupted
-(Ctrl-C), 143 SIGTERM, 129 SIGHUP.
+Exit codes: 0 answered (or the reader of stdout went away; --serve: stopped),
+1 request, response or output failed (--serve: could not listen), 2 usage or
+configuration error, 130 interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP.
 `;
 
 /** What the command line asks for. */
