@@ -844,3 +844,27 @@ async function until(condition: () => boolean): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+withServer(
+  "--timeout gives up on an upstream that sends nothing: 504, and -v tells each request on stderr",
+  "hang",
+  async (running, upstream) => {
+    const response = await post(running, "v1/chat/completions", {
+      messages: QUESTION,
+    });
+    assert.equal(response.status, 504);
+    assert.deepEqual(await response.json(), {
+      error: {
+        message: "no data arrived from the server for 0.2 s " +
+          `(${hostOf(upstream)}): try again, or allow longer with --timeout`,
+        type: "server_error",
+        code: "upstream_timeout",
+      },
+    });
+    assert.match(
+      running.stderr(),
+      /\ngpt4o: POST \/v1\/chat\/completions 504 \d+ ms\n$/,
+    );
+  },
+  { args: ["--timeout", "0.2", "-v"] },
+);
