@@ -11,6 +11,7 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { AnswerError, CutOffError } from "../exchange/answer.ts";
 import { InterruptedError } from "../errors.ts";
+import type { Target } from "../config/plan.ts";
 import { readJSON } from "./guard.ts";
 import { ChunkMask } from "./mask.ts";
 import {
@@ -60,7 +61,7 @@ export async function relay(
     signal: life.signal,
     note: serving.log,
   };
-  const bodyOf = (target: Parameters<typeof upstreamBody>[2]) =>
+  const bodyOf = (target: Target) =>
     upstreamBody(asked, plan, target, serving.secrets);
   const mask = new ChunkMask(serving.secrets);
   const ended = () => {
