@@ -12,6 +12,8 @@ import { bigCount, now, PIECE, startServer } from "../testdata/server.ts";
 import { runFlags } from "../src/launch/permissions.ts";
 import { median, medianRatio, table } from "./stats.ts";
 import { historyScale } from "./history.ts";
+import { watchPeakMemory } from "./memory.ts";
+import { serveBench } from "./serve.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -44,16 +46,24 @@ interface Outcome {
  * the bench's own.
  */
 const DATA_ENV = { XDG_DATA_HOME: `${root}bench/.data` };
-/** The flags the start task's launcher gives main.ts for this environment. */
-/** The flags the start task's launcher gives main.ts in this environment, and `env`. */
-function launched(env: Record<string, string> = {}): string[] {
+/**
+ * The flags the start task's launcher gives main.ts in this environment,
+ * and `env`, for a command line of `args`.
+ */
+function launched(
+  env: Record<string, string> = {},
+  args: string[] = [],
+): string[] {
   const all: Record<string, string> = {
     ...Deno.env.toObject(),
     ...DATA_ENV,
     GPT4O_CONFIG: "off",
     ...env,
   };
-  return ["--cached-only", ...runFlags((name) => all[name])];
+  return [
+    "--cached-only",
+    ...runFlags((name) => all[name], Deno.build.os, args),
+  ];
 }
 const TASK_FLAGS = launched();
 
@@ -137,39 +147,6 @@ async function time(
     );
   }
   return { ms, stdout: text, peakKiB: await peak.stop() };
-}
-
-/**
- * Samples a process's peak resident memory (VmHWM) every 10 ms on Linux.
- * Deno allows reading another process's /proc entry only with --allow-all,
- * so a bash loop reads it; its last reading is the peak (VmHWM only grows).
- */
-function watchPeakMemory(pid: number, { child = false } = {}) {
-  // In a pseudo-terminal, the program is the child of \`script\`.
-  const find = child
-    ? `until pid=$(cat /proc/${pid}/task/${pid}/children 2>/dev/null) && [ -n "$pid" ]; do
-  [ -e /proc/${pid}/status ] || exit 0; sleep 0.005
-done
-pid=\${pid%% *}`
-    : `pid=${pid}`;
-  const script = `${find}
-peak=0
-while [ -e /proc/$pid/status ]; do
-  while read -r key value _; do
-    [ "$key" = VmHWM: ] && peak=$value
-  done < /proc/$pid/status 2>/dev/null
-  sleep 0.01
-done
-echo "$peak"`;
-  const sampler = new Deno.Command("bash", {
-    args: ["-c", script],
-    stdout: "piped",
-    stderr: "null",
-  }).output().then(
-    ({ stdout }) => Number(new TextDecoder().decode(stdout).trim()) || 0,
-    () => 0, // no bash: memory is not measured
-  );
-  return { stop: () => sampler };
 }
 
 /** Runs every command `runs` times, rotating the order each round. */
@@ -1215,6 +1192,19 @@ console.log(table(
     peaks[i][1] ? x(peaks[i][1] / peaks[0][1]) : "not measured",
   ]),
 ));
+
+// --- gpt4o --serve ------------------------------------------------------------------
+
+await serveBench({
+  command: project_installed?.cmd ?? "deno",
+  args: project_installed
+    ? []
+    : ["run", ...launched({}, ["--serve"]), "main.ts"],
+  env: projectEnv,
+  upstream: server,
+  cwd: root,
+  quick,
+});
 
 // --- the history at scale ----------------------------------------------------------
 

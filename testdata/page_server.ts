@@ -1,8 +1,8 @@
 /**
  * A small fake of `gpt4o --serve` for the chat page's browser tests, built on
- * `Deno.serve` (127.0.0.1, a free port) as the contract of issue 26 says the
- * server answers: the page's files and `/api/highlight` by the real
- * `pageResponse()` and `highlightResponse()`, `/v1/models`,
+ * `Deno.serve` (127.0.0.1, a free port), answering as the server does: the
+ * page's files and `/api/highlight` by the real `pageResponse()` and
+ * `highlightResponse()`, `/v1/models`,
  * `/api/conversations*` from an in-memory list, and `POST /api/chat` as a
  * stream of chat-completion chunks that the test writes (or a queue of
  * answers streamed at once), saved to the list as the history would. With

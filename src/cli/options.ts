@@ -18,6 +18,7 @@ import {
   parseOptionFlags,
   type SamplingOptions,
 } from "../config/sampling.ts";
+import * as serving from "./serve_options.ts";
 
 /** The demo's model. */
 export const DEFAULT_MODEL = "gpt-4o";
@@ -36,6 +37,7 @@ export const USAGE = `Ask a chat model a question and print the answer.
 
 Usage: gpt4o [options] [prompt...]         (or: deno task start [options] ...)
        gpt4o --chat [options] [prompt...]  (or: deno task chat [options] ...)
+       gpt4o --serve [--port N] [--host ADDRESS]  (or: deno task serve ...)
 
 The prompt is the arguments joined by spaces; text piped to stdin is appended
 after a blank line (an image or a PDF piped to stdin is attached). With
@@ -78,6 +80,7 @@ Options:
                            default only when stderr is a terminal)
       --no-reasoning       never show it
       --chat               talk back and forth; /help inside lists the commands
+${serving.SERVE_HELP}
   -c, --continue           follow up on the latest conversation
       --conversation <id|name>  follow up on that conversation
       --title <name>       name the conversation this run starts or follows up
@@ -112,14 +115,15 @@ Environment (also read from ./.env, which never overrides a set variable):
                            (see --providers)
   GPT4O_MODEL, GPT4O_SYSTEM  the model and system message, over the config's
   GPT4O_HISTORY            the history database, or "off" to keep no history
+  GPT4O_SERVE_TOKEN        the token --serve's clients must send as their key
 
 History: every exchange is saved in $XDG_DATA_HOME/gpt4o/history.db, else
 ~/.local/share/gpt4o/history.db (macOS: ~/Library/Application Support/gpt4o/,
 Windows: %APPDATA%\\gpt4o\\). No key is ever saved. --no-history skips one run.
 
-Exit codes: 0 answered (or the reader of stdout went away), 1 request,
-response or output failed, 2 usage or configuration error, 130 interrupted
-(Ctrl-C), 143 SIGTERM, 129 SIGHUP.
+Exit codes: 0 answered (or the reader of stdout went away; --serve: stopped),
+1 request, response or output failed (--serve: could not listen), 2 usage or
+configuration error, 130 interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP.
 `;
 
 /** What the command line asks for. */
@@ -183,6 +187,8 @@ export interface Options {
   listTools: boolean;
   /** `--logout NAME`: forget that tool server's sign-in. */
   logout: string | undefined;
+  /** `--serve`: answer OpenAI's API over HTTP; `undefined` without it. */
+  serve: serving.ServeOptions | undefined;
   /** The prompt words, joined by spaces; empty when none were given. */
   prompt: string;
 }
@@ -229,6 +235,7 @@ const FLAGS = {
   logout: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
   version: { type: "boolean", default: false },
+  ...serving.SERVE_FLAGS,
 } satisfies ParseArgsOptionsConfig;
 
 /**
@@ -335,6 +342,7 @@ export function parseOptions(args: string[]): Options {
     yes: values.yes,
     listTools: values["list-tools"],
     logout: values.logout,
+    serve: serving.serveOf(values, given, positionals),
     prompt: takesWords ? "" : positionals.join(" "),
   };
   if (options.continue && options.conversation !== undefined) {

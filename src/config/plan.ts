@@ -53,16 +53,20 @@ export interface Settings {
   providers: Provider[];
   /** Where the history is. */
   history: HistoryPlace;
+  /** `GPT4O_SERVE_TOKEN`: what `--serve`'s clients must send as their key. */
+  serveToken?: string;
 }
 
 /** The settings of `read` and the config file `file` (if any). */
 export function settingsOf(read: Variables, file?: ConfigFile): Settings {
+  const serveToken = readable(read, "GPT4O_SERVE_TOKEN");
   return {
     read,
     ...(file ? { file } : {}),
     providers: file?.providers.map((each) => providerOf(each, file.path)) ??
       [],
     history: historyPlaceOf(read),
+    ...(serveToken === undefined ? {} : { serveToken }),
   };
 }
 
@@ -238,7 +242,8 @@ export function roleOf(
  * Every secret to mask: those {@linkcode everySecret} finds, and the config
  * file's: what its providers' and tool servers' URLs carry (see
  * {@linkcode urlSecrets}), their header values, the keys the providers'
- * `key_env` names, and the values a tool server's `env` sets.
+ * `key_env` names, and the values a tool server's `env` sets; and
+ * `--serve`'s token.
  */
 export function secretsOf(settings: Settings): string[] {
   const own = settings.providers.flatMap((provider) => [
@@ -257,6 +262,7 @@ export function secretsOf(settings: Settings): string[] {
   ]);
   return [
     ...everySecret(settings.read),
+    ...(settings.serveToken === undefined ? [] : [settings.serveToken]),
     ...own.filter((each) => each !== undefined),
     ...tools,
   ];

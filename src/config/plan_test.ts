@@ -345,3 +345,12 @@ Deno.test("toolServersOf() takes -T, else the role's tools, else the file's", as
     });
   }
 });
+
+Deno.test("settingsOf() keeps GPT4O_SERVE_TOKEN, and secretsOf() masks it", () => {
+  const settings = settingsOf(
+    env({ GPT4O_SERVE_TOKEN: "serve-token-0123456789" }),
+  );
+  assert.equal(settings.serveToken, "serve-token-0123456789");
+  assert.deepEqual(secretsOf(settings), ["serve-token-0123456789"]);
+  assert.equal(settingsOf(env({})).serveToken, undefined);
+});

@@ -60,8 +60,17 @@ export class IdleTimeout implements Disposable {
     clearTimeout(this.#timer);
   }
 
-  /** Returns a fetch whose request and every body chunk restart the countdown. */
-  wrap(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
+  /**
+   * Returns a fetch whose request and every body chunk restart the
+   * countdown. With `body: false` the body is left as it came (reading it
+   * then costs no stream of JavaScript's) and the countdown goes on from a
+   * successful response until disposed: a whole answer must arrive within
+   * the bound.
+   */
+  wrap(
+    fetch: typeof globalThis.fetch,
+    { body: watchBody = true }: { body?: boolean } = {},
+  ): typeof globalThis.fetch {
     return async (input, init) => {
       this.restart();
       let response;
@@ -73,6 +82,12 @@ export class IdleTimeout implements Disposable {
       }
       this.restart();
       if (response.body === null) return response;
+      if (!watchBody) {
+        // An error's body is read at once, and the SDK may then wait to
+        // retry: that wait is not the server's silence.
+        if (!response.ok) clearTimeout(this.#timer);
+        return response;
+      }
       const body = response.body.pipeThrough(
         new TransformStream<Uint8Array, Uint8Array>({
           transform: (chunk, controller) => {

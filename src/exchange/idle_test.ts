@@ -132,3 +132,35 @@ Deno.test("IdleTimeout clamps a bound beyond setTimeout's limit instead of firin
   assert.equal(controller.signal.aborted, false);
   assert.deepEqual(warnings, []);
 });
+
+Deno.test("IdleTimeout with body: false leaves the body as it came, and counts from the response until disposed", async () => {
+  const controller = new AbortController();
+  const idle = new IdleTimeout(0.05, controller);
+  const original = new Response("whole");
+  const response = await idle.wrap(() => Promise.resolve(original), {
+    body: false,
+  })("http://127.0.0.1/");
+  assert.equal(response, original);
+  await delay(80); // a whole answer that does not come in time
+  assert.deepEqual(controller.signal.reason, new IdleTimeoutError(0.05));
+
+  const read = new AbortController();
+  using done = new IdleTimeout(0.05, read);
+  await (await done.wrap(() => Promise.resolve(new Response("whole")), {
+    body: false,
+  })("http://127.0.0.1/")).text();
+  done[Symbol.dispose](); // read in time: the countdown stops
+  await delay(80);
+  assert.equal(read.signal.aborted, false);
+});
+
+Deno.test("IdleTimeout with body: false does not count the wait after an error response (the SDK may wait to retry)", async () => {
+  const controller = new AbortController();
+  using idle = new IdleTimeout(0.05, controller);
+  await idle.wrap(
+    () => Promise.resolve(new Response("{}", { status: 429 })),
+    { body: false },
+  )("http://127.0.0.1/");
+  await delay(80);
+  assert.equal(controller.signal.aborted, false);
+});

@@ -7,7 +7,6 @@
  * @module
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { posix, win32 } from "node:path";
 import { cut, flatten } from "../text/line.ts";
 import {
   type Conversation,
@@ -33,6 +32,8 @@ import {
   type RememberedApi,
 } from "./api_memory.ts";
 import { checkedBytes, checkedFile, DamagedHistoryError } from "./checked.ts";
+import { exists, preparePrivately } from "./private_file.ts";
+import { type Begun, finishExchange, latestExchange } from "./pending.ts";
 
 /** How long a save or an open waits for another process's lock, in ms. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -233,12 +234,27 @@ export class History implements Disposable {
 
   /** The latest `limit` conversations, newest first by their last update. */
   list(limit = 20): ConversationSummary[] {
-    const rows = this.#read(() =>
-      this.#db.prepare(
-        `SELECT id, created, updated, model, turns, title, name
-        FROM conversations ORDER BY updated DESC, id DESC LIMIT ?`,
-      ).all(limit)
+    return this.#summaries(
+      `SELECT id, created, updated, model, turns, title, name
+      FROM conversations ORDER BY updated DESC, id DESC LIMIT ?`,
+      limit,
     );
+  }
+
+  /** The summaries of the conversations `ids`, in that order; one gone is left out. */
+  summaries(ids: readonly number[]): ConversationSummary[] {
+    const found = new Map(
+      this.#summaries(
+        `SELECT id, created, updated, model, turns, title, name
+        FROM conversations WHERE id IN (SELECT value FROM json_each(?))`,
+        JSON.stringify(ids),
+      ).map((summary) => [summary.id, summary]),
+    );
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  #summaries(sql: string, parameter: number | string): ConversationSummary[] {
+    const rows = this.#read(() => this.#db.prepare(sql).all(parameter));
     return rows.map((row) => ({
       id: row.id as number,
       created: row.created as string,
@@ -338,6 +354,32 @@ export class History implements Disposable {
    */
   save(exchange: Exchange, conversationId?: number): number {
     return this.#write("save to", () => this.#insert(exchange, conversationId));
+  }
+
+  /**
+   * Adds an exchange whose answer is not in yet (see pending.ts), as
+   * {@linkcode save} does; returns its id beside its conversation's, for
+   * {@linkcode finish}.
+   */
+  begin(exchange: Exchange, conversationId?: number): Begun {
+    return this.#write("save to", () => {
+      const id = this.#insert(exchange, conversationId);
+      return { conversationId: id, exchangeId: latestExchange(this.#db, id) };
+    });
+  }
+
+  /**
+   * Completes an exchange {@linkcode begin} saved: its answer, outcome,
+   * usage, the model that answered, its end.
+   *
+   * @throws {ConversationGoneError} when it was deleted meanwhile.
+   */
+  finish(begun: Begun, exchange: Exchange): void {
+    this.#write("save to", () => {
+      if (!finishExchange(this.#db, begun.exchangeId, exchange)) {
+        throw new ConversationGoneError(this.path, begun.conversationId);
+      }
+    });
   }
 
   /**
@@ -513,49 +555,6 @@ export class History implements Disposable {
     } catch (error) {
       throw historyError("read", this.path, error, this.#timeout);
     }
-  }
-}
-
-/** Creates the folder (`0700`) and an empty file (`0600`) unless they exist. */
-function preparePrivately(path: string, ownFolder: boolean): void {
-  const paths = Deno.build.os === "windows" ? win32 : posix;
-  const dir = paths.dirname(path);
-  Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (ownFolder) makePrivate(dir, 0o700);
-  // A symbolic link: the file it names is the history, created private too.
-  let file = path;
-  try {
-    if (Deno.lstatSync(path).isSymlink) {
-      file = paths.resolve(dir, Deno.readLinkSync(path));
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  try {
-    Deno.openSync(file, { createNew: true, write: true, mode: 0o600 }).close();
-  } catch (error) {
-    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-  }
-  makePrivate(file, 0o600);
-  // Opened for writing once: a read-only file or file system says so here,
-  // before SQLite falls back to reading it.
-  Deno.openSync(file, { read: true, write: true }).close();
-}
-
-/** Takes away what others may do with `path`: its mode becomes `mode`. */
-function makePrivate(path: string, mode: number): void {
-  if (Deno.build.os === "windows") return;
-  const current = Deno.statSync(path).mode;
-  if (current !== null && (current & 0o077) !== 0) Deno.chmodSync(path, mode);
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
   }
 }
 

@@ -13,6 +13,7 @@ import {
   NameTakenError,
 } from "./errors.ts";
 import { History } from "./store.ts";
+import type { Begun } from "./pending.ts";
 import type { ConversationRef } from "../cli/history_options.ts";
 import { historyPath } from "../config/paths.ts";
 
@@ -142,28 +143,70 @@ export class Recorder {
    * returns the conversation's id; `undefined` when history is off or failed.
    */
   save(exchange: Exchange, conversationId?: number): number | undefined {
+    return this.#use((history, path) => {
+      try {
+        return history.save(exchange, conversationId);
+      } catch (error) {
+        if (!(error instanceof ConversationGoneError)) throw error;
+        return this.#saveAnew(history, path, exchange, conversationId!);
+      }
+    });
+  }
+
+  /**
+   * Saves `exchange` before its answer is in (see `pending.ts`), to
+   * conversation `conversationId` or a new one; `undefined` when history is
+   * off or failed.
+   */
+  begin(exchange: Exchange, conversationId?: number): Begun | undefined {
+    return this.#use((history) => history.begin(exchange, conversationId));
+  }
+
+  /**
+   * Completes what {@linkcode begin} saved, and returns the conversation's
+   * id: a new one when it was deleted meanwhile.
+   */
+  finish(begun: Begun, exchange: Exchange): number | undefined {
+    return this.#use((history, path) => {
+      try {
+        history.finish(begun, exchange);
+        return begun.conversationId;
+      } catch (error) {
+        if (!(error instanceof ConversationGoneError)) throw error;
+        return this.#saveAnew(history, path, exchange, begun.conversationId);
+      }
+    });
+  }
+
+  /** Runs `work` on the history, opened for it; what goes wrong is one warning. */
+  #use<T>(work: (history: History, path: string) => T): T | undefined {
     try {
       const { path, problem, ownFolder } = this.place;
       if (problem) throw problem;
       if (path === undefined) return undefined;
       using history = History.open(path, { ownFolder });
-      try {
-        return history.save(exchange, conversationId);
-      } catch (error) {
-        if (!(error instanceof ConversationGoneError)) throw error;
-        const id = history.save(exchange);
-        this.warn(
-          `conversation ${conversationId} is no longer in the history at ` +
-            `${path} (was the file removed?): this turn and the next are ` +
-            `saved as conversation ${id}`,
-        );
-        return id;
-      }
+      return work(history, path);
     } catch (error) {
       if (!this.#warned) this.warn(`history not saved: ${reasonOf(error)}`);
       this.#warned = true;
       return undefined;
     }
+  }
+
+  /** Saves `exchange` as a new conversation, since `gone` is no longer there. */
+  #saveAnew(
+    history: History,
+    path: string,
+    exchange: Exchange,
+    gone: number,
+  ): number {
+    const id = history.save(exchange);
+    this.warn(
+      `conversation ${gone} is no longer in the history at ${path} (was ` +
+        "the file removed?): this turn and the next are saved as " +
+        `conversation ${id}`,
+    );
+    return id;
   }
 
   /**

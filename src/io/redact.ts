@@ -70,6 +70,34 @@ export class Secrets {
   }
 
   /**
+   * `text` masked as what follows `before`, text already let out: a run of
+   * a secret that began in `before` is masked where it goes on in `text`,
+   * so that fewer than {@linkcode RUN} of its characters show in a row
+   * however it was split (runs wholly in `before` were its own to mask).
+   * Nothing is held back: each piece keeps its place.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Secrets } from "./redact.ts";
+   * const secrets = new Secrets();
+   * secrets.add("sk-proj-ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+   * assert.equal(secrets.continued("Your key: sk-proj-", "ABCDEFGH, or so"), "[redacted], or so");
+   * ```
+   */
+  continued(before: string, text: string): string {
+    const runs = this.#runs(before + text).flatMap(([start, end]) =>
+      end > before.length
+        ? [[
+          Math.max(start - before.length, 0),
+          end - before.length,
+        ] as [number, number]]
+        : []
+    );
+    return mask(text, runs);
+  }
+
+  /**
    * How much of `text` can be printed now: all of it but the tail that could
    * begin a secret, or a run of one that may go on in the next piece.
    */

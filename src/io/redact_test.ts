@@ -136,3 +136,30 @@ Deno.test("maskedOutput() writes what it held, masked, before a style change", a
     });
   }
 });
+
+Deno.test("Secrets.continued() leaves no 12 characters of a secret in a row however it is split, holding nothing back", async (t) => {
+  const secrets = new Secrets();
+  secrets.add(KEY);
+  for (const size of [1, 3, 5, 11, 12, 13, 40]) {
+    await t.step(`in pieces of ${size}`, () => {
+      const text = `Your key is ${KEY}, and again ${KEY}.`;
+      let before = "";
+      let shown = "";
+      for (let at = 0; at < text.length; at += size) {
+        const piece = text.slice(at, at + size);
+        const masked = secrets.continued(before, piece);
+        if (!masked.includes(MASK)) assert.equal(masked, piece);
+        shown += masked;
+        before = (before + piece).slice(-11);
+      }
+      for (let i = 0; i + 12 <= KEY.length; i++) {
+        assert.ok(!shown.includes(KEY.slice(i, i + 12)), shown);
+      }
+      assert.ok(shown.startsWith("Your key is "));
+      assert.ok(shown.endsWith("."));
+    });
+  }
+  await t.step("a run that ended before goes unmasked again", () => {
+    assert.equal(secrets.continued("[redacted]", " and more"), " and more");
+  });
+});

@@ -16,6 +16,10 @@ env='GPT4O_*,OPENAI_API_KEY,OPENAI_BASE_URL,OPENAI_ORG_ID,OPENAI_PROJECT_ID,OPEN
 # No permission: V8's young generation capped, so that a long stream's
 # memory stays flat (MEMORY_FLAG in src/launch/permissions.ts).
 memory='--v8-flags=--max-semi-space-size=4'
+# No permission either, for --serve alone: Deno.serve's request.signal
+# aborts only when a client goes away, not after each answer (which makes
+# Deno print a warning). SERVE_FLAG in src/launch/permissions.ts.
+serving='--unstable-no-legacy-abort'
 
 print=
 if [ "${1-}" = --print ]; then
@@ -103,6 +107,7 @@ read=.env${folder:+,$folder}${file:+,$file}
 # --schema @FILE, and with --chat the folder it starts in, for /attach.
 take=
 tools=
+serve=
 for arg in "$@"; do
   path=
   case $take in
@@ -121,6 +126,7 @@ for arg in "$@"; do
       -a?* | -f?*) path=${arg#-?} ;;
       --chat) path=. ;;
       -T* | --tools | --tools=* | --list-tools) tools=1 ;;
+      --serve) serve=$serving ;;
     esac
   fi
   case $path in
@@ -183,7 +189,7 @@ fi
 quiet=
 case $run in *,*) quiet=--quiet ;; esac
 
-set -- run $flags --no-prompt "$memory" --allow-net "--allow-env=$env$keys" \
+set -- run $flags --no-prompt "$memory" $serve --allow-net "--allow-env=$env$keys" \
   "--allow-read=$read" ${folder:+"--allow-write=$folder"} \
   ${run:+"--allow-run=$run"} $quiet "$program" "$@"
 if [ -n "$print" ]; then

@@ -146,6 +146,9 @@ launcherTest(
       ["--import", "old.json"],
       ["--import=new.json"],
       ["--import", "-"],
+      ["--serve", "--port", "0"],
+      ["-a", "--serve", "--", "--serve"],
+      ["--", "--serve"],
     ];
     for (const args of lines) await launched.runsAsRunFlags(args, env);
   },

@@ -124,6 +124,38 @@ export function grantedFolder(
 export const MEMORY_FLAG: string = launcherSetting("memory");
 
 /**
+ * The flag a run with `--serve` gets (no permission either): `Deno.serve`'s
+ * `request.signal` then aborts only when a client goes away, not after each
+ * answer as well (which makes Deno print a warning). Written in `gpt4o.sh`.
+ */
+export const SERVE_FLAG: string = launcherSetting("serving");
+
+/**
+ * Whether a command line asks for `--serve`: read as the launcher reads it,
+ * up to a `--`, the value of an option that names a file passed over.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { serves } from "./permissions.ts";
+ * assert.equal(serves(["--serve", "--port", "0"]), true);
+ * assert.equal(serves(["-a", "--serve"]), false);
+ * assert.equal(serves(["--", "--serve"]), false);
+ * ```
+ */
+export function serves(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--") return false;
+    if (args[i] === "--serve") return true;
+    if (TAKES_VALUE.includes(args[i])) i++;
+  }
+  return false;
+}
+
+/** The options whose value the launcher reads as a file's name. */
+const TAKES_VALUE = ["-a", "--attach", "-f", "--file", "--import", "--schema"];
+
+/**
  * The files a command line names for reading: each `-a`/`--attach` path (a
  * URL is no file), each `-f`/`--file` path, the file of `--import` (`-` is
  * stdin) and of `--schema @FILE`;
@@ -256,13 +288,14 @@ export function denoCommand(): string {
 }
 
 /**
- * The `deno run` flags of one run: no prompt, {@linkcode MEMORY_FLAG}, the
- * network, the variables of {@linkcode PROGRAM_ENV}, reading `.env`, the
- * history folder, the config file and the files `args` names (see
- * {@linkcode namedFiles}), writing the history folder only (nothing when
- * history is off); when the run may use tools (`tools` says how to tell, see
- * {@linkcode mayUseTools}), starting the programs of {@linkcode toolPrograms}
- * and the one that opens a sign-in page (`src/tools/browser.ts`).
+ * The `deno run` flags of one run: no prompt, {@linkcode MEMORY_FLAG} (and
+ * {@linkcode SERVE_FLAG} with `--serve`), the network, the variables of
+ * {@linkcode PROGRAM_ENV}, reading `.env`, the history folder, the config
+ * file and the files `args` names (see {@linkcode namedFiles}), writing the
+ * history folder only (nothing when history is off); when the run may use
+ * tools (`tools` says how to tell, see {@linkcode mayUseTools}), starting
+ * the programs of {@linkcode toolPrograms} and the one that opens a sign-in
+ * page (`src/tools/browser.ts`).
  *
  * @example
  * ```ts
@@ -300,6 +333,7 @@ export function runFlags(
   return [
     "--no-prompt",
     MEMORY_FLAG,
+    ...serves(args) ? [SERVE_FLAG] : [],
     "--allow-net",
     `--allow-env=${[...PROGRAM_ENV, ...keyVariables(tools?.config)].join(",")}`,
     `--allow-read=${read.filter(Boolean).join(",")}`,

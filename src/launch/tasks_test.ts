@@ -13,9 +13,9 @@ import { BROWSER_ENV } from "../tools/browser.ts";
 import project from "../../deno.json" with { type: "json" };
 
 /** The tasks that start the program, through the launcher. */
-const LAUNCHED = { start: "", chat: " --chat" } as const;
+const LAUNCHED = { start: "", chat: " --chat", serve: " --serve" } as const;
 
-Deno.test("the start and chat tasks run main.ts through the shell launcher, from the cache alone", () => {
+Deno.test("the start, chat and serve tasks run main.ts through the shell launcher, from the cache alone", () => {
   for (const [name, extra] of Object.entries(LAUNCHED)) {
     assert.equal(
       project.tasks[name as keyof typeof LAUNCHED].command,

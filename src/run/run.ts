@@ -65,6 +65,11 @@ export async function run(
 ): Promise<number> {
   const { read } = settings;
   const ask = suggestingModels(server);
+  if (options.serve) {
+    // The server loads only for --serve.
+    const { serve } = await import("../serve/serve.ts");
+    return await serve(io, options, settings, secrets);
+  }
   if (options.providers) {
     return print(io, formatProviders(read, settings.providers));
   }

@@ -303,7 +303,7 @@ function checkOptionsFor(targets: Target[], sampling: SamplingOptions): void {
  * Which request fields a target's server takes: OpenAI's own API the
  * current ones (`max_completion_tokens`), any other the older ones.
  */
-function apiOf(target: Target): "openai" | "compatible" {
+export function apiOf(target: Target): "openai" | "compatible" {
   try {
     return new URL(target.connection.baseURL).hostname === "api.openai.com"
       ? "openai"

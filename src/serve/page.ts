@@ -32,20 +32,7 @@ import conversations from "./page/conversations.js" with { type: "text" };
 import icon from "./page/icon.svg" with { type: "text" };
 import { IMAGE_LIMIT, MEDIA_TYPES, REQUEST_LIMIT } from "../files/kinds.ts";
 import { HIGHLIGHT_LIMIT } from "./highlight.ts";
-
-/** The page's Content-Security-Policy: nothing from another origin, no inline script or style. */
-export const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "font-src 'none'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
+import { CSP } from "./replies.ts";
 
 const HTML = "text/html; charset=utf-8";
 const JS = "text/javascript; charset=utf-8";
@@ -85,7 +72,7 @@ export function pageResponse(request: Request): Response | undefined {
   return new Response(request.method === "HEAD" ? null : file.body, {
     headers: {
       "Content-Type": file.type,
-      "Content-Security-Policy": PAGE_CSP,
+      "Content-Security-Policy": CSP,
       "X-Content-Type-Options": "nosniff",
       "Referrer-Policy": "no-referrer",
       "Cache-Control": "no-cache",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { PAGE_CSP, PAGE_PATHS, pageResponse } from "./page.ts";
+import { PAGE_PATHS, pageResponse } from "./page.ts";
+import { CSP } from "./replies.ts";
 import { IMAGE_LIMIT, REQUEST_LIMIT } from "../files/kinds.ts";
 import { HIGHLIGHT_LIMIT } from "./highlight.ts";
 import marked from "marked" with { type: "text" };
@@ -11,9 +12,9 @@ const ORIGIN = "http://127.0.0.1:8080";
 const get = (path: string, method = "GET") =>
   pageResponse(new Request(`${ORIGIN}${path}`, { method }));
 
-Deno.test("the page's Content-Security-Policy is the contract's, word for word", () => {
+Deno.test("the page's Content-Security-Policy lets nothing come from another origin, and no inline script or style", () => {
   assert.equal(
-    PAGE_CSP,
+    CSP,
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
       "connect-src 'self'; font-src 'none'; object-src 'none'; base-uri 'none'; " +
       "form-action 'none'; frame-ancestors 'none'",
@@ -41,7 +42,7 @@ Deno.test("each file of the page has its content type and the page's headers", a
       assert.equal(response.status, 200);
       assert.deepEqual(Object.fromEntries(response.headers), {
         "cache-control": "no-cache",
-        "content-security-policy": PAGE_CSP,
+        "content-security-policy": CSP,
         "content-type": type,
         "referrer-policy": "no-referrer",
         "x-content-type-options": "nosniff",
