@@ -49,7 +49,8 @@ export function createApi({ askToken, onToken = () => {} }) {
       try {
         await tokenWanted(refused);
       } catch {
-        throw error; // The form was put away: the server's refusal stands.
+        // The form was put away: the call fails, saying what it lacks.
+        throw new ApiError("this server needs its token", 401, error.code);
       }
       refused = true;
     }

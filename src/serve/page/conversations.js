@@ -62,7 +62,7 @@ export function createConversationList({ api, list, search, status, open }) {
       conversation.turns === 1 ? "1 turn" : `${conversation.turns ?? 0} turns`,
     ].filter(Boolean).join(" · ");
     button.append(title, meta);
-    button.addEventListener("click", () => open(String(conversation.id)));
+    button.addEventListener("click", () => open(conversation.id));
     li.append(button);
     return li;
   }
@@ -70,7 +70,7 @@ export function createConversationList({ api, list, search, status, open }) {
   /** Marks the open conversation's entry. */
   function mark() {
     for (const button of list.querySelectorAll("button.conversation")) {
-      if (button.dataset.id === current) {
+      if (current !== undefined && button.dataset.id === String(current)) {
         button.setAttribute("aria-current", "true");
       } else {
         button.removeAttribute("aria-current");
@@ -82,7 +82,7 @@ export function createConversationList({ api, list, search, status, open }) {
 
   return {
     load,
-    /** The conversation now open (undefined: a new chat). */
+    /** The conversation now open, by the server's id (undefined: a new chat). */
     setCurrent(id) {
       current = id;
       mark();

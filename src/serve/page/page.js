@@ -40,7 +40,7 @@ const ui = {
 const MODEL_KEY = "gpt4o.model";
 
 const state = {
-  /** The conversation open, by id; undefined for a new chat. */
+  /** The conversation open, by the server's id (a number); undefined for a new chat. */
   conversation: undefined,
   /** The answer streaming: its AbortController. */
   streaming: undefined,
@@ -90,7 +90,7 @@ const conversations = createConversationList({
   status: ui.listStatus,
   open: (id) => {
     closeList();
-    location.hash = encodeURIComponent(id);
+    location.hash = String(id);
   },
 });
 
@@ -255,7 +255,7 @@ async function openConversation(id) {
       { signal: controller.signal },
     );
     if (opening !== controller) return;
-    state.conversation = String(conversation.id ?? id);
+    state.conversation = conversation.id;
     conversations.setCurrent(state.conversation);
     clearMessages();
     ui.title.textContent = conversation.title || "Untitled";
@@ -297,10 +297,11 @@ function newChat() {
   if (location.hash) history.replaceState(null, "", location.pathname);
 }
 
+/** The conversation the address names (`#3`), or a new chat. */
 function route() {
   const id = decodeURIComponent(location.hash.slice(1));
-  if (id && id !== state.conversation) openConversation(id);
-  else if (!id && state.conversation) newChat();
+  if (id && id !== String(state.conversation ?? "")) openConversation(id);
+  else if (!id && state.conversation !== undefined) newChat();
 }
 addEventListener("hashchange", route);
 
@@ -355,7 +356,9 @@ async function send() {
       signal: controller.signal,
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({
-        ...(state.conversation ? { conversation: state.conversation } : {}),
+        ...(state.conversation === undefined
+          ? {}
+          : { conversation: state.conversation }),
         ...(ui.model.value ? { model: ui.model.value } : {}),
         prompt,
         ...(images.length
@@ -426,16 +429,12 @@ async function send() {
 function joined(id, prompt) {
   if (id === undefined || id === null) return;
   const fresh = state.conversation === undefined;
-  state.conversation = String(id);
-  conversations.setCurrent(state.conversation);
+  state.conversation = id;
+  conversations.setCurrent(id);
   if (fresh) {
     ui.title.textContent = prompt.trim().split("\n")[0].slice(0, 80);
     document.title = `${ui.title.textContent} · gpt4o`;
-    history.replaceState(
-      null,
-      "",
-      `#${encodeURIComponent(state.conversation)}`,
-    );
+    history.replaceState(null, "", `#${id}`);
   }
 }
 
