@@ -17,6 +17,7 @@ import {
   toolCallStream,
 } from "./fixtures.ts";
 import { RESPONSES_SCENARIOS } from "./responses_server.ts";
+import { Script } from "./scripted.ts";
 
 const encoder = new TextEncoder();
 /** Milliseconds since the epoch, with a fraction: comparable across processes. */
@@ -40,6 +41,8 @@ interface Call {
   closing: AbortSignal;
   /** Records that the client went away in the middle of the body. */
   cancelled: () => void;
+  /** The answers of the `scripted` scenario, which the test writes. */
+  script: Script;
 }
 
 function json(body: unknown, status = 200, headers = {}): Response {
@@ -260,6 +263,8 @@ const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
   {
     /** A model that calls tools: see {@linkcode toolModel}. */
     tools: ({ body }) => toolModel(body),
+    /** Streams what the test writes: see `scripted.ts`. */
+    scripted: ({ body, script }) => script.respond(body),
     ok: ({ body }) =>
       body.stream
         ? events(streamOf(["A case ", "reaches ", "the Court."]))
@@ -616,6 +621,8 @@ export interface FakeServer extends AsyncDisposable {
   arrived: Map<string, number[]>;
   /** When (by {@linkcode now}) a client left in the middle of a body, by scenario. */
   cancelled: Map<string, number>;
+  /** The `scripted` scenario's answers, which the test writes. */
+  script: Script;
 }
 
 /**
@@ -639,6 +646,7 @@ export function startServer(): FakeServer {
   const arrived = new Map<string, number[]>();
   const cancelled = new Map<string, number>();
   const closing = new AbortController();
+  const script = new Script();
   const breaker = startBreaker();
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
@@ -675,6 +683,7 @@ export function startServer(): FakeServer {
         size: Number(second) || 0,
         closing: closing.signal,
         cancelled: () => void cancelled.set(name, now()),
+        script,
       });
     },
   );
@@ -689,8 +698,10 @@ export function startServer(): FakeServer {
     paths,
     arrived,
     cancelled,
+    script,
     async [Symbol.asyncDispose]() {
       closing.abort();
+      script.close();
       breaker.close();
       await server.shutdown();
     },

@@ -1,8 +1,10 @@
 /**
- * The chat page in a real browser: Chromium (Debian's, at /usr/bin/chromium)
- * driven by npm playwright-core against `testdata/page_server.ts`, the fake
- * of `gpt4o --serve` that answers the page's files and highlighting for
- * real. `deno task browser` runs these; without its permissions, or without
+ * The chat page in a real browser against the real server: `gpt4o --serve`
+ * in-process (`testdata/serve.ts`) on a free port, with a history of its
+ * own under `.tmp/`, asking the scripted upstream of `testdata/server.ts`,
+ * whose `scripted` answers each test streams (`testdata/scripted.ts`).
+ * Chromium is driven by npm playwright-core (`testdata/browser.ts`);
+ * `deno task browser` runs these, and without its permissions, or without
  * Chromium, each test is ignored and says why.
  *
  * Every test also holds that the page asked no other origin for anything and
@@ -12,49 +14,32 @@
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import {
-  FAKE_MODELS,
-  type FakeConversation,
-  type PageServer,
-  startPageServer,
-} from "../../testdata/page_server.ts";
-import { lacking } from "../../testdata/permissions.ts";
+  answered,
+  answerIs,
+  browserTest,
+  type Opened,
+  openPage,
+  type PageOptions,
+  type SeenRequest,
+  until,
+  whyNot,
+  within,
+} from "../../testdata/browser.ts";
+import { type FakeServer, startServer } from "../../testdata/server.ts";
+import type { Streamed } from "../../testdata/scripted.ts";
+import { startServe } from "../../testdata/serve.ts";
+import { CONFIG_PATH, KEY, tempFolder } from "../../testdata/harness.ts";
 import { HIGHLIGHT_LIMIT, spansOf } from "../../src/serve/highlight.ts";
-import { IMAGE_LIMIT } from "../../src/files/attachments.ts";
+import {
+  attachmentFromBytes,
+  IMAGE_LIMIT,
+  readAttachment,
+} from "../../src/files/attachments.ts";
+import { Recorder } from "../../src/history/use.ts";
+import { DEFAULT_SYSTEM } from "../../src/cli/options.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-
-/** What playwright-core and Chromium need of Deno. */
-const NEEDS: Deno.PermissionDescriptor[] = [
-  { name: "run", command: CHROMIUM },
-  { name: "read", path: CHROMIUM },
-  { name: "write", path: "/tmp" },
-  { name: "net", host: "127.0.0.1" },
-  { name: "env" },
-  { name: "sys", kind: "homedir" },
-  { name: "sys", kind: "uid" },
-];
-
-/** Why the browser tests cannot run here, or undefined when they can. */
-function whyNot(): string | undefined {
-  const missing = lacking(...NEEDS);
-  if (missing.length) {
-    return `needs ${missing.join(" ")}; run \`deno task browser\``;
-  }
-  // playwright-core's bundle asks at its start whether this is WSL, by
-  // files under /proc/sys that Deno lets only --allow-all read, unless this
-  // variable (is-wsl's own switch for its tests) makes it ask later, or never.
-  if (!Deno.env.get("__IS_WSL_TEST__")) {
-    return "needs __IS_WSL_TEST__=1 in the environment; run `deno task browser`";
-  }
-  try {
-    Deno.statSync(CHROMIUM);
-  } catch {
-    return `no ${CHROMIUM}: install it with apt-get install chromium, then run \`deno task browser\``;
-  }
-  return undefined;
-}
 const CANNOT = whyNot();
 
 /** A 1×1 PNG and a 1×1 GIF, as the page would read them from disk. */
@@ -65,147 +50,188 @@ const GIF = Uint8Array.fromBase64(
   "R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==",
 );
 
-/** A page under test: what it asked for and what it logged. */
-interface Session {
+/** The config file of the server: an alias and a role, listed as models. */
+const CONFIG = '[aliases]\nmini = ["gpt-4o-mini"]\n' +
+  '[roles.reviewer]\nsystem = "You review code."\n';
+
+/** What `/v1/models` lists with that config and OPENAI_API_KEY alone. */
+const MODELS = [
+  "gpt-4o",
+  "mini",
+  "role:reviewer",
+  "openai:gpt-4o",
+  "g4f:gpt-4o",
+  "ollama:llama3.2",
+  "lmstudio:openai/gpt-oss-20b",
+  "llamacpp:default",
+];
+
+/** What the page posted to `/api/chat`. */
+interface ChatBody {
+  conversation?: number;
+  model?: string;
+  prompt: string;
+  attachments?: { name: string; media_type: string; data: string }[];
+}
+
+/** An answer the test streams, with the page's request it answers. */
+interface Chat extends Streamed {
+  /** The body of the page's `POST /api/chat`. */
+  posted: ChatBody;
+}
+
+/** The server a page talks to, and what went through it. */
+interface PageServer {
+  origin: string;
+  /** The page's requests, in order. */
+  requests: SeenRequest[];
+  /** Answers the upstream streams at once, first first. */
+  answers: string[][];
+  /** The next answer the test streams itself. */
+  nextChat(): Promise<Chat>;
+  upstream: FakeServer;
+  /** The history's file. */
+  history: string;
+}
+
+/** A page under test, on a server of its own. */
+interface Session extends Opened {
   server: PageServer;
-  context: BrowserContext;
-  page: Page;
-  /** Asserts no other origin was asked and nothing was logged but `allowed`. */
-  clean(allowed?: RegExp[]): void;
+}
+
+interface SessionOptions extends PageOptions {
+  /** The server's GPT4O_SERVE_TOKEN. */
+  token?: string;
+  /** Conversations begun at the terminal ({@linkcode saveTerminalHistory}) first. */
+  history?: boolean;
 }
 
 /**
  * A Deno test of the page: one browser for its steps, each step a page of its
- * own (`session()`) on a fake server of its own.
+ * own (`session()`) on a server, an upstream and a history of its own.
  */
-function browserTest(
+function pageTest(
   name: string,
   fn: (
     session: (options?: SessionOptions) => Promise<Session>,
     t: Deno.TestContext,
   ) => Promise<void>,
 ) {
-  Deno.test({
-    name: CANNOT ? `${name} (ignored: ${CANNOT})` : name,
-    ignore: CANNOT !== undefined,
-    // playwright-core keeps a timer and a pipe of its own between pages.
-    sanitizeOps: false,
-    sanitizeResources: false,
-    async fn(t) {
-      const { chromium } = await import("playwright-core");
-      const browser: Browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: Deno.uid() === 0 ? ["--no-sandbox"] : [],
-      });
-      const opened: Session[] = [];
-      try {
-        await fn(async (options = {}) => {
-          const session = await open(browser, options);
-          opened.push(session);
-          return session;
-        }, t);
-      } finally {
-        for (const { context, server } of opened) {
-          await context.close();
-          await server.close();
-        }
-        await browser.close();
-      }
-    },
-  });
-}
-
-interface SessionOptions {
-  token?: string;
-  conversations?: FakeConversation[];
-  viewport?: { width: number; height: number };
-  colorScheme?: "light" | "dark";
-  /** Where the page opens (default `/`). */
-  path?: string;
-}
-
-async function open(browser: Browser, options: SessionOptions) {
-  const server = startPageServer(options);
-  const context = await browser.newContext({
-    viewport: options.viewport ?? { width: 1100, height: 760 },
-    colorScheme: options.colorScheme ?? "light",
-  });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], {
-    origin: server.origin,
-  });
-  const page = await context.newPage();
-  const foreign: string[] = [];
-  const logged: string[] = [];
-  page.on("request", (request) => {
-    if (!request.url().startsWith(`${server.origin}/`)) {
-      foreign.push(request.url());
+  browserTest(name, CANNOT, async (browser, t) => {
+    const ends: (() => PromiseLike<unknown>)[] = [];
+    try {
+      await fn(async (options = {}) => {
+        const tmp = await tempFolder();
+        ends.push(() => tmp[Symbol.asyncDispose]());
+        const history = `${tmp.dir}/history.db`;
+        if (options.history) await saveTerminalHistory(history);
+        const upstream = startServer();
+        ends.push(() => upstream[Symbol.asyncDispose]());
+        const running = await startServe([], {
+          env: {
+            OPENAI_API_KEY: KEY,
+            OPENAI_BASE_URL: upstream.url("scripted"),
+            GPT4O_HISTORY: history,
+            GPT4O_CONFIG: CONFIG_PATH,
+            ...(options.token ? { GPT4O_SERVE_TOKEN: options.token } : {}),
+          },
+          config: CONFIG,
+        });
+        ends.push(() => running[Symbol.asyncDispose]());
+        const origin = running.url.replace(/\/$/, "");
+        const opened = await openPage(browser, origin, options);
+        ends.push(() => opened.context.close());
+        const { requests } = opened;
+        const server: PageServer = {
+          origin,
+          requests,
+          answers: upstream.script.answers,
+          async nextChat() {
+            const streamed = await within(
+              upstream.script.next(),
+              "the page posts /api/chat and the server asks upstream",
+            );
+            const posted = requests.findLast((each) =>
+              each.method === "POST" && each.path === "/api/chat"
+            )?.body as ChatBody;
+            return Object.assign(streamed, { posted });
+          },
+          upstream,
+          history,
+        };
+        return { ...opened, server };
+      }, t);
+    } finally {
+      for (const end of ends.reverse()) await end();
     }
   });
-  page.on("console", (message) => {
-    if (message.type() === "error") logged.push(message.text());
-  });
-  page.on("pageerror", (error) => logged.push(`uncaught: ${error.message}`));
-  await page.goto(`${server.origin}${options.path ?? "/"}`);
-  return {
-    server,
-    context,
-    page,
-    clean(allowed: RegExp[] = []) {
-      assert.deepEqual(foreign, [], "requests to another origin");
-      assert.deepEqual(
-        logged.filter((text) => !allowed.some((pattern) => pattern.test(text))),
-        [],
-        "errors logged",
-      );
-    },
+}
+
+/** When the terminal's two conversations were had. */
+const LIFETIMES_AT = new Date(Date.UTC(2024, 0, 5, 9, 30));
+const PHOTO_AT = new Date(Date.UTC(2024, 2, 1, 17, 0));
+
+/**
+ * Saves two conversations as runs at the terminal save them (the
+ * Recorder): `What is 'a?` (1), then `What is in it?` (2), a model's
+ * alias, a system message of its own, a PNG and an image URL sent with it.
+ */
+async function saveTerminalHistory(path: string): Promise<void> {
+  const recorder = new Recorder(
+    { path, ownFolder: false },
+    (line) => assert.fail(line),
+  );
+  const turn = {
+    endpoint: "api.openai.com/v1",
+    outcome: "answered" as const,
   };
-}
-
-/** `promise`, or a failure naming `what` when it has not settled in 10 s. */
-async function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what}: not within 10 s`)),
-      10_000,
-    );
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The text of the last answer, once it is `text`. */
-async function answerIs(page: Page, text: string) {
-  await page.waitForFunction(
-    (wanted) =>
-      [...document.querySelectorAll("article.assistant .message-body")].at(-1)
-        ?.textContent === wanted,
-    text,
+  assert.equal(
+    recorder.save({
+      ...turn,
+      system: DEFAULT_SYSTEM,
+      prompt: "What is 'a?",
+      model: "gpt-4o",
+      answer: "A **lifetime**.",
+      started: LIFETIMES_AT,
+      finished: LIFETIMES_AT,
+    }),
+    1,
+  );
+  assert.equal(
+    recorder.save({
+      ...turn,
+      system: "Answer briefly.",
+      prompt: "What is in it?",
+      model: "mini",
+      answer: "A `pixel`.",
+      attachments: [
+        (await attachmentFromBytes("pixel.png", PNG))!,
+        await readAttachment("https://photos.example/remote.png"),
+      ],
+      started: PHOTO_AT,
+      finished: PHOTO_AT,
+    }),
+    2,
   );
 }
 
-/** The page's calls of the API, by the fake's record. */
+/** The conversation the page has open, by its address. */
+function openId(page: Page): string {
+  return new URL(page.url()).hash.slice(1);
+}
+
+/** The page's calls of the API. */
 function apiCalls(server: PageServer, from = 0) {
   return server.requests.slice(from).filter((each) =>
     each.path.startsWith("/v1/") || each.path.startsWith("/api/")
   );
 }
 
-/** The page's requests to `path` (and query), by the fake's record. */
+/** The page's requests to `path` (and query). */
 function seen(server: PageServer, method: string, path: string) {
   return server.requests.filter((each) =>
     each.method === method && each.path === path
   );
-}
-
-/** Waits for the last answer to end (done, stopped or failed). */
-async function answered(page: Page) {
-  await page.locator("article.assistant").last().and(
-    page.locator('[aria-busy="false"]'),
-  ).waitFor();
 }
 
 /** The last answer's blocks: each element's tag and text. */
@@ -228,7 +254,7 @@ function codeNodes(page: Page) {
     );
 }
 
-browserTest(
+pageTest(
   "the chat page sends a message and renders the streamed answer as markdown",
   async (session, t) => {
     const { server, page, clean } = await session();
@@ -241,7 +267,7 @@ browserTest(
           await page.locator("#model option").evaluateAll((options) =>
             options.map((option) => (option as HTMLOptionElement).value)
           ),
-          FAKE_MODELS,
+          MODELS,
         );
         assert.equal(await page.inputValue("#model"), "gpt-4o");
       },
@@ -249,21 +275,20 @@ browserTest(
 
     const code =
       "const answer: number = 42; // the answer\nconsole.log(answer);";
-    let id = "";
     await t.step(
       "the answer streams in, and is rendered as it comes",
       async () => {
         await page.fill("#prompt", "Explain, with code");
         await page.click("#send");
-        const chat = await within(
-          server.nextChat(),
-          "the page posts /api/chat",
-        );
-        id = chat.id;
-        assert.deepEqual(chat.body, {
+        const chat = await server.nextChat();
+        assert.deepEqual(chat.posted, {
           model: "gpt-4o",
           prompt: "Explain, with code",
         });
+        assert.deepEqual(chat.body.messages, [
+          { role: "system", content: DEFAULT_SYSTEM },
+          { role: "user", content: "Explain, with code" },
+        ]);
         assert.equal(
           await page.locator("article.user .user-text").textContent(),
           "Explain, with code",
@@ -359,20 +384,27 @@ browserTest(
     await t.step(
       "the next message continues the conversation the server named",
       async () => {
-        assert.equal(new URL(page.url()).hash, `#${id}`);
+        assert.equal(openId(page), "1");
         assert.equal(await page.textContent("#title"), "Explain, with code");
         await page.selectOption("#model", "mini");
         await page.fill("#prompt", "And again");
         await page.press("#prompt", "Enter");
-        const chat = await within(
-          server.nextChat(),
-          "the page posts /api/chat",
-        );
-        assert.deepEqual(chat.body, {
-          conversation: id,
+        const chat = await server.nextChat();
+        assert.deepEqual(chat.posted, {
+          conversation: 1,
           model: "mini",
           prompt: "And again",
         });
+        // The alias's model, with the turn before.
+        assert.equal(chat.body.model, "gpt-4o-mini");
+        assert.deepEqual(chat.body.messages?.slice(1, 3), [
+          { role: "user", content: "Explain, with code" },
+          {
+            role: "assistant",
+            content: "# A title\n\n- one\n- **two**\n\n```ts\n" +
+              `${code}\n\`\`\`\n\nSee [the docs](https://deno.com/x).`,
+          },
+        ]);
         chat.send("Again.");
         chat.finish();
         await answered(page);
@@ -416,10 +448,7 @@ browserTest(
       async () => {
         await page.fill("#prompt", "Once more");
         await page.press("#prompt", "Enter");
-        const chat = await within(
-          server.nextChat(),
-          "the page posts /api/chat",
-        );
+        const chat = await server.nextChat();
         chat.send("Half");
         chat.fail("the provider hung up");
         await answered(page);
@@ -433,7 +462,7 @@ browserTest(
         assert.equal(
           await page.locator("article.assistant").last().locator(".note.error")
             .textContent(),
-          "the provider hung up",
+          "the server reported an error: the provider hung up",
         );
       },
     );
@@ -441,7 +470,7 @@ browserTest(
   },
 );
 
-browserTest(
+pageTest(
   "a model's markup is shown as text and runs nothing",
   async (session) => {
     const { server, page, clean } = await session();
@@ -479,7 +508,7 @@ browserTest(
   },
 );
 
-browserTest(
+pageTest(
   "the stop button and Escape stop a slow answer, which keeps what came",
   async (session, t) => {
     const { server, page, clean } = await session();
@@ -487,13 +516,13 @@ browserTest(
     await t.step("by the button", async () => {
       await page.fill("#prompt", "Tell me a long story");
       await page.click("#send");
-      const chat = await within(server.nextChat(), "the page posts /api/chat");
+      const chat = await server.nextChat();
       chat.send("Once upon a time");
       await answerIs(page, "Once upon a time");
       await page.click("#stop");
-      await within(chat.aborted, "the fake sees the stream aborted");
+      await within(chat.cancelled, "the upstream sees the stream cancelled");
       await answered(page);
-      assert.equal(chat.wasAborted(), true);
+      assert.equal(chat.wasCancelled(), true);
       const answer = page.locator("article.assistant").last();
       assert.equal(
         await answer.locator(".message-body").textContent(),
@@ -515,12 +544,12 @@ browserTest(
     await t.step("by Escape, from the keyboard alone", async () => {
       await page.keyboard.type("Another one");
       await page.keyboard.press("Enter");
-      const chat = await within(server.nextChat(), "the page posts /api/chat");
-      assert.equal(chat.body.prompt, "Another one");
+      const chat = await server.nextChat();
+      assert.equal(chat.posted.prompt, "Another one");
       chat.send("It was");
       await answerIs(page, "It was");
       await page.keyboard.press("Escape");
-      await within(chat.aborted, "the fake sees the stream aborted");
+      await within(chat.cancelled, "the upstream sees the stream cancelled");
       await answered(page);
       assert.equal(
         await page.locator("article.assistant").last().locator(".note.stopped")
@@ -532,7 +561,7 @@ browserTest(
   },
 );
 
-browserTest("the page is usable by keyboard alone", async (session, t) => {
+pageTest("the page is usable by keyboard alone", async (session, t) => {
   const { server, page, clean } = await session();
   const focused = () => page.evaluate(() => document.activeElement?.id);
 
@@ -547,8 +576,8 @@ browserTest("the page is usable by keyboard alone", async (session, t) => {
     await page.keyboard.type("line two");
     assert.equal(await page.inputValue("#prompt"), "line one\nline two");
     await page.keyboard.press("Enter");
-    const chat = await within(server.nextChat(), "the page posts /api/chat");
-    assert.equal(chat.body.prompt, "line one\nline two");
+    const chat = await server.nextChat();
+    assert.equal(chat.posted.prompt, "line one\nline two");
     assert.equal(await page.inputValue("#prompt"), "");
     chat.send("Two lines.");
     chat.finish();
@@ -641,7 +670,7 @@ function handOver(
   }, { how, selector, files });
 }
 
-browserTest(
+pageTest(
   "images are attached by the file button, by paste and by drop, and sent as base64",
   async (session, t) => {
     const { server, page, clean } = await session();
@@ -728,11 +757,8 @@ browserTest(
       async () => {
         await page.fill("#prompt", "What are these?");
         await page.press("#prompt", "Enter");
-        const chat = await within(
-          server.nextChat(),
-          "the page posts /api/chat",
-        );
-        assert.deepEqual(chat.body, {
+        const chat = await server.nextChat();
+        assert.deepEqual(chat.posted, {
           model: "gpt-4o",
           prompt: "What are these?",
           attachments: [
@@ -745,6 +771,21 @@ browserTest(
               name: "dropped.jpg",
               media_type: "image/gif",
               data: GIF.toBase64(),
+            },
+          ],
+        });
+        // Upstream, each image is an image_url part with its data URL.
+        assert.deepEqual(chat.body.messages?.at(-1), {
+          role: "user",
+          content: [
+            { type: "text", text: "What are these?" },
+            {
+              type: "image_url",
+              image_url: { url: `data:image/png;base64,${PNG.toBase64()}` },
+            },
+            {
+              type: "image_url",
+              image_url: { url: `data:image/gif;base64,${GIF.toBase64()}` },
             },
           ],
         });
@@ -768,54 +809,16 @@ browserTest(
   },
 );
 
-/** A conversation begun at the terminal, with an image, and an older one. */
-const HISTORY: FakeConversation[] = [
-  {
-    id: "7",
-    title: "Rust lifetimes",
-    model: "gpt-4o",
-    updated: Date.UTC(2026, 0, 5, 9, 30),
-    messages: [
-      { role: "user", content: "What is 'a?" },
-      { role: "assistant", content: "A **lifetime**." },
-    ],
-  },
-  {
-    id: "9",
-    title: "A photo",
-    model: "mini",
-    updated: Date.UTC(2026, 2, 1, 17, 0),
-    system: "Answer briefly.",
-    messages: [
-      {
-        role: "user",
-        content: [
-          { type: "text", text: "What is in it?" },
-          {
-            type: "image_url",
-            image_url: { url: `data:image/png;base64,${PNG.toBase64()}` },
-          },
-          {
-            type: "image_url",
-            image_url: { url: "https://photos.example/remote.png" },
-          },
-        ],
-      },
-      { role: "assistant", content: [{ type: "text", text: "A `pixel`." }] },
-    ],
-  },
-];
-
-browserTest(
+pageTest(
   "the conversation list: newest first, searched, opened, and there after a reload",
   async (session, t) => {
-    const { server, page, clean } = await session({ conversations: HISTORY });
+    const { server, page, clean } = await session({ history: true });
     const titles = () =>
       page.locator("#conversations .conversation-title").allTextContents();
     await page.locator("#conversations li").first().waitFor();
 
     await t.step("the history's conversations, newest first", async () => {
-      assert.deepEqual(await titles(), ["A photo", "Rust lifetimes"]);
+      assert.deepEqual(await titles(), ["What is in it?", "What is 'a?"]);
       assert.equal(
         seen(server, "GET", "/api/conversations?limit=100").length,
         1,
@@ -825,10 +828,10 @@ browserTest(
     await t.step(
       "one begun in the terminal opens with its text, its image and its system message",
       async () => {
-        await page.click("text=A photo");
+        await page.click("text=What is in it?");
         await page.locator("article.assistant").waitFor();
-        assert.equal(new URL(page.url()).hash, "#9");
-        assert.equal(await page.textContent("#title"), "A photo");
+        assert.equal(openId(page), "2");
+        assert.equal(await page.textContent("#title"), "What is in it?");
         assert.equal(await page.inputValue("#model"), "mini");
         assert.equal(
           await page.textContent("details.system p"),
@@ -853,7 +856,7 @@ browserTest(
             "#conversations button[aria-current]",
             "data-id",
           ),
-          "9",
+          "2",
         );
       },
     );
@@ -865,12 +868,38 @@ browserTest(
         await page.fill("#prompt", "Look again");
         await page.press("#prompt", "Enter");
         await answered(page);
-        await page.locator("#conversations li").nth(0).waitFor();
-        assert.deepEqual(seen(server, "POST", "/api/chat").length, 1);
-        assert.equal(
-          server.conversations.find((each) => each.id === "9")!.messages.length,
-          4,
-        );
+        assert.deepEqual(seen(server, "POST", "/api/chat")[0].body, {
+          conversation: 2,
+          model: "mini",
+          prompt: "Look again",
+        });
+        // Upstream, the terminal's turn goes first, its images with it.
+        assert.deepEqual(server.upstream.requests.get("scripted")?.[0], {
+          model: "gpt-4o-mini",
+          messages: [
+            { role: "system", content: "Answer briefly." },
+            {
+              role: "user",
+              content: [
+                { type: "text", text: "What is in it?" },
+                {
+                  type: "image_url",
+                  image_url: { url: `data:image/png;base64,${PNG.toBase64()}` },
+                },
+                {
+                  type: "image_url",
+                  image_url: { url: "https://photos.example/remote.png" },
+                },
+              ],
+            },
+            { role: "assistant", content: "A `pixel`." },
+            { role: "user", content: "Look again" },
+          ],
+          stream: true,
+          stream_options: { include_usage: true },
+        });
+        await page.locator("#conversations[data-query='']").waitFor();
+        assert.deepEqual(await titles(), ["What is in it?", "What is 'a?"]);
       },
     );
 
@@ -888,8 +917,8 @@ browserTest(
         await page.locator("#conversations li").nth(2).waitFor();
         assert.deepEqual(await titles(), [
           "Say hello",
-          "A photo",
-          "Rust lifetimes",
+          "What is in it?",
+          "What is 'a?",
         ]);
         await page.click("text=Say hello");
         await page.locator("article.assistant").waitFor();
@@ -908,7 +937,7 @@ browserTest(
       async () => {
         await page.fill("#search", "lifetime");
         await page.locator("#conversations[data-query=lifetime]").waitFor();
-        assert.deepEqual(await titles(), ["Rust lifetimes"]);
+        assert.deepEqual(await titles(), ["What is 'a?"]);
         assert.equal(
           seen(server, "GET", "/api/conversations?limit=100&q=lifetime").length,
           1,
@@ -925,8 +954,8 @@ browserTest(
         await page.locator("#conversations li").nth(2).waitFor();
         assert.deepEqual(await titles(), [
           "Say hello",
-          "A photo",
-          "Rust lifetimes",
+          "What is in it?",
+          "What is 'a?",
         ]);
       },
     );
@@ -938,12 +967,12 @@ browserTest(
 const UNAUTHORIZED =
   /^Failed to load resource: the server responded with a status of 401 \(Unauthorized\)$/;
 
-browserTest(
+pageTest(
   "the token form appears when the server wants its token, which every call then carries",
   async (session, t) => {
     const { server, page, clean } = await session({
       token: "s3cret-token",
-      conversations: HISTORY,
+      history: true,
     });
     const dialog = page.locator("#token-dialog");
 
@@ -984,19 +1013,19 @@ browserTest(
           await page.textContent("#notice"),
           "The models could not be listed: this server needs its token",
         );
-        await page.fill("#search", "photo");
+        await page.fill("#search", "pixel");
         await dialog.waitFor();
         assert.equal(
           apiCalls(server).at(-1)?.path,
-          "/api/conversations?limit=100&q=photo",
+          "/api/conversations?limit=100&q=pixel",
         );
         await page.fill("#token", "s3cret-token");
         await page.keyboard.press("Enter");
-        await page.locator("#conversations[data-query=photo]").waitFor();
+        await page.locator("#conversations[data-query=pixel]").waitFor();
         assert.deepEqual(
           await page.locator("#conversations .conversation-title")
             .allTextContents(),
-          ["A photo"],
+          ["What is in it?"],
         );
         // The models that could not be listed without it are listed now.
         await page.locator("#model option").first().waitFor({
@@ -1031,9 +1060,7 @@ browserTest(
           apiCalls(server, before).filter((each) =>
             each.path.startsWith("/api/conversations")
           ).length;
-        for (let tries = 0; listings() < 2 && tries < 500; tries++) {
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
+        await until(() => listings() >= 2, "the list asked for again");
         const after = apiCalls(server, before);
         assert.deepEqual(
           [...new Set(after.map((each) => each.authorization))],
@@ -1084,11 +1111,11 @@ browserTest(
   },
 );
 
-browserTest(
+pageTest(
   "a phone-sized window keeps the conversation list behind a button",
   async (session, t) => {
     const { page, clean } = await session({
-      conversations: HISTORY,
+      history: true,
       viewport: { width: 375, height: 667 },
     });
     await page.locator("#conversations li").first().waitFor({
@@ -1134,10 +1161,10 @@ browserTest(
       "choosing a conversation closes it and opens that one",
       async () => {
         await toggle.click();
-        await page.click("text=Rust lifetimes");
+        await page.click("text=What is 'a?");
         await page.locator("article.assistant").waitFor();
         assert.equal(await page.isVisible("#sidebar"), false);
-        assert.equal(await page.textContent("#title"), "Rust lifetimes");
+        assert.equal(await page.textContent("#title"), "What is 'a?");
       },
     );
 
@@ -1150,12 +1177,12 @@ browserTest(
   },
 );
 
-browserTest(
+pageTest(
   "the page follows the system's light or dark scheme",
   async (session) => {
     const { page, clean } = await session({
-      conversations: HISTORY,
-      path: "/#7",
+      history: true,
+      path: "/#1",
     });
     await page.locator("article.assistant").waitFor();
     const colors = () =>
