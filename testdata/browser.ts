@@ -8,7 +8,12 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type {
+  Browser,
+  BrowserContext,
+  Page,
+  Response as PageResponse,
+} from "playwright-core";
 import { lacking } from "./permissions.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -95,6 +100,8 @@ export interface SeenRequest {
 export interface Opened {
   context: BrowserContext;
   page: Page;
+  /** The answer to the page's first load. */
+  response: PageResponse | null;
   /** Every request of the page to its origin, in order. */
   requests: SeenRequest[];
   /** Asserts no other origin was asked and nothing was logged but `allowed`. */
@@ -145,10 +152,11 @@ export async function openPage(
     if (message.type() === "error") logged.push(message.text());
   });
   page.on("pageerror", (error) => logged.push(`uncaught: ${error.message}`));
-  await page.goto(`${origin}${options.path ?? "/"}`);
+  const response = await page.goto(`${origin}${options.path ?? "/"}`);
   return {
     context,
     page,
+    response,
     requests,
     clean(allowed: RegExp[] = []) {
       assert.deepEqual(foreign, [], "requests to another origin");
