@@ -129,7 +129,7 @@ browserTest(
     ]);
     assert.deepEqual({ code, errors }, { code: 0, errors: "" });
     assert.equal(
-      listed.replace(/^1  \d{4}-\d\d-\d\d \d\d:\d\d  /, "1  WHEN  "),
+      listed.replace(/^1 {2}\d{4}-\d\d-\d\d \d\d:\d\d {2}/, "1  WHEN  "),
       "1  WHEN  gpt-4o  1 turn  Who decides?\n",
     );
   },
