@@ -12,6 +12,7 @@ import { bigCount, now, PIECE, startServer } from "../testdata/server.ts";
 import { runFlags } from "../src/launch/permissions.ts";
 import { median, medianRatio, table } from "./stats.ts";
 import { historyScale } from "./history.ts";
+import { dangerBench } from "./danger.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -1215,6 +1216,10 @@ console.log(table(
     peaks[i][1] ? x(peaks[i][1] / peaks[0][1]) : "not measured",
   ]),
 ));
+
+// --- the danger check of a shell command ------------------------------------------
+
+await dangerBench({ quick });
 
 // --- the history at scale ----------------------------------------------------------
 
