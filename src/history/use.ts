@@ -7,6 +7,7 @@
  */
 import { ConfigError, type Variables } from "../config/connection.ts";
 import type { Conversation, Exchange } from "./conversation.ts";
+import type { Execution } from "./executions.ts";
 import {
   ConversationGoneError,
   HistoryError,
@@ -131,6 +132,8 @@ export function conversationToContinue(
  */
 export class Recorder {
   #warned = false;
+  /** The id of the exchange saved last, once a save went through. */
+  lastExchange: number | undefined;
 
   constructor(
     readonly place: HistoryPlace,
@@ -148,10 +151,13 @@ export class Recorder {
       if (path === undefined) return undefined;
       using history = History.open(path, { ownFolder });
       try {
-        return history.save(exchange, conversationId);
+        const id = history.save(exchange, conversationId);
+        this.lastExchange = history.lastExchange;
+        return id;
       } catch (error) {
         if (!(error instanceof ConversationGoneError)) throw error;
         const id = history.save(exchange);
+        this.lastExchange = history.lastExchange;
         this.warn(
           `conversation ${conversationId} is no longer in the history at ` +
             `${path} (was the file removed?): this turn and the next are ` +
@@ -163,6 +169,23 @@ export class Recorder {
       if (!this.#warned) this.warn(`history not saved: ${reasonOf(error)}`);
       this.#warned = true;
       return undefined;
+    }
+  }
+
+  /**
+   * Keeps a decision about the command exchange `exchangeId` proposed
+   * (`-e`); whatever goes wrong is the one warning, as for a save.
+   */
+  execution(exchangeId: number, execution: Execution): void {
+    try {
+      const { path, problem, ownFolder } = this.place;
+      if (problem) throw problem;
+      if (path === undefined) return;
+      using history = History.open(path, { ownFolder });
+      history.saveExecution(exchangeId, execution);
+    } catch (error) {
+      if (!this.#warned) this.warn(`history not saved: ${reasonOf(error)}`);
+      this.#warned = true;
     }
   }
 
