@@ -39,6 +39,7 @@ export const USAGE = `Ask a chat model a question and print the answer.
 
 Usage: gpt4o [options] [prompt...]         (or: deno task start [options] ...)
        gpt4o --chat [options] [prompt...]  (or: deno task chat [options] ...)
+       gpt4o -e [options] <task...>        a shell command, run if you say so
 
 The prompt is the arguments joined by spaces; text piped to stdin is appended
 after a blank line (an image or a PDF piped to stdin is attached). With
@@ -54,6 +55,11 @@ Options:
   -a, --attach <path|url>  send an image (PNG, JPEG, WebP, GIF) or a PDF with
                            the prompt; an http(s) URL of an image is passed on
   -f, --file <path>        put a text file, or each of a folder's, in the prompt
+  -e, --execute            ask for one shell command that does the prompt's
+                           task; at a terminal it is shown and asked about
+                           ([e]xecute, [m]odify, [d]escribe, [c]opy, [a]bort),
+                           always, --yes or not; piped, or with --json, it is
+                           printed and never run
   -o, --option <name=value>  a sampling option: temperature, top_p, max_tokens,
                            seed, stop, presence_penalty, frequency_penalty,
                            reasoning_effort; any other goes to the server as is
@@ -66,7 +72,8 @@ Options:
                            unless the provider or the model asks for Responses)
   -T, --tools <name>       let the model use the tools of the config file's
                            [mcp.NAME] server (repeatable; "all" for every one)
-      --yes                run the model's tool calls without asking
+      --yes                run the model's tool calls without asking (never
+                           -e's command)
       --list-tools         list the enabled servers' tools
       --logout <name>      forget the sign-in to the url server [mcp.NAME]
       --stream             print it as it arrives (the default at a terminal)
@@ -122,7 +129,8 @@ Windows: %APPDATA%\\gpt4o\\). No key is ever saved. --no-history skips one run.
 
 Exit codes: 0 answered (or the reader of stdout went away), 1 request,
 response or output failed, 2 usage or configuration error, 130 interrupted
-(Ctrl-C), 143 SIGTERM, 129 SIGHUP.
+(Ctrl-C), 143 SIGTERM, 129 SIGHUP. With -e: the command's own exit code once
+it runs (128 + N when signal N ends it), 0 when it is not run.
 `;
 
 /** What the command line asks for. */
@@ -186,6 +194,8 @@ export interface Options {
   listTools: boolean;
   /** `--logout NAME`: forget that tool server's sign-in. */
   logout: string | undefined;
+  /** `-e`: ask for a shell command that does the prompt's task. */
+  execute: boolean;
   /** The prompt words, joined by spaces; empty when none were given. */
   prompt: string;
 }
@@ -220,6 +230,7 @@ const FLAGS = {
   roles: { type: "boolean", default: false },
   attach: { type: "string", short: "a", multiple: true, default: [] },
   file: { type: "string", short: "f", multiple: true, default: [] },
+  execute: { type: "boolean", short: "e", default: false },
   option: { type: "string", short: "o", multiple: true },
   temperature: { type: "string" },
   "max-tokens": { type: "string" },
@@ -338,6 +349,7 @@ export function parseOptions(args: string[]): Options {
     yes: values.yes,
     listTools: values["list-tools"],
     logout: values.logout,
+    execute: values.execute,
     prompt: takesWords ? "" : positionals.join(" "),
   };
   if (options.continue && options.conversation !== undefined) {
@@ -355,6 +367,12 @@ export function parseOptions(args: string[]): Options {
   if (options.schema !== undefined && (options.chat || options.extract)) {
     throw new UsageError(
       "--schema takes one answer as JSON: not with --chat, -x or --extract-last",
+    );
+  }
+  if (options.execute && (options.chat || options.extract || options.schema)) {
+    throw new UsageError(
+      "-e takes one command from one answer: not with --chat (where " +
+        "/execute TASK does it), -x, --extract-last or --schema",
     );
   }
   const listing = historyCommand
@@ -381,6 +399,9 @@ export function parseOptions(args: string[]): Options {
     throw new UsageError(
       `${listing} asks nothing: give it no prompt, --chat, --continue or --conversation`,
     );
+  }
+  if (listing && options.execute) {
+    throw new UsageError(`${listing} asks nothing: not with -e`);
   }
   if (options.title !== undefined && !options.save) {
     throw new UsageError(
