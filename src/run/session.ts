@@ -106,6 +106,14 @@ export async function chat(
       const { copyThroughTerminal } = await import("../render/clipboard.ts");
       return copyThroughTerminal(io, block, "the last code block");
     },
+    async execute(turn) {
+      const { executeInChat } = await import("./execute.ts");
+      return await executeInChat(io, options, settings, {
+        turns,
+        reader: lines,
+        secrets,
+      }, turn);
+    },
     role(name) {
       try {
         const role = roleOf(name, settings)!;

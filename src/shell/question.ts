@@ -44,10 +44,20 @@ const SAID: Record<string, string> = {
   interrupted: "^C",
 };
 
+/** A terminal's reader: one that reads keys, and lends the terminal. */
+export type KeyReader =
+  & LineReader
+  & Required<Pick<LineReader, "key" | "release">>;
+
+/** Whether `reader` is a terminal's, which the question can be asked at. */
+export function readsKeys(reader: LineReader): reader is KeyReader {
+  return reader.key !== undefined && reader.release !== undefined;
+}
+
 /** What the question does, given by the run. */
 export interface Asking {
-  /** Where the user answers: a terminal's reader, which reads keys. */
-  reader: LineReader & Required<Pick<LineReader, "key" | "release">>;
+  /** Where the user answers: a terminal's reader. */
+  reader: KeyReader;
   /** Shows the command (highlighted) and, one a line, why it was flagged. */
   show(command: string, danger: string[]): void;
   /** Writes the rest of a question's line: the answer, and its end. */
