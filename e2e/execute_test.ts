@@ -271,3 +271,25 @@ for (const each of ["main.ts", "installed gpt4o"] as const) {
     },
   });
 }
+
+Deno.test({
+  name:
+    "deno run main.ts -e at a terminal without --allow-run for the shell stops in one line, before anything is sent" +
+    (hasScript ? "" : ` (${SKIP_HINT})`),
+  ignore: !hasScript,
+  async fn() {
+    await using server = startServer();
+    const flags = command("main.ts", ["-e", ANSWER]).filter((flag) =>
+      !flag.startsWith("--allow-run")
+    );
+    const terminal = atTerminal(flags, server.url("shell"));
+    const { code, output } = await terminal.end();
+    assert.deepEqual({ code, output }, {
+      code: 2,
+      output: "-e runs the command in your shell, sh, and this run may not " +
+        "start it: use the gpt4o command or deno task start, or give deno " +
+        "run --allow-run=sh\n",
+    });
+    assert.equal(server.requests.get("shell"), undefined);
+  },
+});
