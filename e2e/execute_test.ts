@@ -13,6 +13,7 @@ import {
   TMP,
 } from "../testdata/e2e.ts";
 import { DESCRIBED, type FakeServer, startServer } from "../testdata/server.ts";
+import { dangerOf } from "../src/shell/danger.ts";
 
 const QUESTION = "[e]xecute, [m]odify, [d]escribe, [c]opy, [a]bort: ";
 const YES = "Type yes to run it, anything else aborts: ";
@@ -197,7 +198,9 @@ executeTest(
       ) {
         const terminal = start("rm -rf build", { cwd });
         await terminal.shown(YES);
-        assert.match(terminal.raw, /\n {2}⚠ removes files \(rm[^)]*\)/);
+        for (const { reason } of dangerOf("rm -rf build", "sh")) {
+          assert.ok(terminal.raw.includes(`\n  ⚠ ${reason}\r\n`), terminal.raw);
+        }
         await terminal.type(typed);
         const { code, output } = await terminal.end();
         assert.equal(code, 0, output);
