@@ -63,7 +63,8 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       ? { render: (out) => new markdown.MarkdownStream(out, request.render!) }
       : {}),
     // -x and --schema print what they take from the answer once it is in.
-    quiet: request.extract !== undefined || request.schema !== undefined,
+    quiet: request.quiet || request.extract !== undefined ||
+      request.schema !== undefined,
     ...(request.activity ? { activity: {} } : {}),
   }, (error) => abort.abort(error));
   let served = target.provider; // g4f.space names it in X-Provider

@@ -210,6 +210,53 @@ launcherTest(
 );
 
 launcherTest(
+  "the launcher lets a run with -e, --execute or --chat start the user's shell ($SHELL as it is set, else sh), and no other run, as runFlags() does",
+  async (launched) => {
+    const shells = [
+      undefined,
+      "/bin/bash",
+      " /usr/bin/zsh ",
+      "fish",
+      "",
+      "  ",
+      "/opt/a,b/sh",
+      "/home/a b/bin/sh",
+    ];
+    const lines = [
+      ["-e", "list the files"],
+      ["--execute", "list the files"],
+      ["-ve", "list"],
+      ["-xhe", "list"],
+      ["--chat"],
+      ["-me", "Hi"],
+      ["-a", "-e", "Hi"],
+      ["--", "-e"],
+      ["Hi"],
+      ["-T", "files", "-e", "list"],
+    ];
+    for (const SHELL of shells) {
+      const env = {
+        HOME: launched.dir,
+        ...(SHELL === undefined ? {} : { SHELL }),
+      };
+      for (const args of lines) await launched.runsAsRunFlags(args, env);
+    }
+    const granted = (args: string[], env: Record<string, string>) =>
+      runFlags((name) => env[name], "linux", args, { deno: "/opt/deno" })
+        .filter((flag) => /^--(allow-run|quiet)/.test(flag));
+    assert.deepEqual(granted(["-e", "x"], { SHELL: "/bin/zsh" }), [
+      "--allow-run=/bin/zsh",
+    ]);
+    assert.deepEqual(granted(["--chat"], {}), ["--allow-run=sh"]);
+    assert.deepEqual(granted(["x"], { SHELL: "/bin/zsh" }), []);
+    assert.deepEqual(
+      granted(["-T", "x", "-e", "y"], { SHELL: "/bin/zsh", BROWSER: "w3m" }),
+      ["--allow-run=/opt/deno,w3m,/bin/zsh", "--quiet"],
+    );
+  },
+);
+
+launcherTest(
   "--print shows what the launcher would run, starting with the deno it found on PATH",
   async (launched) => {
     const { code, stdout } = await new Deno.Command(SH, {
