@@ -10,8 +10,10 @@ import {
   type ConversationRef,
   type HistoryCommand,
   historyCommandOf,
+  historyCountOf,
   parseName,
   parseRef,
+  splitHistoryCount,
 } from "./history_options.ts";
 import {
   parseOption,
@@ -26,8 +28,7 @@ export const DEFAULT_SYSTEM = "You are a helpful assistant.";
 /** The demo's question, asked when no prompt is given. */
 export const DEFAULT_QUESTION =
   "how does a court case get to the Supreme Court?";
-/** How many conversations `--history` lists when it is not told. */
-export const DEFAULT_HISTORY_LIMIT = 20;
+export { DEFAULT_HISTORY_LIMIT } from "./history_options.ts";
 /** Seconds without data from the server before the program gives up. */
 export const DEFAULT_TIMEOUT_SECONDS = 120;
 
@@ -152,7 +153,7 @@ export interface Options {
   historyCommand: HistoryCommand | undefined;
   /** `--history`: list the latest conversations. */
   listHistory: boolean;
-  /** How many `--history` lists: its `N`, else {@linkcode DEFAULT_HISTORY_LIMIT}. */
+  /** How many `--history` lists: its `N`, else `DEFAULT_HISTORY_LIMIT`. */
   historyLimit: number;
   /** `--show <id|name>`: print that conversation. */
   show: ConversationRef | undefined;
@@ -520,67 +521,4 @@ function refuseSingleDash(args: readonly string[]): void {
       );
     }
   }
-}
-
-/**
- * The arguments with `--history=N` (and `--history -N`, which parseArgs
- * would take for an option) as `--history`, and that `N`: parseArgs takes
- * no value for an option that may go without one.
- */
-function splitHistoryCount(
-  args: readonly string[],
-): { rest: string[]; inlineCount?: string } {
-  const rest: string[] = [];
-  let inlineCount: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--") {
-      rest.push(...args.slice(i));
-      break;
-    }
-    if (arg.startsWith("--history=")) {
-      inlineCount = arg.slice("--history=".length);
-      rest.push("--history");
-    } else if (arg === "--history" && /^-\d/.test(args[i + 1] ?? "")) {
-      inlineCount = args[++i];
-      rest.push(arg);
-    } else {
-      rest.push(arg);
-    }
-  }
-  return { rest, ...(inlineCount === undefined ? {} : { inlineCount }) };
-}
-
-/** A token of parseArgs' command line. */
-type Token = ReturnType<typeof parseArgs>["tokens"] extends
-  (infer T)[] | undefined ? T : never;
-
-/**
- * How many conversations `--history` lists: the `N` of `--history=N`, or
- * the argument right after `--history` (which is then no prompt's word).
- *
- * @throws {UsageError} for a count that is not a number of at least 1.
- */
-function historyCountOf(
-  tokens: readonly Token[],
-  inline: string | undefined,
-): { limit: number; token?: Token } {
-  const at = tokens.findLastIndex((token) =>
-    token.kind === "option" && token.rawName === "--history"
-  );
-  const next = tokens[at + 1];
-  const token = at !== -1 && next?.kind === "positional" &&
-      next.index === tokens[at].index + 1
-    ? next
-    : undefined;
-  const text = token?.kind === "positional" ? token.value : inline;
-  if (text === undefined) return { limit: DEFAULT_HISTORY_LIMIT };
-  const limit = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(limit) || limit < 1) {
-    throw new UsageError(
-      "--history takes how many conversations to list (a number of at " +
-        `least 1), not ${JSON.stringify(text)}`,
-    );
-  }
-  return { limit, ...(token ? { token } : {}) };
 }
