@@ -20,6 +20,7 @@ import {
   parseOptionFlags,
   type SamplingOptions,
 } from "../config/sampling.ts";
+import * as completing from "./completion_options.ts";
 
 /** The demo's model. */
 export const DEFAULT_MODEL = "gpt-4o";
@@ -97,6 +98,7 @@ Options:
       --providers          list the providers: built in, and the config file's
       --roles              list the config file's roles
       --models             list the models of the server (or of -m provider:)
+${completing.COMPLETION_HELP}
   -h, --help               show this help
       --version            show the version
 
@@ -184,12 +186,14 @@ export interface Options {
   listTools: boolean;
   /** `--logout NAME`: forget that tool server's sign-in. */
   logout: string | undefined;
+  /** `--completions` (a shell's script) or `--complete` (a Tab's values). */
+  completion: completing.Completion | undefined;
   /** The prompt words, joined by spaces; empty when none were given. */
   prompt: string;
 }
 
 /** The command line's options, as `parseArgs` takes them. */
-const FLAGS = {
+export const FLAGS = {
   model: { type: "string", short: "m" },
   system: { type: "string", short: "s" },
   role: { type: "string", short: "r" },
@@ -230,6 +234,7 @@ const FLAGS = {
   logout: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
   version: { type: "boolean", default: false },
+  ...completing.COMPLETION_FLAGS,
 } satisfies ParseArgsOptionsConfig;
 
 /**
@@ -336,6 +341,7 @@ export function parseOptions(args: string[]): Options {
     yes: values.yes,
     listTools: values["list-tools"],
     logout: values.logout,
+    completion: completing.completionOf(values, given, positionals),
     prompt: takesWords ? "" : positionals.join(" "),
   };
   if (options.continue && options.conversation !== undefined) {
@@ -427,7 +433,7 @@ function parseApi(text: string): Options["api"] {
 }
 
 /** The options that `--no-` may negate; parseArgs would accept it on any. */
-const NEGATABLE = ["--no-reasoning", "--no-history", "--no-stream"];
+export const NEGATABLE = ["--no-reasoning", "--no-history", "--no-stream"];
 
 function parseTimeout(text: string | undefined): number {
   if (text === undefined) return DEFAULT_TIMEOUT_SECONDS;
@@ -463,7 +469,9 @@ function describeParseError(error: unknown): string {
 
 /** Every option as it is typed: `--model`, `-m`, `--no-history`. */
 const TYPED: readonly string[] = [
-  ...Object.entries(FLAGS).flatMap(([name, flag]) => [
+  ...Object.entries(FLAGS).filter(([name]) =>
+    !completing.HIDDEN_FLAGS.includes(name)
+  ).flatMap(([name, flag]) => [
     `--${name}`,
     ...("short" in flag ? [`-${flag.short}`] : []),
   ]),

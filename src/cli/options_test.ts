@@ -46,6 +46,7 @@ Deno.test("parseOptions() leaves the model and system to the demo's defaults whe
     yes: false,
     listTools: false,
     logout: undefined,
+    completion: undefined,
     prompt: "",
   });
   assert.equal(DEFAULT_HISTORY_LIMIT, 20);

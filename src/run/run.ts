@@ -67,6 +67,10 @@ export async function run(
   const { read } = settings;
   // A model the server does not serve: its failure names the nearest it has.
   const ask = suggestingModels(server);
+  if (options.completion?.kind === "values") {
+    const { completeValues } = await import("./complete.ts");
+    return print(io, completeValues(options.completion.of, settings));
+  }
   if (options.providers) {
     return print(io, formatProviders(read, settings.providers));
   }
