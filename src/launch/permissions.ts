@@ -256,13 +256,32 @@ export function denoCommand(): string {
 }
 
 /**
+ * Whether a command line is a shell's completion: `--completions SHELL`, or
+ * `--complete KIND` at a Tab. It reads the config file and the history, and
+ * needs no network, no writing and no program to start.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { completes } from "./permissions.ts";
+ * assert.equal(completes(["--complete", "roles"]), true);
+ * assert.equal(completes(["-m", "x", "--completions", "bash"]), false);
+ * ```
+ */
+export function completes(args: readonly string[]): boolean {
+  return /^--complet(e|ions)(=|$)/.test(args[0] ?? "");
+}
+
+/**
  * The `deno run` flags of one run: no prompt, {@linkcode MEMORY_FLAG}, the
  * network, the variables of {@linkcode PROGRAM_ENV}, reading `.env`, the
  * history folder, the config file and the files `args` names (see
  * {@linkcode namedFiles}), writing the history folder only (nothing when
  * history is off); when the run may use tools (`tools` says how to tell, see
  * {@linkcode mayUseTools}), starting the programs of {@linkcode toolPrograms}
- * and the one that opens a sign-in page (`src/tools/browser.ts`).
+ * and the one that opens a sign-in page (`src/tools/browser.ts`). A shell's
+ * completion (see {@linkcode completes}) gets no network, no writing and no
+ * program to start.
  *
  * @example
  * ```ts
@@ -281,7 +300,8 @@ export function runFlags(
   args: readonly string[] = [],
   tools?: { deno: string; config?: string },
 ): string[] {
-  const run = tools && mayUseTools(args, tools.config)
+  const completing = completes(args);
+  const run = !completing && tools && mayUseTools(args, tools.config)
     ? [
       ...new Set([
         ...toolPrograms(tools.deno, tools.config),
@@ -300,10 +320,10 @@ export function runFlags(
   return [
     "--no-prompt",
     MEMORY_FLAG,
-    "--allow-net",
+    ...completing ? [] : ["--allow-net"],
     `--allow-env=${[...PROGRAM_ENV, ...keyVariables(tools?.config)].join(",")}`,
     `--allow-read=${read.filter(Boolean).join(",")}`,
-    ...folder ? [`--allow-write=${folder}`] : [],
+    ...folder && !completing ? [`--allow-write=${folder}`] : [],
     ...run.length ? [`--allow-run=${run.join(",")}`] : [],
     // Deno names each program of the list it cannot find, on every start.
     ...run.length > 1 ? ["--quiet"] : [],
