@@ -38,7 +38,9 @@ complete -c gpt4o -n '@LISTED@' -a '(__gpt4o_known conversations "")'
 # the prompt. Control characters, which a terminal would act on, are left
 # out of both.
 function __gpt4o_clean
-    string replace -ra -- '[\x01-\x08\x0b-\x1f\x7f\x{80}-\x{9f}]' ''
+    # With no line, string would read the terminal.
+    set -q argv[1]; or return 0
+    string replace -ra -- '[\x01-\x08\x0b-\x1f\x7f\x{80}-\x{9f}]' '' $argv
 end
 
 function __gpt4o_propose
@@ -51,10 +53,10 @@ function __gpt4o_propose
     set -l code $status
     if test -s $said
         echo
-        __gpt4o_clean <$said >&2
+        __gpt4o_clean (cat $said) >&2
     end
     rm -f -- $said
-    set proposed (string join \n -- $proposed | __gpt4o_clean | string collect)
+    set proposed (string join \n -- (__gpt4o_clean $proposed) | string collect)
     if test $code -eq 0; and string length -q -- (string trim -- "$proposed")
         commandline -r -- $proposed
         commandline -f end-of-buffer
