@@ -1,4 +1,4 @@
-# gpt4o's completions for bash 4.2 or later, printed by
+# gpt4o's completions for bash 4 or later, printed by
 # `gpt4o --completions bash`. Load them from ~/.bashrc:
 #
 #   source <(gpt4o --completions bash)
