@@ -1,7 +1,8 @@
 /**
  * The command line's history commands (`--search`, `--delete`, `--prune`,
  * `--export`, `--import`, `--usage`), a conversation named by id or name,
- * and ages such as `30d`: parsed here, run by `src/history/commands.ts`.
+ * ages such as `30d` and `--history`'s count: parsed here, run by
+ * `src/history/commands.ts`.
  *
  * @module
  */

@@ -24,6 +24,7 @@ import {
   type SamplingOptions,
 } from "../config/sampling.ts";
 import * as serving from "./serve_options.ts";
+import * as completing from "./completion_options.ts";
 
 /** The demo's model. */
 export const DEFAULT_MODEL = "gpt-4o";
@@ -109,6 +110,7 @@ ${serving.SERVE_HELP}
       --providers          list the providers: built in, and the config file's
       --roles              list the config file's roles
       --models             list the models of the server (or of -m provider:)
+${completing.COMPLETION_HELP}
   -h, --help               show this help
       --version            show the version
 
@@ -168,7 +170,7 @@ export interface Options {
   historyCommand: HistoryCommand | undefined;
   /** `--history`: list the latest conversations. */
   listHistory: boolean;
-  /** How many `--history` lists: its `N`, else {@linkcode DEFAULT_HISTORY_LIMIT}. */
+  /** How many `--history` lists: its `N`, else `DEFAULT_HISTORY_LIMIT`. */
   historyLimit: number;
   /** `--show <id|name>`: print that conversation. */
   show: ConversationRef | undefined;
@@ -203,12 +205,14 @@ export interface Options {
   serve: serving.ServeOptions | undefined;
   /** `-e`: ask for a shell command that does the prompt's task. */
   execute: boolean;
+  /** `--completions` (a shell's script) or `--complete` (a Tab's values). */
+  completion: completing.Completion | undefined;
   /** The prompt words, joined by spaces; empty when none were given. */
   prompt: string;
 }
 
 /** The command line's options, as `parseArgs` takes them. */
-const FLAGS = {
+export const FLAGS = {
   model: { type: "string", short: "m" },
   system: { type: "string", short: "s" },
   role: { type: "string", short: "r" },
@@ -251,6 +255,7 @@ const FLAGS = {
   help: { type: "boolean", short: "h", default: false },
   version: { type: "boolean", default: false },
   ...serving.SERVE_FLAGS,
+  ...completing.COMPLETION_FLAGS,
 } satisfies ParseArgsOptionsConfig;
 
 /**
@@ -359,6 +364,7 @@ export function parseOptions(args: string[]): Options {
     logout: values.logout,
     serve: serving.serveOf(values, given, positionals),
     execute: values.execute,
+    completion: completing.completionOf(values, given, positionals),
     prompt: takesWords ? "" : positionals.join(" "),
   };
   if (options.continue && options.conversation !== undefined) {
@@ -459,7 +465,7 @@ function parseApi(text: string): Options["api"] {
 }
 
 /** The options that `--no-` may negate; parseArgs would accept it on any. */
-const NEGATABLE = ["--no-reasoning", "--no-history", "--no-stream"];
+export const NEGATABLE = ["--no-reasoning", "--no-history", "--no-stream"];
 
 function parseTimeout(text: string | undefined): number {
   if (text === undefined) return DEFAULT_TIMEOUT_SECONDS;
@@ -495,7 +501,9 @@ function describeParseError(error: unknown): string {
 
 /** Every option as it is typed: `--model`, `-m`, `--no-history`. */
 const TYPED: readonly string[] = [
-  ...Object.entries(FLAGS).flatMap(([name, flag]) => [
+  ...Object.entries(FLAGS).filter(([name]) =>
+    !completing.HIDDEN_FLAGS.includes(name)
+  ).flatMap(([name, flag]) => [
     `--${name}`,
     ...("short" in flag ? [`-${flag.short}`] : []),
   ]),

@@ -48,6 +48,7 @@ Deno.test("parseOptions() leaves the model and system to the demo's defaults whe
     logout: undefined,
     serve: undefined,
     execute: false,
+    completion: undefined,
     prompt: "",
   });
   assert.equal(DEFAULT_HISTORY_LIMIT, 20);

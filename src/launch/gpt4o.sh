@@ -211,11 +211,19 @@ if [ -n "$execute" ]; then
     *) case ",$run," in *",$value,"*) ;; *) run="${run:+$run,}$value" ;; esac ;;
   esac
 fi
+# A shell's completion (`--completions SHELL`, and `--complete KIND` at each
+# Tab) reads the config file and the history, and nothing else: no network,
+# no writing, no program to start.
+net=--allow-net
+case ${1-} in
+  --complete | --complete=* | --completions | --completions=*)
+    net= folder= run= ;;
+esac
 # Deno names each program of the list it cannot find, on every start.
 quiet=
 case $run in *,*) quiet=--quiet ;; esac
 
-set -- run $flags --no-prompt "$memory" $serve --allow-net "--allow-env=$env$keys" \
+set -- run $flags --no-prompt "$memory" $serve $net "--allow-env=$env$keys" \
   "--allow-read=$read" ${folder:+"--allow-write=$folder"} \
   ${run:+"--allow-run=$run"} $quiet "$program" "$@"
 if [ -n "$print" ]; then

@@ -315,6 +315,23 @@ export function denoCommand(): string {
 }
 
 /**
+ * Whether a command line is a shell's completion: `--completions SHELL`, or
+ * `--complete KIND` at a Tab. It reads the config file and the history, and
+ * needs no network, no writing and no program to start.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { completes } from "./permissions.ts";
+ * assert.equal(completes(["--complete", "roles"]), true);
+ * assert.equal(completes(["-m", "x", "--completions", "bash"]), false);
+ * ```
+ */
+export function completes(args: readonly string[]): boolean {
+  return /^--complet(e|ions)(=|$)/.test(args[0] ?? "");
+}
+
+/**
  * The `deno run` flags of one run: no prompt, {@linkcode MEMORY_FLAG} (and
  * {@linkcode SERVE_FLAG} with `--serve`), the network, the variables of
  * {@linkcode PROGRAM_ENV}, reading `.env`, the history folder, the config
@@ -323,7 +340,8 @@ export function denoCommand(): string {
  * tools (`tools` says how to tell, see {@linkcode mayUseTools}), starting
  * the programs of {@linkcode toolPrograms} and the one that opens a sign-in
  * page (`src/tools/browser.ts`); when it may run a command (see
- * {@linkcode mayExecute}), starting the user's shell.
+ * {@linkcode mayExecute}), starting the user's shell. A shell's completion (see
+ * {@linkcode completes}) gets no network, no writing and no program to start.
  *
  * @example
  * ```ts
@@ -342,7 +360,8 @@ export function runFlags(
   args: readonly string[] = [],
   tools?: { deno: string; config?: string },
 ): string[] {
-  const run = [
+  const completing = completes(args);
+  const run = completing ? [] : [
     ...new Set([
       ...tools && mayUseTools(args, tools.config)
         ? [...toolPrograms(tools.deno, tools.config), opener(env, os).command]
@@ -363,10 +382,10 @@ export function runFlags(
     "--no-prompt",
     MEMORY_FLAG,
     ...serves(args) ? [SERVE_FLAG] : [],
-    "--allow-net",
+    ...completing ? [] : ["--allow-net"],
     `--allow-env=${[...PROGRAM_ENV, ...keyVariables(tools?.config)].join(",")}`,
     `--allow-read=${read.filter(Boolean).join(",")}`,
-    ...folder ? [`--allow-write=${folder}`] : [],
+    ...folder && !completing ? [`--allow-write=${folder}`] : [],
     ...run.length ? [`--allow-run=${run.join(",")}`] : [],
     // Deno names each program of the list it cannot find, on every start.
     ...run.length > 1 ? ["--quiet"] : [],

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  completes,
   grantedFolder,
   mayExecute,
   mayRead,
@@ -186,4 +187,23 @@ Deno.test("mayExecute() finds -e among short flags, --execute and --chat, and no
   for (const [args, may] of cases) {
     await t.step(args.join(" "), () => assert.equal(mayExecute(args), may));
   }
+});
+
+Deno.test("runFlags() gives a shell's completion the config file and the history to read, and no network, writing or program to start", () => {
+  const env = (name: string) =>
+    ({ HOME: "/home/ada", GPT4O_HISTORY: "/data/h.db" })[name];
+  const tools = { deno: "/opt/deno", config: 'tools = ["x"]\n' };
+  for (const args of [["--complete", "roles"], ["--completions", "zsh"]]) {
+    assert.equal(completes(args), true);
+    assert.deepEqual(runFlags(env, "linux", args, tools).slice(0, 2), [
+      "--no-prompt",
+      "--v8-flags=--max-semi-space-size=4",
+    ]);
+    assert.deepEqual(
+      runFlags(env, "linux", args, tools).slice(3),
+      ["--allow-read=.env,/data,/home/ada/.config/gpt4o/config.toml"],
+    );
+  }
+  assert.equal(completes(["Hi", "--complete", "roles"]), false);
+  assert.ok(runFlags(env, "linux", ["Hi"], tools).includes("--allow-net"));
 });

@@ -70,6 +70,10 @@ export async function run(
     const { serve } = await import("../serve/serve.ts");
     return await serve(io, options, settings, secrets);
   }
+  if (options.completion?.kind === "values") {
+    const { completeValues } = await import("./complete.ts");
+    return print(io, completeValues(options.completion.of, settings));
+  }
   if (options.providers) {
     return print(io, formatProviders(read, settings.providers));
   }
