@@ -47,6 +47,7 @@ Deno.test("main() --completions prints each shell's script on stdout, and refuse
         stdout: completionScript(shell),
         stderr: "",
         requests: [],
+        ran: [],
       });
     });
   }
