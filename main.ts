@@ -25,6 +25,7 @@ import { serverFetch, watchHeaders } from "./src/exchange/fetch.ts";
 import { IdleTimeout } from "./src/exchange/idle.ts";
 import { denoIo, type Io } from "./src/io/io.ts";
 import { parseOptions, USAGE } from "./src/cli/options.ts";
+import { isCompleteCall } from "./src/cli/completion_options.ts";
 import { maskedOutput, Secrets } from "./src/io/redact.ts";
 import { printStream } from "./src/exchange/stream.ts";
 import { otherApiFor } from "./src/exchange/api_errors.ts";
@@ -63,7 +64,8 @@ export async function ask(io: Io, request: Request): Promise<Reply> {
       ? { render: (out) => new markdown.MarkdownStream(out, request.render!) }
       : {}),
     // -x and --schema print what they take from the answer once it is in.
-    quiet: request.extract !== undefined || request.schema !== undefined,
+    quiet: request.quiet || request.extract !== undefined ||
+      request.schema !== undefined,
     ...(request.activity ? { activity: {} } : {}),
   }, (error) => abort.abort(error));
   let served = target.provider; // g4f.space names it in X-Provider
@@ -303,6 +305,8 @@ export async function models(
  * started (see {@linkcode Entry}).
  */
 export async function main(io: Io, entry: Entry = "demo"): Promise<number> {
+  // A shell's Tab asks `--complete KIND`: values or none, never a word more.
+  if (isCompleteCall(io.args)) io = { ...io, stderr: { write() {} } };
   const secrets = new Secrets(); // masked in all output, answers included
   // Server text reaches a terminal made safe: stderr always, stdout when it
   // is one (a pipe or a file gets the answer's exact text).
@@ -318,6 +322,10 @@ export async function main(io: Io, entry: Entry = "demo"): Promise<number> {
     const options = parseOptions(io.args);
     if (options.help) return print(io, USAGE);
     if (options.version) return print(io, `${project.version}\n`);
+    if (options.completion?.kind === "script") {
+      const { completionScript } = await import("./src/cli/completions.ts");
+      return print(io, completionScript(options.completion.shell));
+    }
     const read = await loadVariables(io);
     // The config file's place comes from the environment alone: a .env may
     // not choose where providers are declared.

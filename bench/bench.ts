@@ -14,6 +14,7 @@ import { median, medianRatio, table } from "./stats.ts";
 import { historyScale } from "./history.ts";
 import { watchPeakMemory } from "./memory.ts";
 import { serveBench } from "./serve.ts";
+import { dangerBench } from "./danger.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -1205,6 +1206,9 @@ await serveBench({
   cwd: root,
   quick,
 });
+// --- the danger check of a shell command ------------------------------------------
+
+await dangerBench({ quick });
 
 // --- the history at scale ----------------------------------------------------------
 

@@ -26,6 +26,27 @@ export function median(values: number[]): number {
 }
 
 /**
+ * The value below which `share` (0 to 1) of `values` lie, the nearest rank:
+ * `percentile(times, 0.99)` is the p99.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { percentile } from "./stats.ts";
+ * const values = Array.from({ length: 100 }, (_, i) => 100 - i);
+ * assert.deepEqual([percentile(values, 0.99), percentile(values, 0.5)], [99, 50]);
+ * ```
+ *
+ * @throws {RangeError} for no numbers.
+ */
+export function percentile(values: number[], share: number): number {
+  if (values.length === 0) throw new RangeError("percentile() of no values");
+  const sorted = values.toSorted((a, b) => a - b);
+  const rank = Math.ceil(share * sorted.length);
+  return sorted[Math.min(Math.max(rank, 1), sorted.length) - 1];
+}
+
+/**
  * The median of the per-round ratios `times[i] / baseline[i]`: runs of the
  * same round share the machine's state, so drift cancels out.
  *

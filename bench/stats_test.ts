@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { median, medianRatio, table } from "./stats.ts";
+import { median, medianRatio, percentile, table } from "./stats.ts";
 
 Deno.test("median() takes the middle value, or the mean of the middle two", () => {
   assert.equal(median([5]), 5);
@@ -12,6 +12,17 @@ Deno.test("median() leaves its input in order", () => {
   const values = [3, 1, 2];
   median(values);
   assert.deepEqual(values, [3, 1, 2]);
+});
+
+Deno.test("percentile() takes the value of the nearest rank", () => {
+  assert.equal(percentile([5], 0.99), 5);
+  assert.equal(percentile([3, 1, 2, 4], 0.5), 2);
+  assert.equal(percentile([3, 1, 2, 4], 0.99), 4);
+  assert.equal(percentile([3, 1, 2, 4], 0), 1);
+  assert.throws(
+    () => percentile([], 0.5),
+    new RangeError("percentile() of no values"),
+  );
 });
 
 Deno.test("medianRatio() pairs runs of the same round", () => {

@@ -338,11 +338,30 @@ export const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
 
 /** The chat command of each target, as a person would start it. */
 export function chatCommand(each: Target | "deno task chat"): string[] {
-  return each === "main.ts"
-    ? ["deno", "run", ...launchedFlags(), MAIN, "--chat"]
-    : each === "deno task chat"
+  return each === "deno task chat"
     ? ["deno", "task", "--quiet", "chat"]
-    : [SHIM, "--chat"];
+    : command(each, ["--chat"]);
+}
+
+/**
+ * The command of `target` with `args`, as a person would start it: main.ts
+ * with the flags the launcher gives it in the environment `env` (the tests'
+ * own and more), or the installed gpt4o.
+ */
+export function command(
+  target: Target,
+  args: string[],
+  env: Record<string, string> = {},
+): string[] {
+  return target === "main.ts"
+    ? [
+      "deno",
+      "run",
+      ...launchedFlags({ ...PASSED_ENV, ...env }, args),
+      MAIN,
+      ...args,
+    ]
+    : [SHIM, ...args];
 }
 
 /**

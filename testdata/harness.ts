@@ -63,6 +63,12 @@ export interface Setup {
   entry?: Entry;
   /** The browser a sign-in page is opened in (a test double: no real one is started). */
   openBrowser?: (url: string) => Promise<void>;
+  /** The operating system (default: the one the tests run on). */
+  os?: typeof Deno.build.os;
+  /** Runs a program `-e` starts (default: exit 0); each run is kept in {@linkcode Outcome.ran}. */
+  run?: (program: string, args: string[]) => number | Promise<number>;
+  /** Whether the run may start a program (default: yes). */
+  mayRun?: (program: string) => boolean;
   /** Replaces the recording stdout and stderr, e.g. with one that fails. */
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
@@ -81,6 +87,8 @@ export interface Outcome {
   stdout: string;
   stderr: string;
   requests: Seen[];
+  /** The programs run (`-e`'s shell), with their arguments. */
+  ran: { program: string; args: string[] }[];
 }
 
 export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
@@ -89,6 +97,8 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
     ...(setup.env ?? { OPENAI_API_KEY: KEY }),
   };
   const requests: Seen[] = [];
+  const ran: Outcome["ran"] = [];
+  let released = false; // the terminal is lent to a program
   let stdout = "";
   let stderr = "";
   const listeners = new Set<(signal: StopSignal) => void>();
@@ -131,7 +141,8 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
       return {
         interactive: setup.terminal ?? false,
         read: (prompt, options) => {
-          if (setup.terminal) stdout += prompt;
+          released = false;
+          if (setup.terminal) stdout += `${prompt}${options?.prefill ?? ""}`;
           let line = closed ? undefined : setup.lines?.shift();
           // "\x03" is Ctrl-C at a question that it answers.
           if (line === "\x03" && options?.onInterrupt) {
@@ -149,6 +160,23 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
           if (setup.terminal) stdout += `${prompt}${text}\n`;
           return Promise.resolve();
         },
+        // A key is the next line, at a terminal.
+        ...(setup.terminal
+          ? {
+            key: (prompt: string) => {
+              released = false;
+              stdout += prompt;
+              let key = closed ? undefined : setup.lines?.shift();
+              // A function stands for a signal that arrives at the question.
+              while (typeof key === "function") {
+                key(interrupt);
+                key = closed ? undefined : setup.lines?.shift();
+              }
+              return Promise.resolve(key);
+            },
+            release: () => void (released = true),
+          }
+          : {}),
         [Symbol.dispose]: () => void (closed = true),
       };
     },
@@ -168,6 +196,15 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
       const reply = setup.reply ?? (() => json(completion()));
       return await reply(seen, interrupt);
     },
+    os: setup.os ?? Deno.build.os,
+    programs: {
+      mayRun: setup.mayRun ?? (() => true),
+      run: (program, args) => {
+        assert.ok(released, "a program ran with the terminal not lent to it");
+        ran.push({ program, args });
+        return Promise.resolve(setup.run?.(program, args) ?? 0);
+      },
+    },
     openBrowser: setup.openBrowser ??
       (() => Promise.reject(new Error("the tests open no browser"))),
     onInterrupt(handler) {
@@ -183,7 +220,7 @@ export async function run(args: string[], setup: Setup = {}): Promise<Outcome> {
       assert.ok(!output.includes(part), `the API key leaked: ${output}`);
     }
   }
-  return { code, stdout, stderr, requests };
+  return { code, stdout, stderr, requests, ran };
 }
 
 export function json(body: unknown, status = 200, headers = {}): Response {

@@ -133,6 +133,9 @@ function awkwardBody(): string {
     );
 }
 
+/** How the `shell` scenario describes a command. */
+export const DESCRIBED = "It prints a line, then ends.";
+
 /** Text that would set a terminal's title, clear it and hide what follows. */
 export const HOSTILE = "\x1b]0;pwned\x07Hi\x1b[2J\x1b[8mhidden\x1b[0m";
 
@@ -322,6 +325,25 @@ const scenarios: Record<string, (call: Call) => Response | Promise<Response>> =
       ) as { content: string }[];
       const text = `${users.length}: ${users.at(-1)?.content ?? ""}`;
       return body.stream ? events(streamOf([text])) : json(completion(text));
+    },
+    /**
+     * A model asked for shell commands (`-e`): it proposes the task itself
+     * as the command, in a fence, and describes any command as
+     * {@linkcode DESCRIBED}.
+     */
+    shell: ({ body }) => {
+      const messages = (body.messages ?? []) as {
+        role: string;
+        content: string;
+      }[];
+      const describing = /^You explain/.test(messages[0]?.content ?? "");
+      const task = messages.filter((each) => each.role === "user").at(-1);
+      const text = describing
+        ? DESCRIBED
+        : `\`\`\`sh\n${task?.content ?? ""}\n\`\`\``;
+      return body.stream
+        ? events(streamOf([text.slice(0, 4), text.slice(4)]))
+        : json(completion(text));
     },
     /**
      * Streams what `echo` answers one character every 20 ms, so that a test

@@ -315,6 +315,7 @@ signInTest(
         "signed out of tool server remote: its tokens and registration are forgotten\n",
       stderr: "",
       requests: [],
+      ran: [],
     });
     assert.throws(() => Deno.statSync(`${temp.dir}/oauth/remote.json`));
     const none = await run(["--logout", "remote"], { env });
@@ -323,6 +324,7 @@ signInTest(
       stdout: "",
       stderr: "no sign-in of tool server remote is kept\n",
       requests: [],
+      ran: [],
     });
     servers.seen.length = 0;
     const again = await ask(servers.url, temp.dir, {

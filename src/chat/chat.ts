@@ -30,6 +30,8 @@ export interface Turn {
   conversationId: number | undefined;
   /** The name to give the conversation once this turn is saved (`--title`, `/title`). */
   title?: string;
+  /** The answer is taken, not shown: `-e`'s command. */
+  quiet?: boolean;
 }
 
 /** How a turn ended. */
@@ -40,6 +42,8 @@ export interface TurnResult {
   answer: string;
   /** The saved conversation, when the turn was saved. */
   conversationId: number | undefined;
+  /** The saved exchange, when the turn was saved. */
+  exchangeId?: number;
   /** The user message as it was sent, attachments and all. */
   sent?: Message;
   /** The tool rounds between it and the answer. */
@@ -85,6 +89,14 @@ export interface ChatSession {
   resolveModel(spec: string): ResolvedModel;
   /** Puts the last code block of `answer` on the clipboard; says what it did. */
   copy?(answer: string): Promise<string>;
+  /**
+   * `/execute`: asks for a shell command that does the turn's task (a turn
+   * of the conversation), and asks before it runs; what it added to the
+   * conversation.
+   */
+  execute?(
+    turn: Turn,
+  ): Promise<{ conversationId: number | undefined; added: Message[] }>;
   /** Reads the file (or takes the image URL) `/attach` names, or says why it cannot. */
   attach?(name: string): Promise<Attachment | { problem: string }>;
   /** The text `/models` prints: the server's models, or why it cannot list them. */
@@ -143,6 +155,9 @@ interface Command {
     context: { session: ChatSession; say: (text: string) => void },
   ): "exit" | void | Promise<void>;
 }
+
+/** The other names of slash commands. */
+const ALIASES: Record<string, string> = { quit: "exit", e: "execute" };
 
 /** The slash commands, in the order `/help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -265,6 +280,33 @@ export const COMMANDS: readonly Command[] = [
         await session.copy?.(answer.content as string) ??
           "copying is not possible here",
       );
+    },
+  },
+  {
+    name: "execute",
+    usage: "/execute <task>",
+    help: "a shell command for the task (/e), run only if you say so",
+    async run(task, state, { session, say }) {
+      if (task === "") {
+        return say(
+          '/execute takes a task: /execute "find the files over 100 MB here"',
+        );
+      }
+      if (session.execute === undefined) {
+        return say("running commands is not possible here");
+      }
+      const done = await session.execute({
+        model: state.model,
+        system: state.system,
+        earlier: state.earlier,
+        prompt: task,
+        ...(session.sampling ? { sampling: session.sampling } : {}),
+        conversationId: state.conversationId,
+        ...(state.title === undefined ? {} : { title: state.title }),
+      });
+      state.conversationId = done.conversationId;
+      if (done.conversationId !== undefined) delete state.title;
+      state.earlier = [...state.earlier, ...done.added];
     },
   },
   {
@@ -420,8 +462,9 @@ export async function runChat(
     const command = text.match(/^\/(\S*)\s*([\s\S]*)$/);
     if (command) {
       const [, name, argument] = command;
-      const known = COMMANDS.find((each) => each.name === name) ??
-        (name === "quit" ? COMMANDS.at(-1) : undefined);
+      const known = COMMANDS.find((each) =>
+        each.name === (ALIASES[name] ?? name)
+      );
       if (known === undefined) {
         say(unknownCommand(name));
       } else if (

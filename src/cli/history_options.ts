@@ -1,12 +1,17 @@
 /**
  * The command line's history commands (`--search`, `--delete`, `--prune`,
  * `--export`, `--import`, `--usage`), a conversation named by id or name,
- * and ages such as `30d`: parsed here, run by `src/history/commands.ts`.
+ * ages such as `30d` and `--history`'s count: parsed here, run by
+ * `src/history/commands.ts`.
  *
  * @module
  */
+import type { parseArgs } from "node:util";
 import { UsageError } from "./usage_error.ts";
 import { flatten } from "../text/line.ts";
+
+/** How many conversations `--history` lists when it is not told. */
+export const DEFAULT_HISTORY_LIMIT = 20;
 
 /** A conversation as the user names it: its id, or the name it was given. */
 export type ConversationRef = number | string;
@@ -196,4 +201,67 @@ export function historyCommandOf(
         ? { kind }
         : { kind, since: parseAge("--since", flags.since) };
   }
+}
+
+/**
+ * The arguments with `--history=N` (and `--history -N`, which parseArgs
+ * would take for an option) as `--history`, and that `N`: parseArgs takes
+ * no value for an option that may go without one.
+ */
+export function splitHistoryCount(
+  args: readonly string[],
+): { rest: string[]; inlineCount?: string } {
+  const rest: string[] = [];
+  let inlineCount: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      rest.push(...args.slice(i));
+      break;
+    }
+    if (arg.startsWith("--history=")) {
+      inlineCount = arg.slice("--history=".length);
+      rest.push("--history");
+    } else if (arg === "--history" && /^-\d/.test(args[i + 1] ?? "")) {
+      inlineCount = args[++i];
+      rest.push(arg);
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { rest, ...(inlineCount === undefined ? {} : { inlineCount }) };
+}
+
+/** A token of parseArgs' command line. */
+export type Token = ReturnType<typeof parseArgs>["tokens"] extends
+  (infer T)[] | undefined ? T : never;
+
+/**
+ * How many conversations `--history` lists: the `N` of `--history=N`, or
+ * the argument right after `--history` (which is then no prompt's word).
+ *
+ * @throws {UsageError} for a count that is not a number of at least 1.
+ */
+export function historyCountOf(
+  tokens: readonly Token[],
+  inline: string | undefined,
+): { limit: number; token?: Token } {
+  const at = tokens.findLastIndex((token) =>
+    token.kind === "option" && token.rawName === "--history"
+  );
+  const next = tokens[at + 1];
+  const token = at !== -1 && next?.kind === "positional" &&
+      next.index === tokens[at].index + 1
+    ? next
+    : undefined;
+  const text = token?.kind === "positional" ? token.value : inline;
+  if (text === undefined) return { limit: DEFAULT_HISTORY_LIMIT };
+  const limit = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(limit) || limit < 1) {
+    throw new UsageError(
+      "--history takes how many conversations to list (a number of at " +
+        `least 1), not ${JSON.stringify(text)}`,
+    );
+  }
+  return { limit, ...(token ? { token } : {}) };
 }

@@ -8,17 +8,23 @@ import { UsageError } from "./usage_error.ts";
 import { nearest, slipsIn } from "../text/spelling.ts";
 import {
   type ConversationRef,
+  DEFAULT_HISTORY_LIMIT,
   type HistoryCommand,
   historyCommandOf,
+  historyCountOf,
   parseName,
   parseRef,
+  splitHistoryCount,
 } from "./history_options.ts";
+
+export { DEFAULT_HISTORY_LIMIT };
 import {
   parseOption,
   parseOptionFlags,
   type SamplingOptions,
 } from "../config/sampling.ts";
 import * as serving from "./serve_options.ts";
+import * as completing from "./completion_options.ts";
 
 /** The demo's model. */
 export const DEFAULT_MODEL = "gpt-4o";
@@ -27,8 +33,6 @@ export const DEFAULT_SYSTEM = "You are a helpful assistant.";
 /** The demo's question, asked when no prompt is given. */
 export const DEFAULT_QUESTION =
   "how does a court case get to the Supreme Court?";
-/** How many conversations `--history` lists when it is not told. */
-export const DEFAULT_HISTORY_LIMIT = 20;
 /** Seconds without data from the server before the program gives up. */
 export const DEFAULT_TIMEOUT_SECONDS = 120;
 
@@ -38,6 +42,7 @@ export const USAGE = `Ask a chat model a question and print the answer.
 Usage: gpt4o [options] [prompt...]         (or: deno task start [options] ...)
        gpt4o --chat [options] [prompt...]  (or: deno task chat [options] ...)
        gpt4o --serve [--port N] [--host ADDRESS]  (or: deno task serve ...)
+       gpt4o -e [options] <task...>        a shell command, run if you say so
 
 The prompt is the arguments joined by spaces; text piped to stdin is appended
 after a blank line (an image or a PDF piped to stdin is attached). With
@@ -53,6 +58,11 @@ Options:
   -a, --attach <path|url>  send an image (PNG, JPEG, WebP, GIF) or a PDF with
                            the prompt; an http(s) URL of an image is passed on
   -f, --file <path>        put a text file, or each of a folder's, in the prompt
+  -e, --execute            ask for one shell command that does the prompt's
+                           task; at a terminal it is shown and asked about
+                           ([e]xecute, [m]odify, [d]escribe, [c]opy, [a]bort),
+                           always, --yes or not; piped, or with --json, it is
+                           printed and never run
   -o, --option <name=value>  a sampling option: temperature, top_p, max_tokens,
                            seed, stop, presence_penalty, frequency_penalty,
                            reasoning_effort; any other goes to the server as is
@@ -65,7 +75,8 @@ Options:
                            unless the provider or the model asks for Responses)
   -T, --tools <name>       let the model use the tools of the config file's
                            [mcp.NAME] server (repeatable; "all" for every one)
-      --yes                run the model's tool calls without asking
+      --yes                run the model's tool calls without asking (never
+                           -e's command)
       --list-tools         list the enabled servers' tools
       --logout <name>      forget the sign-in to the url server [mcp.NAME]
       --stream             print it as it arrives (the default at a terminal)
@@ -99,6 +110,7 @@ ${serving.SERVE_HELP}
       --providers          list the providers: built in, and the config file's
       --roles              list the config file's roles
       --models             list the models of the server (or of -m provider:)
+${completing.COMPLETION_HELP}
   -h, --help               show this help
       --version            show the version
 
@@ -123,7 +135,9 @@ Windows: %APPDATA%\\gpt4o\\). No key is ever saved. --no-history skips one run.
 
 Exit codes: 0 answered (or the reader of stdout went away; --serve: stopped),
 1 request, response or output failed (--serve: could not listen), 2 usage or
-configuration error, 130 interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP.
+configuration error, 130 interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP. With
+-e: the command's own exit code once it runs (128 + N when signal N ends it), 0
+when it is not run.
 `;
 
 /** What the command line asks for. */
@@ -156,7 +170,7 @@ export interface Options {
   historyCommand: HistoryCommand | undefined;
   /** `--history`: list the latest conversations. */
   listHistory: boolean;
-  /** How many `--history` lists: its `N`, else {@linkcode DEFAULT_HISTORY_LIMIT}. */
+  /** How many `--history` lists: its `N`, else `DEFAULT_HISTORY_LIMIT`. */
   historyLimit: number;
   /** `--show <id|name>`: print that conversation. */
   show: ConversationRef | undefined;
@@ -189,12 +203,16 @@ export interface Options {
   logout: string | undefined;
   /** `--serve`: answer OpenAI's API over HTTP; `undefined` without it. */
   serve: serving.ServeOptions | undefined;
+  /** `-e`: ask for a shell command that does the prompt's task. */
+  execute: boolean;
+  /** `--completions` (a shell's script) or `--complete` (a Tab's values). */
+  completion: completing.Completion | undefined;
   /** The prompt words, joined by spaces; empty when none were given. */
   prompt: string;
 }
 
 /** The command line's options, as `parseArgs` takes them. */
-const FLAGS = {
+export const FLAGS = {
   model: { type: "string", short: "m" },
   system: { type: "string", short: "s" },
   role: { type: "string", short: "r" },
@@ -223,6 +241,7 @@ const FLAGS = {
   roles: { type: "boolean", default: false },
   attach: { type: "string", short: "a", multiple: true, default: [] },
   file: { type: "string", short: "f", multiple: true, default: [] },
+  execute: { type: "boolean", short: "e", default: false },
   option: { type: "string", short: "o", multiple: true },
   temperature: { type: "string" },
   "max-tokens": { type: "string" },
@@ -236,6 +255,7 @@ const FLAGS = {
   help: { type: "boolean", short: "h", default: false },
   version: { type: "boolean", default: false },
   ...serving.SERVE_FLAGS,
+  ...completing.COMPLETION_FLAGS,
 } satisfies ParseArgsOptionsConfig;
 
 /**
@@ -343,6 +363,8 @@ export function parseOptions(args: string[]): Options {
     listTools: values["list-tools"],
     logout: values.logout,
     serve: serving.serveOf(values, given, positionals),
+    execute: values.execute,
+    completion: completing.completionOf(values, given, positionals),
     prompt: takesWords ? "" : positionals.join(" "),
   };
   if (options.continue && options.conversation !== undefined) {
@@ -360,6 +382,12 @@ export function parseOptions(args: string[]): Options {
   if (options.schema !== undefined && (options.chat || options.extract)) {
     throw new UsageError(
       "--schema takes one answer as JSON: not with --chat, -x or --extract-last",
+    );
+  }
+  if (options.execute && (options.chat || options.extract || options.schema)) {
+    throw new UsageError(
+      "-e takes one command from one answer: not with --chat (where " +
+        "/execute TASK does it), -x, --extract-last or --schema",
     );
   }
   const listing = historyCommand
@@ -386,6 +414,9 @@ export function parseOptions(args: string[]): Options {
     throw new UsageError(
       `${listing} asks nothing: give it no prompt, --chat, --continue or --conversation`,
     );
+  }
+  if (listing && options.execute) {
+    throw new UsageError(`${listing} asks nothing: not with -e`);
   }
   if (options.title !== undefined && !options.save) {
     throw new UsageError(
@@ -434,7 +465,7 @@ function parseApi(text: string): Options["api"] {
 }
 
 /** The options that `--no-` may negate; parseArgs would accept it on any. */
-const NEGATABLE = ["--no-reasoning", "--no-history", "--no-stream"];
+export const NEGATABLE = ["--no-reasoning", "--no-history", "--no-stream"];
 
 function parseTimeout(text: string | undefined): number {
   if (text === undefined) return DEFAULT_TIMEOUT_SECONDS;
@@ -470,7 +501,9 @@ function describeParseError(error: unknown): string {
 
 /** Every option as it is typed: `--model`, `-m`, `--no-history`. */
 const TYPED: readonly string[] = [
-  ...Object.entries(FLAGS).flatMap(([name, flag]) => [
+  ...Object.entries(FLAGS).filter(([name]) =>
+    !completing.HIDDEN_FLAGS.includes(name)
+  ).flatMap(([name, flag]) => [
     `--${name}`,
     ...("short" in flag ? [`-${flag.short}`] : []),
   ]),
@@ -528,67 +561,4 @@ function refuseSingleDash(args: readonly string[]): void {
       );
     }
   }
-}
-
-/**
- * The arguments with `--history=N` (and `--history -N`, which parseArgs
- * would take for an option) as `--history`, and that `N`: parseArgs takes
- * no value for an option that may go without one.
- */
-function splitHistoryCount(
-  args: readonly string[],
-): { rest: string[]; inlineCount?: string } {
-  const rest: string[] = [];
-  let inlineCount: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--") {
-      rest.push(...args.slice(i));
-      break;
-    }
-    if (arg.startsWith("--history=")) {
-      inlineCount = arg.slice("--history=".length);
-      rest.push("--history");
-    } else if (arg === "--history" && /^-\d/.test(args[i + 1] ?? "")) {
-      inlineCount = args[++i];
-      rest.push(arg);
-    } else {
-      rest.push(arg);
-    }
-  }
-  return { rest, ...(inlineCount === undefined ? {} : { inlineCount }) };
-}
-
-/** A token of parseArgs' command line. */
-type Token = ReturnType<typeof parseArgs>["tokens"] extends
-  (infer T)[] | undefined ? T : never;
-
-/**
- * How many conversations `--history` lists: the `N` of `--history=N`, or
- * the argument right after `--history` (which is then no prompt's word).
- *
- * @throws {UsageError} for a count that is not a number of at least 1.
- */
-function historyCountOf(
-  tokens: readonly Token[],
-  inline: string | undefined,
-): { limit: number; token?: Token } {
-  const at = tokens.findLastIndex((token) =>
-    token.kind === "option" && token.rawName === "--history"
-  );
-  const next = tokens[at + 1];
-  const token = at !== -1 && next?.kind === "positional" &&
-      next.index === tokens[at].index + 1
-    ? next
-    : undefined;
-  const text = token?.kind === "positional" ? token.value : inline;
-  if (text === undefined) return { limit: DEFAULT_HISTORY_LIMIT };
-  const limit = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(limit) || limit < 1) {
-    throw new UsageError(
-      "--history takes how many conversations to list (a number of at " +
-        `least 1), not ${JSON.stringify(text)}`,
-    );
-  }
-  return { limit, ...(token ? { token } : {}) };
 }

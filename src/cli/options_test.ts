@@ -47,6 +47,8 @@ Deno.test("parseOptions() leaves the model and system to the demo's defaults whe
     listTools: false,
     logout: undefined,
     serve: undefined,
+    execute: false,
+    completion: undefined,
     prompt: "",
   });
   assert.equal(DEFAULT_HISTORY_LIMIT, 20);
@@ -130,6 +132,46 @@ Deno.test("parseOptions() gathers -T's servers, repeated or listed with commas, 
       "--logout asks nothing: give it no prompt, --chat, --continue or --conversation",
     ),
   );
+});
+
+Deno.test("parseOptions() takes -e (--execute) with the task as the prompt, and refuses it where it cannot propose one command", async (t) => {
+  for (
+    const args of [["-e", "find", "big", "files"], [
+      "--execute",
+      "find big files",
+    ]]
+  ) {
+    await t.step(args.join(" "), () => {
+      const options = parseOptions(args);
+      assert.deepEqual([options.execute, options.prompt], [
+        true,
+        "find big files",
+      ]);
+    });
+  }
+  assert.equal(parseOptions(["Hi"]).execute, false);
+  const refused = new UsageError(
+    "-e takes one command from one answer: not with --chat (where " +
+      "/execute TASK does it), -x, --extract-last or --schema",
+  );
+  for (
+    const args of [
+      ["-e", "--chat"],
+      ["-e", "-x", "list"],
+      ["-e", "--extract-last", "list"],
+      ["-e", "--schema", "{}", "list"],
+    ]
+  ) {
+    await t.step(args.join(" "), () => {
+      assert.throws(() => parseOptions(args), refused);
+    });
+  }
+  await t.step("-e --history", () => {
+    assert.throws(
+      () => parseOptions(["-e", "--history"]),
+      new UsageError("--history asks nothing: not with -e"),
+    );
+  });
 });
 
 Deno.test("parseOptions() gathers -a, -f and the sampling options, --temperature over -o's", () => {

@@ -60,6 +60,8 @@ export interface Request {
   render?: MarkdownOptions;
   /** Print only the answer's first or last fenced code block (`-x`). */
   extract?: "first" | "last";
+  /** Print nothing of the answer: the caller takes its text (`-e`'s command). */
+  quiet?: boolean;
   /**
    * The request body's other fields: the sampling options as the target's
    * server takes them, `response_format` for `--schema`.

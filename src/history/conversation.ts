@@ -8,6 +8,7 @@
 import type { Attachment, ContentPart } from "../files/attachments.ts";
 import { partsOf } from "../files/parts.ts";
 import type { SamplingOptions } from "../config/sampling.ts";
+import type { Execution } from "./executions.ts";
 
 /** How an exchange ended. */
 export type Outcome =
@@ -53,6 +54,8 @@ export interface Exchange {
    * assistant message that called tools, then a `tool` message per call.
    */
   toolMessages?: ToolMessage[];
+  /** What became of the command it proposed (`-e`), decision by decision. */
+  executions?: Execution[];
 }
 
 /** One line of `--history`. */

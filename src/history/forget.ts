@@ -32,6 +32,10 @@ export function forget(db: DatabaseSync, ids: readonly number[]): Forgotten {
   try {
     const inList = "IN (SELECT value FROM json_each(?))";
     db.prepare(
+      `DELETE FROM executions WHERE exchange_id IN
+        (SELECT id FROM exchanges WHERE conversation_id ${inList})`,
+    ).run(list);
+    db.prepare(
       `DELETE FROM exchange_attachments WHERE exchange_id IN
         (SELECT id FROM exchanges WHERE conversation_id ${inList})`,
     ).run(list);

@@ -8,9 +8,10 @@
 import type { DatabaseSync } from "node:sqlite";
 import { HistoryError } from "./errors.ts";
 import { API_CHOICES } from "./api_memory.ts";
+import { EXECUTIONS } from "./executions.ts";
 
 /** The schema version this code writes, kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** Schema migrations: entry `n` takes `user_version` n to n + 1. */
 const MIGRATIONS = [
@@ -116,6 +117,8 @@ const MIGRATIONS = [
   // Which API a server and a model are asked through, as runs found out
   // (see api_memory.ts).
   API_CHOICES,
+  // What became of each command -e proposed (see executions.ts).
+  EXECUTIONS,
 ];
 
 /** Brings the schema to {@linkcode SCHEMA_VERSION} in one transaction. */

@@ -167,7 +167,7 @@ withVersion3(
 );
 
 withVersion3(
-  "open() brings a version 3 history to version 5, where the API a run found is kept",
+  "open() brings a version 3 history up to date, where the API a run found is kept",
   (path) => {
     {
       using history = History.open(path);
@@ -177,7 +177,7 @@ withVersion3(
       );
       history.rememberApi("https://api.openai.com/v1", "o1-pro", "responses");
     }
-    assert.equal(SCHEMA_VERSION, 5);
+    assert.equal(SCHEMA_VERSION, 6);
     using history = History.open(path, { readOnly: true });
     assert.deepEqual(
       history.rememberedApi("https://api.openai.com/v1", "o1-pro"),

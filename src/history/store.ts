@@ -34,6 +34,7 @@ import {
 import { checkedBytes, checkedFile, DamagedHistoryError } from "./checked.ts";
 import { exists, preparePrivately } from "./private_file.ts";
 import { type Begun, finishExchange, latestExchange } from "./pending.ts";
+import { addExecution, type Execution, executionsOf } from "./executions.ts";
 
 /** How long a save or an open waits for another process's lock, in ms. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -79,6 +80,7 @@ export class History implements Disposable {
   readonly #db: DatabaseSync;
   readonly #timeout: number;
   readonly #statements = new Map<string, StatementSync>();
+  #lastExchange: number | undefined;
 
   private constructor(
     readonly path: string,
@@ -193,9 +195,17 @@ export class History implements Disposable {
       files.set(sha256, bytes);
     }
     const attached = Map.groupBy(attachmentRows, (row) => row.exchange_id);
+    const executions = this.#read(() => executionsOf(this.#db, id));
     const turns = rows.map((row) => {
       const turn = toExchange(row, attached.get(row.id) ?? [], files);
       if (typeof turn === "string") throw damaged(turn);
+      const decided = executions.get(row.id);
+      if (decided) {
+        turn.executions = decided.map((each) => {
+          if (typeof each === "string") throw damaged(each);
+          return each;
+        });
+      }
       return turn;
     });
     const last = turns[turns.length - 1];
@@ -356,6 +366,16 @@ export class History implements Disposable {
     return this.#write("save to", () => this.#insert(exchange, conversationId));
   }
 
+  /** The id of the exchange this handle saved last, if it saved one. */
+  get lastExchange(): number | undefined {
+    return this.#lastExchange;
+  }
+
+  /** Keeps a decision about the command exchange `exchangeId` proposed (`-e`). */
+  saveExecution(exchangeId: number, execution: Execution): void {
+    this.#write("save to", () => addExecution(this.#db, exchangeId, execution));
+  }
+
   /**
    * Adds an exchange whose answer is not in yet (see pending.ts), as
    * {@linkcode save} does; returns its id beside its conversation's, for
@@ -489,6 +509,7 @@ export class History implements Disposable {
         ? JSON.stringify(exchange.toolMessages)
         : null,
     );
+    this.#lastExchange = Number(exchangeId);
     for (const [position, each] of (exchange.attachments ?? []).entries()) {
       const { bytes, sha256 } = each;
       if (bytes && sha256) {

@@ -19,6 +19,7 @@ import { conversationToContinue } from "./use.ts";
 import { cut, flatten } from "../text/line.ts";
 import { describe } from "../files/attachments.ts";
 import { describeOptions } from "../config/sampling.ts";
+import type { Execution } from "./executions.ts";
 
 /** Local time as `2026-11-27 23:14`. */
 function localTime(date: Date): string {
@@ -191,8 +192,48 @@ export function transcriptParts(
     }
     const usage = tokensLine(turn.usage);
     if (usage !== undefined) say(usage);
+    say(...executionLines(turn.executions ?? []));
   }
   return parts;
+}
+
+/**
+ * What became of the command a turn proposed (`-e`), a decision a line:
+ * the command as it stood (`$ `, and its later lines indented), what was
+ * decided, a run's exit code, and the danger check's reasons.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { executionLines } from "./transcript.ts";
+ * const at = new Date();
+ * assert.deepEqual(
+ *   executionLines([
+ *     { command: "rm -rf build", shell: "bash", danger: ["removes files (rm)"], decision: "described", at },
+ *     { command: "ls -la\npwd", shell: "bash", danger: [], decision: "executed", exitCode: 0, at },
+ *   ]),
+ *   [
+ *     "$ rm -rf build  (described; ⚠ removes files (rm))",
+ *     "$ ls -la",
+ *     "  pwd  (executed, exit 0)",
+ *   ],
+ * );
+ * ```
+ */
+export function executionLines(executions: Execution[]): string[] {
+  return executions.flatMap(({ command, danger, decision, exitCode }) => {
+    const what = decision === "executed"
+      ? `executed, exit ${exitCode ?? "unknown"}`
+      : decision === "printed"
+      ? "printed, not run"
+      : decision;
+    const note = [what, ...danger.map((reason) => `⚠ ${reason}`)].join("; ");
+    const lines = command.split("\n").map((line, i) =>
+      `${i === 0 ? "$" : " "} ${line}`
+    );
+    lines[lines.length - 1] += `  (${note})`;
+    return lines;
+  });
 }
 
 /** The most characters of a tool call's arguments or result a transcript shows. */

@@ -7,6 +7,7 @@
  */
 import { ConfigError, type Variables } from "../config/connection.ts";
 import type { Conversation, Exchange } from "./conversation.ts";
+import type { Execution } from "./executions.ts";
 import {
   ConversationGoneError,
   HistoryError,
@@ -132,6 +133,8 @@ export function conversationToContinue(
  */
 export class Recorder {
   #warned = false;
+  /** The id of the exchange saved last, once a save went through. */
+  lastExchange: number | undefined;
 
   constructor(
     readonly place: HistoryPlace,
@@ -149,6 +152,8 @@ export class Recorder {
       } catch (error) {
         if (!(error instanceof ConversationGoneError)) throw error;
         return this.#saveAnew(history, path, exchange, conversationId!);
+      } finally {
+        this.lastExchange = history.lastExchange;
       }
     });
   }
@@ -207,6 +212,14 @@ export class Recorder {
         `conversation ${id}`,
     );
     return id;
+  }
+
+  /**
+   * Keeps a decision about the command exchange `exchangeId` proposed
+   * (`-e`); whatever goes wrong is the one warning, as for a save.
+   */
+  execution(exchangeId: number, execution: Execution): void {
+    this.#use((history) => history.saveExecution(exchangeId, execution));
   }
 
   /**

@@ -82,12 +82,34 @@ export interface Io {
   fetch: typeof globalThis.fetch;
   /** Opens a sign-in page in the browser (`src/tools/browser.ts` unless given). */
   openBrowser?(url: string): Promise<void>;
+  /** The operating system (`Deno.build.os`, unless a test gives another). */
+  os?: typeof Deno.build.os;
+  /** The programs `-e` starts in the terminal; none may be started without it. */
+  programs?: Programs;
   /**
    * Calls `handler` when the user presses Ctrl-C or the process gets SIGTERM
    * or SIGHUP, until disposed; outside that span they end the program as
    * usual.
    */
   onInterrupt(handler: (signal: StopSignal) => void): Disposable;
+}
+
+/** Starting a program that shares the terminal: the shell `-e` runs a command in. */
+export interface Programs {
+  /** Whether this run may start `program` (Deno's `--allow-run`). */
+  mayRun(program: string): boolean;
+  /**
+   * Runs `program` with `args` in the terminal (stdin, stdout and stderr
+   * shared) and resolves with its exit code: 128 + N when signal N ended
+   * it. `windowsRawArguments` passes the arguments to Windows as they are.
+   *
+   * @throws {Error} when it cannot start (not found, not allowed).
+   */
+  run(
+    program: string,
+    args: string[],
+    options?: { windowsRawArguments?: boolean },
+  ): Promise<number>;
 }
 
 /**
@@ -252,6 +274,25 @@ export function denoIo(): Io {
         : pipedLines(),
     fetch: globalThis.fetch,
     onInterrupt: onStopSignal,
+    os: Deno.build.os,
+    programs: {
+      mayRun: (program) =>
+        Deno.permissions.querySync({ name: "run", command: program }).state ===
+          "granted",
+      run: async (program, args, options) => {
+        const child = new Deno.Command(program, {
+          args,
+          stdin: "inherit",
+          stdout: "inherit",
+          stderr: "inherit",
+          ...(options?.windowsRawArguments
+            ? { windowsRawArguments: true }
+            : {}),
+        }).spawn();
+        // Deno gives a signal's end as 128 + N already.
+        return (await child.status).code;
+      },
+    },
   };
 }
 

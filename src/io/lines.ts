@@ -22,6 +22,22 @@ export interface LineReader extends Disposable {
   read(prompt: string, options?: ReadOptions): Promise<string | undefined>;
   /** Shows `text` after `prompt` as if it had been typed (at a terminal only). */
   echo?(prompt: string, text: string): Promise<void>;
+  /**
+   * Shows `prompt` and resolves with the next key pressed, at a terminal in
+   * raw mode (no Enter needed): a character, or an escape sequence whole
+   * (an arrow key); Enter is `"\r"`, Ctrl-C `"\x03"`, Ctrl-D `"\x04"`. Keys
+   * typed before the prompt shows do not answer it; of a burst (a paste),
+   * the first key answers and the rest are dropped. `undefined` at the end
+   * of input.
+   */
+  key?(prompt: string): Promise<string | undefined>;
+  /**
+   * Lends the terminal to a program that runs in it: its usual mode back,
+   * and nothing read from it until the next `read` or `key`. An answer to a
+   * question (a key, or a line read with `answer`) already stops the
+   * reading, so that what is typed next reaches the program.
+   */
+  release?(): void;
 }
 
 /** How one line is read. */
@@ -29,6 +45,8 @@ export interface ReadOptions {
   onInterrupt?: () => void;
   /** The line answers a question: it is not kept as an input. */
   answer?: boolean;
+  /** Text the line begins with, to edit (at a terminal only). */
+  prefill?: string;
 }
 
 /** What the chat's line reader keeps from one session to the next. */
@@ -144,6 +162,16 @@ export class LineGate {
     this.#held = "";
   }
 
+  /**
+   * The first key of what is held (a character, or an escape sequence
+   * whole), or `""` when nothing is; everything held is dropped with it.
+   */
+  key(): string {
+    const key = this.#held.match(KEY)?.[0] ?? "";
+    this.#held = "";
+    return key;
+  }
+
   /** Whether a whole line (ended by Enter) is waiting. */
   get hasLine(): boolean {
     return /[\r\n]/.test(this.#held);
@@ -163,6 +191,13 @@ export class LineGate {
     return text;
   }
 }
+
+/**
+ * One key at the start of what a terminal sends: an escape sequence (CSI,
+ * SS3, or Alt with a key), or one character.
+ */
+// deno-lint-ignore no-control-regex
+const KEY = /^(?:\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|.)?|.)/su;
 
 /** Bracketed paste on and off (xterm's mode 2004). */
 const PASTE_ON = "\x1b[?2004h";
@@ -202,10 +237,12 @@ export interface TerminalOptions {
  * the line and Ctrl-D on an empty line ends the input. While an answer streams
  * bracketed paste is off and the terminal echoes nothing (cbreak mode: Ctrl-C
  * still sends SIGINT and stops the answer); what is typed then waits for the
- * next prompt. A question (`answer`) is different: what was typed before it
- * shows does not answer it, and is dropped, with the keys that arrive while
- * it waits {@linkcode SETTLE_MS} to show. Disposing of the reader ends the
- * input and leaves the terminal as it was found.
+ * next prompt. A question (`answer`, or a `key`) is different: what was typed
+ * before it shows does not answer it, and is dropped, with the keys that
+ * arrive while it waits {@linkcode SETTLE_MS} to show; once it is answered,
+ * nothing more is read until the next question or prompt, so that a program
+ * started in the terminal (`release`) gets what is typed. Disposing of the
+ * reader ends the input and leaves the terminal as it was found.
  */
 export function terminalLines(options: TerminalOptions): LineReader {
   let session: Promise<Session> | undefined;
@@ -221,6 +258,14 @@ export function terminalLines(options: TerminalOptions): LineReader {
       session ??= startSession(options);
       (await session).write(`${prompt}${text}\n`);
     },
+    async key(prompt) {
+      if (closed) return undefined;
+      session ??= startSession(options);
+      return await (await session).key(prompt);
+    },
+    release() {
+      session?.then((it) => it.release());
+    },
     [Symbol.dispose]() {
       closed = true;
       session?.then((it) => it.close());
@@ -230,7 +275,9 @@ export function terminalLines(options: TerminalOptions): LineReader {
 
 interface Session {
   read(prompt: string, options?: ReadOptions): Promise<string | undefined>;
+  key(prompt: string): Promise<string | undefined>;
   write(text: string): void;
+  release(): void;
   close(): void;
 }
 
@@ -264,11 +311,33 @@ async function startSession(options: TerminalOptions): Promise<Session> {
   let waiting: ((line: string | undefined) => void) | undefined;
   let interrupted: (() => void) | undefined; // this read ends on Ctrl-C
   let inputs: string[] | undefined; // the Up arrow's, while a question is asked
+  let keyed: ((key: string | undefined) => void) | undefined; // a key is awaited
+  // A question was answered: nothing is read until the next one, or the
+  // next prompt (a program may be given the terminal meanwhile).
+  let held = false;
+  let resume: (() => void) | undefined;
+  const reads = () => {
+    held = false;
+    resume?.();
+    resume = undefined;
+  };
   const pump = () => {
+    if (keyed) {
+      const key = gate.key();
+      if (key === "") return;
+      const answer = keyed;
+      keyed = undefined;
+      held = true;
+      answer(key);
+      return;
+    }
     while (open && !ended) {
       const text = gate.take();
       if (text === "") return;
-      if (/[\r\n]$/.test(text)) open = false; // one line a prompt
+      if (/[\r\n]$/.test(text)) {
+        open = false; // one line a prompt
+        if (inputs) held = true; // a question's answer
+      }
       input.write(text);
     }
   };
@@ -298,6 +367,8 @@ async function startSession(options: TerminalOptions): Promise<Session> {
     ended = true;
     if (waiting) out.write("\n");
     finish(undefined);
+    keyed?.(undefined);
+    keyed = undefined;
   });
   rl.on("SIGINT", () => {
     const interrupt = interrupted;
@@ -315,25 +386,40 @@ async function startSession(options: TerminalOptions): Promise<Session> {
     out.write("^C\n");
     rl.prompt();
   });
+  // Reads only while something may take what is typed: a read of the
+  // terminal that waits when nothing does would take the first keys typed
+  // to a program started in it.
   const reading = (async () => {
-    for await (const chunk of device.readable) {
-      gate.add(paste.decode(utf8.decode(chunk, { stream: true })));
+    const reader = device.readable.getReader();
+    while (!ended) {
+      if (held) {
+        await new Promise<void>((resolve) => resume = resolve);
+        continue;
+      }
+      const { value, done } = await reader.read();
+      if (done) break;
+      gate.add(paste.decode(utf8.decode(value, { stream: true })));
       pump();
     }
   })().catch(() => {}).finally(() => {
     input.end(); // the terminal went away: readline closes
   });
+  // Keys typed before a question shows do not answer it: what is held goes,
+  // and so does what arrives while keys already typed come in (the
+  // terminal echoes nothing meanwhile).
+  const drained = async () => {
+    gate.clear();
+    reads();
+    await settle();
+    gate.clear();
+  };
   answering();
   return {
-    async read(prompt, { onInterrupt, answer = false } = {}) {
+    async read(prompt, { onInterrupt, answer = false, prefill } = {}) {
       if (ended) return undefined;
+      reads();
       if (answer) {
-        // Keys typed before the question shows do not answer it: what is
-        // held goes, and so does what arrives while keys already typed
-        // come in (the terminal echoes nothing meanwhile).
-        gate.clear();
-        await settle();
-        gate.clear();
+        await drained();
         if (ended) return undefined;
       }
       return await new Promise((resolve) => {
@@ -344,14 +430,37 @@ async function startSession(options: TerminalOptions): Promise<Session> {
         out.write(PASTE_ON);
         rl.setPrompt(prompt);
         rl.prompt();
+        // As if typed: a line break in it stays in the line, as a paste's.
+        if (prefill) rl.write(prefill.replace(/\r\n|\r|\n/g, PASTED_NEWLINE));
         open = true;
         pump();
       });
     },
+    async key(prompt) {
+      if (ended) return undefined;
+      await drained();
+      if (ended) return undefined;
+      return await new Promise((resolve) => {
+        keyed = resolve;
+        device.setRaw(true);
+        out.write(prompt);
+        pump();
+      });
+    },
     write: (text) => void out.write(text),
+    release() {
+      held = true;
+      out.write(PASTE_OFF);
+      try {
+        device.setRaw(false);
+      } catch {
+        // stdin is no longer a terminal
+      }
+    },
     close() {
       ended = true;
       open = false;
+      resume?.();
       rl.close();
       out.write(PASTE_OFF);
       try {

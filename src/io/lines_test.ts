@@ -116,3 +116,163 @@ Deno.test("terminalLines() drops what was typed before a question shows: it answ
     },
   );
 });
+
+/**
+ * A terminal whose keys are read only when the reader asks (as Deno's
+ * stdin is): `pending` says whether a read waits for a key, and `modes`
+ * lists how the terminal was set.
+ */
+function pulledTerminal() {
+  const typed: string[] = [];
+  let wake: (() => void) | undefined;
+  let pending = false;
+  const readable = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      pending = true;
+      while (typed.length === 0) {
+        await new Promise<void>((resolve) => wake = resolve);
+      }
+      pending = false;
+      controller.enqueue(new TextEncoder().encode(typed.shift()));
+    },
+  }, { highWaterMark: 0 });
+  const modes: string[] = [];
+  const output = new PassThrough();
+  let shown = "";
+  output.on("data", (chunk) => void (shown += String(chunk)));
+  return {
+    device: {
+      readable,
+      setRaw: (raw: boolean, mode?: { cbreak: boolean }) =>
+        void modes.push(raw ? (mode?.cbreak ? "cbreak" : "raw") : "cooked"),
+      output,
+    },
+    settle: async () => {
+      await turns();
+      await turns();
+    },
+    type: (text: string) => {
+      typed.push(text);
+      wake?.();
+    },
+    get pending() {
+      return pending;
+    },
+    get shown() {
+      return shown;
+    },
+    modes,
+  };
+}
+
+Deno.test("terminalLines().key() answers with the first key typed once it shows: keys typed before, and the rest of a burst, do not answer", async (t) => {
+  for (
+    const [name, before, after, key] of [
+      ["typed ahead, then a key", "e", "a", "a"],
+      ["a burst (a paste)", "", "dm\r", "d"],
+      ["Enter", "", "\r", "\r"],
+      ["an arrow key, whole", "", "\x1b[A", "\x1b[A"],
+      ["Ctrl-C, raw", "", "\x03", "\x03"],
+      ["a character of two bytes", "", "é", "é"],
+    ] as const
+  ) {
+    await t.step(name, async () => {
+      const terminal = pulledTerminal();
+      using lines = terminalLines({ output: "stdout", ...terminal });
+      terminal.type("first\r");
+      assert.equal(await lines.read("> "), "first");
+      if (before) terminal.type(before);
+      await turns();
+      const asked = lines.key!("[e]xecute? ");
+      await terminal.settle();
+      await turns();
+      assert.ok(terminal.shown.endsWith("[e]xecute? "), terminal.shown);
+      terminal.type(after);
+      assert.equal(await asked, key);
+      assert.equal(terminal.modes.at(-1), "raw");
+    });
+  }
+});
+
+Deno.test("terminalLines() reads nothing once a question is answered, until the next prompt: a program given the terminal gets what is typed", async (t) => {
+  await t.step("after a key", async () => {
+    const terminal = pulledTerminal();
+    using lines = terminalLines({ output: "stdout", ...terminal });
+    const asked = lines.key!("? ");
+    await terminal.settle();
+    await turns();
+    terminal.type("e");
+    assert.equal(await asked, "e");
+    await turns();
+    assert.equal(
+      terminal.pending,
+      false,
+      "a read waits for the program's keys",
+    );
+    lines.release!();
+    await turns();
+    assert.deepEqual(terminal.modes.slice(-2), ["raw", "cooked"]);
+    assert.ok(terminal.shown.endsWith("\x1b[?2004l"));
+    const next = lines.read("> ");
+    await turns();
+    assert.equal(terminal.pending, true);
+    terminal.type("more\r");
+    assert.equal(await next, "more");
+  });
+  await t.step("after a line that answers a question", async () => {
+    const terminal = pulledTerminal();
+    using lines = terminalLines({ output: "stdout", ...terminal });
+    const asked = lines.read("Type yes: ", { answer: true });
+    await terminal.settle();
+    await turns();
+    terminal.type("yes\r");
+    assert.equal(await asked, "yes");
+    await turns();
+    assert.equal(terminal.pending, false);
+  });
+  await t.step("but a message's line keeps the reading on", async () => {
+    const terminal = pulledTerminal();
+    using lines = terminalLines({ output: "stdout", ...terminal });
+    const read = lines.read("> ");
+    await turns();
+    terminal.type("hello\r");
+    assert.equal(await read, "hello");
+    await turns();
+    assert.equal(terminal.pending, true);
+  });
+});
+
+Deno.test("terminalLines().read() with prefill puts the text in the line to edit, a line break in it kept", async (t) => {
+  for (
+    const [name, prefill, typed, line] of [
+      ["edited at its end", "ls -la", "\x7f\x7fh\r", "ls -h"],
+      ["taken as it is", "ls -la", "\r", "ls -la"],
+      ["of two lines", "cd build\nmake", " -j\r", "cd build\nmake -j"],
+    ] as const
+  ) {
+    await t.step(name, async () => {
+      const terminal = pulledTerminal();
+      using lines = terminalLines({ output: "stdout", ...terminal });
+      const edited = lines.read("$ ", { answer: true, prefill });
+      await terminal.settle();
+      await turns();
+      const shown = prefill.replaceAll("\n", PASTED_NEWLINE);
+      assert.ok(terminal.shown.endsWith(`$ \x1b[3G${shown}`), terminal.shown);
+      terminal.type(typed);
+      assert.equal(await edited, line);
+    });
+  }
+});
+
+Deno.test("terminalLines().key() resolves undefined once the input ends", async () => {
+  const terminal = fakeTerminal();
+  const lines = terminalLines({ output: "stdout", ...terminal });
+  const asked = lines.key!("? ");
+  await turns();
+  terminal.settled();
+  await turns();
+  terminal.close();
+  assert.equal(await asked, undefined);
+  lines[Symbol.dispose]();
+  assert.equal(await lines.key!("? "), undefined);
+});

@@ -12,7 +12,7 @@
 
 # What a run may read of the environment: the program's own variables are
 # all GPT4O_*; src/launch/permissions.ts reads this line as PROGRAM_ENV.
-env='GPT4O_*,OPENAI_API_KEY,OPENAI_BASE_URL,OPENAI_ORG_ID,OPENAI_PROJECT_ID,OPENAI_CUSTOM_HEADERS,OPENROUTER_API_KEY,GROQ_API_KEY,DEEPSEEK_API_KEY,MISTRAL_API_KEY,GEMINI_API_KEY,TOGETHER_API_KEY,OLLAMA_HOST,XDG_DATA_HOME,HOME,APPDATA,XDG_CONFIG_HOME,TERM,TERM_PROGRAM,VTE_VERSION,WT_SESSION,DENO_DIR,XDG_CACHE_HOME,LOCALAPPDATA,SystemRoot,HTTPS_PROXY,https_proxy,HTTP_PROXY,http_proxy,ALL_PROXY,all_proxy,NO_PROXY,no_proxy,NODE_EXTRA_CA_CERTS,DENO_CERT,DENO_TLS_CA_STORE,BROWSER,DISPLAY,WAYLAND_DISPLAY,XDG_RUNTIME_DIR,DBUS_SESSION_BUS_ADDRESS,XDG_CURRENT_DESKTOP,XDG_SESSION_TYPE,DESKTOP_SESSION,XDG_DATA_DIRS,XDG_CONFIG_DIRS,LANG,PATH'
+env='GPT4O_*,OPENAI_API_KEY,OPENAI_BASE_URL,OPENAI_ORG_ID,OPENAI_PROJECT_ID,OPENAI_CUSTOM_HEADERS,OPENROUTER_API_KEY,GROQ_API_KEY,DEEPSEEK_API_KEY,MISTRAL_API_KEY,GEMINI_API_KEY,TOGETHER_API_KEY,OLLAMA_HOST,XDG_DATA_HOME,HOME,APPDATA,XDG_CONFIG_HOME,TERM,TERM_PROGRAM,VTE_VERSION,WT_SESSION,DENO_DIR,XDG_CACHE_HOME,LOCALAPPDATA,SystemRoot,HTTPS_PROXY,https_proxy,HTTP_PROXY,http_proxy,ALL_PROXY,all_proxy,NO_PROXY,no_proxy,NODE_EXTRA_CA_CERTS,DENO_CERT,DENO_TLS_CA_STORE,BROWSER,DISPLAY,WAYLAND_DISPLAY,XDG_RUNTIME_DIR,DBUS_SESSION_BUS_ADDRESS,XDG_CURRENT_DESKTOP,XDG_SESSION_TYPE,DESKTOP_SESSION,XDG_DATA_DIRS,XDG_CONFIG_DIRS,LANG,SHELL,ComSpec,PSModulePath,PATH'
 # No permission: V8's young generation capped, so that a long stream's
 # memory stays flat (MEMORY_FLAG in src/launch/permissions.ts).
 memory='--v8-flags=--max-semi-space-size=4'
@@ -104,10 +104,13 @@ case $file in *,*) file= ;; esac
 read=.env${folder:+,$folder}${file:+,$file}
 
 # The files the command line names may be read: each -a, -f, --import and
-# --schema @FILE, and with --chat the folder it starts in, for /attach.
+# --schema @FILE, and with --chat the folder it starts in, for /attach. A
+# run with -e (alone or among short flags: -ve), or the chat's /execute,
+# may start the user's shell.
 take=
 tools=
 serve=
+execute=
 for arg in "$@"; do
   path=
   case $take in
@@ -124,9 +127,23 @@ for arg in "$@"; do
       --attach=* | --file=* | --import=*) path=${arg#*=} ;;
       --schema=@*) path=${arg#--schema=@} ;;
       -a?* | -f?*) path=${arg#-?} ;;
-      --chat) path=. ;;
+      --chat) path=. execute=1 ;;
+      --execute) execute=1 ;;
       -T* | --tools | --tools=* | --list-tools) tools=1 ;;
       --serve) serve=$serving ;;
+      -[!-]*)
+        # Short flags that take no value, up to an -e.
+        flag=${arg#-}
+        while :; do
+          case $flag in
+            e*)
+              execute=1
+              break
+              ;;
+            [xvch]*) flag=${flag#?} ;;
+            *) break ;;
+          esac
+        done ;;
     esac
   fi
   case $path in
@@ -185,11 +202,28 @@ if [ -n "$tools" ]; then
     case ",$run," in *",$command,"*) ;; *) run="${run:+$run,}$command" ;; esac
   done
 fi
+# -e's shell: $SHELL as it is set, else sh (as src/shell/shell.ts decides).
+if [ -n "$execute" ]; then
+  trimmed "${SHELL-}"
+  value=${value:-sh}
+  case $value in
+    *,*) ;;
+    *) case ",$run," in *",$value,"*) ;; *) run="${run:+$run,}$value" ;; esac ;;
+  esac
+fi
+# A shell's completion (`--completions SHELL`, and `--complete KIND` at each
+# Tab) reads the config file and the history, and nothing else: no network,
+# no writing, no program to start.
+net=--allow-net
+case ${1-} in
+  --complete | --complete=* | --completions | --completions=*)
+    net= folder= run= ;;
+esac
 # Deno names each program of the list it cannot find, on every start.
 quiet=
 case $run in *,*) quiet=--quiet ;; esac
 
-set -- run $flags --no-prompt "$memory" $serve --allow-net "--allow-env=$env$keys" \
+set -- run $flags --no-prompt "$memory" $serve $net "--allow-env=$env$keys" \
   "--allow-read=$read" ${folder:+"--allow-write=$folder"} \
   ${run:+"--allow-run=$run"} $quiet "$program" "$@"
 if [ -n "$print" ]; then

@@ -210,6 +210,83 @@ launcherTest(
 );
 
 launcherTest(
+  "the launcher lets a run with -e, --execute or --chat start the user's shell ($SHELL as it is set, else sh), and no other run, as runFlags() does",
+  async (launched) => {
+    const shells = [
+      undefined,
+      "/bin/bash",
+      " /usr/bin/zsh ",
+      "fish",
+      "",
+      "  ",
+      "/opt/a,b/sh",
+      "/home/a b/bin/sh",
+    ];
+    const lines = [
+      ["-e", "list the files"],
+      ["--execute", "list the files"],
+      ["-ve", "list"],
+      ["-xhe", "list"],
+      ["--chat"],
+      ["-me", "Hi"],
+      ["-a", "-e", "Hi"],
+      ["--", "-e"],
+      ["Hi"],
+      ["-T", "files", "-e", "list"],
+    ];
+    for (const SHELL of shells) {
+      const env = {
+        HOME: launched.dir,
+        ...(SHELL === undefined ? {} : { SHELL }),
+      };
+      for (const args of lines) await launched.runsAsRunFlags(args, env);
+    }
+    const granted = (args: string[], env: Record<string, string>) =>
+      runFlags((name) => env[name], "linux", args, { deno: "/opt/deno" })
+        .filter((flag) => /^--(allow-run|quiet)/.test(flag));
+    assert.deepEqual(granted(["-e", "x"], { SHELL: "/bin/zsh" }), [
+      "--allow-run=/bin/zsh",
+    ]);
+    assert.deepEqual(granted(["--chat"], {}), ["--allow-run=sh"]);
+    assert.deepEqual(granted(["x"], { SHELL: "/bin/zsh" }), []);
+    assert.deepEqual(
+      granted(["-T", "x", "-e", "y"], { SHELL: "/bin/zsh", BROWSER: "w3m" }),
+      ["--allow-run=/opt/deno,w3m,/bin/zsh", "--quiet"],
+    );
+  },
+);
+
+launcherTest(
+  "the launcher gives a shell's completion no network, no writing and no program to start, as runFlags() does",
+  async (launched) => {
+    const env = { HOME: launched.dir };
+    const path = `${launched.dir}/.config/gpt4o/config.toml`;
+    Deno.mkdirSync(`${launched.dir}/.config/gpt4o`, { recursive: true });
+    const config = 'tools = ["git"]\n[mcp.git]\ncommand = "uvx"\n';
+    Deno.writeTextFileSync(path, config);
+    const lines = [
+      ["--complete", "roles"],
+      ["--complete=conversations"],
+      ["--completions", "bash"],
+      ["--completions=fish"],
+    ];
+    for (const args of lines) {
+      await launched.runsAsRunFlags(args, env, config);
+      assert.deepEqual(
+        runFlags((name) => env[name as "HOME"], "linux", args, {
+          deno: launched.deno,
+          config,
+        }).filter((flag) => /^--allow-(net|write|run)/.test(flag)),
+        [],
+        args.join(" "),
+      );
+    }
+    // Not when the option comes later: the launcher reads the first word.
+    await launched.runsAsRunFlags(["Hi", "--complete"], env, config);
+  },
+);
+
+launcherTest(
   "--print shows what the launcher would run, starting with the deno it found on PATH",
   async (launched) => {
     const { code, stdout } = await new Deno.Command(SH, {
@@ -295,6 +372,47 @@ withDeno(
           ".env": { read: "granted", write: "prompt" },
         },
         env: "granted",
+        net: "granted",
+        run: "prompt",
+      });
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+withDeno(
+  "the launcher runs a shell's --complete with the config file and the history to read, and no network, writing or program",
+  async () => {
+    if (Deno.build.os === "windows") return;
+    Deno.mkdirSync(TMP, { recursive: true });
+    const dir = await Deno.makeTempDir({ dir: TMP, prefix: "launcher-" });
+    try {
+      const history = `${dir}/history`;
+      const config = `${dir}/config.toml`;
+      // Tools on for every run: a question could start sh, a Tab may not.
+      Deno.writeTextFileSync(
+        config,
+        'tools = ["x"]\n[mcp.x]\ncommand = "sh"\n',
+      );
+      const { code, stdout } = await new Deno.Command(SH, {
+        args: [LAUNCHER, "deno", PROBE, "--complete", history, config],
+        clearEnv: true,
+        env: {
+          PATH: Deno.env.get("PATH") ?? "",
+          GPT4O_HISTORY: `${history}/h.db`,
+          GPT4O_CONFIG: config,
+        },
+      }).output();
+      assert.equal(code, 0);
+      assert.deepEqual(JSON.parse(new TextDecoder().decode(stdout)), {
+        states: {
+          [history]: { read: "granted", write: "prompt" },
+          [config]: { read: "granted", write: "prompt" },
+        },
+        env: "granted",
+        net: "prompt",
+        run: "prompt",
       });
     } finally {
       await Deno.remove(dir, { recursive: true });

@@ -22,6 +22,7 @@ import {
 } from "../config/paths.ts";
 import { CONFIG_ENV_VARIABLES, configPath } from "../config/file.ts";
 import { opener } from "../tools/browser.ts";
+import { shellOf } from "../shell/shell.ts";
 
 /**
  * The variables Deno itself reads to find its cache of modules: a sandboxed
@@ -229,6 +230,32 @@ export function mayUseTools(args: readonly string[], config = ""): boolean {
 }
 
 /**
+ * Whether a command line may run a command in the user's shell: it names
+ * `-e` (alone, or after short flags that take no value: `-ve`),
+ * `--execute`, or `--chat` (whose `/execute` does it). Read as the program
+ * reads options, up to a `--`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mayExecute } from "./permissions.ts";
+ * assert.equal(mayExecute(["-e", "list the files"]), true);
+ * assert.equal(mayExecute(["-ve", "list the files"]), true);
+ * assert.equal(mayExecute(["-me", "Hi"]), false); // -m's value is "e"
+ * assert.equal(mayExecute(["--", "-e"]), false);
+ * ```
+ */
+export function mayExecute(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  return (end < 0 ? args : args.slice(0, end)).some((arg, i, all) =>
+    // The value of an option that takes a file is no flag.
+    !["-a", "--attach", "-f", "--file", "--import", "--schema"].includes(
+      all[i - 1],
+    ) && /^(-[xvch]*e|--execute$|--chat$)/.test(arg)
+  );
+}
+
+/**
  * What a run that may use tools may start: `deno`, for the sandboxed
  * servers, and each program a `command` server of the config file's text
  * names (one that holds a comma cannot be granted). A program allowed to run
@@ -288,6 +315,23 @@ export function denoCommand(): string {
 }
 
 /**
+ * Whether a command line is a shell's completion: `--completions SHELL`, or
+ * `--complete KIND` at a Tab. It reads the config file and the history, and
+ * needs no network, no writing and no program to start.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { completes } from "./permissions.ts";
+ * assert.equal(completes(["--complete", "roles"]), true);
+ * assert.equal(completes(["-m", "x", "--completions", "bash"]), false);
+ * ```
+ */
+export function completes(args: readonly string[]): boolean {
+  return /^--complet(e|ions)(=|$)/.test(args[0] ?? "");
+}
+
+/**
  * The `deno run` flags of one run: no prompt, {@linkcode MEMORY_FLAG} (and
  * {@linkcode SERVE_FLAG} with `--serve`), the network, the variables of
  * {@linkcode PROGRAM_ENV}, reading `.env`, the history folder, the config
@@ -295,7 +339,9 @@ export function denoCommand(): string {
  * history folder only (nothing when history is off); when the run may use
  * tools (`tools` says how to tell, see {@linkcode mayUseTools}), starting
  * the programs of {@linkcode toolPrograms} and the one that opens a sign-in
- * page (`src/tools/browser.ts`).
+ * page (`src/tools/browser.ts`); when it may run a command (see
+ * {@linkcode mayExecute}), starting the user's shell. A shell's completion (see
+ * {@linkcode completes}) gets no network, no writing and no program to start.
  *
  * @example
  * ```ts
@@ -314,14 +360,16 @@ export function runFlags(
   args: readonly string[] = [],
   tools?: { deno: string; config?: string },
 ): string[] {
-  const run = tools && mayUseTools(args, tools.config)
-    ? [
-      ...new Set([
-        ...toolPrograms(tools.deno, tools.config),
-        opener(env, os).command,
-      ]),
-    ].filter((each) => !each.includes(","))
-    : [];
+  const completing = completes(args);
+  const run = completing ? [] : [
+    ...new Set([
+      ...tools && mayUseTools(args, tools.config)
+        ? [...toolPrograms(tools.deno, tools.config), opener(env, os).command]
+        : [],
+      // -e's shell, as src/shell/shell.ts finds it.
+      ...mayExecute(args) ? [shellOf(env, os).program] : [],
+    ]),
+  ].filter((each) => !each.includes(","));
   const folder = grantedFolder(env, os);
   const config = configPath(env, os);
   const read = [
@@ -334,10 +382,10 @@ export function runFlags(
     "--no-prompt",
     MEMORY_FLAG,
     ...serves(args) ? [SERVE_FLAG] : [],
-    "--allow-net",
+    ...completing ? [] : ["--allow-net"],
     `--allow-env=${[...PROGRAM_ENV, ...keyVariables(tools?.config)].join(",")}`,
     `--allow-read=${read.filter(Boolean).join(",")}`,
-    ...folder ? [`--allow-write=${folder}`] : [],
+    ...folder && !completing ? [`--allow-write=${folder}`] : [],
     ...run.length ? [`--allow-run=${run.join(",")}`] : [],
     // Deno names each program of the list it cannot find, on every start.
     ...run.length > 1 ? ["--quiet"] : [],

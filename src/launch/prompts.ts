@@ -3,8 +3,9 @@
  * own prompt asks for what the run needs and was not given, a few questions
  * in all, before anything is read — the `OPENAI_*` variables it reads, the
  * home that places the history and the config file, `.env`, the config
- * file, the history's folder and the files the command line names — and the
- * run then answers as `deno task start` does. Without a terminal (or with
+ * file, the history's folder and the files the command line names, and for
+ * `-e` or `--chat` the user's shell and starting it — and the run then
+ * answers as `deno task start` does. Without a terminal (or with
  * `--no-prompt`) Deno answers no to each at once, and the run says in one
  * line which flag to add. Under the launchers everything is granted already
  * and nothing is asked.
@@ -97,9 +98,19 @@ export async function askForWhatIsLacking(
     await ask({ name: "read", path: folder });
     await ask({ name: "write", path: folder });
   }
-  const { namedFiles } = await import("./permissions.ts");
+  const { mayExecute, namedFiles } = await import("./permissions.ts");
   for (const path of namedFiles(args)) await ask({ name: "read", path });
+  if (!mayExecute(args)) return;
+  // -e, and the chat's /execute, run a command in the user's shell.
+  const { shellOf } = await import("../shell/shell.ts");
+  for (const variable of os === "windows" ? WINDOWS_SHELL_ENV : ["SHELL"]) {
+    await ask({ name: "env", variable });
+  }
+  await ask({ name: "run", command: shellOf(read, os).program });
 }
+
+/** What finds the shell on Windows: a PowerShell session, else cmd. */
+const WINDOWS_SHELL_ENV = ["PSModulePath", "ComSpec"];
 
 /** The key variables of the built-in providers `-m` names. */
 function providerKeys(args: readonly string[]): string[] {

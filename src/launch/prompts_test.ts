@@ -6,7 +6,15 @@ function staged(given: string[], answer = "granted") {
   const states = new Map(given.map((each) => [each, "granted"]));
   const asked: string[] = [];
   const key = (d: Deno.PermissionDescriptor) =>
-    `${d.name} ${d.name === "env" ? d.variable : "path" in d ? d.path : ""}`;
+    `${d.name} ${
+      d.name === "env"
+        ? d.variable
+        : d.name === "run"
+        ? d.command
+        : "path" in d
+        ? d.path
+        : ""
+    }`;
   const permissions: Permissions = {
     querySync: (d) => ({ state: states.get(key(d)) ?? "prompt" }),
     request: (d) => {
@@ -75,4 +83,49 @@ Deno.test("askForWhatIsLacking() on Windows asks for APPDATA, where both places 
     "read C:\\Users\\ada\\AppData\\Roaming\\gpt4o",
     "write C:\\Users\\ada\\AppData\\Roaming\\gpt4o",
   ]);
+});
+
+Deno.test("askForWhatIsLacking() asks a run with -e or --chat for the shell, and to start it", async (t) => {
+  for (
+    const [name, args, os, env, wanted] of [
+      ["-e", ["-e", "list"], "linux", { SHELL: "/bin/zsh" }, [
+        "env SHELL",
+        "run /bin/zsh",
+      ]],
+      ["--chat without $SHELL", ["--chat"], "linux", {}, [
+        "read .",
+        "env SHELL",
+        "run sh",
+      ]],
+      ["on Windows", ["-e", "list"], "windows", {
+        ComSpec: "C:\\WINDOWS\\system32\\cmd.exe",
+      }, [
+        "env PSModulePath",
+        "env ComSpec",
+        "run C:\\WINDOWS\\system32\\cmd.exe",
+      ]],
+      ["no -e", ["list"], "linux", { SHELL: "/bin/zsh" }, []],
+    ] as const
+  ) {
+    await t.step(name, async () => {
+      // All but the key given already: a plain run that asks for the rest.
+      const { asked, permissions } = staged([
+        "env OPENAI_BASE_URL",
+        "env OPENAI_CUSTOM_HEADERS",
+        "env HOME",
+        "env APPDATA",
+        "read .env",
+      ]);
+      await askForWhatIsLacking(
+        [...args],
+        permissions,
+        (variable) => (env as Record<string, string>)[variable],
+        os,
+      );
+      assert.deepEqual(
+        asked.filter((each) => each !== "env OPENAI_API_KEY"),
+        wanted,
+      );
+    });
+  }
 });

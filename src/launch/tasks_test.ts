@@ -10,6 +10,7 @@ import {
 import { TERMINAL_ENV_VARIABLES } from "../io/terminal.ts";
 import { PROVIDER_ENV_VARIABLES } from "../config/providers.ts";
 import { BROWSER_ENV } from "../tools/browser.ts";
+import { SHELL_ENV_VARIABLES } from "../shell/shell.ts";
 import project from "../../deno.json" with { type: "json" };
 
 /** The tasks that start the program, through the launcher. */
@@ -47,6 +48,7 @@ Deno.test("a run may read the variables the modules read, the program's own GPT4
     ...DENO_CACHE_ENV,
     ...DENO_NETWORK_ENV,
     ...BROWSER_ENV,
+    ...SHELL_ENV_VARIABLES,
     "PATH",
   ].filter((name) => !name.startsWith("GPT4O_")));
   assert.deepEqual(PROGRAM_ENV, ["GPT4O_*", ...read]);

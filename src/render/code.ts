@@ -7,9 +7,11 @@
 import { createLowlight } from "lowlight";
 import bash from "highlight.js/lib/languages/bash";
 import css from "highlight.js/lib/languages/css";
+import dos from "highlight.js/lib/languages/dos";
 import go from "highlight.js/lib/languages/go";
 import javascript from "highlight.js/lib/languages/javascript";
 import json from "highlight.js/lib/languages/json";
+import powershell from "highlight.js/lib/languages/powershell";
 import python from "highlight.js/lib/languages/python";
 import rust from "highlight.js/lib/languages/rust";
 import sql from "highlight.js/lib/languages/sql";
@@ -21,9 +23,11 @@ import { SGR, type Span } from "./spans.ts";
 const lowlight = createLowlight({
   bash,
   css,
+  dos,
   go,
   javascript,
   json,
+  powershell,
   python,
   rust,
   sql,
@@ -31,7 +35,9 @@ const lowlight = createLowlight({
   xml,
 });
 lowlight.registerAlias({
-  bash: ["sh", "shell", "zsh", "console"],
+  bash: ["sh", "shell", "zsh", "fish", "console"],
+  dos: ["bat", "cmd"],
+  powershell: ["pwsh", "ps1"],
   javascript: ["js", "jsx", "mjs", "cjs"],
   typescript: ["ts", "tsx", "deno"],
   python: ["py"],

@@ -70,6 +70,10 @@ export async function run(
     const { serve } = await import("../serve/serve.ts");
     return await serve(io, options, settings, secrets);
   }
+  if (options.completion?.kind === "values") {
+    const { completeValues } = await import("./complete.ts");
+    return print(io, completeValues(options.completion.of, settings));
+  }
   if (options.providers) {
     return print(io, formatProviders(read, settings.providers));
   }
@@ -112,7 +116,10 @@ export async function run(
   if (options.title !== undefined) {
     checkName(settings.history, options.title, resumed?.id);
   }
-  if (!options.chat && await opensChat(io, options, resumed, entry)) {
+  if (
+    !options.chat && !options.execute &&
+    await opensChat(io, options, resumed, entry)
+  ) {
     options = { ...options, chat: true };
   }
   const start = startOf(options, settings, resumed);
@@ -135,7 +142,11 @@ export async function run(
   if (options.yes && servers.length === 0) {
     io.stderr.write(
       "--yes approves tool calls, and no tool server is enabled (-T NAME, or " +
-        "tools in the config file): it does nothing here\n",
+        "tools in the config file): it does nothing here" +
+        (options.execute
+          ? " (-e asks before its command runs all the same)"
+          : "") +
+        "\n",
     );
   }
   await using tools = servers.length
@@ -152,6 +163,18 @@ export async function run(
     ...(schema ? { schema } : {}),
     ...(tools ? { tools } : {}),
   });
+  if (options.execute) {
+    // The shell, the danger check and the question load only for -e.
+    const { execute } = await import("./execute.ts");
+    return await execute(
+      io,
+      options,
+      settings,
+      { turns, ...(tools ? { tools } : {}) },
+      begin,
+      secrets,
+    );
+  }
   if (options.chat) {
     // The chat, its line reader and its commands load only for a chat.
     const { chat } = await import("./session.ts");

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Io, style } from "../io/io.ts";
+import type { Io } from "../io/io.ts";
 import type { Secrets } from "../io/redact.ts";
 import { STOP_SIGNALS, type StopSignal } from "../io/signals.ts";
 import type { Options } from "../cli/options.ts";
@@ -98,37 +98,21 @@ export async function chat(
       }
     },
     async copy(answer) {
-      const { clipboardText, codeBlocks } = await import(
-        "../render/code_blocks.ts"
-      );
+      const { codeBlocks } = await import("../render/code_blocks.ts");
       const block = codeBlocks(answer).at(-1);
       if (block === undefined) {
         return "the last answer has no fenced code block to copy";
       }
-      const terminal = io.stdoutIsTerminal
-        ? io.stdout
-        : io.stderrIsTerminal
-        ? io.stderr
-        : undefined;
-      if (terminal === undefined) {
-        return "copying needs a terminal: it goes through OSC 52";
-      }
-      // OSC 52: the terminal puts it on the clipboard; no program, no
-      // permission. No control character goes with it: an escape could end
-      // a bracketed paste where it is pasted, and run what follows.
-      const { text, replaced } = clipboardText(block);
-      const bytes = new TextEncoder().encode(text);
-      style(terminal, `\x1b]52;c;${bytes.toBase64()}\x07`);
-      const lines = text.split("\n").length - 1;
-      return `copied the last code block (${lines} ${
-        lines === 1 ? "line" : "lines"
-      }) to the clipboard, through the terminal (OSC 52)${
-        replaced
-          ? `, with ${replaced} control ${
-            replaced === 1 ? "character" : "characters"
-          } made visible (␛)`
-          : ""
-      }`;
+      const { copyThroughTerminal } = await import("../render/clipboard.ts");
+      return copyThroughTerminal(io, block, "the last code block");
+    },
+    async execute(turn) {
+      const { executeInChat } = await import("./execute.ts");
+      return await executeInChat(io, options, settings, {
+        turns,
+        reader: lines,
+        secrets,
+      }, turn);
     },
     role(name) {
       try {

@@ -23,6 +23,7 @@ import type {
 import { showReasoning } from "../exchange/reasoning.ts";
 import { type InlineData, partsOf } from "../files/parts.ts";
 import { Recorder } from "../history/use.ts";
+import type { Execution } from "../history/executions.ts";
 import {
   type Cost,
   endpointOf,
@@ -129,11 +130,15 @@ export class Turns {
         messages,
         stream: this.#stream,
         activity: this.#activity,
-        json: options.json,
+        json: options.json && !turn.quiet,
         verbose: options.verbose,
         reasoning: this.#reasoning,
         timeoutSeconds: options.timeoutSeconds,
-        ...(this.#render ? { render: this.#render } : {}),
+        ...(turn.quiet
+          ? { quiet: true }
+          : this.#render
+          ? { render: this.#render }
+          : {}),
         ...(options.extract ? { extract: options.extract } : {}),
         fields: {
           ...requestFields(sampling, apiOf(each)),
@@ -171,6 +176,9 @@ export class Turns {
       };
     }
     const conversationId = this.#save(turn, target, reply, started);
+    const exchangeId = conversationId === undefined
+      ? undefined
+      : this.#recorder?.lastExchange;
     if (conversationId !== undefined && turn.title !== undefined) {
       this.#recorder?.name(conversationId, turn.title);
     }
@@ -178,9 +186,15 @@ export class Turns {
       exitCode: reply.exitCode,
       answer: reply.answer,
       conversationId,
+      ...(exchangeId === undefined ? {} : { exchangeId }),
       sent,
       ...(reply.toolMessages ? { toolMessages: reply.toolMessages } : {}),
     };
+  }
+
+  /** Keeps a decision about the command exchange `exchangeId` proposed (`-e`), as exchanges are kept. */
+  recordExecution(exchangeId: number, execution: Execution): void {
+    this.#recorder?.execution(exchangeId, execution);
   }
 
   /**
