@@ -186,7 +186,7 @@ executeTest(
 );
 
 executeTest(
-  "-e at a terminal: a flagged command shows why, y alone does not run it, and yes does",
+  "-e at a terminal: a flagged command shows why; after e, y alone does not run it, and yes does",
   ["main.ts", "installed gpt4o"],
   async (start) => {
     Deno.mkdirSync(TMP, { recursive: true });
@@ -197,10 +197,12 @@ executeTest(
         const [typed, removed] of [["y\r", false], ["yes\r", true]] as const
       ) {
         const terminal = start("rm -rf build", { cwd });
-        await terminal.shown(YES);
+        await terminal.shown(QUESTION);
         for (const { reason } of dangerOf("rm -rf build", "sh")) {
           assert.ok(terminal.raw.includes(`\n  ⚠ ${reason}\r\n`), terminal.raw);
         }
+        await terminal.type("e");
+        await terminal.shown(YES);
         await terminal.type(typed);
         const { code, output } = await terminal.end();
         assert.equal(code, 0, output);

@@ -294,14 +294,18 @@ Deno.test("main() -e at a terminal: Enter, a and Ctrl-C run nothing; c copies th
   }
 });
 
-Deno.test("main() -e at a terminal: a flagged command shows its reasons, and only yes runs it (--yes does not)", async (t) => {
+Deno.test("main() -e at a terminal: a flagged command shows its reasons, and after e only yes runs it (--yes does not)", async (t) => {
   for (
     const [line, runs] of [["y", false], ["yes", true], ["", false]] as const
   ) {
     await t.step(JSON.stringify(line), async () => {
       const { code, stdout, stderr, ran } = await run(
         ["-e", "--yes", "clean up"],
-        terminal({ env: BASH, reply: answering(FLAGGED), lines: [line] }),
+        terminal({
+          env: BASH,
+          reply: answering(FLAGGED),
+          lines: ["e", line],
+        }),
       );
       assert.deepEqual({ code, ran }, {
         code: 0,
@@ -317,6 +321,7 @@ Deno.test("main() -e at a terminal: a flagged command shows its reasons, and onl
         stdout,
         framed(FLAGGED) +
           REASONS.map((reason) => `  ⚠ ${reason}\n`).join("") +
+          `${QUESTION}execute\n` +
           "Type yes to run it, anything else aborts: ",
       );
     });

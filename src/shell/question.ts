@@ -1,7 +1,8 @@
 /**
  * The question before a proposed command runs, at a terminal: one key,
  * `[e]xecute, [m]odify, [d]escribe, [c]opy, [a]bort`, abort the default;
- * a command the danger check flags runs only once `yes` is typed. Keys
+ * a command the danger check flags runs only once `yes` is typed after the
+ * `e`. Keys
  * typed before a question shows never answer it (the reader drops them).
  *
  * @module
@@ -87,8 +88,8 @@ export interface Asking {
  * copied; 130 for Ctrl-C. `e` runs it; `m` edits it, which is checked and
  * asked about again; `d` has the model describe it, then asks again; `c`
  * copies it and ends; `a`, Enter, Escape and Ctrl-D abort; another key is
- * no answer. A flagged command is asked about with
- * {@linkcode YES_QUESTION} instead: only `yes` runs it.
+ * no answer. A flagged command may be modified, described and copied as
+ * well, but its `e` asks {@linkcode YES_QUESTION}: only `yes` then runs it.
  */
 export async function askAbout(
   command: string,
@@ -108,16 +109,6 @@ export async function askAbout(
   };
   for (;;) {
     asking.show(command, danger);
-    if (danger.length) {
-      let interrupted = false;
-      const line = await reader.read(YES_QUESTION, {
-        answer: true,
-        onInterrupt: () => void (interrupted = true),
-      });
-      if (line?.trim() === "yes") return await run();
-      if (line === undefined && !interrupted) asking.echo("\n");
-      return abort(interrupted);
-    }
     let answer;
     do {
       const key = await reader.key(QUESTION);
@@ -125,8 +116,18 @@ export async function askAbout(
     } while (answer === undefined);
     asking.echo(`${SAID[answer]}\n`);
     switch (answer) {
-      case "executed":
-        return await run();
+      case "executed": {
+        if (!danger.length) return await run();
+        // A flagged command: the key was e, and the word must be yes.
+        let interrupted = false;
+        const line = await reader.read(YES_QUESTION, {
+          answer: true,
+          onInterrupt: () => void (interrupted = true),
+        });
+        if (line?.trim() === "yes") return await run();
+        if (line === undefined && !interrupted) asking.echo("\n");
+        return abort(interrupted);
+      }
       case "copied":
         asking.record(command, danger, "copied");
         asking.say(await asking.copy(command));

@@ -182,16 +182,28 @@ Deno.test("askAbout() a command found safe: one key decides, abort the default",
       `read ${EDIT_PROMPT}[ls -la]`,
       "record ls -la aborted",
     ]],
-    ["m into a flagged command asks for yes", ["m", "rm -rf build", "y"], 0, [
-      "show ls -la",
-      "key",
-      'echo "modify\\n"',
-      `read ${EDIT_PROMPT}[ls -la]`,
-      "record rm -rf build modified (flagged)",
-      "show rm -rf build ⚠ removes files",
-      `read ${YES_QUESTION}`,
-      "record rm -rf build aborted (flagged)",
-    ]],
+    [
+      "m into a flagged command asks for yes at its e",
+      [
+        "m",
+        "rm -rf build",
+        "e",
+        "y",
+      ],
+      0,
+      [
+        "show ls -la",
+        "key",
+        'echo "modify\\n"',
+        `read ${EDIT_PROMPT}[ls -la]`,
+        "record rm -rf build modified (flagged)",
+        "show rm -rf build ⚠ removes files",
+        "key",
+        'echo "execute\\n"',
+        `read ${YES_QUESTION}`,
+        "record rm -rf build aborted (flagged)",
+      ],
+    ],
   ];
   for (const [name, answers, code, steps] of cases) {
     await t.step(name, async () => {
@@ -202,16 +214,20 @@ Deno.test("askAbout() a command found safe: one key decides, abort the default",
   }
 });
 
-Deno.test("askAbout() a flagged command: only the word yes runs it", async (t) => {
+Deno.test("askAbout() a flagged command: its e asks for the word yes, and only yes runs it; d, m and c work as for any", async (t) => {
   const cases: [string, string[], number, string[]][] = [
-    ["yes runs it", ["yes"], 0, [
+    ["yes runs it", ["e", "yes"], 0, [
       "show rm -rf build ⚠ removes files",
+      "key",
+      'echo "execute\\n"',
       `read ${YES_QUESTION}`,
       "run rm -rf build",
       "record rm -rf build executed 0 (flagged)",
     ]],
-    ["yes with spaces around it too", ["  yes "], 0, [
+    ["yes with spaces around it too", ["e", "  yes "], 0, [
       "show rm -rf build ⚠ removes files",
+      "key",
+      'echo "execute\\n"',
       `read ${YES_QUESTION}`,
       "run rm -rf build",
       "record rm -rf build executed 0 (flagged)",
@@ -221,21 +237,68 @@ Deno.test("askAbout() a flagged command: only the word yes runs it", async (t) =
       string[],
       number,
       string[],
-    ] => [`${JSON.stringify(line)} aborts`, [line], 0, [
+    ] => [`${JSON.stringify(line)} aborts`, ["e", line], 0, [
       "show rm -rf build ⚠ removes files",
+      "key",
+      'echo "execute\\n"',
       `read ${YES_QUESTION}`,
       "record rm -rf build aborted (flagged)",
     ]]),
-    ["the end of input aborts", [], 0, [
+    ["the end of input aborts", ["e"], 0, [
       "show rm -rf build ⚠ removes files",
+      "key",
+      'echo "execute\\n"',
       `read ${YES_QUESTION}`,
       'echo "\\n"',
       "record rm -rf build aborted (flagged)",
     ]],
-    ["Ctrl-C aborts: exit 130", ["^C"], 130, [
+    ["Ctrl-C aborts: exit 130", ["e", "^C"], 130, [
       "show rm -rf build ⚠ removes files",
+      "key",
+      'echo "execute\\n"',
       `read ${YES_QUESTION}`,
       "record rm -rf build aborted (flagged)",
+    ]],
+    ["Enter aborts, as for any", ["\r"], 0, [
+      "show rm -rf build ⚠ removes files",
+      "key",
+      'echo "abort\\n"',
+      "record rm -rf build aborted (flagged)",
+    ]],
+    [
+      "d describes it, then asks again, the reasons shown again",
+      ["d", "a"],
+      0,
+      [
+        "show rm -rf build ⚠ removes files",
+        "key",
+        'echo "describe\\n"',
+        "record rm -rf build described (flagged)",
+        "describe rm -rf build",
+        "show rm -rf build ⚠ removes files",
+        "key",
+        'echo "abort\\n"',
+        "record rm -rf build aborted (flagged)",
+      ],
+    ],
+    ["c copies it, and ends", ["c"], 0, [
+      "show rm -rf build ⚠ removes files",
+      "key",
+      'echo "copy\\n"',
+      "record rm -rf build copied (flagged)",
+      "say copied rm -rf build",
+    ]],
+    ["m into a safe one: its e runs it at once", ["m", "ls build", "e"], 0, [
+      "show rm -rf build ⚠ removes files",
+      "key",
+      'echo "modify\\n"',
+      `read ${EDIT_PROMPT}[rm -rf build]`,
+      "record ls build modified",
+      "show ls build",
+      "key",
+      'echo "execute\\n"',
+      "run ls build",
+      "record ls build executed 0",
     ]],
   ];
   for (const [name, answers, code, steps] of cases) {
