@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import type { Exchange } from "./conversation.ts";
 
 /** An exchange begun: its conversation's id and its own. */
@@ -27,34 +27,36 @@ export function latestExchange(
 }
 
 /**
- * Completes exchange `exchangeId` with what `exchange` says of its end: the
- * model that answered and where, the answer, outcome and error, usage and
- * cost, when it finished, its tool rounds; its conversation is updated as a
- * save updates it. The answer's words go into the search index (the
- * index's row is made anew: it has no trigger for an update). `false` when
- * the exchange is no longer there. To be run inside a transaction.
+ * The columns of an exchange that tell how it ended, in the order
+ * {@linkcode endValues} gives them: a save inserts them, and
+ * {@linkcode finishExchange} updates them.
  */
-export function finishExchange(
-  db: DatabaseSync,
-  exchangeId: number,
-  exchange: Exchange,
-): boolean {
+export const END_COLUMNS = [
+  "model",
+  "endpoint",
+  "answer",
+  "outcome",
+  "error",
+  "prompt_tokens",
+  "completion_tokens",
+  "total_tokens",
+  "reasoning_tokens",
+  "cached_tokens",
+  "cost",
+  "cost_source",
+  "price_input",
+  "price_cached",
+  "price_output",
+  "finished",
+  "tool_messages",
+] as const;
+
+/** The values of {@linkcode END_COLUMNS} for `exchange`. */
+export function endValues(exchange: Exchange): SQLInputValue[] {
   const usage = exchange.usage ?? {};
   const cost = exchange.cost;
   const price = cost?.source === "prices" ? cost.price : undefined;
-  const finished = exchange.finished.toISOString();
-  db.prepare(
-    `INSERT INTO exchanges_text (exchanges_text, rowid, prompt, answer)
-    SELECT 'delete', id, prompt, answer FROM exchanges WHERE id = ?`,
-  ).run(exchangeId);
-  const { changes } = db.prepare(
-    `UPDATE exchanges SET model = ?, endpoint = ?, answer = ?, outcome = ?,
-      error = ?, prompt_tokens = ?, completion_tokens = ?, total_tokens = ?,
-      reasoning_tokens = ?, cached_tokens = ?, cost = ?, cost_source = ?,
-      price_input = ?, price_cached = ?, price_output = ?, finished = ?,
-      tool_messages = ?
-    WHERE id = ?`,
-  ).run(
+  return [
     exchange.model,
     exchange.endpoint,
     exchange.answer,
@@ -70,12 +72,35 @@ export function finishExchange(
     price?.input ?? null,
     price?.cached_input ?? null,
     price?.output ?? null,
-    finished,
+    exchange.finished.toISOString(),
     exchange.toolMessages?.length
       ? JSON.stringify(exchange.toolMessages)
       : null,
-    exchangeId,
-  );
+  ];
+}
+
+/**
+ * Completes exchange `exchangeId` with what `exchange` says of its end: the
+ * model that answered and where, the answer, outcome and error, usage and
+ * cost, when it finished, its tool rounds; its conversation is updated as a
+ * save updates it. The answer's words go into the search index (the
+ * index's row is made anew: it has no trigger for an update). `false` when
+ * the exchange is no longer there. To be run inside a transaction.
+ */
+export function finishExchange(
+  db: DatabaseSync,
+  exchangeId: number,
+  exchange: Exchange,
+): boolean {
+  const finished = exchange.finished.toISOString();
+  db.prepare(
+    `INSERT INTO exchanges_text (exchanges_text, rowid, prompt, answer)
+    SELECT 'delete', id, prompt, answer FROM exchanges WHERE id = ?`,
+  ).run(exchangeId);
+  const { changes } = db.prepare(
+    `UPDATE exchanges SET ${END_COLUMNS.map((name) => `${name} = ?`)}
+    WHERE id = ?`,
+  ).run(...endValues(exchange), exchangeId);
   if (changes === 0) return false;
   db.prepare(
     `INSERT INTO exchanges_text (rowid, prompt, answer)

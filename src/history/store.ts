@@ -33,7 +33,13 @@ import {
 } from "./api_memory.ts";
 import { checkedBytes, checkedFile, DamagedHistoryError } from "./checked.ts";
 import { exists, preparePrivately } from "./private_file.ts";
-import { type Begun, finishExchange, latestExchange } from "./pending.ts";
+import {
+  type Begun,
+  END_COLUMNS,
+  endValues,
+  finishExchange,
+  latestExchange,
+} from "./pending.ts";
 import { addExecution, type Execution, executionsOf } from "./executions.ts";
 
 /** How long a save or an open waits for another process's lock, in ms. */
@@ -469,45 +475,20 @@ export class History implements Disposable {
       ).run(finished, exchange.model, id);
       if (changes === 0) throw new ConversationGoneError(this.path, id);
     }
-    const usage = exchange.usage ?? {};
-    const cost = exchange.cost;
-    const price = cost?.source === "prices" ? cost.price : undefined;
     const options = exchange.options && Object.keys(exchange.options).length
       ? JSON.stringify(exchange.options)
       : null;
     const { lastInsertRowid: exchangeId } = this.#statement(
-      `INSERT INTO exchanges (conversation_id, system, prompt, model,
-        endpoint, answer, outcome, error, prompt_tokens,
-        completion_tokens, total_tokens, reasoning_tokens, cached_tokens,
-        cost, cost_source, price_input, price_cached, price_output,
-        started, finished, options, tool_messages)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-        ?, ?)`,
+      `INSERT INTO exchanges (conversation_id, system, prompt, started,
+        options, ${END_COLUMNS})
+      VALUES (${Array(5 + END_COLUMNS.length).fill("?")})`,
     ).run(
       id,
       exchange.system,
       exchange.prompt,
-      exchange.model,
-      exchange.endpoint,
-      exchange.answer,
-      exchange.outcome,
-      exchange.error ?? null,
-      usage.prompt_tokens ?? null,
-      usage.completion_tokens ?? null,
-      usage.total_tokens ?? null,
-      usage.reasoning_tokens ?? null,
-      usage.cached_tokens ?? null,
-      cost?.usd ?? null,
-      cost?.source ?? null,
-      price?.input ?? null,
-      price?.cached_input ?? null,
-      price?.output ?? null,
       started,
-      finished,
       options,
-      exchange.toolMessages?.length
-        ? JSON.stringify(exchange.toolMessages)
-        : null,
+      ...endValues(exchange),
     );
     this.#lastExchange = Number(exchangeId);
     for (const [position, each] of (exchange.attachments ?? []).entries()) {
