@@ -5,27 +5,15 @@
  * an address others reach without a token.
  */
 import assert from "node:assert/strict";
-import { collect, e2e, KEY, program, seen, spawn } from "../testdata/e2e.ts";
-
-/** Reads `stream` until `pattern` matches what came; the rest goes on in the background. */
-async function readUntil(
-  stream: ReadableStream<Uint8Array>,
-  pattern: RegExp,
-): Promise<{ match: RegExpMatchArray; rest: Promise<string> }> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    assert.ok(!done, `it ended before ${pattern}: ${text}`);
-    text += decoder.decode(value, { stream: true });
-    const match = text.match(pattern);
-    if (match) {
-      reader.releaseLock();
-      return { match, rest: collect(stream).then((more) => text + more) };
-    }
-  }
-}
+import {
+  collect,
+  e2e,
+  KEY,
+  program,
+  readUntil,
+  seen,
+  spawn,
+} from "../testdata/e2e.ts";
 
 e2e(
   "--serve --port 0 says where it serves, answers, and on SIGTERM ends the stream under way and exits 0",

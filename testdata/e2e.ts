@@ -284,6 +284,26 @@ export async function collect(
   return text + decoder.decode();
 }
 
+/** Reads `stream` until `pattern` matches what came; the rest goes on in the background. */
+export async function readUntil(
+  stream: ReadableStream<Uint8Array>,
+  pattern: RegExp,
+): Promise<{ match: RegExpMatchArray; rest: Promise<string> }> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    assert.ok(!done, `it ended before ${pattern}: ${text}`);
+    text += decoder.decode(value, { stream: true });
+    const match = text.match(pattern);
+    if (match) {
+      reader.releaseLock();
+      return { match, rest: collect(stream).then((more) => text + more) };
+    }
+  }
+}
+
 /** Resolves once `condition` holds, checking every 10 ms; fails after 10 s. */
 export async function until(condition: () => boolean): Promise<void> {
   const deadline = Date.now() + 10_000;

@@ -23,6 +23,7 @@ import {
   installed,
   KEY,
   PASSED_ENV,
+  readUntil,
   SHIM,
 } from "../../testdata/e2e.ts";
 import { CSP } from "../../src/serve/replies.ts";
@@ -48,26 +49,6 @@ function installedCommand(
   }).spawn();
 }
 
-/** Reads `stream` until its text has a line that matches `pattern`. */
-async function lineOf(
-  stream: ReadableStream<Uint8Array>,
-  pattern: RegExp,
-): Promise<{ match: RegExpMatchArray; rest: Promise<string> }> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    assert.ok(!done, `it ended before ${pattern}: ${text}`);
-    text += decoder.decode(value, { stream: true });
-    const match = text.match(pattern);
-    if (match) {
-      reader.releaseLock();
-      return { match, rest: collect(stream).then((more) => text + more) };
-    }
-  }
-}
-
 browserTest(
   "the installed gpt4o --serve serves the page from its bundle, which chats, and --history lists the chat",
   CANNOT,
@@ -77,7 +58,7 @@ browserTest(
     const env = { OPENAI_BASE_URL: upstream.url("ok") };
     const child = installedCommand(["--serve", "--port", "0"], env);
     const stdout = collect(child.stdout);
-    const { match, rest } = await lineOf(
+    const { match, rest } = await readUntil(
       child.stderr,
       /^gpt4o: serving (http:\/\/127\.0\.0\.1:\d+)\/ \(Ctrl-C stops\)\n/,
     );
