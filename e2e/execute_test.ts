@@ -2,14 +2,13 @@
 import assert from "node:assert/strict";
 import {
   atTerminal,
-  chatCommand,
   command,
-  freshHistory,
+  eachTarget,
   hasScript,
-  installed,
   program,
   SKIP_HINT,
   type Target,
+  terminalTest,
   TMP,
 } from "../testdata/e2e.ts";
 import { DESCRIBED, type FakeServer, startServer } from "../testdata/server.ts";
@@ -37,27 +36,16 @@ function executeTest(
     server: FakeServer,
   ) => Promise<void>,
 ) {
-  for (const each of targets) {
-    Deno.test({
-      name: name + (each === "main.ts" ? "" : ` [${each}]`) +
-        (hasScript ? "" : ` (${SKIP_HINT})`),
-      ignore: !hasScript,
-      async fn() {
-        if (each === "installed gpt4o") await installed();
-        await using server = startServer();
-        await freshHistory();
-        await fn(
-          (task, options = {}) =>
-            atTerminal(
-              command(each, ["-e", task], options.env),
-              server.url("shell"),
-              options,
-            ),
-          server,
-        );
-      },
-    });
-  }
+  eachTarget(name, targets, (each, server) =>
+    fn(
+      (task, options = {}) =>
+        atTerminal(
+          command(each, ["-e", task], options.env),
+          server.url("shell"),
+          options,
+        ),
+      server,
+    ));
 }
 
 executeTest(
@@ -246,36 +234,28 @@ executeTest(
   },
 );
 
-for (const each of ["main.ts", "installed gpt4o"] as const) {
-  Deno.test({
-    name:
-      "--chat /e at a terminal runs the command with the terminal, and the chat goes on" +
-      (each === "main.ts" ? "" : ` [${each}]`) +
-      (hasScript ? "" : ` (${SKIP_HINT})`),
-    ignore: !hasScript,
-    async fn() {
-      if (each === "installed gpt4o") await installed();
-      await using server = startServer();
-      await freshHistory();
-      const terminal = atTerminal(chatCommand(each), server.url("shell"));
-      await terminal.shown("> ");
-      await terminal.type('/e read line; echo "got $line"\r');
-      await terminal.shown(QUESTION);
-      await terminal.type("e");
-      await terminal.shown("execute\r\n");
-      await terminal.type("typed\r");
-      await terminal.shown("got typed\r\n");
-      await terminal.shown("> ", terminal.find("got typed\r\n"));
-      await terminal.type("\x04");
-      const { code, output } = await terminal.end();
-      assert.equal(code, 0, output);
-      assert.ok(
-        output.endsWith(`${QUESTION}execute\ntyped\ngot typed\n> \n`),
-        output,
-      );
-    },
-  });
-}
+terminalTest(
+  "--chat /e at a terminal runs the command with the terminal, and the chat goes on",
+  ["main.ts", "installed gpt4o"],
+  async (chat, server) => {
+    const terminal = atTerminal(chat, server.url("shell"));
+    await terminal.shown("> ");
+    await terminal.type('/e read line; echo "got $line"\r');
+    await terminal.shown(QUESTION);
+    await terminal.type("e");
+    await terminal.shown("execute\r\n");
+    await terminal.type("typed\r");
+    await terminal.shown("got typed\r\n");
+    await terminal.shown("> ", terminal.find("got typed\r\n"));
+    await terminal.type("\x04");
+    const { code, output } = await terminal.end();
+    assert.equal(code, 0, output);
+    assert.ok(
+      output.endsWith(`${QUESTION}execute\ntyped\ngot typed\n> \n`),
+      output,
+    );
+  },
+);
 
 Deno.test({
   name:

@@ -445,13 +445,13 @@ export function atTerminal(
 }
 
 /**
- * A chat test at a real terminal, once for each of `targets`, with a fresh
- * history and a server of its own.
+ * A test at a real terminal, once for each of `targets` (ignored without
+ * `script`), with a fresh history and a server of its own.
  */
-export function terminalTest(
+export function eachTarget<T extends Target | "deno task chat">(
   name: string,
-  targets: (Target | "deno task chat")[],
-  fn: (command: string[], server: FakeServer) => Promise<void>,
+  targets: T[],
+  fn: (target: T, server: FakeServer) => Promise<void>,
 ) {
   for (const each of targets) {
     Deno.test({
@@ -462,8 +462,17 @@ export function terminalTest(
         if (each === "installed gpt4o") await installed();
         await using server = startServer();
         await freshHistory();
-        await fn(chatCommand(each), server);
+        await fn(each, server);
       },
     });
   }
+}
+
+/** A chat test at a real terminal: {@linkcode eachTarget}, the chat's command given. */
+export function terminalTest(
+  name: string,
+  targets: (Target | "deno task chat")[],
+  fn: (command: string[], server: FakeServer) => Promise<void>,
+) {
+  eachTarget(name, targets, (each, server) => fn(chatCommand(each), server));
 }
